@@ -1,0 +1,101 @@
+# gridgov - build, demo and test. `make demo` builds and serves the demonstration; `make test`
+# runs every test (lint, unit, API on SQLite and PostgreSQL, sanitizers, fuzzing).
+CC      ?= cc
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
+           -D_GNU_SOURCE -DGRIDGOV_VERSION='"$(VERSION)"' -Isrc -Ibuild/gen -pthread
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC      := $(wildcard src/*.c src/*/*.c)
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+HDR      := $(wildcard src/*/*.h src/*/*.def)
+SCHEMA   := $(sort $(wildcard src/store/schema/*.sql))
+ASSETS   := $(sort $(wildcard data/divisions/*.csv) $(shell find web -type f 2>/dev/null | sort))
+GEN      := build/gen/schema.c build/gen/assets.c
+OBJ      := $(LIB_SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o) $(GEN:build/gen/%.c=build/asan/gen/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT     := $(UNIT_SRC:tests/unit/%.c=build/%)
+ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=build/asan/%)
+
+.PHONY: all demo test test-quick lint format clean bench fuzz asan
+all: build/gridgov build/api-runner build/bench-bare
+
+build/.deps-build: scripts/deps.sh
+	@bash scripts/deps.sh build && mkdir -p build && touch $@
+build/.deps-test: scripts/deps.sh
+	@bash scripts/deps.sh build test bench && mkdir -p build && touch $@
+
+build/embed: tools/embed.c | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+build/gen/schema.c: build/embed $(SCHEMA)
+	@mkdir -p $(@D)
+	build/embed schema_files $@ $(SCHEMA)
+build/gen/assets.c: build/embed $(ASSETS)
+	@mkdir -p $(@D)
+	build/embed asset_files $@ $(ASSETS)
+
+build/obj/%.o: %.c $(HDR) | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
+build/asan/%.o: %.c $(HDR) | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+build/asan/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+
+build/gridgov: build/obj/src/main.o $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+build/asan/gridgov: build/asan/src/main.o $(ASAN_OBJ)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) -lm
+build/api-runner: tests/api/runner.c | build/.deps-build
+	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs libcurl jansson)
+build/bench-bare: bench/bare.c | build/.deps-build
+	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs libmicrohttpd)
+
+build/test_%: tests/unit/test_%.c $(OBJ) | build/.deps-test
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) -lcmocka -lm
+build/asan/test_%: tests/unit/test_%.c $(ASAN_OBJ) | build/.deps-test
+	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -o $@ $< $(ASAN_OBJ) $(PKG_LIBS) -lcmocka -lm
+
+# libFuzzer targets need clang; they link the library objects rebuilt with clang's sanitizers
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_CFLAGS = -std=c17 -g -O1 -D_GNU_SOURCE -Isrc -Ibuild/gen -pthread \
+              -fsanitize=fuzzer-no-link,address,undefined $(PKG_CFLAGS)
+FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(GEN:build/gen/%.c=build/fuzz/obj/gen/%.o)
+build/fuzz/obj/%.o: %.c $(HDR) | build/.deps-test
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+build/fuzz/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+
+demo: all
+	build/gridgov demo $(DEMO_ARGS)
+
+test: build/.deps-test all $(UNIT) build/asan/gridgov $(ASAN_UNIT) $(FUZZ)
+	bash tests/run
+
+lint: build/.deps-test
+	bash tests/lint.sh
+
+format:
+	clang-format -i $(SRC) $(HDR:%.def=) $(UNIT_SRC) $(FUZZ_SRC) tests/api/runner.c bench/*.c tools/*.c
+
+bench: all
+	bash bench/http.sh
+
+clean:
+	rm -rf build

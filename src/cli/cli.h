@@ -1,0 +1,30 @@
+/* cli.h - the command line: a table of subcommands (commands.def) sharing one option parser. */
+#ifndef GG_CLI_H
+#define GG_CLI_H
+
+#include "core/config.h"
+#include "store/store.h"
+
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+/* Options every subcommand understands, parsed by cli_options. */
+struct cli {
+    struct config cfg;
+    int argc;    /* positional arguments left after options */
+    char **argv;
+    /* subcommand-specific options, all optional */
+    const char *admin_password, *users_password, *prefix, *role, *scope, *name;
+    int no_serve, password_stdin, help;
+};
+
+int cli_main(int argc, char **argv);
+/* Open the store named by the configuration (migrating it); prints the error and returns NULL. */
+struct store *cli_store_open(const struct cli *c);
+
+#define COMMAND(name, fn, args, summary) int fn(struct cli *c);
+#include "cli/commands.def"
+#undef COMMAND
+
+#endif

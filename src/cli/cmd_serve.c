@@ -1,0 +1,150 @@
+/* cmd_serve.c - `gridgov serve` and `gridgov demo`: open the store, start the listener, wait
+ * for SIGINT or SIGTERM, stop cleanly. */
+#include "cli/cli.h"
+#include "core/log.h"
+#include "domain/demo.h"
+#include "http/http.h"
+#include "http/metrics.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef GRIDGOV_VERSION
+#define GRIDGOV_VERSION "0.1.0"
+#endif
+
+static int mkdir_p(const char *dir)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s", dir);
+    for (char *p = path + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0750) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    }
+    return mkdir(path, 0750) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int serve_store(struct cli *c, struct store *s)
+{
+    struct err e = {0};
+    char host[128];
+    int port;
+    sigset_t set;
+    struct timespec ts;
+
+    if (config_listen_split(c->cfg.listen, host, sizeof(host), &port, &e) != ERR_OK) {
+        fprintf(stderr, "gridgov: --listen: %s\n", e.msg);
+        return EXIT_USAGE;
+    }
+    if (mkdir_p(c->cfg.data_dir) != 0) {
+        fprintf(stderr, "gridgov: cannot create the data directory %s: %s\n", c->cfg.data_dir,
+                strerror(errno));
+        return EXIT_FAIL;
+    }
+    /* block the stop signals in every thread; this one waits for them */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    struct app app = {
+        .store = s,
+        .body_max = (size_t)c->cfg.body_max,
+        .session_ttl = c->cfg.session_ttl,
+        .version = GRIDGOV_VERSION,
+        .started = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9,
+    };
+    struct server *srv = server_start(&app, host, port, c->cfg.threads, &e);
+    if (srv == NULL) {
+        fprintf(stderr, "gridgov: %s\n", e.msg);
+        return EXIT_FAIL;
+    }
+    log_info("gridgov %s serving %s database on http://%s%s%s:%d/ with %d threads",
+             GRIDGOV_VERSION, store_backend(s), strchr(host, ':') ? "[" : "", host,
+             strchr(host, ':') ? "]" : "", port, c->cfg.threads);
+    printf("gridgov is serving on http://%s%s%s:%d/\n", strchr(host, ':') ? "[" : "", host,
+           strchr(host, ':') ? "]" : "", port);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_info("received %s, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server_stop(srv);
+    metrics_free();
+    return EXIT_OK;
+}
+
+int cmd_serve(struct cli *c)
+{
+    if (c->argc != 0) {
+        fprintf(stderr, "gridgov serve: unexpected argument '%s'\n", c->argv[0]);
+        return EXIT_USAGE;
+    }
+    struct store *s = cli_store_open(c);
+    if (s == NULL)
+        return EXIT_FAIL;
+    int rc = serve_store(c, s);
+    store_close(s);
+    return rc;
+}
+
+int cmd_demo(struct cli *c)
+{
+    struct err e = {0};
+    if (c->argc != 0) {
+        fprintf(stderr, "gridgov demo: unexpected argument '%s'\n", c->argv[0]);
+        return EXIT_USAGE;
+    }
+    struct store *s = cli_store_open(c);
+    if (s == NULL)
+        return EXIT_FAIL;
+    int replaceable = demo_replaceable(s, &e);
+    if (replaceable < 0) {
+        fprintf(stderr, "gridgov demo: %s\n", e.msg);
+        store_close(s);
+        return EXIT_FAIL;
+    }
+    if (!replaceable) {
+        fprintf(stderr, "gridgov demo: %s holds real data (not a demo database); refusing to "
+                        "replace it. Use another --db.\n",
+                c->cfg.db);
+        store_close(s);
+        return EXIT_FAIL;
+    }
+    /* start from nothing: drop the old demo, then migrate again */
+    if (store_wipe(s, &e) != ERR_OK) {
+        fprintf(stderr, "gridgov demo: cannot clear the old demo: %s\n", e.msg);
+        store_close(s);
+        return EXIT_FAIL;
+    }
+    store_close(s);
+    if ((s = cli_store_open(c)) == NULL)
+        return EXIT_FAIL;
+    if (demo_populate(s, c->admin_password, c->users_password, stdout, &e) != ERR_OK) {
+        fprintf(stderr, "gridgov demo: %s%s%s\n", e.field[0] ? e.field : "",
+                e.field[0] ? ": " : "", e.msg);
+        store_close(s);
+        return EXIT_FAIL;
+    }
+    fflush(stdout);
+    int rc = c->no_serve ? EXIT_OK : serve_store(c, s);
+    store_close(s);
+    return rc;
+}
+
+int cmd_version(struct cli *c)
+{
+    (void)c;
+    printf("gridgov %s\n", GRIDGOV_VERSION);
+    return EXIT_OK;
+}

@@ -1,0 +1,165 @@
+/* config.c - the settings: defaults, file, environment. */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void config_defaults(struct config *c)
+{
+    memset(c, 0, sizeof(*c));
+    snprintf(c->db, sizeof(c->db), "sqlite:./gridgov.db");
+    snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+    snprintf(c->data_dir, sizeof(c->data_dir), "./gridgov-data");
+    c->threads = 16;
+    c->db_readers = 0; /* 0 = threads + 2 */
+    c->body_max = 1L << 20;
+    c->session_ttl = 12 * 3600;
+    c->sync_full = 0;
+    snprintf(c->log_level, sizeof(c->log_level), "info");
+}
+
+static int set_int(const char *key, const char *v, long min, long max, long *out, struct err *e)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*v == '\0' || *end || n < min || n > max)
+        return err_set(e, ERR_INVALID, key, "%s must be a number from %ld to %ld", key, min, max);
+    *out = n;
+    return ERR_OK;
+}
+
+int config_set(struct config *c, const char *key, const char *v, struct err *e)
+{
+    long n;
+#define STR(field)                                                                                 \
+    do {                                                                                           \
+        if (strlen(v) >= sizeof(c->field))                                                         \
+            return err_set(e, ERR_INVALID, key, "%s is too long", key);                            \
+        snprintf(c->field, sizeof(c->field), "%s", v);                                             \
+        return ERR_OK;                                                                             \
+    } while (0)
+    if (strcmp(key, "db") == 0)
+        STR(db);
+    if (strcmp(key, "listen") == 0)
+        STR(listen);
+    if (strcmp(key, "data_dir") == 0)
+        STR(data_dir);
+    if (strcmp(key, "log_level") == 0) {
+        if (strcmp(v, "debug") && strcmp(v, "info") && strcmp(v, "warn") && strcmp(v, "error"))
+            return err_set(e, ERR_INVALID, key, "log_level is debug, info, warn or error");
+        STR(log_level);
+    }
+#undef STR
+    if (strcmp(key, "threads") == 0) {
+        if (set_int(key, v, 1, 256, &n, e))
+            return e->code;
+        c->threads = (int)n;
+        return ERR_OK;
+    }
+    if (strcmp(key, "db_readers") == 0) {
+        if (set_int(key, v, 1, 512, &n, e))
+            return e->code;
+        c->db_readers = (int)n;
+        return ERR_OK;
+    }
+    if (strcmp(key, "body_max") == 0)
+        return set_int(key, v, 1024, 1L << 30, &c->body_max, e);
+    if (strcmp(key, "session_ttl") == 0) {
+        if (set_int(key, v, 60, 30L * 86400, &n, e))
+            return e->code;
+        c->session_ttl = (int)n;
+        return ERR_OK;
+    }
+    if (strcmp(key, "sync") == 0) {
+        if (strcmp(v, "normal") && strcmp(v, "full"))
+            return err_set(e, ERR_INVALID, key, "sync is normal or full");
+        c->sync_full = strcmp(v, "full") == 0;
+        return ERR_OK;
+    }
+    return err_set(e, ERR_INVALID, key, "unknown setting '%s'", key);
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    return s;
+}
+
+int config_load_file(struct config *c, const char *path, struct err *e)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    int lineno = 0, rc = ERR_OK;
+    if (f == NULL)
+        return err_set(e, ERR_NOT_FOUND, "config", "cannot read config file %s", path);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(line);
+        if (*s == '\0')
+            continue;
+        char *eq = strchr(s, '=');
+        if (eq == NULL) {
+            rc = err_set(e, ERR_INVALID, "config", "%s:%d: expected KEY = VALUE", path, lineno);
+            break;
+        }
+        *eq = '\0';
+        if ((rc = config_set(c, trim(s), trim(eq + 1), e)) != ERR_OK) {
+            char msg[sizeof(e->msg)];
+            snprintf(msg, sizeof(msg), "%s", e->msg);
+            err_set(e, e->code, e->field, "%s:%d: %s", path, lineno, msg);
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+void config_load_env(struct config *c)
+{
+    static const struct {
+        const char *env, *key;
+    } vars[] = {{"GRIDGOV_DB", "db"},
+                {"GRIDGOV_LISTEN", "listen"},
+                {"GRIDGOV_DATA_DIR", "data_dir"},
+                {"GRIDGOV_LOG_LEVEL", "log_level"}};
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+        const char *v = getenv(vars[i].env);
+        struct err e;
+        if (v != NULL && *v)
+            config_set(c, vars[i].key, v, &e);
+    }
+}
+
+int config_listen_split(const char *listen, char *host, size_t hostlen, int *port, struct err *e)
+{
+    const char *colon;
+    if (listen[0] == '[') {
+        const char *close = strchr(listen, ']');
+        if (close == NULL || close[1] != ':')
+            return err_set(e, ERR_INVALID, "listen", "use HOST:PORT or [IPv6]:PORT");
+        snprintf(host, hostlen, "%.*s", (int)(close - listen - 1), listen + 1);
+        colon = close + 1;
+    } else {
+        colon = strrchr(listen, ':');
+        if (colon == NULL)
+            return err_set(e, ERR_INVALID, "listen", "use HOST:PORT");
+        snprintf(host, hostlen, "%.*s", (int)(colon - listen), listen);
+    }
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (*end || p < 1 || p > 65535)
+        return err_set(e, ERR_INVALID, "listen", "the port must be 1-65535");
+    if (strcmp(host, "localhost") == 0)
+        snprintf(host, hostlen, "127.0.0.1");
+    *port = (int)p;
+    return ERR_OK;
+}

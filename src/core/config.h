@@ -1,0 +1,31 @@
+/* config.h - settings from defaults, a config file, the environment and flags, in that order
+ * (later wins). See docs/operations.md for every key. */
+#ifndef GG_CONFIG_H
+#define GG_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+struct config {
+    char db[512];       /* db = sqlite:PATH | postgres://... ; env GRIDGOV_DB */
+    char listen[128];   /* listen = HOST:PORT ; env GRIDGOV_LISTEN */
+    char data_dir[512]; /* data_dir = DIR ; env GRIDGOV_DATA_DIR */
+    int threads;        /* threads = N (HTTP worker threads) */
+    int db_readers;     /* db_readers = N (read connections) */
+    long body_max;      /* body_max = BYTES */
+    int session_ttl;    /* session_ttl = SECONDS */
+    int sync_full;      /* sync = normal | full */
+    char log_level[16]; /* log_level = debug | info | warn | error */
+};
+
+void config_defaults(struct config *c);
+/* Read KEY = VALUE lines; '#' starts a comment. Unknown keys are errors (field = key). */
+int config_load_file(struct config *c, const char *path, struct err *e);
+void config_load_env(struct config *c);
+/* Set one key from text (shared by the file reader and flags). */
+int config_set(struct config *c, const char *key, const char *value, struct err *e);
+/* Split HOST:PORT ([::1]:8080 for IPv6). */
+int config_listen_split(const char *listen, char *host, size_t hostlen, int *port, struct err *e);
+
+#endif

@@ -1,0 +1,133 @@
+/* authz.c - the permission table per role and the scope rule, deny by default. */
+#include "domain/authz.h"
+#include "core/util.h"
+
+#include <string.h>
+
+#define P(x) (1u << PERM_##x)
+#define BASE (P(LOGIN) | P(PLACE_READ))
+
+static const unsigned role_perms[ROLE__COUNT] = {
+    [ROLE_DISTRICT_ADMIN] = BASE | P(PLACE_WRITE) | P(COMPOUND_READ) | P(COMPOUND_WRITE) |
+                            P(USER_ADMIN) | P(OPS),
+    [ROLE_STREET_OFFICE] =
+        BASE | P(PLACE_WRITE) | P(COMPOUND_READ) | P(COMPOUND_WRITE) | P(USER_ADMIN),
+    [ROLE_COMMUNITY_OFFICE] =
+        BASE | P(PLACE_WRITE) | P(COMPOUND_READ) | P(COMPOUND_WRITE) | P(USER_ADMIN),
+    [ROLE_GRID_LEADER] = BASE | P(PLACE_WRITE) | P(COMPOUND_READ),
+    [ROLE_GRID_WORKER] = BASE | P(COMPOUND_READ),
+    [ROLE_COMMISSIONER] = BASE | P(COMPOUND_READ),
+    [ROLE_DEPT_HANDLER] = BASE | P(COMPOUND_READ),
+    [ROLE_ENTERPRISE_CADRE] = BASE | P(COMPOUND_READ),
+};
+
+static const struct {
+    const char *name, *zh;
+    int scope_len;
+} roles[ROLE__COUNT] = {
+#define X(id, name, zh, scope_len) [ROLE_##id] = {name, zh, scope_len},
+    ROLE_MAP(X)
+#undef X
+};
+
+int role_from_name(const char *name, enum role *out)
+{
+    for (int i = 0; i < ROLE__COUNT; i++) {
+        if (strcmp(roles[i].name, name) == 0) {
+            *out = (enum role)i;
+            return ERR_OK;
+        }
+    }
+    return ERR_INVALID;
+}
+
+const char *role_name(enum role r)
+{
+    return r < ROLE__COUNT ? roles[r].name : "";
+}
+
+const char *role_label_zh(enum role r)
+{
+    return r < ROLE__COUNT ? roles[r].zh : "";
+}
+
+int role_scope_len(enum role r)
+{
+    return r < ROLE__COUNT ? roles[r].scope_len : 0;
+}
+
+/* a is b or inside b's subtree (codes are prefixes of their descendants) */
+static int within(const char *a, const char *b)
+{
+    return strncmp(a, b, strlen(b)) == 0;
+}
+
+int authz_has(const struct user *u, enum perm p)
+{
+    if (p == PERM_PUBLIC)
+        return 1;
+    if (u == NULL)
+        return 0;
+    for (int i = 0; i < u->nroles; i++) {
+        if (role_perms[u->roles[i].role] & (1u << p))
+            return 1;
+    }
+    return 0;
+}
+
+static int grant_allows(const struct role_grant *g, enum perm p, const struct target *t)
+{
+    if (!(role_perms[g->role] & (1u << p)))
+        return 0;
+    if (p == PERM_LOGIN || p == PERM_OPS)
+        return 1;
+    if (t == NULL || t->place == NULL)
+        return 0;
+    if (g->compound != 0) {
+        /* a compound scope: that compound, and the places on the way up to it */
+        if (t->compound != 0)
+            return t->compound == g->compound;
+        return p == PERM_PLACE_READ && within(g->place, t->place);
+    }
+    if (within(t->place, g->place))
+        return 1;
+    /* reading the path above one's own scope is allowed (a grid worker sees its community) */
+    return p == PERM_PLACE_READ && t->compound == 0 && within(g->place, t->place);
+}
+
+int authz_allow(const struct user *u, enum perm p, const struct target *t)
+{
+    if (p == PERM_PUBLIC)
+        return 1;
+    if (u == NULL)
+        return 0;
+    for (int i = 0; i < u->nroles; i++) {
+        if (grant_allows(&u->roles[i], p, t))
+            return 1;
+    }
+    return 0;
+}
+
+int authz_may_grant(const struct user *granter, enum role r, const char *place)
+{
+    /* only district admins make district admins; others grant inside their own subtree */
+    if (r == ROLE_DISTRICT_ADMIN) {
+        for (int i = 0; i < granter->nroles; i++) {
+            if (granter->roles[i].role == ROLE_DISTRICT_ADMIN && within(place, granter->roles[i].place))
+                return 1;
+        }
+        return 0;
+    }
+    struct target t = {.place = place};
+    return authz_allow(granter, PERM_USER_ADMIN, &t);
+}
+
+int authz_scopes(const struct user *u, enum perm p, const char **out, int max)
+{
+    int n = 0;
+    for (int i = 0; u != NULL && i < u->nroles && n < max; i++) {
+        if (role_perms[u->roles[i].role] & (1u << p))
+            out[n++] = u->roles[i].place;
+    }
+    return n;
+}

@@ -1,0 +1,74 @@
+/* authz.h - roles, permissions and scope: the one place that decides who may do what where.
+ * Deny by default: a role grants a permission only inside the subtree of its scope node. */
+#ifndef GG_AUTHZ_H
+#define GG_AUTHZ_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define ROLE_MAP(X)                                                                                \
+    X(DISTRICT_ADMIN, "district_admin", "区管理员", 6)                                             \
+    X(STREET_OFFICE, "street_office", "街道微治办", 9)                                             \
+    X(COMMUNITY_OFFICE, "community_office", "社区微治办", 12)                                      \
+    X(GRID_LEADER, "grid_leader", "网格长", 15)                                                    \
+    X(GRID_WORKER, "grid_worker", "网格员", 15)                                                    \
+    X(COMMISSIONER, "commissioner", "小区专员", 0)                                                 \
+    X(DEPT_HANDLER, "dept_handler", "部门承办人", 0)                                               \
+    X(ENTERPRISE_CADRE, "enterprise_cadre", "驻企服务员", 9)
+
+enum role {
+#define X(id, name, zh, scope_len) ROLE_##id,
+    ROLE_MAP(X)
+#undef X
+        ROLE__COUNT
+};
+
+enum perm {
+    PERM_PUBLIC,        /* no login needed */
+    PERM_LOGIN,         /* any logged-in user */
+    PERM_PLACE_READ,    /* places and their path */
+    PERM_PLACE_WRITE,   /* create and rename places below the scope */
+    PERM_COMPOUND_READ, /* compounds */
+    PERM_COMPOUND_WRITE,
+    PERM_USER_ADMIN, /* users and role grants inside the scope */
+    PERM_OPS,        /* metrics and operations */
+    PERM__COUNT
+};
+
+struct role_grant {
+    enum role role;
+    const char *scope;      /* as granted: place code, "compound:ID", "dept:CODE" */
+    const char *place;      /* the place the scope covers */
+    int64_t compound;       /* compound scope, else 0 */
+};
+
+struct user {
+    int64_t id;
+    const char *username, *display_name;
+    struct role_grant *roles;
+    int nroles;
+};
+
+/* What a request touches: a place (always), and a compound when the object is one. */
+struct target {
+    const char *place;
+    int64_t compound;
+};
+
+int role_from_name(const char *name, enum role *out);
+const char *role_name(enum role r);
+const char *role_label_zh(enum role r);
+/* Required scope for a role: the code length of its place, or 0 for compound/dept scopes. */
+int role_scope_len(enum role r);
+
+/* Does any role of u grant p somewhere? (the route-level check) */
+int authz_has(const struct user *u, enum perm p);
+/* May u do p on t? The scoped check every handler makes before it reads or writes. */
+int authz_allow(const struct user *u, enum perm p, const struct target *t);
+/* May granter give role r at place? (no one grants above their own scope or power) */
+int authz_may_grant(const struct user *granter, enum role r, const char *place);
+/* The place codes whose subtrees u may list with p (for search filters); returns count. */
+int authz_scopes(const struct user *u, enum perm p, const char **out, int max);
+
+#endif

@@ -1,0 +1,16 @@
+/* demo.h - the demonstration district: Shangyu's real divisions, grids and micro-grids for a few
+ * communities, compounds, departments and one user per role. */
+#ifndef GG_DEMO_H
+#define GG_DEMO_H
+
+#include <stdio.h>
+
+#include "store/store.h"
+
+/* Populate an empty, migrated store. Passwords NULL = random; every account is printed to out. */
+int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, FILE *out,
+                  struct err *e);
+/* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
+int demo_replaceable(struct store *s, struct err *e);
+
+#endif

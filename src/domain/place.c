@@ -1,0 +1,504 @@
+/* place.c - places and compounds: code rules, reads, validated inserts and updates. */
+#include "domain/place.h"
+#include "core/json.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const struct {
+    const char *name;
+    size_t len;
+} levels[] = {
+    {"district", 6}, {"town", 9}, {"community", 12}, {"grid", 15}, {"microgrid", 17},
+};
+
+enum place_level place_level_of(const char *code)
+{
+    size_t n = strlen(code);
+    for (size_t i = 0; i < ARRAY_LEN(levels); i++) {
+        if (levels[i].len == n)
+            return (enum place_level)i;
+    }
+    return PL_NONE;
+}
+
+const char *place_level_name(enum place_level l)
+{
+    return l >= PL_DISTRICT && l <= PL_MICROGRID ? levels[l].name : "";
+}
+
+size_t place_code_len(enum place_level l)
+{
+    return l >= PL_DISTRICT && l <= PL_MICROGRID ? levels[l].len : 0;
+}
+
+static enum place_level level_by_name(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(levels); i++) {
+        if (strcmp(levels[i].name, name) == 0)
+            return (enum place_level)i;
+    }
+    return PL_NONE;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+const char *place_kind_guess(enum place_level l, const char *name)
+{
+    switch (l) {
+    case PL_DISTRICT:
+        return "district";
+    case PL_TOWN:
+        if (ends_with(name, "街道"))
+            return "street";
+        if (ends_with(name, "乡"))
+            return "township";
+        return "town";
+    case PL_COMMUNITY:
+        return strstr(name, "社区") || strstr(name, "居委会") ? "community" : "village";
+    case PL_GRID:
+        return "grid";
+    case PL_MICROGRID:
+        return "microgrid";
+    default:
+        return "";
+    }
+}
+
+int place_code_check(const char *code, const char *field, struct err *e)
+{
+    for (const char *p = code; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return err_set(e, ERR_INVALID, field, "'%s' must contain only digits", field);
+    }
+    if (place_level_of(code) == PL_NONE)
+        return err_set(e, ERR_INVALID, field,
+                       "'%s' must have 6 (district), 9 (town), 12 (community), 15 (grid) or 17 "
+                       "(micro-grid) digits",
+                       field);
+    return ERR_OK;
+}
+
+#define PLACE_COLS "code, parent_code, level, kind, name, households, created_at, updated_at"
+
+static void place_from_row(const struct dbrows *r, int i, struct place *p)
+{
+    p->code = dbrows_get(r, i, 0);
+    p->parent_code = dbrows_get(r, i, 1);
+    p->level = dbrows_get(r, i, 2);
+    p->kind = dbrows_get(r, i, 3);
+    p->name = dbrows_get(r, i, 4);
+    p->households = dbrows_int(r, i, 5);
+    p->created_at = dbrows_int(r, i, 6);
+    p->updated_at = dbrows_int(r, i, 7);
+}
+
+static int places_from_rows(struct arena *a, const struct dbrows *r, struct place **out, int *n)
+{
+    *out = arena_alloc(a, sizeof(struct place) * (size_t)(r->nrows ? r->nrows : 1));
+    for (int i = 0; i < r->nrows; i++)
+        place_from_row(r, i, &(*out)[i]);
+    *n = r->nrows;
+    return ERR_OK;
+}
+
+int place_get(struct db *db, struct arena *a, const char *code, struct place *out, struct err *e)
+{
+    struct dbrows r;
+    int rc = db_query(db, a, &r, e, "SELECT " PLACE_COLS " FROM places WHERE code = ?",
+                      DB_ARGS(DBS(code)));
+    if (rc != ERR_OK)
+        return rc;
+    if (r.nrows == 0)
+        return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
+    place_from_row(&r, 0, out);
+    return ERR_OK;
+}
+
+int place_path(struct db *db, struct arena *a, const char *code, struct place **out, int *n,
+               struct err *e)
+{
+    /* the ancestors' codes are the prefixes of this code at each shorter level */
+    char pre[4][24] = {{0}};
+    enum place_level l = place_level_of(code);
+    for (int i = 0; i < 4; i++) {
+        if ((int)l > i)
+            snprintf(pre[i], sizeof(pre[i]), "%.*s", (int)levels[i].len, code);
+    }
+    struct dbrows r;
+    int rc = db_query(db, a, &r, e,
+                      "SELECT " PLACE_COLS " FROM places WHERE code IN (?, ?, ?, ?) ORDER BY "
+                      "length(code)",
+                      DB_ARGS(DBS(pre[0]), DBS(pre[1]), DBS(pre[2]), DBS(pre[3])));
+    if (rc != ERR_OK)
+        return rc;
+    return places_from_rows(a, &r, out, n);
+}
+
+int place_children(struct db *db, struct arena *a, const char *code, struct place **out, int *n,
+                   struct err *e)
+{
+    struct dbrows r;
+    int rc = db_query(db, a, &r, e,
+                      "SELECT " PLACE_COLS " FROM places WHERE parent_code = ? ORDER BY code",
+                      DB_ARGS(DBS(code)));
+    if (rc != ERR_OK)
+        return rc;
+    return places_from_rows(a, &r, out, n);
+}
+
+int place_search(struct db *db, struct arena *a, const char *q, const char *const *scopes,
+                 int nscopes, int limit, const char *after, struct place **out, int *n,
+                 struct err *e)
+{
+    /* Scopes are few (a user's roles); build "(code LIKE ? OR ...)" with one placeholder each. */
+    char sql[1024];
+    struct dbv p[24];
+    int np = 0, off;
+    char *name_like = arena_printf(a, "%%%s%%", q ? q : "");
+    char *code_like = arena_printf(a, "%s%%", q ? q : "");
+
+    off = snprintf(sql, sizeof(sql),
+                   "SELECT " PLACE_COLS " FROM places WHERE (name LIKE ? OR code LIKE ?) "
+                   "AND code > ?");
+    p[np++] = DBS(name_like);
+    p[np++] = DBS(code_like);
+    p[np++] = DBS(after ? after : "");
+    if (scopes != NULL) {
+        if (nscopes == 0) {
+            *n = 0;
+            *out = NULL;
+            return ERR_OK;
+        }
+        off += snprintf(sql + off, sizeof(sql) - (size_t)off, " AND (");
+        for (int i = 0; i < nscopes && np < 20; i++) {
+            off += snprintf(sql + off, sizeof(sql) - (size_t)off, "%scode LIKE ?",
+                            i ? " OR " : "");
+            p[np++] = DBS(arena_printf(a, "%s%%", scopes[i]));
+        }
+        off += snprintf(sql + off, sizeof(sql) - (size_t)off, ")");
+    }
+    snprintf(sql + off, sizeof(sql) - (size_t)off, " ORDER BY code LIMIT ?");
+    p[np++] = DBI(limit);
+    struct dbrows r;
+    int rc = db_query(db, a, &r, e, sql, p, np);
+    if (rc != ERR_OK)
+        return rc;
+    return places_from_rows(a, &r, out, n);
+}
+
+int place_count(struct db *db, const char *level, int64_t *out, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc = db_query(db, &a, &r, e, "SELECT count(*) FROM places WHERE level = ?",
+                      DB_ARGS(DBS(level)));
+    if (rc == ERR_OK)
+        *out = dbrows_int(&r, 0, 0);
+    arena_free(&a);
+    return rc;
+}
+
+int place_input_check(struct place_input *in, struct err *e)
+{
+    enum place_level l = PL_NONE;
+    if (in->level != NULL) {
+        l = level_by_name(in->level);
+        if (l == PL_NONE)
+            return err_set(e, ERR_INVALID, "level",
+                           "'level' must be one of district, town, community, grid, microgrid");
+    }
+    if (in->code != NULL) {
+        if (place_code_check(in->code, "code", e) != ERR_OK)
+            return e->code;
+        enum place_level cl = place_level_of(in->code);
+        if (l != PL_NONE && cl != l)
+            return err_set(e, ERR_INVALID, "code", "a %s code has %zu digits", levels[l].name,
+                           levels[l].len);
+        l = cl;
+        if (in->parent != NULL && (strlen(in->parent) >= strlen(in->code) ||
+                                   strncmp(in->parent, in->code, strlen(in->parent)) != 0))
+            return err_set(e, ERR_INVALID, "parent", "'code' must start with its parent's code");
+    }
+    if (in->parent != NULL) {
+        if (place_code_check(in->parent, "parent", e) != ERR_OK)
+            return e->code;
+        enum place_level pl = place_level_of(in->parent);
+        if (pl == PL_MICROGRID)
+            return err_set(e, ERR_INVALID, "parent", "a micro-grid has no children");
+        if (l == PL_NONE)
+            l = (enum place_level)(pl + 1);
+        if ((int)pl != (int)l - 1)
+            return err_set(e, ERR_INVALID, "parent", "the parent of a %s must be a %s",
+                           levels[l].name, l > 0 ? levels[l - 1].name : "nothing");
+    }
+    if (in->code == NULL && !(l == PL_GRID || l == PL_MICROGRID))
+        return err_set(e, ERR_INVALID, "code",
+                       "'code' is required except for grids and micro-grids");
+    if (in->code == NULL && in->parent == NULL)
+        return err_set(e, ERR_INVALID, "parent", "'parent' is required without a code");
+    if (l == PL_NONE)
+        return err_set(e, ERR_INVALID, "code", "'code' or 'parent' is required");
+    in->level = levels[l].name;
+    if (in->kind == NULL)
+        in->kind = place_kind_guess(l, in->name);
+    return ERR_OK;
+}
+
+int place_insert(struct db *db, struct place_input *in, char out_code[24], struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    enum place_level l = level_by_name(in->level);
+    char parent[24] = "";
+    int rc;
+
+    arena_init(&a, 0);
+    if (in->code != NULL && l > PL_DISTRICT)
+        snprintf(parent, sizeof(parent), "%.*s", (int)levels[l - 1].len, in->code);
+    else if (in->parent != NULL)
+        snprintf(parent, sizeof(parent), "%s", in->parent);
+    if (parent[0]) {
+        rc = db_query(&*db, &a, &r, e, "SELECT level FROM places WHERE code = ?",
+                      DB_ARGS(DBS(parent)));
+        if (rc != ERR_OK)
+            goto out;
+        if (r.nrows == 0) {
+            rc = err_set(e, ERR_INVALID, "parent", "parent place %s does not exist", parent);
+            goto out;
+        }
+    }
+    if (in->code == NULL) {
+        /* next sequence under the parent: 3 digits for grids, 2 for micro-grids */
+        size_t width = levels[l].len - levels[l - 1].len;
+        rc = db_query(db, &a, &r, e, "SELECT max(code) FROM places WHERE parent_code = ?",
+                      DB_ARGS(DBS(parent)));
+        if (rc != ERR_OK)
+            goto out;
+        long next = 1;
+        const char *max = dbrows_get(&r, 0, 0);
+        if (max != NULL)
+            next = strtol(max + strlen(parent), NULL, 10) + 1;
+        if ((width == 3 && next > 999) || (width == 2 && next > 99)) {
+            rc = err_set(e, ERR_CONFLICT, "parent", "no free code left under %s", parent);
+            goto out;
+        }
+        snprintf(out_code, 24, "%s%0*ld", parent, (int)width, next);
+    } else {
+        snprintf(out_code, 24, "%s", in->code);
+    }
+    int64_t now = time(NULL);
+    char county[8];
+    snprintf(county, sizeof(county), "%.6s", out_code);
+    rc = db_exec(db, e,
+                 "INSERT INTO places (code, parent_code, level, kind, name, county, households, "
+                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 DB_ARGS(DBS(out_code), DBS(parent[0] ? parent : NULL), DBS(in->level),
+                         DBS(in->kind), DBS(in->name), DBS(county), DBI(in->households),
+                         DBI(now), DBI(now)));
+    if (rc == ERR_CONFLICT)
+        err_set(e, ERR_CONFLICT, "code", "a place with code %s already exists", out_code);
+    rc = rc < 0 ? rc : ERR_OK;
+out:
+    arena_free(&a);
+    return rc;
+}
+
+int place_update(struct db *db, const char *code, const char *name, int64_t households,
+                 struct err *e)
+{
+    int rc = db_exec(db, e,
+                     "UPDATE places SET name = coalesce(?, name), households = CASE WHEN ? < 0 "
+                     "THEN households ELSE ? END, updated_at = ? WHERE code = ?",
+                     DB_ARGS(DBS(name), DBI(households), DBI(households), DBI(time(NULL)),
+                             DBS(code)));
+    if (rc == 0)
+        return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
+    return rc < 0 ? rc : ERR_OK;
+}
+
+json_t *place_json(const struct place *p)
+{
+    char t[32];
+    json_t *j = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:I}", "code", p->code, "parent",
+                          p->parent_code, "level", p->level, "kind", p->kind, "name", p->name,
+                          "households", (json_int_t)p->households);
+    time_iso_cst((time_t)p->updated_at, t);
+    json_object_set_new(j, "updated_at", json_string(t));
+    return j;
+}
+
+/* ---- compounds ---- */
+
+#define COMPOUND_COLS                                                                              \
+    "id, community_code, name, address, households, property_company, owners_committee, "       \
+    "created_at, updated_at"
+
+static int compound_grids_load(struct db *db, struct arena *a, struct compound *c, struct err *e)
+{
+    struct dbrows r;
+    int rc = db_query(db, a, &r, e,
+                      "SELECT grid_code FROM compound_grids WHERE compound_id = ? ORDER BY "
+                      "grid_code",
+                      DB_ARGS(DBI(c->id)));
+    if (rc != ERR_OK)
+        return rc;
+    c->grids = arena_alloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
+    for (int i = 0; i < r.nrows; i++)
+        c->grids[i] = dbrows_get(&r, i, 0);
+    c->ngrids = r.nrows;
+    return ERR_OK;
+}
+
+static void compound_from_row(const struct dbrows *r, int i, struct compound *c)
+{
+    c->id = dbrows_int(r, i, 0);
+    c->community_code = dbrows_get(r, i, 1);
+    c->name = dbrows_get(r, i, 2);
+    c->address = dbrows_get(r, i, 3);
+    c->households = dbrows_int(r, i, 4);
+    c->property_company = dbrows_get(r, i, 5);
+    c->owners_committee = dbrows_int(r, i, 6);
+    c->created_at = dbrows_int(r, i, 7);
+    c->updated_at = dbrows_int(r, i, 8);
+}
+
+int compound_get(struct db *db, struct arena *a, int64_t id, struct compound *out, struct err *e)
+{
+    struct dbrows r;
+    int rc = db_query(db, a, &r, e, "SELECT " COMPOUND_COLS " FROM compounds WHERE id = ?",
+                      DB_ARGS(DBI(id)));
+    if (rc != ERR_OK)
+        return rc;
+    if (r.nrows == 0)
+        return err_set(e, ERR_NOT_FOUND, "id", "no compound %lld", (long long)id);
+    compound_from_row(&r, 0, out);
+    return compound_grids_load(db, a, out, e);
+}
+
+int compound_list(struct db *db, struct arena *a, const char *under, struct compound **out,
+                  int *n, struct err *e)
+{
+    struct dbrows r;
+    int rc;
+    if (strlen(under) >= 15)
+        rc = db_query(db, a, &r, e,
+                      "SELECT " COMPOUND_COLS " FROM compounds WHERE id IN (SELECT compound_id "
+                      "FROM compound_grids WHERE grid_code LIKE ?) ORDER BY id",
+                      DB_ARGS(DBS(arena_printf(a, "%.15s%%", under))));
+    else
+        rc = db_query(db, a, &r, e,
+                      "SELECT " COMPOUND_COLS
+                      " FROM compounds WHERE community_code LIKE ? ORDER BY id",
+                      DB_ARGS(DBS(arena_printf(a, "%s%%", under))));
+    if (rc != ERR_OK)
+        return rc;
+    *out = arena_alloc(a, sizeof(struct compound) * (size_t)(r.nrows ? r.nrows : 1));
+    for (int i = 0; i < r.nrows; i++) {
+        compound_from_row(&r, i, &(*out)[i]);
+        if ((rc = compound_grids_load(db, a, &(*out)[i], e)) != ERR_OK)
+            return rc;
+    }
+    *n = r.nrows;
+    return ERR_OK;
+}
+
+static int compound_grids_store(struct db *db, const struct compound *c, int64_t id,
+                                struct err *e)
+{
+    int rc = db_exec(db, e, "DELETE FROM compound_grids WHERE compound_id = ?", DB_ARGS(DBI(id)));
+    if (rc < 0)
+        return rc;
+    for (int i = 0; i < c->ngrids; i++) {
+        if (strlen(c->grids[i]) != 15 ||
+            strncmp(c->grids[i], c->community_code, strlen(c->community_code)) != 0)
+            return err_set(e, ERR_INVALID, "grids", "grid %.20s is not a grid of community %s",
+                           c->grids[i], c->community_code);
+        rc = db_exec(db, e, "INSERT INTO compound_grids (compound_id, grid_code) VALUES (?, ?)",
+                     DB_ARGS(DBI(id), DBS(c->grids[i])));
+        if (rc == ERR_INVALID)
+            return err_set(e, ERR_INVALID, "grids", "grid %.20s does not exist", c->grids[i]);
+        if (rc < 0)
+            return rc;
+    }
+    return ERR_OK;
+}
+
+int compound_insert(struct db *db, const struct compound *c, int64_t *id, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    int64_t now = time(NULL);
+    char county[8];
+    int rc;
+
+    arena_init(&a, 0);
+    rc = db_query(db, &a, &r, e, "SELECT level FROM places WHERE code = ?",
+                  DB_ARGS(DBS(c->community_code)));
+    if (rc != ERR_OK)
+        goto out;
+    if (r.nrows == 0 || strcmp(dbrows_get(&r, 0, 0), "community") != 0) {
+        rc = err_set(e, ERR_INVALID, "community", "community %.20s does not exist",
+                     c->community_code);
+        goto out;
+    }
+    snprintf(county, sizeof(county), "%.6s", c->community_code);
+    rc = db_query(db, &a, &r, e,
+                  "INSERT INTO compounds (county, community_code, name, address, households, "
+                  "property_company, owners_committee, created_at, updated_at) VALUES (?, ?, ?, "
+                  "?, ?, ?, ?, ?, ?) RETURNING id",
+                  DB_ARGS(DBS(county), DBS(c->community_code), DBS(c->name), DBS(c->address),
+                          DBI(c->households), DBS(c->property_company), DBI(c->owners_committee),
+                          DBI(now), DBI(now)));
+    if (rc == ERR_CONFLICT) {
+        err_set(e, ERR_CONFLICT, "name", "community %s already has a compound named %.60s",
+                c->community_code, c->name);
+        goto out;
+    }
+    if (rc != ERR_OK)
+        goto out;
+    *id = dbrows_int(&r, 0, 0);
+    rc = compound_grids_store(db, c, *id, e);
+out:
+    arena_free(&a);
+    return rc;
+}
+
+int compound_update(struct db *db, const struct compound *c, struct err *e)
+{
+    int rc = db_exec(db, e,
+                     "UPDATE compounds SET name = ?, address = ?, households = ?, "
+                     "property_company = ?, owners_committee = ?, updated_at = ? WHERE id = ?",
+                     DB_ARGS(DBS(c->name), DBS(c->address), DBI(c->households),
+                             DBS(c->property_company), DBI(c->owners_committee), DBI(time(NULL)),
+                             DBI(c->id)));
+    if (rc == ERR_CONFLICT)
+        return err_set(e, ERR_CONFLICT, "name", "the community already has a compound named %.60s",
+                       c->name);
+    if (rc == 0)
+        return err_set(e, ERR_NOT_FOUND, "id", "no compound %lld", (long long)c->id);
+    if (rc < 0)
+        return rc;
+    return c->grids ? compound_grids_store(db, c, c->id, e) : ERR_OK;
+}
+
+json_t *compound_json(const struct compound *c)
+{
+    char t[32];
+    json_t *grids = json_array();
+    for (int i = 0; i < c->ngrids; i++)
+        json_array_append_new(grids, json_string(c->grids[i]));
+    time_iso_cst((time_t)c->updated_at, t);
+    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:b, s:o, s:s}", "id", (json_int_t)c->id,
+                     "community", c->community_code, "name", c->name, "address", c->address,
+                     "households", (json_int_t)c->households, "property_company",
+                     c->property_company, "owners_committee", (int)c->owners_committee, "grids",
+                     grids, "updated_at", t);
+}

@@ -1,0 +1,68 @@
+/* place.h - the tree of places (district, town/street, community/village, grid, micro-grid)
+ * and the residential compounds inside communities. Codes are prefixes of their children's:
+ * 330604 > 330604002 > 330604002007 > 330604002007001 > 33060400200700101. */
+#ifndef GG_PLACE_H
+#define GG_PLACE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+enum place_level { PL_NONE = -1, PL_DISTRICT, PL_TOWN, PL_COMMUNITY, PL_GRID, PL_MICROGRID };
+
+struct place {
+    const char *code, *parent_code, *level, *kind, *name;
+    int64_t households, created_at, updated_at;
+};
+
+struct compound {
+    int64_t id;
+    const char *community_code, *name, *address, *property_company;
+    int64_t households, owners_committee, created_at, updated_at;
+    const char **grids;
+    int ngrids;
+};
+
+enum place_level place_level_of(const char *code);
+const char *place_level_name(enum place_level l);
+size_t place_code_len(enum place_level l);
+/* Kind from level and NBS name: street/town/township, community/village, grid, microgrid. */
+const char *place_kind_guess(enum place_level l, const char *name);
+/* 0 if code is digits of a valid length; ERR_INVALID naming field otherwise. */
+int place_code_check(const char *code, const char *field, struct err *e);
+
+int place_get(struct db *db, struct arena *a, const char *code, struct place *out, struct err *e);
+/* Ancestors root first, not including the place itself. */
+int place_path(struct db *db, struct arena *a, const char *code, struct place **out, int *n,
+               struct err *e);
+int place_children(struct db *db, struct arena *a, const char *code, struct place **out, int *n,
+                   struct err *e);
+/* Search by name fragment or code prefix inside the subtrees of scopes (NULL scopes = all). */
+int place_search(struct db *db, struct arena *a, const char *q, const char *const *scopes,
+                 int nscopes, int limit, const char *after, struct place **out, int *n,
+                 struct err *e);
+int place_count(struct db *db, const char *level, int64_t *out, struct err *e);
+
+/* Input of a create: code may be NULL for grids and micro-grids (next sequence is taken). */
+struct place_input {
+    const char *code, *parent, *level, *kind, *name;
+    int64_t households;
+};
+/* Validate without touching the store: formats, lengths, the level/parent relation. */
+int place_input_check(struct place_input *in, struct err *e);
+/* In a write transaction: check the parent, assign a code if needed, insert. out gets the code. */
+int place_insert(struct db *db, struct place_input *in, char out_code[24], struct err *e);
+int place_update(struct db *db, const char *code, const char *name, int64_t households,
+                 struct err *e);
+
+json_t *place_json(const struct place *p);
+
+int compound_get(struct db *db, struct arena *a, int64_t id, struct compound *out, struct err *e);
+int compound_list(struct db *db, struct arena *a, const char *under, struct compound **out,
+                  int *n, struct err *e);
+int compound_insert(struct db *db, const struct compound *c, int64_t *id, struct err *e);
+int compound_update(struct db *db, const struct compound *c, struct err *e);
+json_t *compound_json(const struct compound *c);
+
+#endif

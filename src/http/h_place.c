@@ -1,0 +1,336 @@
+/* h_place.c - places (areas, grids, micro-grids) and compounds over HTTP. */
+#include "http/http.h"
+#include "core/json.h"
+#include "domain/place.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int code_param(struct req *rq, const char **code)
+{
+    struct err e = {0};
+    *code = req_param(rq, 0);
+    if (place_code_check(*code, "code", &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return ERR_OK;
+}
+
+/* GET /api/v1/places/{code}: the place and its path from the root. */
+int place_get_h(struct req *rq)
+{
+    struct err e = {0};
+    struct place p, *path;
+    const char *code;
+    int n;
+
+    if (code_param(rq, &code) != ERR_OK || req_allow_or_reply(rq, PERM_PLACE_READ, code, 0))
+        return -1;
+    if (place_get(req_db(rq), &rq->arena, code, &p, &e) != ERR_OK ||
+        place_path(req_db(rq), &rq->arena, code, &path, &n, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    json_t *j = place_json(&p), *pj = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(pj, json_pack("{s:s, s:s, s:s}", "code", path[i].code, "name",
+                                            path[i].name, "level", path[i].level));
+    json_object_set_new(j, "path", pj);
+    return reply_json(rq, 200, j);
+}
+
+/* GET /api/v1/places/{code}/children: direct children inside the caller's scope. */
+int place_children_h(struct req *rq)
+{
+    struct err e = {0};
+    struct place p, *kids;
+    const char *code;
+    int n;
+
+    if (code_param(rq, &code) != ERR_OK || req_allow_or_reply(rq, PERM_PLACE_READ, code, 0))
+        return -1;
+    if (place_get(req_db(rq), &rq->arena, code, &p, &e) != ERR_OK ||
+        place_children(req_db(rq), &rq->arena, code, &kids, &n, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) {
+        struct target t = {.place = kids[i].code};
+        if (authz_allow(rq->user, PERM_PLACE_READ, &t))
+            json_array_append_new(items, place_json(&kids[i]));
+    }
+    return reply_json(rq, 200,
+                      json_pack("{s:o, s:I, s:o}", "place", place_json(&p), "count",
+                                (json_int_t)json_array_size(items), "items", items));
+}
+
+/* GET /api/v1/places?q=&limit=&after=: search by name or code within the caller's scope. */
+int place_search_h(struct req *rq)
+{
+    struct err e = {0};
+    struct place *found;
+    const char *scopes[16];
+    const char *q = rq->query(rq, "q"), *after = rq->query(rq, "after"),
+               *lim = rq->query(rq, "limit");
+    int n, limit = 50;
+
+    if (q != NULL && utf8_chars(q) > 40)
+        return reply_code(rq, ERR_INVALID, "q", "'q' is longer than 40 characters");
+    if (lim != NULL) {
+        char *end;
+        long l = strtol(lim, &end, 10);
+        if (*end || l < 1 || l > 500)
+            return reply_code(rq, ERR_INVALID, "limit", "'limit' must be between 1 and 500");
+        limit = (int)l;
+    }
+    int ns = authz_scopes(rq->user, PERM_PLACE_READ, scopes, 16);
+    if (place_search(req_db(rq), &rq->arena, q, scopes, ns, limit + 1, after, &found, &n, &e) !=
+        ERR_OK)
+        return reply_err(rq, &e);
+    json_t *items = json_array();
+    for (int i = 0; i < n && i < limit; i++)
+        json_array_append_new(items, place_json(&found[i]));
+    json_t *j = json_pack("{s:o}", "items", items);
+    json_object_set_new(j, "next", n > limit ? json_string(found[limit - 1].code) : json_null());
+    return reply_json(rq, 200, j);
+}
+
+struct place_write {
+    struct place_input in;
+    char code[24];
+    int64_t households;
+    const char *name;
+};
+
+static int place_insert_fn(struct db *db, void *arg, struct err *e)
+{
+    struct place_write *w = arg;
+    return place_insert(db, &w->in, w->code, e);
+}
+
+static int place_update_fn(struct db *db, void *arg, struct err *e)
+{
+    struct place_write *w = arg;
+    return place_update(db, w->code, w->name, w->households, e);
+}
+
+static int reply_place(struct req *rq, int status, const char *code)
+{
+    struct err e = {0};
+    struct place p;
+    if (place_get(req_db(rq), &rq->arena, code, &p, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_json(rq, status, place_json(&p));
+}
+
+/* POST /api/v1/places: create an area, grid or micro-grid below a place in scope. */
+int place_create_h(struct req *rq)
+{
+    static const char *const keys[] = {"code", "parent", "level", "kind", "name", "households",
+                                       NULL};
+    struct err e = {0};
+    struct place_write w = {0};
+
+    if (json_only_keys(rq->json, keys, &e) ||
+        json_get_str(rq->json, "code", 0, 17, &w.in.code, &e) ||
+        json_get_str(rq->json, "parent", 0, 17, &w.in.parent, &e) ||
+        json_get_str(rq->json, "level", 0, 16, &w.in.level, &e) ||
+        json_get_str(rq->json, "kind", 0, 16, &w.in.kind, &e) ||
+        json_get_str(rq->json, "name", 1, 64, &w.in.name, &e) ||
+        json_get_int(rq->json, "households", 0, 0, 1000000, &w.in.households, &e) ||
+        place_input_check(&w.in, &e))
+        return reply_err(rq, &e);
+    const char *target = w.in.parent;
+    if (w.in.code != NULL) {
+        size_t plen = strcmp(w.in.level, "district") == 0 ? strlen(w.in.code)
+                      : strcmp(w.in.level, "town") == 0    ? 6
+                      : strcmp(w.in.level, "community") == 0 ? 9
+                      : strcmp(w.in.level, "grid") == 0      ? 12
+                                                             : 15;
+        target = arena_strndup(&rq->arena, w.in.code, plen);
+    }
+    if (req_allow_or_reply(rq, PERM_PLACE_WRITE, target, 0))
+        return -1;
+    if (req_write(rq, place_insert_fn, &w, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_place(rq, 201, w.code);
+}
+
+/* PATCH /api/v1/places/{code}: rename, or set the household count. */
+int place_update_h(struct req *rq)
+{
+    static const char *const keys[] = {"name", "households", NULL};
+    struct err e = {0};
+    struct place_write w = {.households = -1};
+    const char *code;
+
+    if (code_param(rq, &code) != ERR_OK || req_allow_or_reply(rq, PERM_PLACE_WRITE, code, 0))
+        return -1;
+    if (json_only_keys(rq->json, keys, &e) || json_get_str(rq->json, "name", 0, 64, &w.name, &e) ||
+        json_get_int(rq->json, "households", 0, 0, 1000000, &w.households, &e))
+        return reply_err(rq, &e);
+    if (w.name != NULL && w.name[0] == '\0')
+        return reply_code(rq, ERR_INVALID, "name", "'name' must not be empty");
+    snprintf(w.code, sizeof(w.code), "%s", code);
+    if (req_write(rq, place_update_fn, &w, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_place(rq, 200, code);
+}
+
+/* ---- compounds ---- */
+
+/* A compound is readable by a role that covers its community, or one of its grids. */
+static int compound_allowed(struct req *rq, enum perm p, const struct compound *c)
+{
+    struct target t = {.place = c->community_code, .compound = c->id};
+    if (authz_allow(rq->user, p, &t))
+        return 1;
+    for (int i = 0; i < c->ngrids; i++) {
+        t.place = c->grids[i];
+        if (authz_allow(rq->user, p, &t))
+            return 1;
+    }
+    return 0;
+}
+
+static int id_param(struct req *rq, int64_t *id)
+{
+    char *end;
+    const char *s = req_param(rq, 0);
+    long long v = strtoll(s, &end, 10);
+    if (*end || v <= 0)
+        return reply_code(rq, ERR_NOT_FOUND, "id", "no such record");
+    *id = v;
+    return ERR_OK;
+}
+
+static int reply_compound(struct req *rq, int status, int64_t id)
+{
+    struct err e = {0};
+    struct compound c;
+    if (compound_get(req_db(rq), &rq->arena, id, &c, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_json(rq, status, compound_json(&c));
+}
+
+int compound_get_h(struct req *rq)
+{
+    struct err e = {0};
+    struct compound c;
+    int64_t id;
+    if (id_param(rq, &id) != ERR_OK)
+        return -1;
+    if (compound_get(req_db(rq), &rq->arena, id, &c, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (!compound_allowed(rq, PERM_COMPOUND_READ, &c))
+        return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
+    return reply_json(rq, 200, compound_json(&c));
+}
+
+/* GET /api/v1/places/{code}/compounds */
+int compound_list_h(struct req *rq)
+{
+    struct err e = {0};
+    struct compound *cs;
+    const char *code;
+    int n;
+    if (code_param(rq, &code) != ERR_OK)
+        return -1;
+    if (compound_list(req_db(rq), &rq->arena, code, &cs, &n, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) {
+        if (compound_allowed(rq, PERM_COMPOUND_READ, &cs[i]))
+            json_array_append_new(items, compound_json(&cs[i]));
+    }
+    if (json_array_size(items) == 0 && req_allow_or_reply(rq, PERM_COMPOUND_READ, code, 0)) {
+        json_decref(items);
+        return -1;
+    }
+    return reply_json(rq, 200, json_pack("{s:o}", "items", items));
+}
+
+struct compound_write {
+    struct compound c;
+    int64_t id;
+};
+
+static int compound_insert_fn(struct db *db, void *arg, struct err *e)
+{
+    struct compound_write *w = arg;
+    return compound_insert(db, &w->c, &w->id, e);
+}
+
+static int compound_update_fn(struct db *db, void *arg, struct err *e)
+{
+    struct compound_write *w = arg;
+    return compound_update(db, &w->c, e);
+}
+
+/* Read the writable compound fields from the body into c (absent fields keep c's values). */
+static int compound_fields(struct req *rq, struct compound *c, int creating, struct err *e)
+{
+    static const char *const keys[] = {"community",        "name",  "address", "households",
+                                       "property_company", "grids", "owners_committee", NULL};
+    int committee = (int)c->owners_committee;
+    if (json_only_keys(rq->json, keys, e) ||
+        json_get_str(rq->json, "community", creating, 12, &c->community_code, e) ||
+        json_get_str(rq->json, "name", creating, 64, &c->name, e) ||
+        json_get_str(rq->json, "address", 0, 200, &c->address, e) ||
+        json_get_int(rq->json, "households", 0, 0, 100000, &c->households, e) ||
+        json_get_str(rq->json, "property_company", 0, 100, &c->property_company, e) ||
+        json_get_bool(rq->json, "owners_committee", 0, &committee, e))
+        return e->code;
+    if (!creating && json_object_get(rq->json, "community"))
+        return err_set(e, ERR_INVALID, "community", "a compound cannot move to another community");
+    if (c->name == NULL || c->name[0] == '\0')
+        return err_set(e, ERR_INVALID, "name", "'name' must not be empty");
+    if (creating && place_code_check(c->community_code, "community", e) != ERR_OK)
+        return e->code;
+    c->owners_committee = committee;
+    json_t *g = json_object_get(rq->json, "grids");
+    if (g != NULL) {
+        if (!json_is_array(g) || json_array_size(g) > 50)
+            return err_set(e, ERR_INVALID, "grids", "'grids' must be a list of grid codes");
+        c->grids = arena_alloc(&rq->arena, sizeof(char *) * (json_array_size(g) + 1));
+        c->ngrids = (int)json_array_size(g);
+        for (int i = 0; i < c->ngrids; i++) {
+            json_t *v = json_array_get(g, (size_t)i);
+            if (!json_is_string(v))
+                return err_set(e, ERR_INVALID, "grids", "'grids' must be a list of grid codes");
+            c->grids[i] = json_string_value(v);
+        }
+    }
+    return ERR_OK;
+}
+
+/* POST /api/v1/compounds */
+int compound_create_h(struct req *rq)
+{
+    struct err e = {0};
+    struct compound_write w = {.c = {.address = "", .property_company = ""}};
+    if (compound_fields(rq, &w.c, 1, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (req_allow_or_reply(rq, PERM_COMPOUND_WRITE, w.c.community_code, 0))
+        return -1;
+    if (req_write(rq, compound_insert_fn, &w, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_compound(rq, 201, w.id);
+}
+
+/* PATCH /api/v1/compounds/{id} */
+int compound_update_h(struct req *rq)
+{
+    struct err e = {0};
+    struct compound_write w;
+    int64_t id;
+    if (id_param(rq, &id) != ERR_OK)
+        return -1;
+    if (compound_get(req_db(rq), &rq->arena, id, &w.c, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (!compound_allowed(rq, PERM_COMPOUND_WRITE, &w.c))
+        return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
+    w.c.grids = NULL; /* grids are replaced only when the body lists them */
+    w.c.ngrids = 0;
+    if (compound_fields(rq, &w.c, 0, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (req_write(rq, compound_update_fn, &w, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_compound(rq, 200, id);
+}

@@ -1,0 +1,112 @@
+/* http.h - the request as handlers see it, the route table's shape, and the reply helpers.
+ * Nothing here depends on libmicrohttpd: server.c adapts MHD to struct req, and unit tests and
+ * fuzz targets drive http_dispatch() directly. */
+#ifndef GG_HTTP_H
+#define GG_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "domain/authz.h"
+#include "store/store.h"
+
+enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_HEAD, HTTP_OTHER };
+
+/* Route flags, enforced by http_dispatch before any handler runs. */
+enum {
+    R_JSON = 1 << 0,    /* the body must be a JSON object: rq->json */
+    R_NOAUTH = 1 << 1,  /* ignore any Authorization header (login itself) */
+};
+
+struct app {
+    struct store *store;
+    size_t body_max;       /* bytes, 413 past it */
+    int session_ttl;       /* seconds */
+    const char *version;
+    double started;        /* monotonic seconds at start */
+};
+
+struct req;
+typedef int (*handler_fn)(struct req *rq);
+
+struct route {
+    enum http_method method;
+    const char *pattern; /* "/api/v1/places/{code}" */
+    handler_fn handler;
+    enum perm perm; /* what the caller needs somewhere; scope is checked by the handler */
+    unsigned flags;
+    const char *name; /* for metrics and logs: the pattern */
+};
+
+#define REQ_MAX_PARAMS 4
+
+struct req {
+    struct arena arena;
+    struct app *app;
+    enum http_method method;
+    const char *method_str;
+    const char *path;
+    const char *client;
+    /* header and query-argument lookup, provided by the transport */
+    const char *(*header)(struct req *rq, const char *name);
+    const char *(*query)(struct req *rq, const char *name);
+    void *transport;
+
+    struct buf body;
+    int body_too_large;
+
+    const struct route *route;
+    int route_index;
+    const char *params[REQ_MAX_PARAMS];
+    int nparams;
+    json_t *json;
+    struct user *user;
+    char token_hash[65];
+    struct db *db; /* read connection, taken on first use, given back at the end */
+
+    /* the reply */
+    int status;
+    const char *content_type;
+    char *reply; /* malloc'd; the transport takes it */
+    size_t reply_len;
+    const char *allow;       /* Allow header for 405 */
+    const char *retry_after; /* Retry-After header for 429 */
+};
+
+void req_init(struct req *rq, struct app *app, const char *method, const char *path);
+void req_finish(struct req *rq); /* releases the connection, JSON and arena */
+struct db *req_db(struct req *rq);
+const char *req_param(struct req *rq, int i);
+/* Run a write transaction for the request (returns after commit). */
+int req_write(struct req *rq, store_fn fn, void *ctx, struct err *e);
+
+/* Route, authenticate, authorise, parse, call the handler; the reply is left in rq. */
+void http_dispatch(struct req *rq);
+
+int reply_json(struct req *rq, int status, json_t *body); /* steals body */
+int reply_err(struct req *rq, const struct err *e);
+int reply_code(struct req *rq, enum err_code code, const char *field, const char *msg);
+int reply_text(struct req *rq, int status, const char *content_type, const char *text, size_t n);
+
+/* The scoped check every handler makes: 0 if allowed, else replies 403 and returns -1. */
+int req_allow_or_reply(struct req *rq, enum perm p, const char *place, int64_t compound);
+
+/* The route table (routes.def) and its size, for metrics and tests. */
+extern const struct route http_routes[];
+extern const int http_routes_count;
+/* Match method and path; returns the route index, -1 (404) or -2 (405, *allow set). */
+int router_match(const char *method_str, enum http_method m, const char *path,
+                 const char **params, int *nparams, struct arena *a, const char **allow);
+
+enum http_method http_method_of(const char *s);
+
+/* Start and stop the libmicrohttpd listener. */
+struct server;
+struct server *server_start(struct app *app, const char *host, int port, int threads,
+                            struct err *e);
+void server_stop(struct server *s);
+
+#endif

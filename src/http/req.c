@@ -1,0 +1,111 @@
+/* req.c - the request's life (init, lazy read connection, finish) and the reply helpers that
+ * write the JSON error format: {"error":{"code","message","field"}}. */
+#include "http/http.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void req_init(struct req *rq, struct app *app, const char *method, const char *path)
+{
+    memset(rq, 0, sizeof(*rq));
+    arena_init(&rq->arena, 0);
+    rq->app = app;
+    rq->method_str = method;
+    rq->method = http_method_of(method);
+    rq->path = path;
+    rq->route_index = -1;
+    buf_init(&rq->body, app->body_max + 1);
+}
+
+void req_finish(struct req *rq)
+{
+    if (rq->db != NULL)
+        store_release(rq->app->store, rq->db);
+    rq->db = NULL;
+    if (rq->json != NULL)
+        json_decref(rq->json);
+    rq->json = NULL;
+    free(rq->reply);
+    rq->reply = NULL;
+    buf_free(&rq->body);
+    arena_free(&rq->arena);
+}
+
+struct db *req_db(struct req *rq)
+{
+    if (rq->db == NULL)
+        rq->db = store_acquire(rq->app->store);
+    return rq->db;
+}
+
+int req_write(struct req *rq, store_fn fn, void *ctx, struct err *e)
+{
+    /* give the read connection back first: a pooled backend may need it for the write */
+    store_release(rq->app->store, rq->db);
+    rq->db = NULL;
+    return store_write(rq->app->store, fn, ctx, e);
+}
+
+const char *req_param(struct req *rq, int i)
+{
+    return i < rq->nparams ? rq->params[i] : "";
+}
+
+static void set_reply(struct req *rq, int status, const char *ctype, char *body, size_t n)
+{
+    free(rq->reply);
+    rq->status = status;
+    rq->content_type = ctype;
+    rq->reply = body;
+    rq->reply_len = n;
+}
+
+int reply_json(struct req *rq, int status, json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (s == NULL)
+        return reply_code(rq, ERR_INTERNAL, NULL, "cannot encode the reply");
+    set_reply(rq, status, "application/json; charset=utf-8", s, strlen(s));
+    return status < 400 ? ERR_OK : -1;
+}
+
+int reply_code(struct req *rq, enum err_code code, const char *field, const char *msg)
+{
+    json_t *err = json_pack("{s:s, s:s}", "code", err_code_name(code), "message",
+                            msg && *msg ? msg : err_default_msg(code));
+    if (field && *field)
+        json_object_set_new(err, "field", json_string(field));
+    json_t *doc = json_pack("{s:o}", "error", err);
+    char *s = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    set_reply(rq, err_http_status(code), "application/json; charset=utf-8", s, strlen(s));
+    return -1;
+}
+
+int reply_err(struct req *rq, const struct err *e)
+{
+    if (e->code == ERR_THROTTLED && rq->retry_after == NULL)
+        rq->retry_after = "900";
+    return reply_code(rq, e->code == ERR_OK ? ERR_INTERNAL : e->code, e->field, e->msg);
+}
+
+int reply_text(struct req *rq, int status, const char *content_type, const char *text, size_t n)
+{
+    char *copy = malloc(n + 1);
+    if (copy == NULL)
+        abort();
+    memcpy(copy, text, n);
+    copy[n] = '\0';
+    set_reply(rq, status, content_type, copy, n);
+    return ERR_OK;
+}
+
+int req_allow_or_reply(struct req *rq, enum perm p, const char *place, int64_t compound)
+{
+    struct target t = {.place = place, .compound = compound};
+    if (authz_allow(rq->user, p, &t))
+        return 0;
+    reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
+    return -1;
+}

@@ -1,0 +1,166 @@
+/* router.c - the route table built from routes.def, path matching, and the one dispatcher that
+ * checks every route's permission and flags before its handler runs (Redis processCommand). */
+#include "http/http.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/user.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define ROUTE(m, p, h, perm, f) int h(struct req *rq);
+#include "http/routes.def"
+#undef ROUTE
+
+const struct route http_routes[] = {
+#define ROUTE(m, p, h, perm, f) {HTTP_##m, p, h, perm, f, p},
+#include "http/routes.def"
+#undef ROUTE
+};
+const int http_routes_count = (int)ARRAY_LEN(http_routes);
+
+enum http_method http_method_of(const char *s)
+{
+    static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
+    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+        if (strcmp(s, names[i]) == 0)
+            return (enum http_method)i;
+    }
+    return HTTP_OTHER;
+}
+
+static const char *method_name(enum http_method m)
+{
+    static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "?"};
+    return names[m];
+}
+
+/* Match path against pattern; captures {name} segments (never empty, never containing '/'). */
+static int path_match(const char *pattern, const char *path, const char **params, int *nparams,
+                      struct arena *a)
+{
+    const char *p = pattern, *s = path;
+    int n = 0;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *end = strchr(s, '/');
+            size_t len = end ? (size_t)(end - s) : strlen(s);
+            if (len == 0 || n == REQ_MAX_PARAMS)
+                return 0;
+            if (params)
+                params[n] = arena_strndup(a, s, len);
+            n++;
+            s += len;
+            p = strchr(p, '}') + 1;
+            continue;
+        }
+        if (*p != *s)
+            return 0;
+        p++;
+        s++;
+    }
+    if (*p || *s)
+        return 0;
+    if (nparams)
+        *nparams = n;
+    return 1;
+}
+
+int router_match(const char *method_str, enum http_method m, const char *path,
+                 const char **params, int *nparams, struct arena *a, const char **allow)
+{
+    char allowed[64] = "";
+    (void)method_str;
+    for (int i = 0; i < http_routes_count; i++) {
+        const struct route *rt = &http_routes[i];
+        if (!path_match(rt->pattern, path, NULL, NULL, a))
+            continue;
+        if (rt->method == m || (m == HTTP_HEAD && rt->method == HTTP_GET)) {
+            path_match(rt->pattern, path, params, nparams, a);
+            return i;
+        }
+        size_t off = strlen(allowed);
+        snprintf(allowed + off, sizeof(allowed) - off, "%s%s", off ? ", " : "",
+                 method_name(rt->method));
+    }
+    if (allowed[0]) {
+        *allow = arena_strdup(a, allowed);
+        return -2;
+    }
+    return -1;
+}
+
+/* Resolve the bearer token, if any, to rq->user. 401 for a bad token. */
+static int authenticate(struct req *rq)
+{
+    const char *h = rq->header(rq, "Authorization");
+    if (h == NULL)
+        return ERR_OK;
+    if (strncasecmp(h, "Bearer ", 7) != 0 || h[7] == '\0')
+        return reply_code(rq, ERR_UNAUTHORIZED, NULL, "use 'Authorization: Bearer TOKEN'");
+    struct err e = {0};
+    struct user *u = arena_alloc(&rq->arena, sizeof(*u));
+    hash_hex(h + 7, rq->token_hash);
+    if (session_user(req_db(rq), &rq->arena, rq->token_hash, u, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    rq->user = u;
+    return ERR_OK;
+}
+
+void http_dispatch(struct req *rq)
+{
+    const char *allow = NULL;
+    int i = router_match(rq->method_str, rq->method, rq->path, rq->params, &rq->nparams,
+                         &rq->arena, &allow);
+    if (i == -1) {
+        rq->route_index = http_routes_count;
+        reply_code(rq, ERR_NOT_FOUND, NULL, "no such resource");
+        return;
+    }
+    if (i == -2) {
+        rq->route_index = http_routes_count;
+        rq->allow = allow;
+        reply_code(rq, ERR_METHOD, NULL, "method not allowed here");
+        return;
+    }
+    const struct route *rt = &http_routes[i];
+    rq->route = rt;
+    rq->route_index = i;
+    if (rq->body_too_large) {
+        reply_code(rq, ERR_TOO_LARGE, NULL,
+                   arena_printf(&rq->arena, "the request body is larger than %zu bytes",
+                                rq->app->body_max));
+        return;
+    }
+    if (!(rt->flags & R_NOAUTH) && authenticate(rq) != ERR_OK)
+        return;
+    if (rt->perm != PERM_PUBLIC) {
+        if (rq->user == NULL) {
+            reply_code(rq, ERR_UNAUTHORIZED, NULL, "login required");
+            return;
+        }
+        if (!authz_has(rq->user, rt->perm)) {
+            reply_code(rq, ERR_FORBIDDEN, NULL, "your roles do not allow this");
+            return;
+        }
+    }
+    if (rt->flags & R_JSON) {
+        struct err e = {0};
+        const char *ct = rq->header(rq, "Content-Type");
+        if (ct != NULL && strncasecmp(ct, "application/json", 16) != 0) {
+            reply_code(rq, ERR_UNSUPPORTED, NULL, "send the body as application/json");
+            return;
+        }
+        if (json_parse_object(rq->body.data ? rq->body.data : "", rq->body.len, &rq->json, &e) !=
+            ERR_OK) {
+            reply_err(rq, &e);
+            return;
+        }
+    }
+    rt->handler(rq);
+    if (rq->status == 0) {
+        log_error("handler for %s %s gave no reply", method_name(rt->method), rt->pattern);
+        reply_code(rq, ERR_INTERNAL, NULL, NULL);
+    }
+}

@@ -1,0 +1,198 @@
+/* server.c - libmicrohttpd glue: one struct req per request (created on the first callback,
+ * dispatched once the body is in, so keep-alive works), the body cap, the access log and the
+ * metrics observation when MHD reports the request completed. */
+#include "http/http.h"
+#include "http/metrics.h"
+#include "core/log.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+struct server {
+    struct MHD_Daemon *d;
+    struct app *app;
+};
+
+struct mhd_req {
+    struct req rq;
+    struct MHD_Connection *c;
+    double t0;
+    int queued;
+    char client[64];
+};
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *mhd_header(struct req *rq, const char *name)
+{
+    struct mhd_req *m = rq->transport;
+    return MHD_lookup_connection_value(m->c, MHD_HEADER_KIND, name);
+}
+
+static const char *mhd_query(struct req *rq, const char *name)
+{
+    struct mhd_req *m = rq->transport;
+    return MHD_lookup_connection_value(m->c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, n, "-");
+    if (ci == NULL || ci->client_addr == NULL)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+static enum MHD_Result send_reply(struct mhd_req *m)
+{
+    struct req *rq = &m->rq;
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(
+        rq->reply_len, rq->reply, free);
+    if (resp == NULL)
+        return MHD_NO;
+    rq->reply = NULL; /* MHD owns it now */
+    MHD_add_response_header(resp, "Content-Type", rq->content_type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (rq->allow)
+        MHD_add_response_header(resp, "Allow", rq->allow);
+    if (rq->retry_after)
+        MHD_add_response_header(resp, "Retry-After", rq->retry_after);
+    enum MHD_Result ret = MHD_queue_response(m->c, (unsigned)rq->status, resp);
+    MHD_destroy_response(resp);
+    m->queued = 1;
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct server *srv = cls;
+    struct mhd_req *m = *con_cls;
+    (void)version;
+
+    if (m == NULL) {
+        /* first call: headers only; answer on a later call so the connection stays alive */
+        m = xcalloc(1, sizeof(*m));
+        m->t0 = mono();
+        m->c = c;
+        req_init(&m->rq, srv->app, method, url);
+        m->rq.transport = m;
+        m->rq.header = mhd_header;
+        m->rq.query = mhd_query;
+        client_addr(c, m->client, sizeof(m->client));
+        m->rq.client = m->client;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl != NULL && strtoull(cl, NULL, 10) > srv->app->body_max)
+            m->rq.body_too_large = 1;
+        *con_cls = m;
+        return MHD_YES;
+    }
+    if (m->queued)
+        return MHD_YES;
+    if (*upload_data_size != 0) {
+        if (!m->rq.body_too_large &&
+            buf_add(&m->rq.body, upload_data, *upload_data_size) != 0)
+            m->rq.body_too_large = 1;
+        *upload_data_size = 0;
+        if (!m->rq.body_too_large)
+            return MHD_YES;
+        /* answer 413 now instead of reading the rest; MHD closes the connection after it */
+    }
+    http_dispatch(&m->rq);
+    return send_reply(m);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct mhd_req *m = *con_cls;
+    (void)cls;
+    (void)c;
+    if (m == NULL)
+        return;
+    double dt = mono() - m->t0;
+    struct req *rq = &m->rq;
+    metrics_observe(rq->route_index < 0 ? http_routes_count : rq->route_index, rq->status, dt);
+    log_info("access %s \"%s %s\" %d %.3fms user=%s%s", m->client, rq->method_str, rq->path,
+             rq->status, dt * 1000.0, rq->user ? rq->user->username : "-",
+             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+    req_finish(rq);
+    free(m);
+    *con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    (void)cls;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    size_t n = strlen(line);
+    while (n && line[n - 1] == '\n')
+        line[--n] = '\0';
+    log_warn("http: %s", line);
+}
+
+struct server *server_start(struct app *app, const char *host, int port, int threads,
+                            struct err *e)
+{
+    struct sockaddr_in6 a6 = {0};
+    struct sockaddr_in a4 = {0};
+    const struct sockaddr *sa;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+
+    if (inet_pton(AF_INET, host, &a4.sin_addr) == 1) {
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons((uint16_t)port);
+        sa = (const struct sockaddr *)&a4;
+    } else if (inet_pton(AF_INET6, host, &a6.sin6_addr) == 1) {
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons((uint16_t)port);
+        sa = (const struct sockaddr *)&a6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        err_set(e, ERR_INVALID, "listen", "'%s' is not an IPv4 or IPv6 address", host);
+        return NULL;
+    }
+    struct server *srv = xcalloc(1, sizeof(*srv));
+    srv->app = app;
+    metrics_init(http_routes_count);
+    srv->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, srv,
+                              MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
+                              (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+                              MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
+                              4096u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+    if (srv->d == NULL) {
+        err_set(e, ERR_UNAVAILABLE, "listen", "cannot listen on %s:%d (in use or not allowed)",
+                host, port);
+        free(srv);
+        return NULL;
+    }
+    return srv;
+}
+
+void server_stop(struct server *srv)
+{
+    if (srv == NULL)
+        return;
+    MHD_stop_daemon(srv->d);
+    free(srv);
+}

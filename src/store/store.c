@@ -1,0 +1,399 @@
+/* store.c - backend choice, the read-connection pool, migrations, and the write path:
+ * group commit through one writer thread (SQLite) or a pooled transaction (PostgreSQL). */
+#include "store/store_int.h"
+#include "core/log.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct write_job {
+    store_fn fn;
+    void *ctx;
+    struct err *e;
+    int rc;
+    int done;
+    struct write_job *next;
+};
+
+struct store {
+    const struct store_ops *ops;
+    struct store_config cfg;
+    char *dsn;
+
+    pthread_mutex_t pool_mu;
+    pthread_cond_t pool_cv;
+    struct db *free_list;
+    int pool_size;
+
+    /* group commit */
+    pthread_t writer;
+    int writer_running, stopping;
+    struct db *wdb;
+    pthread_mutex_t q_mu;
+    pthread_cond_t q_cv;   /* jobs queued / stop */
+    pthread_cond_t done_cv; /* a batch committed */
+    struct write_job *q_head, *q_tail;
+
+    pthread_mutex_t stats_mu;
+    struct store_stats stats;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int64_t dbrows_int(const struct dbrows *r, int row, int col)
+{
+    const char *v = dbrows_get(r, row, col);
+    return v ? strtoll(v, NULL, 10) : 0;
+}
+
+int db_exec(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np)
+{
+    return db->ops->exec(db, e, sql, p, np);
+}
+
+int db_query(struct db *db, struct arena *a, struct dbrows *out, struct err *e, const char *sql,
+             const struct dbv *p, int np)
+{
+    return db->ops->query(db, a, out, e, sql, p, np);
+}
+
+int db_script(struct db *db, struct err *e, const char *sql)
+{
+    return db->ops->script(db, e, sql);
+}
+
+const char *db_backend(const struct db *db)
+{
+    return db->ops->name;
+}
+
+const char *store_backend(const struct store *s)
+{
+    return s->ops->name;
+}
+
+/* ---- migrations ---- */
+
+static int suffix_is(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), m = strlen(suffix);
+    return n >= m && strcmp(name + n - m, suffix) == 0;
+}
+
+static int migrate(struct store *s, struct db *db, struct err *e)
+{
+    const char *suffix = strcmp(s->ops->name, "sqlite") == 0 ? ".sqlite.sql" : ".pg.sql";
+    struct arena a;
+    int rc;
+
+    arena_init(&a, 0);
+    rc = db_script(db, e,
+                   "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                   "name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+    if (rc != ERR_OK)
+        goto out;
+    for (int i = 0; i < schema_files_count; i++) {
+        const struct embedded_file *f = &schema_files[i];
+        const char *base = strrchr(f->name, '/');
+        base = base ? base + 1 : f->name;
+        if (!suffix_is(base, suffix))
+            continue;
+        long version = strtol(base, NULL, 10);
+        struct dbrows r;
+        if ((rc = db_script(db, e, s->ops->begin_write_sql)) != ERR_OK)
+            goto out;
+        if (s->ops->migrate_lock_sql[0] && (rc = db_script(db, e, s->ops->migrate_lock_sql)) != 0)
+            goto rollback;
+        rc = db_query(db, &a, &r, e, "SELECT 1 FROM schema_migrations WHERE version = ?",
+                      DB_ARGS(DBI(version)));
+        if (rc != ERR_OK)
+            goto rollback;
+        if (r.nrows == 0) {
+            if ((rc = db_script(db, e, f->data)) != ERR_OK) {
+                log_error("migration %s failed: %s", base, e->msg);
+                goto rollback;
+            }
+            rc = db_exec(db, e, "INSERT INTO schema_migrations (version, name, applied_at) "
+                                "VALUES (?, ?, ?)",
+                         DB_ARGS(DBI(version), DBS(base), DBI(time(NULL))));
+            if (rc < 0)
+                goto rollback;
+            log_info("applied migration %s", base);
+        }
+        if ((rc = db_script(db, e, "COMMIT")) != ERR_OK)
+            goto out;
+        continue;
+    rollback:
+        db_script(db, NULL, "ROLLBACK");
+        goto out;
+    }
+    rc = ERR_OK;
+out:
+    arena_free(&a);
+    return rc;
+}
+
+/* ---- the writer thread ---- */
+
+static void run_batch(struct store *s, struct write_job *jobs)
+{
+    struct db *db = s->wdb;
+    struct err ce = {0};
+    int n = 0, rc;
+    rc = db_script(db, &ce, s->ops->begin_write_sql);
+    if (rc == ERR_OK) {
+        for (struct write_job *j = jobs; j; j = j->next, n++) {
+            if (db_script(db, j->e, "SAVEPOINT job") != ERR_OK) {
+                j->rc = ERR_STORE;
+                continue;
+            }
+            j->rc = j->fn(db, j->ctx, j->e);
+            if (j->rc != ERR_OK)
+                db_script(db, NULL, "ROLLBACK TO job");
+            db_script(db, NULL, "RELEASE job");
+        }
+        double t1 = now_seconds();
+        rc = db_script(db, &ce, "COMMIT");
+        pthread_mutex_lock(&s->stats_mu);
+        s->stats.commits++;
+        s->stats.batched_jobs += (uint64_t)n;
+        s->stats.commit_seconds += now_seconds() - t1;
+        pthread_mutex_unlock(&s->stats_mu);
+        if (rc != ERR_OK)
+            db_script(db, NULL, "ROLLBACK");
+    }
+    if (rc != ERR_OK) {
+        log_error("write batch failed: %s", ce.msg);
+        for (struct write_job *j = jobs; j; j = j->next) {
+            if (j->rc == ERR_OK)
+                j->rc = err_set(j->e, ERR_STORE, NULL, "transaction failed: %s", ce.msg);
+        }
+    }
+    pthread_mutex_lock(&s->q_mu);
+    for (struct write_job *j = jobs; j; j = j->next)
+        j->done = 1;
+    pthread_cond_broadcast(&s->done_cv);
+    pthread_mutex_unlock(&s->q_mu);
+}
+
+static void *writer_main(void *arg)
+{
+    struct store *s = arg;
+    pthread_mutex_lock(&s->q_mu);
+    for (;;) {
+        while (s->q_head == NULL && !s->stopping)
+            pthread_cond_wait(&s->q_cv, &s->q_mu);
+        if (s->q_head == NULL && s->stopping)
+            break;
+        /* take up to batch_max jobs */
+        struct write_job *first = s->q_head, *last = first;
+        int n = 1;
+        while (last->next && n < s->cfg.batch_max) {
+            last = last->next;
+            n++;
+        }
+        s->q_head = last->next;
+        if (s->q_head == NULL)
+            s->q_tail = NULL;
+        last->next = NULL; /* job nodes live on their callers' stacks: the batch is private */
+        pthread_mutex_unlock(&s->q_mu);
+        run_batch(s, first);
+        pthread_mutex_lock(&s->q_mu);
+    }
+    pthread_mutex_unlock(&s->q_mu);
+    return NULL;
+}
+
+int store_write(struct store *s, store_fn fn, void *ctx, struct err *e)
+{
+    double t0 = now_seconds();
+    int rc;
+
+    if (s->ops->group_commit) {
+        struct write_job job = {.fn = fn, .ctx = ctx, .e = e};
+        pthread_mutex_lock(&s->q_mu);
+        if (s->q_tail)
+            s->q_tail->next = &job;
+        else
+            s->q_head = &job;
+        s->q_tail = &job;
+        pthread_cond_signal(&s->q_cv);
+        while (!job.done)
+            pthread_cond_wait(&s->done_cv, &s->q_mu);
+        pthread_mutex_unlock(&s->q_mu);
+        rc = job.rc;
+    } else {
+        struct db *db = store_acquire(s);
+        rc = db_script(db, e, s->ops->begin_write_sql);
+        if (rc == ERR_OK) {
+            rc = fn(db, ctx, e);
+            if (rc == ERR_OK) {
+                double t1 = now_seconds();
+                rc = db_script(db, e, "COMMIT");
+                pthread_mutex_lock(&s->stats_mu);
+                s->stats.commits++;
+                s->stats.batched_jobs++;
+                s->stats.commit_seconds += now_seconds() - t1;
+                pthread_mutex_unlock(&s->stats_mu);
+            }
+            if (rc != ERR_OK)
+                db_script(db, NULL, "ROLLBACK");
+        }
+        store_release(s, db);
+    }
+    pthread_mutex_lock(&s->stats_mu);
+    s->stats.writes++;
+    s->stats.write_wait_seconds += now_seconds() - t0;
+    pthread_mutex_unlock(&s->stats_mu);
+    return rc;
+}
+
+/* ---- pool ---- */
+
+struct db *store_acquire(struct store *s)
+{
+    pthread_mutex_lock(&s->pool_mu);
+    while (s->free_list == NULL)
+        pthread_cond_wait(&s->pool_cv, &s->pool_mu);
+    struct db *db = s->free_list;
+    s->free_list = db->next_free;
+    s->stats.reads++;
+    pthread_mutex_unlock(&s->pool_mu);
+    return db;
+}
+
+void store_release(struct store *s, struct db *db)
+{
+    if (db == NULL)
+        return;
+    pthread_mutex_lock(&s->pool_mu);
+    db->next_free = s->free_list;
+    s->free_list = db;
+    pthread_cond_signal(&s->pool_cv);
+    pthread_mutex_unlock(&s->pool_mu);
+}
+
+void store_stats_get(struct store *s, struct store_stats *out)
+{
+    pthread_mutex_lock(&s->stats_mu);
+    *out = s->stats;
+    pthread_mutex_unlock(&s->stats_mu);
+    pthread_mutex_lock(&s->pool_mu);
+    out->reads = s->stats.reads;
+    pthread_mutex_unlock(&s->pool_mu);
+}
+
+/* ---- open / close ---- */
+
+struct store *store_open(const struct store_config *cfg, struct err *e)
+{
+    const struct store_ops *ops;
+    if (strncmp(cfg->dsn, "sqlite:", 7) == 0)
+        ops = &store_sqlite_ops;
+    else if (strncmp(cfg->dsn, "postgres://", 11) == 0 ||
+             strncmp(cfg->dsn, "postgresql://", 13) == 0)
+        ops = &store_pg_ops;
+    else {
+        err_set(e, ERR_INVALID, "db", "unknown database '%s': use sqlite:PATH or postgres://...",
+                cfg->dsn);
+        return NULL;
+    }
+
+    struct store *s = xcalloc(1, sizeof(*s));
+    s->ops = ops;
+    s->cfg = *cfg;
+    s->dsn = xstrdup(cfg->dsn);
+    s->cfg.dsn = s->dsn;
+    if (s->cfg.readers <= 0)
+        s->cfg.readers = 4;
+    if (s->cfg.batch_max <= 0)
+        s->cfg.batch_max = 512;
+    pthread_mutex_init(&s->pool_mu, NULL);
+    pthread_cond_init(&s->pool_cv, NULL);
+    pthread_mutex_init(&s->q_mu, NULL);
+    pthread_cond_init(&s->q_cv, NULL);
+    pthread_cond_init(&s->done_cv, NULL);
+    pthread_mutex_init(&s->stats_mu, NULL);
+
+    /* The migrating connection: the writer on SQLite, the first pool connection otherwise. */
+    struct db *first = ops->connect(&s->cfg, ops->group_commit ? DB_WRITER : DB_READER, e);
+    if (first == NULL)
+        goto fail;
+    if (migrate(s, first, e) != ERR_OK) {
+        ops->disconnect(first);
+        goto fail;
+    }
+    if (ops->group_commit) {
+        s->wdb = first;
+    } else {
+        first->next_free = s->free_list;
+        s->free_list = first;
+        s->pool_size++;
+    }
+    while (s->pool_size < s->cfg.readers) {
+        struct db *db = ops->connect(&s->cfg, DB_READER, e);
+        if (db == NULL)
+            goto fail;
+        db->next_free = s->free_list;
+        s->free_list = db;
+        s->pool_size++;
+    }
+    if (ops->group_commit) {
+        if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
+            err_set(e, ERR_INTERNAL, NULL, "cannot start the writer thread");
+            goto fail;
+        }
+        s->writer_running = 1;
+    }
+    return s;
+fail:
+    store_close(s);
+    return NULL;
+}
+
+void store_close(struct store *s)
+{
+    if (s == NULL)
+        return;
+    if (s->writer_running) {
+        pthread_mutex_lock(&s->q_mu);
+        s->stopping = 1;
+        pthread_cond_signal(&s->q_cv);
+        pthread_mutex_unlock(&s->q_mu);
+        pthread_join(s->writer, NULL);
+    }
+    if (s->wdb)
+        s->ops->disconnect(s->wdb);
+    while (s->free_list) {
+        struct db *db = s->free_list;
+        s->free_list = db->next_free;
+        s->ops->disconnect(db);
+    }
+    pthread_mutex_destroy(&s->pool_mu);
+    pthread_cond_destroy(&s->pool_cv);
+    pthread_mutex_destroy(&s->q_mu);
+    pthread_cond_destroy(&s->q_cv);
+    pthread_cond_destroy(&s->done_cv);
+    pthread_mutex_destroy(&s->stats_mu);
+    free(s->dsn);
+    free(s);
+}
+
+static int wipe_fn(struct db *db, void *ctx, struct err *e)
+{
+    (void)ctx;
+    return db->ops->wipe(db, e);
+}
+
+int store_wipe(struct store *s, struct err *e)
+{
+    return store_write(s, wipe_fn, NULL, e);
+}

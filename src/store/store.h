@@ -1,0 +1,92 @@
+/* store.h - the storage interface: connections, portable SQL, reads and group-committed writes.
+ *
+ * Domain code writes one SQL dialect (the common subset of SQLite 3.40 and PostgreSQL 15, with
+ * `?` placeholders) and calls db_exec/db_query on a connection. The backend (store_sqlite.c,
+ * store_pg.c) behind an ops table translates placeholders, caches prepared statements and maps
+ * its own error codes (SQLITE_CONSTRAINT_UNIQUE, SQLSTATE 23505 ...) to ERR_* codes, so no SQL
+ * error code ever reaches domain code.
+ *
+ * Writes go through store_write(): the callback runs inside a transaction and the call returns
+ * only after that transaction has committed. On SQLite one writer thread batches concurrent
+ * callers into one transaction (group commit), each caller in its own savepoint. */
+#ifndef GG_STORE_H
+#define GG_STORE_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+
+struct store;
+struct db;
+
+enum dbt { DB_NULL, DB_INT, DB_TEXT };
+
+/* One bound parameter. */
+struct dbv {
+    enum dbt t;
+    int64_t i;
+    const char *s;
+};
+
+#define DBI(x) ((struct dbv){DB_INT, (int64_t)(x), NULL})
+#define DBS(x) ((struct dbv){(x) != NULL ? DB_TEXT : DB_NULL, 0, (x)})
+#define DBNULL ((struct dbv){DB_NULL, 0, NULL})
+
+/* A result set: every value as text (NULL for SQL NULL), allocated from the caller's arena. */
+struct dbrows {
+    int nrows, ncols;
+    const char **names;
+    const char **vals; /* nrows * ncols */
+};
+
+static inline const char *dbrows_get(const struct dbrows *r, int row, int col)
+{
+    return r->vals[row * r->ncols + col];
+}
+int64_t dbrows_int(const struct dbrows *r, int row, int col);
+
+/* Run a statement; returns the number of changed rows (>= 0) or a negative ERR_*. */
+int db_exec(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np);
+/* Run a query; out receives all rows. Returns ERR_OK or a negative ERR_*. */
+int db_query(struct db *db, struct arena *a, struct dbrows *out, struct err *e, const char *sql,
+             const struct dbv *p, int np);
+/* Run a script of several statements without parameters (migrations). */
+int db_script(struct db *db, struct err *e, const char *sql);
+/* Which backend: "sqlite" or "postgres" (for the rare statement that must differ). */
+const char *db_backend(const struct db *db);
+
+#define DB_ARGS(...) ((const struct dbv[]){__VA_ARGS__}), (int)(sizeof((const struct dbv[]){__VA_ARGS__}) / sizeof(struct dbv))
+#define DB_NOARGS NULL, 0
+
+struct store_config {
+    const char *dsn;     /* sqlite:PATH | postgres://... */
+    int readers;         /* read connections in the pool */
+    int sync_full;       /* SQLite synchronous=FULL instead of NORMAL */
+    int batch_max;       /* most write jobs in one SQLite transaction */
+};
+
+/* Open (and migrate) the store. Returns NULL with e filled on failure. */
+struct store *store_open(const struct store_config *cfg, struct err *e);
+void store_close(struct store *s);
+const char *store_backend(const struct store *s);
+
+/* Borrow a read connection (blocks while all are in use); give it back with store_release. */
+struct db *store_acquire(struct store *s);
+void store_release(struct store *s, struct db *db);
+
+typedef int (*store_fn)(struct db *db, void *ctx, struct err *e);
+/* Run fn in a write transaction; return after commit. fn's error rolls back its own work only. */
+int store_write(struct store *s, store_fn fn, void *ctx, struct err *e);
+
+/* Drop every table (used by `gridgov demo` on a database marked as a demo, and by tests). */
+int store_wipe(struct store *s, struct err *e);
+
+/* Timings for /metrics: cumulative counts and seconds per kind. */
+struct store_stats {
+    uint64_t reads, writes, commits, batched_jobs;
+    double write_wait_seconds, commit_seconds;
+};
+void store_stats_get(struct store *s, struct store_stats *out);
+
+#endif
