@@ -41,8 +41,7 @@ static void usage(FILE *f)
 
 static void command_usage(const struct command *cmd, FILE *f)
 {
-    fprintf(f, "usage: gridgov %s %s\n%s.\n\n%s", cmd->name, cmd->args, cmd->summary,
-            options_help);
+    fprintf(f, "usage: gridgov %s %s\n%s.\n\n%s", cmd->name, cmd->args, cmd->summary, options_help);
 }
 
 enum {
@@ -141,8 +140,7 @@ static int parse_options(struct cli *c, int argc, char **argv)
         default:
             return EXIT_USAGE;
         }
-        if (nsets == (int)ARRAY_LEN(sets))
-            return EXIT_USAGE;
+        if (nsets == (int)ARRAY_LEN(sets)) return EXIT_USAGE;
     }
     config_defaults(&c->cfg);
     if (config_file != NULL && config_load_file(&c->cfg, config_file, &e) != ERR_OK) {
@@ -156,8 +154,7 @@ static int parse_options(struct cli *c, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (c->admin_password == NULL)
-        c->admin_password = getenv("GRIDGOV_ADMIN_PASSWORD");
+    if (c->admin_password == NULL) c->admin_password = getenv("GRIDGOV_ADMIN_PASSWORD");
     c->argc = argc - optind;
     c->argv = argv + optind;
     enum log_level lvl = LOG_INFO;
@@ -180,8 +177,7 @@ struct store *cli_store_open(const struct cli *c)
         .sync_full = c->cfg.sync_full,
     };
     struct store *s = store_open(&sc, &e);
-    if (s == NULL)
-        fprintf(stderr, "gridgov: cannot open the database: %s\n", e.msg);
+    if (s == NULL) fprintf(stderr, "gridgov: cannot open the database: %s\n", e.msg);
     return s;
 }
 
@@ -197,8 +193,7 @@ int cli_main(int argc, char **argv)
         return EXIT_FAIL;
     }
     for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
-        if (strcmp(argv[1], commands[i].name) != 0)
-            continue;
+        if (strcmp(argv[1], commands[i].name) != 0) continue;
         struct cli c;
         memset(&c, 0, sizeof(c));
         int rc = parse_options(&c, argc - 1, argv + 1);

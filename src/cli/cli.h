@@ -12,7 +12,7 @@
 /* Options every subcommand understands, parsed by cli_options. */
 struct cli {
     struct config cfg;
-    int argc;    /* positional arguments left after options */
+    int argc; /* positional arguments left after options */
     char **argv;
     /* subcommand-specific options, all optional */
     const char *admin_password, *users_password, *prefix, *role, *scope, *name;

@@ -25,8 +25,7 @@ static int mkdir_p(const char *dir)
     for (char *p = path + 1; *p; p++) {
         if (*p == '/') {
             *p = '\0';
-            if (mkdir(path, 0750) != 0 && errno != EEXIST)
-                return -1;
+            if (mkdir(path, 0750) != 0 && errno != EEXIST) return -1;
             *p = '/';
         }
     }
@@ -70,9 +69,9 @@ static int serve_store(struct cli *c, struct store *s)
         fprintf(stderr, "gridgov: %s\n", e.msg);
         return EXIT_FAIL;
     }
-    log_info("gridgov %s serving %s database on http://%s%s%s:%d/ with %d threads",
-             GRIDGOV_VERSION, store_backend(s), strchr(host, ':') ? "[" : "", host,
-             strchr(host, ':') ? "]" : "", port, c->cfg.threads);
+    log_info("gridgov %s serving %s database on http://%s%s%s:%d/ with %d threads", GRIDGOV_VERSION,
+             store_backend(s), strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
+             port, c->cfg.threads);
     printf("gridgov is serving on http://%s%s%s:%d/\n", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", port);
     fflush(stdout);
@@ -91,8 +90,7 @@ int cmd_serve(struct cli *c)
         return EXIT_USAGE;
     }
     struct store *s = cli_store_open(c);
-    if (s == NULL)
-        return EXIT_FAIL;
+    if (s == NULL) return EXIT_FAIL;
     int rc = serve_store(c, s);
     store_close(s);
     return rc;
@@ -106,8 +104,7 @@ int cmd_demo(struct cli *c)
         return EXIT_USAGE;
     }
     struct store *s = cli_store_open(c);
-    if (s == NULL)
-        return EXIT_FAIL;
+    if (s == NULL) return EXIT_FAIL;
     int replaceable = demo_replaceable(s, &e);
     if (replaceable < 0) {
         fprintf(stderr, "gridgov demo: %s\n", e.msg);
@@ -115,8 +112,9 @@ int cmd_demo(struct cli *c)
         return EXIT_FAIL;
     }
     if (!replaceable) {
-        fprintf(stderr, "gridgov demo: %s holds real data (not a demo database); refusing to "
-                        "replace it. Use another --db.\n",
+        fprintf(stderr,
+                "gridgov demo: %s holds real data (not a demo database); refusing to "
+                "replace it. Use another --db.\n",
                 c->cfg.db);
         store_close(s);
         return EXIT_FAIL;
@@ -128,11 +126,10 @@ int cmd_demo(struct cli *c)
         return EXIT_FAIL;
     }
     store_close(s);
-    if ((s = cli_store_open(c)) == NULL)
-        return EXIT_FAIL;
+    if ((s = cli_store_open(c)) == NULL) return EXIT_FAIL;
     if (demo_populate(s, c->admin_password, c->users_password, stdout, &e) != ERR_OK) {
-        fprintf(stderr, "gridgov demo: %s%s%s\n", e.field[0] ? e.field : "",
-                e.field[0] ? ": " : "", e.msg);
+        fprintf(stderr, "gridgov demo: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "",
+                e.msg);
         store_close(s);
         return EXIT_FAIL;
     }

@@ -14,7 +14,7 @@
     X(METHOD, -8, 405, "method_not_allowed", "method not allowed")                                 \
     X(TOO_LARGE, -9, 413, "too_large", "request body too large")                                   \
     X(UNSUPPORTED, -10, 415, "unsupported_media_type", "unsupported media type")                   \
-    X(THROTTLED, -11, 429, "too_many_requests", "too many attempts, try again later")             \
+    X(THROTTLED, -11, 429, "too_many_requests", "too many attempts, try again later")              \
     X(INTERNAL, -12, 500, "internal", "internal error")                                            \
     X(UNAVAILABLE, -13, 503, "unavailable", "service unavailable")
 

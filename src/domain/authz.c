@@ -8,8 +8,8 @@
 #define BASE (P(LOGIN) | P(PLACE_READ))
 
 static const unsigned role_perms[ROLE__COUNT] = {
-    [ROLE_DISTRICT_ADMIN] = BASE | P(PLACE_WRITE) | P(COMPOUND_READ) | P(COMPOUND_WRITE) |
-                            P(USER_ADMIN) | P(OPS),
+    [ROLE_DISTRICT_ADMIN] =
+        BASE | P(PLACE_WRITE) | P(COMPOUND_READ) | P(COMPOUND_WRITE) | P(USER_ADMIN) | P(OPS),
     [ROLE_STREET_OFFICE] =
         BASE | P(PLACE_WRITE) | P(COMPOUND_READ) | P(COMPOUND_WRITE) | P(USER_ADMIN),
     [ROLE_COMMUNITY_OFFICE] =
@@ -64,46 +64,35 @@ static int within(const char *a, const char *b)
 
 int authz_has(const struct user *u, enum perm p)
 {
-    if (p == PERM_PUBLIC)
-        return 1;
-    if (u == NULL)
-        return 0;
+    if (p == PERM_PUBLIC) return 1;
+    if (u == NULL) return 0;
     for (int i = 0; i < u->nroles; i++) {
-        if (role_perms[u->roles[i].role] & (1u << p))
-            return 1;
+        if (role_perms[u->roles[i].role] & (1u << p)) return 1;
     }
     return 0;
 }
 
 static int grant_allows(const struct role_grant *g, enum perm p, const struct target *t)
 {
-    if (!(role_perms[g->role] & (1u << p)))
-        return 0;
-    if (p == PERM_LOGIN || p == PERM_OPS)
-        return 1;
-    if (t == NULL || t->place == NULL)
-        return 0;
+    if (!(role_perms[g->role] & (1u << p))) return 0;
+    if (p == PERM_LOGIN || p == PERM_OPS) return 1;
+    if (t == NULL || t->place == NULL) return 0;
     if (g->compound != 0) {
         /* a compound scope: that compound, and the places on the way up to it */
-        if (t->compound != 0)
-            return t->compound == g->compound;
+        if (t->compound != 0) return t->compound == g->compound;
         return p == PERM_PLACE_READ && within(g->place, t->place);
     }
-    if (within(t->place, g->place))
-        return 1;
+    if (within(t->place, g->place)) return 1;
     /* reading the path above one's own scope is allowed (a grid worker sees its community) */
     return p == PERM_PLACE_READ && t->compound == 0 && within(g->place, t->place);
 }
 
 int authz_allow(const struct user *u, enum perm p, const struct target *t)
 {
-    if (p == PERM_PUBLIC)
-        return 1;
-    if (u == NULL)
-        return 0;
+    if (p == PERM_PUBLIC) return 1;
+    if (u == NULL) return 0;
     for (int i = 0; i < u->nroles; i++) {
-        if (grant_allows(&u->roles[i], p, t))
-            return 1;
+        if (grant_allows(&u->roles[i], p, t)) return 1;
     }
     return 0;
 }
@@ -113,7 +102,8 @@ int authz_may_grant(const struct user *granter, enum role r, const char *place)
     /* only district admins make district admins; others grant inside their own subtree */
     if (r == ROLE_DISTRICT_ADMIN) {
         for (int i = 0; i < granter->nroles; i++) {
-            if (granter->roles[i].role == ROLE_DISTRICT_ADMIN && within(place, granter->roles[i].place))
+            if (granter->roles[i].role == ROLE_DISTRICT_ADMIN &&
+                within(place, granter->roles[i].place))
                 return 1;
         }
         return 0;
@@ -126,8 +116,7 @@ int authz_scopes(const struct user *u, enum perm p, const char **out, int max)
 {
     int n = 0;
     for (int i = 0; u != NULL && i < u->nroles && n < max; i++) {
-        if (role_perms[u->roles[i].role] & (1u << p))
-            out[n++] = u->roles[i].place;
+        if (role_perms[u->roles[i].role] & (1u << p)) out[n++] = u->roles[i].place;
     }
     return n;
 }

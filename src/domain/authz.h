@@ -38,9 +38,9 @@ enum perm {
 
 struct role_grant {
     enum role role;
-    const char *scope;      /* as granted: place code, "compound:ID", "dept:CODE" */
-    const char *place;      /* the place the scope covers */
-    int64_t compound;       /* compound scope, else 0 */
+    const char *scope; /* as granted: place code, "compound:ID", "dept:CODE" */
+    const char *place; /* the place the scope covers */
+    int64_t compound;  /* compound scope, else 0 */
 };
 
 struct user {

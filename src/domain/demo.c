@@ -13,9 +13,9 @@ static const struct {
     const char *parent, *name;
     int households;
 } demo_grids[] = {
-    {"330604002007", "博文社区第一网格", 420},  {"330604002007", "博文社区第二网格", 385},
-    {"330604002007", "博文社区第三网格", 402},  {"330604007317", "舜源村第一网格", 310},
-    {"330604007317", "舜源村第二网格", 288},    {"330604200225", "东澄村网格", 196},
+    {"330604002007", "博文社区第一网格", 420},     {"330604002007", "博文社区第二网格", 385},
+    {"330604002007", "博文社区第三网格", 402},     {"330604007317", "舜源村第一网格", 310},
+    {"330604007317", "舜源村第二网格", 288},       {"330604200225", "东澄村网格", 196},
     {"330604001014", "卧龙山庄社区第一网格", 450},
 };
 
@@ -24,19 +24,29 @@ static const struct {
     int households, committee;
     const char *grids[3];
 } demo_compounds[] = {
-    {"330604002007", "春江花城", "曹娥街道江扬路", "上虞春江物业服务有限公司", 862, 1,
+    {"330604002007",
+     "春江花城",
+     "曹娥街道江扬路",
+     "上虞春江物业服务有限公司",
+     862,
+     1,
      {"330604002007001", "330604002007002"}},
     {"330604002007", "博文苑", "曹娥街道博文路", "", 214, 0, {"330604002007003"}},
-    {"330604001014", "文化北区", "百官街道文化路", "百官物业管理有限公司", 530, 1,
+    {"330604001014",
+     "文化北区",
+     "百官街道文化路",
+     "百官物业管理有限公司",
+     530,
+     1,
      {"330604001014001"}},
 };
 
 static const struct {
     const char *code, *name, *place;
 } demo_departments[] = {
-    {"zjj", "区住房和城乡建设局", "330604"},    {"mzj", "区民政局", "330604"},
-    {"gaj", "区公安分局", "330604"},            {"zfj", "区综合行政执法局", "330604"},
-    {"gdj", "国网上虞区供电公司", "330604"},    {"ce-cjb", "曹娥街道城建办", "330604002"},
+    {"zjj", "区住房和城乡建设局", "330604"}, {"mzj", "区民政局", "330604"},
+    {"gaj", "区公安分局", "330604"},         {"zfj", "区综合行政执法局", "330604"},
+    {"gdj", "国网上虞区供电公司", "330604"}, {"ce-cjb", "曹娥街道城建办", "330604002"},
 };
 
 static const struct {
@@ -70,15 +80,13 @@ static int places_fn(struct db *db, void *arg, struct err *e)
                                  .name = demo_grids[i].name,
                                  .households = demo_grids[i].households};
         char code[24];
-        if ((rc = place_input_check(&in, e)) || (rc = place_insert(db, &in, code, e)))
-            return rc;
+        if ((rc = place_input_check(&in, e)) || (rc = place_insert(db, &in, code, e))) return rc;
         /* micro-grids of 30-50 households each */
         int nmicro = demo_grids[i].households / 120;
         for (int m = 1; m <= nmicro; m++) {
             char name[96], mcode[24];
             snprintf(name, sizeof(name), "%s第%d微网格", demo_grids[i].name, m);
-            struct place_input mi = {
-                .parent = code, .name = name, .households = 30 + (m * 7) % 21};
+            struct place_input mi = {.parent = code, .name = name, .households = 30 + (m * 7) % 21};
             if ((rc = place_input_check(&mi, e)) || (rc = place_insert(db, &mi, mcode, e)))
                 return rc;
         }
@@ -94,8 +102,7 @@ static int places_fn(struct db *db, void *arg, struct err *e)
         int64_t id;
         while (c.ngrids < 3 && demo_compounds[i].grids[c.ngrids])
             c.ngrids++;
-        if ((rc = compound_insert(db, &c, &id, e)) != ERR_OK)
-            return rc;
+        if ((rc = compound_insert(db, &c, &id, e)) != ERR_OK) return rc;
     }
     for (size_t i = 0; i < ARRAY_LEN(demo_departments); i++) {
         rc = db_exec(db, e,
@@ -103,8 +110,7 @@ static int places_fn(struct db *db, void *arg, struct err *e)
                      "?, ?, ?)",
                      DB_ARGS(DBS(demo_departments[i].code), DBS(demo_departments[i].name),
                              DBS(demo_departments[i].place), DBI(time(NULL))));
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
     }
     rc = db_exec(db, e, "INSERT INTO settings (key, value) VALUES ('demo', '1')", DB_NOARGS);
     return rc < 0 ? rc : ERR_OK;
@@ -116,8 +122,7 @@ static int users_fn(struct db *db, void *arg, struct err *e)
     for (size_t i = 0; i < NUSERS; i++) {
         int64_t id;
         int rc = user_insert(db, &c->users[i], &id, e);
-        if (rc != ERR_OK)
-            return rc;
+        if (rc != ERR_OK) return rc;
     }
     return ERR_OK;
 }
@@ -132,8 +137,7 @@ int demo_replaceable(struct store *s, struct err *e)
                       "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM settings WHERE "
                       "key = 'demo')",
                       DB_NOARGS);
-    if (rc == ERR_OK)
-        rc = dbrows_int(&r, 0, 0) == 0 || dbrows_int(&r, 0, 1) == 1;
+    if (rc == ERR_OK) rc = dbrows_int(&r, 0, 0) == 0 || dbrows_int(&r, 0, 1) == 1;
     arena_free(&a);
     store_release(s, db);
     return rc;
@@ -151,16 +155,13 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
 
     if (csv == NULL)
         return err_set(e, ERR_INTERNAL, NULL, "the built-in divisions extract is missing");
-    if ((rc = divisions_import(s, csv, len, "330604", &dc, e)) != ERR_OK)
-        return rc;
-    if ((rc = store_write(s, places_fn, NULL, e)) != ERR_OK)
-        return rc;
+    if ((rc = divisions_import(s, csv, len, "330604", &dc, e)) != ERR_OK) return rc;
+    if ((rc = store_write(s, places_fn, NULL, e)) != ERR_OK) return rc;
     memset(&c, 0, sizeof(c));
     for (size_t i = 0; i < NUSERS; i++) {
         const char *given = i == 0 ? admin_pw : users_pw;
         if (given != NULL) {
-            if ((rc = password_check(given, e)) != ERR_OK)
-                return rc;
+            if ((rc = password_check(given, e)) != ERR_OK) return rc;
             snprintf(pws[i], sizeof(pws[i]), "%s", given);
         } else {
             token_new(pws[i]);
@@ -172,13 +173,12 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
         c.users[i].display_name = demo_users[i].display;
         c.users[i].grants = &c.grants[i];
         c.users[i].ngrants = 1;
-        if ((rc = password_hash(pws[i], c.users[i].pw_hash, e)) != ERR_OK)
-            return rc;
+        if ((rc = password_hash(pws[i], c.users[i].pw_hash, e)) != ERR_OK) return rc;
     }
-    if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK)
-        return rc;
-    fprintf(out, "demo: %d divisions (%d towns, %d villages/communities), %zu grids, %zu "
-                 "compounds, %zu departments\n",
+    if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK) return rc;
+    fprintf(out,
+            "demo: %d divisions (%d towns, %d villages/communities), %zu grids, %zu "
+            "compounds, %zu departments\n",
             dc.kept, dc.by_level[1], dc.by_level[2], ARRAY_LEN(demo_grids),
             ARRAY_LEN(demo_compounds), ARRAY_LEN(demo_departments));
     fprintf(out, "demo accounts (username / password / role @ scope):\n");

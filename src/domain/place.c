@@ -18,8 +18,7 @@ enum place_level place_level_of(const char *code)
 {
     size_t n = strlen(code);
     for (size_t i = 0; i < ARRAY_LEN(levels); i++) {
-        if (levels[i].len == n)
-            return (enum place_level)i;
+        if (levels[i].len == n) return (enum place_level)i;
     }
     return PL_NONE;
 }
@@ -37,8 +36,7 @@ size_t place_code_len(enum place_level l)
 static enum place_level level_by_name(const char *name)
 {
     for (size_t i = 0; i < ARRAY_LEN(levels); i++) {
-        if (strcmp(levels[i].name, name) == 0)
-            return (enum place_level)i;
+        if (strcmp(levels[i].name, name) == 0) return (enum place_level)i;
     }
     return PL_NONE;
 }
@@ -55,10 +53,8 @@ const char *place_kind_guess(enum place_level l, const char *name)
     case PL_DISTRICT:
         return "district";
     case PL_TOWN:
-        if (ends_with(name, "街道"))
-            return "street";
-        if (ends_with(name, "乡"))
-            return "township";
+        if (ends_with(name, "街道")) return "street";
+        if (ends_with(name, "乡")) return "township";
         return "town";
     case PL_COMMUNITY:
         return strstr(name, "社区") || strstr(name, "居委会") ? "community" : "village";
@@ -113,10 +109,8 @@ int place_get(struct db *db, struct arena *a, const char *code, struct place *ou
     struct dbrows r;
     int rc = db_query(db, a, &r, e, "SELECT " PLACE_COLS " FROM places WHERE code = ?",
                       DB_ARGS(DBS(code)));
-    if (rc != ERR_OK)
-        return rc;
-    if (r.nrows == 0)
-        return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
+    if (rc != ERR_OK) return rc;
+    if (r.nrows == 0) return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
     place_from_row(&r, 0, out);
     return ERR_OK;
 }
@@ -128,16 +122,14 @@ int place_path(struct db *db, struct arena *a, const char *code, struct place **
     char pre[4][24] = {{0}};
     enum place_level l = place_level_of(code);
     for (int i = 0; i < 4; i++) {
-        if ((int)l > i)
-            snprintf(pre[i], sizeof(pre[i]), "%.*s", (int)levels[i].len, code);
+        if ((int)l > i) snprintf(pre[i], sizeof(pre[i]), "%.*s", (int)levels[i].len, code);
     }
     struct dbrows r;
     int rc = db_query(db, a, &r, e,
                       "SELECT " PLACE_COLS " FROM places WHERE code IN (?, ?, ?, ?) ORDER BY "
                       "length(code)",
                       DB_ARGS(DBS(pre[0]), DBS(pre[1]), DBS(pre[2]), DBS(pre[3])));
-    if (rc != ERR_OK)
-        return rc;
+    if (rc != ERR_OK) return rc;
     return places_from_rows(a, &r, out, n);
 }
 
@@ -148,8 +140,7 @@ int place_children(struct db *db, struct arena *a, const char *code, struct plac
     int rc = db_query(db, a, &r, e,
                       "SELECT " PLACE_COLS " FROM places WHERE parent_code = ? ORDER BY code",
                       DB_ARGS(DBS(code)));
-    if (rc != ERR_OK)
-        return rc;
+    if (rc != ERR_OK) return rc;
     return places_from_rows(a, &r, out, n);
 }
 
@@ -178,8 +169,7 @@ int place_search(struct db *db, struct arena *a, const char *q, const char *cons
         }
         off += snprintf(sql + off, sizeof(sql) - (size_t)off, " AND (");
         for (int i = 0; i < nscopes && np < 20; i++) {
-            off += snprintf(sql + off, sizeof(sql) - (size_t)off, "%scode LIKE ?",
-                            i ? " OR " : "");
+            off += snprintf(sql + off, sizeof(sql) - (size_t)off, "%scode LIKE ?", i ? " OR " : "");
             p[np++] = DBS(arena_printf(a, "%s%%", scopes[i]));
         }
         off += snprintf(sql + off, sizeof(sql) - (size_t)off, ")");
@@ -188,8 +178,7 @@ int place_search(struct db *db, struct arena *a, const char *q, const char *cons
     p[np++] = DBI(limit);
     struct dbrows r;
     int rc = db_query(db, a, &r, e, sql, p, np);
-    if (rc != ERR_OK)
-        return rc;
+    if (rc != ERR_OK) return rc;
     return places_from_rows(a, &r, out, n);
 }
 
@@ -198,10 +187,9 @@ int place_count(struct db *db, const char *level, int64_t *out, struct err *e)
     struct arena a;
     struct dbrows r;
     arena_init(&a, 0);
-    int rc = db_query(db, &a, &r, e, "SELECT count(*) FROM places WHERE level = ?",
-                      DB_ARGS(DBS(level)));
-    if (rc == ERR_OK)
-        *out = dbrows_int(&r, 0, 0);
+    int rc =
+        db_query(db, &a, &r, e, "SELECT count(*) FROM places WHERE level = ?", DB_ARGS(DBS(level)));
+    if (rc == ERR_OK) *out = dbrows_int(&r, 0, 0);
     arena_free(&a);
     return rc;
 }
@@ -216,8 +204,7 @@ int place_input_check(struct place_input *in, struct err *e)
                            "'level' must be one of district, town, community, grid, microgrid");
     }
     if (in->code != NULL) {
-        if (place_code_check(in->code, "code", e) != ERR_OK)
-            return e->code;
+        if (place_code_check(in->code, "code", e) != ERR_OK) return e->code;
         enum place_level cl = place_level_of(in->code);
         if (l != PL_NONE && cl != l)
             return err_set(e, ERR_INVALID, "code", "a %s code has %zu digits", levels[l].name,
@@ -228,13 +215,11 @@ int place_input_check(struct place_input *in, struct err *e)
             return err_set(e, ERR_INVALID, "parent", "'code' must start with its parent's code");
     }
     if (in->parent != NULL) {
-        if (place_code_check(in->parent, "parent", e) != ERR_OK)
-            return e->code;
+        if (place_code_check(in->parent, "parent", e) != ERR_OK) return e->code;
         enum place_level pl = place_level_of(in->parent);
         if (pl == PL_MICROGRID)
             return err_set(e, ERR_INVALID, "parent", "a micro-grid has no children");
-        if (l == PL_NONE)
-            l = (enum place_level)(pl + 1);
+        if (l == PL_NONE) l = (enum place_level)(pl + 1);
         if ((int)pl != (int)l - 1)
             return err_set(e, ERR_INVALID, "parent", "the parent of a %s must be a %s",
                            levels[l].name, l > 0 ? levels[l - 1].name : "nothing");
@@ -244,11 +229,9 @@ int place_input_check(struct place_input *in, struct err *e)
                        "'code' is required except for grids and micro-grids");
     if (in->code == NULL && in->parent == NULL)
         return err_set(e, ERR_INVALID, "parent", "'parent' is required without a code");
-    if (l == PL_NONE)
-        return err_set(e, ERR_INVALID, "code", "'code' or 'parent' is required");
+    if (l == PL_NONE) return err_set(e, ERR_INVALID, "code", "'code' or 'parent' is required");
     in->level = levels[l].name;
-    if (in->kind == NULL)
-        in->kind = place_kind_guess(l, in->name);
+    if (in->kind == NULL) in->kind = place_kind_guess(l, in->name);
     return ERR_OK;
 }
 
@@ -268,8 +251,7 @@ int place_insert(struct db *db, struct place_input *in, char out_code[24], struc
     if (parent[0]) {
         rc = db_query(&*db, &a, &r, e, "SELECT level FROM places WHERE code = ?",
                       DB_ARGS(DBS(parent)));
-        if (rc != ERR_OK)
-            goto out;
+        if (rc != ERR_OK) goto out;
         if (r.nrows == 0) {
             rc = err_set(e, ERR_INVALID, "parent", "parent place %s does not exist", parent);
             goto out;
@@ -280,12 +262,10 @@ int place_insert(struct db *db, struct place_input *in, char out_code[24], struc
         size_t width = levels[l].len - levels[l - 1].len;
         rc = db_query(db, &a, &r, e, "SELECT max(code) FROM places WHERE parent_code = ?",
                       DB_ARGS(DBS(parent)));
-        if (rc != ERR_OK)
-            goto out;
+        if (rc != ERR_OK) goto out;
         long next = 1;
         const char *max = dbrows_get(&r, 0, 0);
-        if (max != NULL)
-            next = strtol(max + strlen(parent), NULL, 10) + 1;
+        if (max != NULL) next = strtol(max + strlen(parent), NULL, 10) + 1;
         if ((width == 3 && next > 999) || (width == 2 && next > 99)) {
             rc = err_set(e, ERR_CONFLICT, "parent", "no free code left under %s", parent);
             goto out;
@@ -301,8 +281,8 @@ int place_insert(struct db *db, struct place_input *in, char out_code[24], struc
                  "INSERT INTO places (code, parent_code, level, kind, name, county, households, "
                  "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  DB_ARGS(DBS(out_code), DBS(parent[0] ? parent : NULL), DBS(in->level),
-                         DBS(in->kind), DBS(in->name), DBS(county), DBI(in->households),
-                         DBI(now), DBI(now)));
+                         DBS(in->kind), DBS(in->name), DBS(county), DBI(in->households), DBI(now),
+                         DBI(now)));
     if (rc == ERR_CONFLICT)
         err_set(e, ERR_CONFLICT, "code", "a place with code %s already exists", out_code);
     rc = rc < 0 ? rc : ERR_OK;
@@ -314,13 +294,12 @@ out:
 int place_update(struct db *db, const char *code, const char *name, int64_t households,
                  struct err *e)
 {
-    int rc = db_exec(db, e,
-                     "UPDATE places SET name = coalesce(?, name), households = CASE WHEN ? < 0 "
-                     "THEN households ELSE ? END, updated_at = ? WHERE code = ?",
-                     DB_ARGS(DBS(name), DBI(households), DBI(households), DBI(time(NULL)),
-                             DBS(code)));
-    if (rc == 0)
-        return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
+    int rc =
+        db_exec(db, e,
+                "UPDATE places SET name = coalesce(?, name), households = CASE WHEN ? < 0 "
+                "THEN households ELSE ? END, updated_at = ? WHERE code = ?",
+                DB_ARGS(DBS(name), DBI(households), DBI(households), DBI(time(NULL)), DBS(code)));
+    if (rc == 0) return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
     return rc < 0 ? rc : ERR_OK;
 }
 
@@ -338,7 +317,7 @@ json_t *place_json(const struct place *p)
 /* ---- compounds ---- */
 
 #define COMPOUND_COLS                                                                              \
-    "id, community_code, name, address, households, property_company, owners_committee, "       \
+    "id, community_code, name, address, households, property_company, owners_committee, "          \
     "created_at, updated_at"
 
 static int compound_grids_load(struct db *db, struct arena *a, struct compound *c, struct err *e)
@@ -348,8 +327,7 @@ static int compound_grids_load(struct db *db, struct arena *a, struct compound *
                       "SELECT grid_code FROM compound_grids WHERE compound_id = ? ORDER BY "
                       "grid_code",
                       DB_ARGS(DBI(c->id)));
-    if (rc != ERR_OK)
-        return rc;
+    if (rc != ERR_OK) return rc;
     c->grids = arena_alloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
     for (int i = 0; i < r.nrows; i++)
         c->grids[i] = dbrows_get(&r, i, 0);
@@ -375,16 +353,14 @@ int compound_get(struct db *db, struct arena *a, int64_t id, struct compound *ou
     struct dbrows r;
     int rc = db_query(db, a, &r, e, "SELECT " COMPOUND_COLS " FROM compounds WHERE id = ?",
                       DB_ARGS(DBI(id)));
-    if (rc != ERR_OK)
-        return rc;
-    if (r.nrows == 0)
-        return err_set(e, ERR_NOT_FOUND, "id", "no compound %lld", (long long)id);
+    if (rc != ERR_OK) return rc;
+    if (r.nrows == 0) return err_set(e, ERR_NOT_FOUND, "id", "no compound %lld", (long long)id);
     compound_from_row(&r, 0, out);
     return compound_grids_load(db, a, out, e);
 }
 
-int compound_list(struct db *db, struct arena *a, const char *under, struct compound **out,
-                  int *n, struct err *e)
+int compound_list(struct db *db, struct arena *a, const char *under, struct compound **out, int *n,
+                  struct err *e)
 {
     struct dbrows r;
     int rc;
@@ -398,24 +374,20 @@ int compound_list(struct db *db, struct arena *a, const char *under, struct comp
                       "SELECT " COMPOUND_COLS
                       " FROM compounds WHERE community_code LIKE ? ORDER BY id",
                       DB_ARGS(DBS(arena_printf(a, "%s%%", under))));
-    if (rc != ERR_OK)
-        return rc;
+    if (rc != ERR_OK) return rc;
     *out = arena_alloc(a, sizeof(struct compound) * (size_t)(r.nrows ? r.nrows : 1));
     for (int i = 0; i < r.nrows; i++) {
         compound_from_row(&r, i, &(*out)[i]);
-        if ((rc = compound_grids_load(db, a, &(*out)[i], e)) != ERR_OK)
-            return rc;
+        if ((rc = compound_grids_load(db, a, &(*out)[i], e)) != ERR_OK) return rc;
     }
     *n = r.nrows;
     return ERR_OK;
 }
 
-static int compound_grids_store(struct db *db, const struct compound *c, int64_t id,
-                                struct err *e)
+static int compound_grids_store(struct db *db, const struct compound *c, int64_t id, struct err *e)
 {
     int rc = db_exec(db, e, "DELETE FROM compound_grids WHERE compound_id = ?", DB_ARGS(DBI(id)));
-    if (rc < 0)
-        return rc;
+    if (rc < 0) return rc;
     for (int i = 0; i < c->ngrids; i++) {
         if (strlen(c->grids[i]) != 15 ||
             strncmp(c->grids[i], c->community_code, strlen(c->community_code)) != 0)
@@ -425,8 +397,7 @@ static int compound_grids_store(struct db *db, const struct compound *c, int64_t
                      DB_ARGS(DBI(id), DBS(c->grids[i])));
         if (rc == ERR_INVALID)
             return err_set(e, ERR_INVALID, "grids", "grid %.20s does not exist", c->grids[i]);
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
     }
     return ERR_OK;
 }
@@ -442,8 +413,7 @@ int compound_insert(struct db *db, const struct compound *c, int64_t *id, struct
     arena_init(&a, 0);
     rc = db_query(db, &a, &r, e, "SELECT level FROM places WHERE code = ?",
                   DB_ARGS(DBS(c->community_code)));
-    if (rc != ERR_OK)
-        goto out;
+    if (rc != ERR_OK) goto out;
     if (r.nrows == 0 || strcmp(dbrows_get(&r, 0, 0), "community") != 0) {
         rc = err_set(e, ERR_INVALID, "community", "community %.20s does not exist",
                      c->community_code);
@@ -462,8 +432,7 @@ int compound_insert(struct db *db, const struct compound *c, int64_t *id, struct
                 c->community_code, c->name);
         goto out;
     }
-    if (rc != ERR_OK)
-        goto out;
+    if (rc != ERR_OK) goto out;
     *id = dbrows_int(&r, 0, 0);
     rc = compound_grids_store(db, c, *id, e);
 out:
@@ -473,19 +442,17 @@ out:
 
 int compound_update(struct db *db, const struct compound *c, struct err *e)
 {
-    int rc = db_exec(db, e,
-                     "UPDATE compounds SET name = ?, address = ?, households = ?, "
-                     "property_company = ?, owners_committee = ?, updated_at = ? WHERE id = ?",
-                     DB_ARGS(DBS(c->name), DBS(c->address), DBI(c->households),
-                             DBS(c->property_company), DBI(c->owners_committee), DBI(time(NULL)),
-                             DBI(c->id)));
+    int rc =
+        db_exec(db, e,
+                "UPDATE compounds SET name = ?, address = ?, households = ?, "
+                "property_company = ?, owners_committee = ?, updated_at = ? WHERE id = ?",
+                DB_ARGS(DBS(c->name), DBS(c->address), DBI(c->households), DBS(c->property_company),
+                        DBI(c->owners_committee), DBI(time(NULL)), DBI(c->id)));
     if (rc == ERR_CONFLICT)
         return err_set(e, ERR_CONFLICT, "name", "the community already has a compound named %.60s",
                        c->name);
-    if (rc == 0)
-        return err_set(e, ERR_NOT_FOUND, "id", "no compound %lld", (long long)c->id);
-    if (rc < 0)
-        return rc;
+    if (rc == 0) return err_set(e, ERR_NOT_FOUND, "id", "no compound %lld", (long long)c->id);
+    if (rc < 0) return rc;
     return c->grids ? compound_grids_store(db, c, c->id, e) : ERR_OK;
 }
 

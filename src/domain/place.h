@@ -59,8 +59,8 @@ int place_update(struct db *db, const char *code, const char *name, int64_t hous
 json_t *place_json(const struct place *p);
 
 int compound_get(struct db *db, struct arena *a, int64_t id, struct compound *out, struct err *e);
-int compound_list(struct db *db, struct arena *a, const char *under, struct compound **out,
-                  int *n, struct err *e);
+int compound_list(struct db *db, struct arena *a, const char *under, struct compound **out, int *n,
+                  struct err *e);
 int compound_insert(struct db *db, const struct compound *c, int64_t *id, struct err *e);
 int compound_update(struct db *db, const struct compound *c, struct err *e);
 json_t *compound_json(const struct compound *c);

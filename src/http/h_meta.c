@@ -45,9 +45,9 @@ int api_index_h(struct req *rq)
     static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "?"};
     json_t *routes = json_array();
     for (int i = 0; i < http_routes_count; i++)
-        json_array_append_new(routes, json_pack("{s:s, s:s}", "method",
-                                                methods[http_routes[i].method], "path",
-                                                http_routes[i].pattern));
+        json_array_append_new(routes,
+                              json_pack("{s:s, s:s}", "method", methods[http_routes[i].method],
+                                        "path", http_routes[i].pattern));
     return reply_json(rq, 200,
                       json_pack("{s:s, s:s, s:o}", "name", "gridgov", "version", rq->app->version,
                                 "routes", routes));

@@ -17,16 +17,16 @@ enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_
 
 /* Route flags, enforced by http_dispatch before any handler runs. */
 enum {
-    R_JSON = 1 << 0,    /* the body must be a JSON object: rq->json */
-    R_NOAUTH = 1 << 1,  /* ignore any Authorization header (login itself) */
+    R_JSON = 1 << 0,   /* the body must be a JSON object: rq->json */
+    R_NOAUTH = 1 << 1, /* ignore any Authorization header (login itself) */
 };
 
 struct app {
     struct store *store;
-    size_t body_max;       /* bytes, 413 past it */
-    int session_ttl;       /* seconds */
+    size_t body_max; /* bytes, 413 past it */
+    int session_ttl; /* seconds */
     const char *version;
-    double started;        /* monotonic seconds at start */
+    double started; /* monotonic seconds at start */
 };
 
 struct req;
@@ -98,8 +98,8 @@ int req_allow_or_reply(struct req *rq, enum perm p, const char *place, int64_t c
 extern const struct route http_routes[];
 extern const int http_routes_count;
 /* Match method and path; returns the route index, -1 (404) or -2 (405, *allow set). */
-int router_match(const char *method_str, enum http_method m, const char *path,
-                 const char **params, int *nparams, struct arena *a, const char **allow);
+int router_match(const char *method_str, enum http_method m, const char *path, const char **params,
+                 int *nparams, struct arena *a, const char **allow);
 
 enum http_method http_method_of(const char *s);
 

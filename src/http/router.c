@@ -24,8 +24,7 @@ enum http_method http_method_of(const char *s)
 {
     static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
     for (size_t i = 0; i < ARRAY_LEN(names); i++) {
-        if (strcmp(s, names[i]) == 0)
-            return (enum http_method)i;
+        if (strcmp(s, names[i]) == 0) return (enum http_method)i;
     }
     return HTTP_OTHER;
 }
@@ -46,36 +45,30 @@ static int path_match(const char *pattern, const char *path, const char **params
         if (*p == '{') {
             const char *end = strchr(s, '/');
             size_t len = end ? (size_t)(end - s) : strlen(s);
-            if (len == 0 || n == REQ_MAX_PARAMS)
-                return 0;
-            if (params)
-                params[n] = arena_strndup(a, s, len);
+            if (len == 0 || n == REQ_MAX_PARAMS) return 0;
+            if (params) params[n] = arena_strndup(a, s, len);
             n++;
             s += len;
             p = strchr(p, '}') + 1;
             continue;
         }
-        if (*p != *s)
-            return 0;
+        if (*p != *s) return 0;
         p++;
         s++;
     }
-    if (*p || *s)
-        return 0;
-    if (nparams)
-        *nparams = n;
+    if (*p || *s) return 0;
+    if (nparams) *nparams = n;
     return 1;
 }
 
-int router_match(const char *method_str, enum http_method m, const char *path,
-                 const char **params, int *nparams, struct arena *a, const char **allow)
+int router_match(const char *method_str, enum http_method m, const char *path, const char **params,
+                 int *nparams, struct arena *a, const char **allow)
 {
     char allowed[64] = "";
     (void)method_str;
     for (int i = 0; i < http_routes_count; i++) {
         const struct route *rt = &http_routes[i];
-        if (!path_match(rt->pattern, path, NULL, NULL, a))
-            continue;
+        if (!path_match(rt->pattern, path, NULL, NULL, a)) continue;
         if (rt->method == m || (m == HTTP_HEAD && rt->method == HTTP_GET)) {
             path_match(rt->pattern, path, params, nparams, a);
             return i;
@@ -95,8 +88,7 @@ int router_match(const char *method_str, enum http_method m, const char *path,
 static int authenticate(struct req *rq)
 {
     const char *h = rq->header(rq, "Authorization");
-    if (h == NULL)
-        return ERR_OK;
+    if (h == NULL) return ERR_OK;
     if (strncasecmp(h, "Bearer ", 7) != 0 || h[7] == '\0')
         return reply_code(rq, ERR_UNAUTHORIZED, NULL, "use 'Authorization: Bearer TOKEN'");
     struct err e = {0};
@@ -111,8 +103,8 @@ static int authenticate(struct req *rq)
 void http_dispatch(struct req *rq)
 {
     const char *allow = NULL;
-    int i = router_match(rq->method_str, rq->method, rq->path, rq->params, &rq->nparams,
-                         &rq->arena, &allow);
+    int i = router_match(rq->method_str, rq->method, rq->path, rq->params, &rq->nparams, &rq->arena,
+                         &allow);
     if (i == -1) {
         rq->route_index = http_routes_count;
         reply_code(rq, ERR_NOT_FOUND, NULL, "no such resource");
@@ -133,8 +125,7 @@ void http_dispatch(struct req *rq)
                                 rq->app->body_max));
         return;
     }
-    if (!(rt->flags & R_NOAUTH) && authenticate(rq) != ERR_OK)
-        return;
+    if (!(rt->flags & R_NOAUTH) && authenticate(rq) != ERR_OK) return;
     if (rt->perm != PERM_PUBLIC) {
         if (rq->user == NULL) {
             reply_code(rq, ERR_UNAUTHORIZED, NULL, "login required");

@@ -50,8 +50,7 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     snprintf(out, n, "-");
-    if (ci == NULL || ci->client_addr == NULL)
-        return;
+    if (ci == NULL || ci->client_addr == NULL) return;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
@@ -62,18 +61,15 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 static enum MHD_Result send_reply(struct mhd_req *m)
 {
     struct req *rq = &m->rq;
-    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(
-        rq->reply_len, rq->reply, free);
-    if (resp == NULL)
-        return MHD_NO;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer_with_free_callback(rq->reply_len, rq->reply, free);
+    if (resp == NULL) return MHD_NO;
     rq->reply = NULL; /* MHD owns it now */
     MHD_add_response_header(resp, "Content-Type", rq->content_type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    if (rq->allow)
-        MHD_add_response_header(resp, "Allow", rq->allow);
-    if (rq->retry_after)
-        MHD_add_response_header(resp, "Retry-After", rq->retry_after);
+    if (rq->allow) MHD_add_response_header(resp, "Allow", rq->allow);
+    if (rq->retry_after) MHD_add_response_header(resp, "Retry-After", rq->retry_after);
     enum MHD_Result ret = MHD_queue_response(m->c, (unsigned)rq->status, resp);
     MHD_destroy_response(resp);
     m->queued = 1;
@@ -81,9 +77,8 @@ static enum MHD_Result send_reply(struct mhd_req *m)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct server *srv = cls;
     struct mhd_req *m = *con_cls;
@@ -101,20 +96,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         client_addr(c, m->client, sizeof(m->client));
         m->rq.client = m->client;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl != NULL && strtoull(cl, NULL, 10) > srv->app->body_max)
-            m->rq.body_too_large = 1;
+        if (cl != NULL && strtoull(cl, NULL, 10) > srv->app->body_max) m->rq.body_too_large = 1;
         *con_cls = m;
         return MHD_YES;
     }
-    if (m->queued)
-        return MHD_YES;
+    if (m->queued) return MHD_YES;
     if (*upload_data_size != 0) {
-        if (!m->rq.body_too_large &&
-            buf_add(&m->rq.body, upload_data, *upload_data_size) != 0)
+        if (!m->rq.body_too_large && buf_add(&m->rq.body, upload_data, *upload_data_size) != 0)
             m->rq.body_too_large = 1;
         *upload_data_size = 0;
-        if (!m->rq.body_too_large)
-            return MHD_YES;
+        if (!m->rq.body_too_large) return MHD_YES;
         /* answer 413 now instead of reading the rest; MHD closes the connection after it */
     }
     http_dispatch(&m->rq);
@@ -127,8 +118,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     struct mhd_req *m = *con_cls;
     (void)cls;
     (void)c;
-    if (m == NULL)
-        return;
+    if (m == NULL) return;
     double dt = mono() - m->t0;
     struct req *rq = &m->rq;
     metrics_observe(rq->route_index < 0 ? http_routes_count : rq->route_index, rq->status, dt);
@@ -151,8 +141,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     log_warn("http: %s", line);
 }
 
-struct server *server_start(struct app *app, const char *host, int port, int threads,
-                            struct err *e)
+struct server *server_start(struct app *app, const char *host, int port, int threads, struct err *e)
 {
     struct sockaddr_in6 a6 = {0};
     struct sockaddr_in a4 = {0};
@@ -175,11 +164,11 @@ struct server *server_start(struct app *app, const char *host, int port, int thr
     struct server *srv = xcalloc(1, sizeof(*srv));
     srv->app = app;
     metrics_init(http_routes_count);
-    srv->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, srv,
-                              MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
-                              (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-                              MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
-                              4096u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+    srv->d = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+        NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     if (srv->d == NULL) {
         err_set(e, ERR_UNAVAILABLE, "listen", "cannot listen on %s:%d (in use or not allowed)",
                 host, port);
@@ -191,8 +180,7 @@ struct server *server_start(struct app *app, const char *host, int port, int thr
 
 void server_stop(struct server *srv)
 {
-    if (srv == NULL)
-        return;
+    if (srv == NULL) return;
     MHD_stop_daemon(srv->d);
     free(srv);
 }

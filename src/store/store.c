@@ -33,7 +33,7 @@ struct store {
     int writer_running, stopping;
     struct db *wdb;
     pthread_mutex_t q_mu;
-    pthread_cond_t q_cv;   /* jobs queued / stop */
+    pthread_cond_t q_cv;    /* jobs queued / stop */
     pthread_cond_t done_cv; /* a batch committed */
     struct write_job *q_head, *q_tail;
 
@@ -98,38 +98,33 @@ static int migrate(struct store *s, struct db *db, struct err *e)
     rc = db_script(db, e,
                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                    "name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-    if (rc != ERR_OK)
-        goto out;
+    if (rc != ERR_OK) goto out;
     for (int i = 0; i < schema_files_count; i++) {
         const struct embedded_file *f = &schema_files[i];
         const char *base = strrchr(f->name, '/');
         base = base ? base + 1 : f->name;
-        if (!suffix_is(base, suffix))
-            continue;
+        if (!suffix_is(base, suffix)) continue;
         long version = strtol(base, NULL, 10);
         struct dbrows r;
-        if ((rc = db_script(db, e, s->ops->begin_write_sql)) != ERR_OK)
-            goto out;
+        if ((rc = db_script(db, e, s->ops->begin_write_sql)) != ERR_OK) goto out;
         if (s->ops->migrate_lock_sql[0] && (rc = db_script(db, e, s->ops->migrate_lock_sql)) != 0)
             goto rollback;
         rc = db_query(db, &a, &r, e, "SELECT 1 FROM schema_migrations WHERE version = ?",
                       DB_ARGS(DBI(version)));
-        if (rc != ERR_OK)
-            goto rollback;
+        if (rc != ERR_OK) goto rollback;
         if (r.nrows == 0) {
             if ((rc = db_script(db, e, f->data)) != ERR_OK) {
                 log_error("migration %s failed: %s", base, e->msg);
                 goto rollback;
             }
-            rc = db_exec(db, e, "INSERT INTO schema_migrations (version, name, applied_at) "
-                                "VALUES (?, ?, ?)",
+            rc = db_exec(db, e,
+                         "INSERT INTO schema_migrations (version, name, applied_at) "
+                         "VALUES (?, ?, ?)",
                          DB_ARGS(DBI(version), DBS(base), DBI(time(NULL))));
-            if (rc < 0)
-                goto rollback;
+            if (rc < 0) goto rollback;
             log_info("applied migration %s", base);
         }
-        if ((rc = db_script(db, e, "COMMIT")) != ERR_OK)
-            goto out;
+        if ((rc = db_script(db, e, "COMMIT")) != ERR_OK) goto out;
         continue;
     rollback:
         db_script(db, NULL, "ROLLBACK");
@@ -156,8 +151,7 @@ static void run_batch(struct store *s, struct write_job *jobs)
                 continue;
             }
             j->rc = j->fn(db, j->ctx, j->e);
-            if (j->rc != ERR_OK)
-                db_script(db, NULL, "ROLLBACK TO job");
+            if (j->rc != ERR_OK) db_script(db, NULL, "ROLLBACK TO job");
             db_script(db, NULL, "RELEASE job");
         }
         double t1 = now_seconds();
@@ -167,8 +161,7 @@ static void run_batch(struct store *s, struct write_job *jobs)
         s->stats.batched_jobs += (uint64_t)n;
         s->stats.commit_seconds += now_seconds() - t1;
         pthread_mutex_unlock(&s->stats_mu);
-        if (rc != ERR_OK)
-            db_script(db, NULL, "ROLLBACK");
+        if (rc != ERR_OK) db_script(db, NULL, "ROLLBACK");
     }
     if (rc != ERR_OK) {
         log_error("write batch failed: %s", ce.msg);
@@ -191,8 +184,7 @@ static void *writer_main(void *arg)
     for (;;) {
         while (s->q_head == NULL && !s->stopping)
             pthread_cond_wait(&s->q_cv, &s->q_mu);
-        if (s->q_head == NULL && s->stopping)
-            break;
+        if (s->q_head == NULL && s->stopping) break;
         /* take up to batch_max jobs */
         struct write_job *first = s->q_head, *last = first;
         int n = 1;
@@ -201,9 +193,8 @@ static void *writer_main(void *arg)
             n++;
         }
         s->q_head = last->next;
-        if (s->q_head == NULL)
-            s->q_tail = NULL;
-        last->next = NULL; /* job nodes live on their callers' stacks: the batch is private */
+        if (s->q_head == NULL) s->q_tail = NULL;
+        last->next = NULL; /* the batch is private to the writer from here */
         pthread_mutex_unlock(&s->q_mu);
         run_batch(s, first);
         pthread_mutex_lock(&s->q_mu);
@@ -218,18 +209,23 @@ int store_write(struct store *s, store_fn fn, void *ctx, struct err *e)
     int rc;
 
     if (s->ops->group_commit) {
-        struct write_job job = {.fn = fn, .ctx = ctx, .e = e};
+        /* the job waits in the queue until the writer thread has committed its batch */
+        struct write_job *job = xcalloc(1, sizeof(*job));
+        job->fn = fn;
+        job->ctx = ctx;
+        job->e = e;
         pthread_mutex_lock(&s->q_mu);
         if (s->q_tail)
-            s->q_tail->next = &job;
+            s->q_tail->next = job;
         else
-            s->q_head = &job;
-        s->q_tail = &job;
+            s->q_head = job;
+        s->q_tail = job;
         pthread_cond_signal(&s->q_cv);
-        while (!job.done)
+        while (!job->done)
             pthread_cond_wait(&s->done_cv, &s->q_mu);
         pthread_mutex_unlock(&s->q_mu);
-        rc = job.rc;
+        rc = job->rc;
+        free(job);
     } else {
         struct db *db = store_acquire(s);
         rc = db_script(db, e, s->ops->begin_write_sql);
@@ -244,8 +240,7 @@ int store_write(struct store *s, store_fn fn, void *ctx, struct err *e)
                 s->stats.commit_seconds += now_seconds() - t1;
                 pthread_mutex_unlock(&s->stats_mu);
             }
-            if (rc != ERR_OK)
-                db_script(db, NULL, "ROLLBACK");
+            if (rc != ERR_OK) db_script(db, NULL, "ROLLBACK");
         }
         store_release(s, db);
     }
@@ -272,8 +267,7 @@ struct db *store_acquire(struct store *s)
 
 void store_release(struct store *s, struct db *db)
 {
-    if (db == NULL)
-        return;
+    if (db == NULL) return;
     pthread_mutex_lock(&s->pool_mu);
     db->next_free = s->free_list;
     s->free_list = db;
@@ -312,10 +306,8 @@ struct store *store_open(const struct store_config *cfg, struct err *e)
     s->cfg = *cfg;
     s->dsn = xstrdup(cfg->dsn);
     s->cfg.dsn = s->dsn;
-    if (s->cfg.readers <= 0)
-        s->cfg.readers = 4;
-    if (s->cfg.batch_max <= 0)
-        s->cfg.batch_max = 512;
+    if (s->cfg.readers <= 0) s->cfg.readers = 4;
+    if (s->cfg.batch_max <= 0) s->cfg.batch_max = 512;
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
     pthread_mutex_init(&s->q_mu, NULL);
@@ -325,8 +317,7 @@ struct store *store_open(const struct store_config *cfg, struct err *e)
 
     /* The migrating connection: the writer on SQLite, the first pool connection otherwise. */
     struct db *first = ops->connect(&s->cfg, ops->group_commit ? DB_WRITER : DB_READER, e);
-    if (first == NULL)
-        goto fail;
+    if (first == NULL) goto fail;
     if (migrate(s, first, e) != ERR_OK) {
         ops->disconnect(first);
         goto fail;
@@ -340,8 +331,7 @@ struct store *store_open(const struct store_config *cfg, struct err *e)
     }
     while (s->pool_size < s->cfg.readers) {
         struct db *db = ops->connect(&s->cfg, DB_READER, e);
-        if (db == NULL)
-            goto fail;
+        if (db == NULL) goto fail;
         db->next_free = s->free_list;
         s->free_list = db;
         s->pool_size++;
@@ -361,8 +351,7 @@ fail:
 
 void store_close(struct store *s)
 {
-    if (s == NULL)
-        return;
+    if (s == NULL) return;
     if (s->writer_running) {
         pthread_mutex_lock(&s->q_mu);
         s->stopping = 1;
@@ -370,8 +359,7 @@ void store_close(struct store *s)
         pthread_mutex_unlock(&s->q_mu);
         pthread_join(s->writer, NULL);
     }
-    if (s->wdb)
-        s->ops->disconnect(s->wdb);
+    if (s->wdb) s->ops->disconnect(s->wdb);
     while (s->free_list) {
         struct db *db = s->free_list;
         s->free_list = db->next_free;

@@ -56,14 +56,16 @@ int db_script(struct db *db, struct err *e, const char *sql);
 /* Which backend: "sqlite" or "postgres" (for the rare statement that must differ). */
 const char *db_backend(const struct db *db);
 
-#define DB_ARGS(...) ((const struct dbv[]){__VA_ARGS__}), (int)(sizeof((const struct dbv[]){__VA_ARGS__}) / sizeof(struct dbv))
+#define DB_ARGS(...)                                                                               \
+    ((const struct dbv[]){__VA_ARGS__}),                                                           \
+        (int)(sizeof((const struct dbv[]){__VA_ARGS__}) / sizeof(struct dbv))
 #define DB_NOARGS NULL, 0
 
 struct store_config {
-    const char *dsn;     /* sqlite:PATH | postgres://... */
-    int readers;         /* read connections in the pool */
-    int sync_full;       /* SQLite synchronous=FULL instead of NORMAL */
-    int batch_max;       /* most write jobs in one SQLite transaction */
+    const char *dsn; /* sqlite:PATH | postgres://... */
+    int readers;     /* read connections in the pool */
+    int sync_full;   /* SQLite synchronous=FULL instead of NORMAL */
+    int batch_max;   /* most write jobs in one SQLite transaction */
 };
 
 /* Open (and migrate) the store. Returns NULL with e filled on failure. */

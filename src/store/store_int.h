@@ -32,5 +32,4 @@ struct db {
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
 
-
 #endif

@@ -42,8 +42,7 @@ static int map_result(struct pg_db *d, PGresult *res, struct err *e)
         return err_set(e, ERR_INVALID, NULL, "refers to a record that does not exist");
     if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0)
         return err_set(e, ERR_INVALID, NULL, "%.150s", msg);
-    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-        strcmp(state, "55P03") == 0)
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
         return err_set(e, ERR_UNAVAILABLE, NULL, "database busy, try again");
     log_error("postgres: %s (%s)", msg, state);
     return err_set(e, ERR_STORE, NULL, "postgres: %.150s", msg);
@@ -64,8 +63,7 @@ static char *translate(const char *sql)
     char *out = xmalloc(n * 4 + 1), *o = out;
     int k = 0, quote = 0;
     for (const char *p = sql; *p; p++) {
-        if (*p == '\'')
-            quote = !quote;
+        if (*p == '\'') quote = !quote;
         if (*p == '?' && !quote)
             o += sprintf(o, "$%d", ++k);
         else
@@ -103,8 +101,8 @@ static int prepare(struct pg_db *d, const char *sql, const char **name, struct e
     return rc;
 }
 
-static PGresult *run(struct pg_db *d, const char *sql, const struct dbv *p, int np,
-                     struct err *e, int *rc)
+static PGresult *run(struct pg_db *d, const char *sql, const struct dbv *p, int np, struct err *e,
+                     int *rc)
 {
     const char *name;
     const char *vals[64];
@@ -113,8 +111,7 @@ static PGresult *run(struct pg_db *d, const char *sql, const struct dbv *p, int 
         *rc = err_set(e, ERR_INTERNAL, NULL, "too many parameters");
         return NULL;
     }
-    if ((*rc = prepare(d, sql, &name, e)) != ERR_OK)
-        return NULL;
+    if ((*rc = prepare(d, sql, &name, e)) != ERR_OK) return NULL;
     for (int i = 0; i < np; i++) {
         switch (p[i].t) {
         case DB_INT:
@@ -144,8 +141,7 @@ static int pg_exec(struct db *db, struct err *e, const char *sql, const struct d
 {
     int rc;
     PGresult *res = run((struct pg_db *)db, sql, p, np, e, &rc);
-    if (res == NULL)
-        return rc;
+    if (res == NULL) return rc;
     const char *n = PQcmdTuples(res);
     rc = n && *n ? atoi(n) : 0;
     PQclear(res);
@@ -158,8 +154,7 @@ static int pg_query(struct db *db, struct arena *a, struct dbrows *out, struct e
     int rc;
     memset(out, 0, sizeof(*out));
     PGresult *res = run((struct pg_db *)db, sql, p, np, e, &rc);
-    if (res == NULL)
-        return rc;
+    if (res == NULL) return rc;
     int nr = PQntuples(res), nc = PQnfields(res);
     out->nrows = nr;
     out->ncols = nc;
@@ -189,8 +184,7 @@ static int pg_script(struct db *db, struct err *e, const char *sql)
     PGresult *res = PQexec(d->conn, sql);
     ExecStatusType st = PQresultStatus(res);
     int rc = ERR_OK;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        rc = map_result(d, res, e);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) rc = map_result(d, res, e);
     PQclear(res);
     return rc;
 }
@@ -216,8 +210,8 @@ static struct db *pg_connect(const struct store_config *cfg, enum db_role role, 
         pg_disconnect(&d->base);
         return NULL;
     }
-    if (pg_script(&d->base, e,
-                  "SET client_encoding = 'UTF8'; SET client_min_messages = warning") != ERR_OK) {
+    if (pg_script(&d->base, e, "SET client_encoding = 'UTF8'; SET client_min_messages = warning") !=
+        ERR_OK) {
         pg_disconnect(&d->base);
         return NULL;
     }
@@ -229,13 +223,12 @@ static int pg_wipe(struct db *db, struct err *e)
     struct arena a;
     struct dbrows r;
     arena_init(&a, 0);
-    int rc = pg_query(db, &a, &r, e,
-                      "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
-                      NULL, 0);
+    int rc =
+        pg_query(db, &a, &r, e,
+                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()", NULL, 0);
     for (int i = 0; rc == ERR_OK && i < r.nrows; i++)
-        rc = pg_script(db, e,
-                       arena_printf(&a, "DROP TABLE IF EXISTS \"%s\" CASCADE",
-                                    dbrows_get(&r, i, 0)));
+        rc = pg_script(
+            db, e, arena_printf(&a, "DROP TABLE IF EXISTS \"%s\" CASCADE", dbrows_get(&r, i, 0)));
     arena_free(&a);
     return rc;
 }

@@ -63,8 +63,7 @@ static int prepare(struct sqlite_db *d, const char *sql, sqlite3_stmt **out, str
     }
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-    if (rc != SQLITE_OK)
-        return map_rc(d->h, rc, e);
+    if (rc != SQLITE_OK) return map_rc(d->h, rc, e);
     if (slot->st) {
         sqlite3_finalize(slot->st);
         free(slot->sql);
@@ -94,8 +93,7 @@ static int bind_all(struct sqlite_db *d, sqlite3_stmt *st, const struct dbv *p, 
             rc = sqlite3_bind_null(st, i + 1);
             break;
         }
-        if (rc != SQLITE_OK)
-            return map_rc(d->h, rc, e);
+        if (rc != SQLITE_OK) return map_rc(d->h, rc, e);
     }
     return ERR_OK;
 }
@@ -105,10 +103,8 @@ static int sq_exec(struct db *db, struct err *e, const char *sql, const struct d
     struct sqlite_db *d = (struct sqlite_db *)db;
     sqlite3_stmt *st;
     int rc = prepare(d, sql, &st, e);
-    if (rc != ERR_OK)
-        return rc;
-    if ((rc = bind_all(d, st, p, np, e)) != ERR_OK)
-        goto out;
+    if (rc != ERR_OK) return rc;
+    if ((rc = bind_all(d, st, p, np, e)) != ERR_OK) goto out;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
     if (rc != SQLITE_DONE) {
@@ -129,10 +125,8 @@ static int sq_query(struct db *db, struct arena *a, struct dbrows *out, struct e
     sqlite3_stmt *st;
     int rc = prepare(d, sql, &st, e);
     memset(out, 0, sizeof(*out));
-    if (rc != ERR_OK)
-        return rc;
-    if ((rc = bind_all(d, st, p, np, e)) != ERR_OK)
-        goto out;
+    if (rc != ERR_OK) return rc;
+    if ((rc = bind_all(d, st, p, np, e)) != ERR_OK) goto out;
     int nc = sqlite3_column_count(st);
     out->ncols = nc;
     out->names = arena_alloc(a, sizeof(char *) * (size_t)(nc ? nc : 1));
@@ -147,8 +141,7 @@ static int sq_query(struct db *db, struct arena *a, struct dbrows *out, struct e
                 rc = err_set(e, ERR_TOO_LARGE, NULL, "result too large");
                 goto out;
             }
-            if (cap)
-                memcpy(nv, out->vals, sizeof(char *) * cap * (size_t)nc);
+            if (cap) memcpy(nv, out->vals, sizeof(char *) * cap * (size_t)nc);
             out->vals = nv;
             cap = ncap;
         }
@@ -201,9 +194,8 @@ static struct db *sq_connect(const struct store_config *cfg, enum db_role role, 
     const char *path = cfg->dsn + strlen("sqlite:");
     struct sqlite_db *d = xcalloc(1, sizeof(*d));
     d->base.ops = &store_sqlite_ops;
-    int rc = sqlite3_open_v2(path, &d->h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         err_set(e, ERR_STORE, "db", "cannot open %s: %s", path,
                 d->h ? sqlite3_errmsg(d->h) : "out of memory");
@@ -231,8 +223,9 @@ static int sq_wipe(struct db *db, struct err *e)
     arena_init(&a, 0);
     /* drop in reverse order of creation, so children go before the tables they refer to */
     rc = sq_query(db, &a, &r, e,
-                  "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE "
-                  "'sqlite_%' ORDER BY rowid DESC",
+                  "SELECT s.name FROM sqlite_schema s JOIN pragma_table_list t ON t.name = "
+                  "s.name AND t.schema = 'main' WHERE s.type = 'table' AND t.type IN ('table', "
+                  "'virtual') AND s.name NOT LIKE 'sqlite_%' ORDER BY s.rowid DESC",
                   NULL, 0);
     for (int i = 0; rc == ERR_OK && i < r.nrows; i++) {
         char *sql = arena_printf(&a, "DROP TABLE \"%s\"", dbrows_get(&r, i, 0));

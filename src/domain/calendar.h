@@ -1,0 +1,59 @@
+/* calendar.h - the working-day calendar of Asia/Shanghai: weekends, public holidays and make-up
+ * working days (调休) as data, and deadlines computed on it.
+ *
+ * Working days run 09:00-17:00 local time (8 working hours). A deadline of N working days ends
+ * at 24:00 local time of the Nth working day after the start day; a deadline of N working hours
+ * counts only the hours inside working days' 09:00-17:00. China keeps no daylight saving time, so
+ * local time is UTC+8 throughout. */
+#ifndef GG_CALENDAR_H
+#define GG_CALENDAR_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "store/store.h"
+
+#define CAL_DAY_START_MIN (9 * 60) /* 09:00 */
+#define CAL_DAY_END_MIN (17 * 60)  /* 17:00 */
+
+/* An exception to the weekday rule. */
+struct cal_day {
+    int ymd; /* 20260215 */
+    char kind; /* 'h' holiday, 'w' make-up working day */
+};
+
+struct calendar {
+    struct cal_day *days; /* sorted by ymd */
+    int ndays;
+};
+
+/* A stage deadline: amount and unit 'h' (working hours) or 'd' (working days). */
+struct sla {
+    int amount;
+    char unit;
+};
+
+/* Parse "4h" / "3d" (1-720 hours, 1-365 days); ERR_INVALID naming field otherwise. */
+int sla_parse(const char *s, struct sla *out, const char *field, struct err *e);
+
+/* Load every exception from calendar_days into cal (replacing its contents). */
+int calendar_load(struct db *db, struct calendar *cal, struct err *e);
+void calendar_free(struct calendar *cal);
+/* 1 if the local date ymd (e.g. 20261001) is a working day. */
+int calendar_is_workday(const struct calendar *cal, int ymd);
+/* The instant (UTC seconds) when a stage that started at start (UTC seconds) is due. */
+int64_t calendar_due(const struct calendar *cal, int64_t start, struct sla sla);
+/* Working seconds between two instants (for reporting how late a case is). */
+int64_t calendar_working_seconds(const struct calendar *cal, int64_t from, int64_t to);
+
+/* Seed calendar_days from the shipped State Council data when the table is empty (in a write
+ * transaction); returns the number of rows added. */
+int calendar_seed(struct db *db, int *added, struct err *e);
+
+/* A process-wide snapshot, reloaded from the store when older than 60 s or invalidated by a
+ * calendar change in this process. The snapshot stays valid until calendar_cache_free(). */
+const struct calendar *calendar_cached(struct db *db, struct err *e);
+void calendar_invalidate(void);
+void calendar_cache_free(void);
+
+#endif
