@@ -14,7 +14,7 @@ SRC      := $(wildcard src/*.c src/*/*.c)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 HDR      := $(wildcard src/*/*.h src/*/*.def)
 SCHEMA   := $(sort $(wildcard src/store/schema/*.sql))
-ASSETS   := $(sort $(wildcard data/divisions/*.csv) $(shell find web -type f 2>/dev/null | sort))
+ASSETS   := $(sort $(wildcard data/*/*.csv) $(shell find web -type f 2>/dev/null | sort))
 GEN      := build/gen/schema.c build/gen/assets.c
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o) $(GEN:build/gen/%.c=build/asan/gen/%.o)

@@ -121,7 +121,6 @@ int main(int argc, char **argv)
     const union MHD_DaemonInfo *info;
     char host[INET_ADDRSTRLEN];
     sigset_t sigs;
-    long ncpu;
     int sig;
 
     for (int i = 1; i < argc; i++) {
@@ -136,7 +135,7 @@ int main(int argc, char **argv)
     }
     if (listen_arg == NULL || parse_listen(listen_arg, &sa) != 0) usage(argv[0]);
     if (threads == 0) {
-        ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
         threads = ncpu > 0 ? (unsigned)ncpu : 1;
     }
 
@@ -166,9 +165,9 @@ int main(int argc, char **argv)
         {MHD_OPTION_END, 0, NULL},
     };
     if (threads < 2) ops[3].option = MHD_OPTION_END;
-    daemon = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_INTERNAL_POLLING_THREAD |
-                                  MHD_USE_ERROR_LOG,
-                              0, NULL, NULL, handle, NULL, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+    daemon = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+        ntohs(sa.sin_port), NULL, NULL, handle, NULL, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
     if (daemon == NULL) {
         fprintf(stderr, "bare: cannot listen on %s\n", listen_arg);
         MHD_destroy_response(response);

@@ -61,6 +61,10 @@ need=()
 [ "$BARE_ONLY" -eq 1 ] || [ -x "$GRIDGOV_BIN" ] || need+=("$GRIDGOV_BIN")
 [ ${#need[@]} -eq 0 ] || make -s "${need[@]}"
 
+# Load before we start anything: other work on the machine skews every figure.
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+BUSY=$(awk -v l="${LOAD%% *}" -v n="$(nproc)" 'BEGIN { if (l > n / 2) print " (busy: figures unreliable)" }')
+
 TMP=$(mktemp -d /tmp/gridgov-bench.XXXXXX)
 PIDS=()
 WRK_PID=
@@ -153,7 +157,6 @@ if [ "$BARE_ONLY" -eq 0 ]; then
 fi
 
 mkdir -p bench/out
-[ -f bench/out/.gitignore ] || echo '*' >bench/out/.gitignore
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 
 # run NAME URL [wrk args...]: 1 s warm-up, then the measured run saved to bench/out.
@@ -200,7 +203,7 @@ fi
 {
     echo "HTTP benchmark $STAMP: wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
     echo "machine: nproc=$(nproc) cpu=\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo |
-        head -1)\" kernel=$(uname -r)"
+        head -1)\" kernel=$(uname -r) load=\"$LOAD\"$BUSY"
     echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  git: $(git rev-parse --short HEAD 2>/dev/null ||
         echo none)$(git diff --quiet HEAD 2>/dev/null || echo ' (dirty)')"
     echo

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/calendar.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -140,7 +141,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
         default:
             return EXIT_USAGE;
         }
-        if (nsets == (int)ARRAY_LEN(sets)) return EXIT_USAGE;
+        if (nsets == (int)ARRAY_LEN(sets))
+            return EXIT_USAGE;
     }
     config_defaults(&c->cfg);
     if (config_file != NULL && config_load_file(&c->cfg, config_file, &e) != ERR_OK) {
@@ -154,7 +156,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (c->admin_password == NULL) c->admin_password = getenv("GRIDGOV_ADMIN_PASSWORD");
+    if (c->admin_password == NULL)
+        c->admin_password = getenv("GRIDGOV_ADMIN_PASSWORD");
     c->argc = argc - optind;
     c->argv = argv + optind;
     enum log_level lvl = LOG_INFO;
@@ -168,6 +171,13 @@ static int parse_options(struct cli *c, int argc, char **argv)
     return EXIT_OK;
 }
 
+static int calendar_seed_fn(struct db *db, void *ctx, struct err *e)
+{
+    int added;
+    (void)ctx;
+    return calendar_seed(db, &added, e);
+}
+
 struct store *cli_store_open(const struct cli *c)
 {
     struct err e = {0};
@@ -177,7 +187,16 @@ struct store *cli_store_open(const struct cli *c)
         .sync_full = c->cfg.sync_full,
     };
     struct store *s = store_open(&sc, &e);
-    if (s == NULL) fprintf(stderr, "gridgov: cannot open the database: %s\n", e.msg);
+    if (s == NULL) {
+        fprintf(stderr, "gridgov: cannot open the database: %s\n", e.msg);
+        return NULL;
+    }
+    /* the State Council's holidays are the calendar's first data */
+    if (store_write(s, calendar_seed_fn, NULL, &e) != ERR_OK) {
+        fprintf(stderr, "gridgov: cannot seed the working-day calendar: %s\n", e.msg);
+        store_close(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -193,7 +212,8 @@ int cli_main(int argc, char **argv)
         return EXIT_FAIL;
     }
     for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
-        if (strcmp(argv[1], commands[i].name) != 0) continue;
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
         struct cli c;
         memset(&c, 0, sizeof(c));
         int rc = parse_options(&c, argc - 1, argv + 1);

@@ -22,6 +22,8 @@ struct cli {
 int cli_main(int argc, char **argv);
 /* Open the store named by the configuration (migrating it); prints the error and returns NULL. */
 struct store *cli_store_open(const struct cli *c);
+/* Create the data directory and load (or create) the server's secret key in it. */
+int cli_data_dir(const struct cli *c);
 
 #define COMMAND(name, fn, args, summary) int fn(struct cli *c);
 #include "cli/commands.def"

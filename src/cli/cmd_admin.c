@@ -15,7 +15,8 @@ int cmd_init(struct cli *c)
         return EXIT_USAGE;
     }
     struct store *s = cli_store_open(c);
-    if (s == NULL) return EXIT_FAIL;
+    if (s == NULL)
+        return EXIT_FAIL;
     printf("database %s is ready (%s)\n", c->cfg.db, store_backend(s));
     store_close(s);
     return EXIT_OK;
@@ -24,13 +25,15 @@ int cmd_init(struct cli *c)
 static char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (f == NULL) return NULL;
+    if (f == NULL)
+        return NULL;
     size_t cap = 1 << 16, n = 0;
     char *data = xmalloc(cap);
     size_t got;
     while ((got = fread(data + n, 1, cap - n, f)) > 0) {
         n += got;
-        if (n == cap) data = xrealloc(data, cap *= 2);
+        if (n == cap)
+            data = xrealloc(data, cap *= 2);
     }
     fclose(f);
     *len = n;
@@ -85,7 +88,8 @@ static int get_password(struct cli *c, char *out, size_t n, int *generated)
     const char *env = getenv("GRIDGOV_PASSWORD");
     *generated = 0;
     if (c->password_stdin) {
-        if (fgets(out, (int)n, stdin) == NULL) return -1;
+        if (fgets(out, (int)n, stdin) == NULL)
+            return -1;
         out[strcspn(out, "\r\n")] = '\0';
     } else if (env != NULL && *env) {
         snprintf(out, n, "%s", env);
@@ -150,7 +154,8 @@ int cmd_user(struct cli *c)
 
     if (strcmp(sub, "list") == 0 && c->argc == 1) {
         struct store *s = cli_store_open(c);
-        if (s == NULL) return EXIT_FAIL;
+        if (s == NULL)
+            return EXIT_FAIL;
         rc = user_list_print(s);
         store_close(s);
         return rc;
@@ -189,7 +194,8 @@ int cmd_user(struct cli *c)
         return EXIT_FAIL;
     }
     struct store *s = cli_store_open(c);
-    if (s == NULL) return EXIT_FAIL;
+    if (s == NULL)
+        return EXIT_FAIL;
     rc = store_write(s, add ? add_fn : passwd_fn, &a, &e);
     store_close(s);
     if (rc != ERR_OK) {
@@ -202,6 +208,7 @@ int cmd_user(struct cli *c)
                c->scope);
     else
         printf("password of %s changed; its sessions have ended\n", a.in.username);
-    if (generated) printf("password: %s\n", pw);
+    if (generated)
+        printf("password: %s\n", pw);
     return EXIT_OK;
 }

@@ -2,7 +2,9 @@
  * for SIGINT or SIGTERM, stop cleanly. */
 #include "cli/cli.h"
 #include "core/log.h"
+#include "domain/calendar.h"
 #include "domain/demo.h"
+#include "domain/secret.h"
 #include "http/http.h"
 #include "http/metrics.h"
 
@@ -25,11 +27,27 @@ static int mkdir_p(const char *dir)
     for (char *p = path + 1; *p; p++) {
         if (*p == '/') {
             *p = '\0';
-            if (mkdir(path, 0750) != 0 && errno != EEXIST) return -1;
+            if (mkdir(path, 0750) != 0 && errno != EEXIST)
+                return -1;
             *p = '/';
         }
     }
     return mkdir(path, 0750) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int cli_data_dir(const struct cli *c)
+{
+    struct err e = {0};
+    if (mkdir_p(c->cfg.data_dir) != 0) {
+        fprintf(stderr, "gridgov: cannot create the data directory %s: %s\n", c->cfg.data_dir,
+                strerror(errno));
+        return EXIT_FAIL;
+    }
+    if (secret_init(c->cfg.data_dir, &e) != ERR_OK) {
+        fprintf(stderr, "gridgov: %s\n", e.msg);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
 }
 
 static int serve_store(struct cli *c, struct store *s)
@@ -44,11 +62,8 @@ static int serve_store(struct cli *c, struct store *s)
         fprintf(stderr, "gridgov: --listen: %s\n", e.msg);
         return EXIT_USAGE;
     }
-    if (mkdir_p(c->cfg.data_dir) != 0) {
-        fprintf(stderr, "gridgov: cannot create the data directory %s: %s\n", c->cfg.data_dir,
-                strerror(errno));
+    if (cli_data_dir(c) != EXIT_OK)
         return EXIT_FAIL;
-    }
     /* block the stop signals in every thread; this one waits for them */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -80,6 +95,7 @@ static int serve_store(struct cli *c, struct store *s)
     log_info("received %s, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_stop(srv);
     metrics_free();
+    calendar_cache_free();
     return EXIT_OK;
 }
 
@@ -90,7 +106,8 @@ int cmd_serve(struct cli *c)
         return EXIT_USAGE;
     }
     struct store *s = cli_store_open(c);
-    if (s == NULL) return EXIT_FAIL;
+    if (s == NULL)
+        return EXIT_FAIL;
     int rc = serve_store(c, s);
     store_close(s);
     return rc;
@@ -104,7 +121,8 @@ int cmd_demo(struct cli *c)
         return EXIT_USAGE;
     }
     struct store *s = cli_store_open(c);
-    if (s == NULL) return EXIT_FAIL;
+    if (s == NULL)
+        return EXIT_FAIL;
     int replaceable = demo_replaceable(s, &e);
     if (replaceable < 0) {
         fprintf(stderr, "gridgov demo: %s\n", e.msg);
@@ -126,7 +144,8 @@ int cmd_demo(struct cli *c)
         return EXIT_FAIL;
     }
     store_close(s);
-    if ((s = cli_store_open(c)) == NULL) return EXIT_FAIL;
+    if ((s = cli_store_open(c)) == NULL)
+        return EXIT_FAIL;
     if (demo_populate(s, c->admin_password, c->users_password, stdout, &e) != ERR_OK) {
         fprintf(stderr, "gridgov demo: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "",
                 e.msg);

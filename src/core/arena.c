@@ -74,11 +74,13 @@ void *arena_alloc(struct arena *a, size_t n)
 {
     const size_t align = _Alignof(max_align_t);
     n = (n + align - 1) & ~(align - 1);
-    if (a->limit && a->used + n > a->limit) return NULL;
+    if (a->limit && a->used + n > a->limit)
+        return NULL;
     struct arena_block *b = a->head;
     if (b == NULL || b->size - b->off < n) {
         size_t size = n > ARENA_BLOCK_MIN ? n : ARENA_BLOCK_MIN;
-        if (b != NULL && size < b->size * 2 && b->size * 2 <= 1 << 20) size = b->size * 2;
+        if (b != NULL && size < b->size * 2 && b->size * 2 <= 1 << 20)
+            size = b->size * 2;
         b = xmalloc(sizeof(*b) + size);
         b->size = size;
         b->off = 0;
@@ -95,7 +97,8 @@ void *arena_alloc(struct arena *a, size_t n)
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
     char *p = arena_alloc(a, n + 1);
-    if (p == NULL) return NULL;
+    if (p == NULL)
+        return NULL;
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -112,9 +115,11 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0) return NULL;
+    if (n < 0)
+        return NULL;
     char *p = arena_alloc(a, (size_t)n + 1);
-    if (p == NULL) return NULL;
+    if (p == NULL)
+        return NULL;
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);

@@ -24,17 +24,21 @@ void buf_free(struct buf *b)
 void buf_reset(struct buf *b)
 {
     b->len = 0;
-    if (b->data) b->data[0] = '\0';
+    if (b->data)
+        b->data[0] = '\0';
 }
 
 static int buf_grow(struct buf *b, size_t need)
 {
-    if (need + 1 > b->max) return -1;
-    if (need + 1 <= b->cap) return 0;
+    if (need + 1 > b->max)
+        return -1;
+    if (need + 1 <= b->cap)
+        return 0;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need + 1)
         cap *= 2;
-    if (cap > b->max) cap = b->max;
+    if (cap > b->max)
+        cap = b->max;
     b->data = xrealloc(b->data, cap);
     b->cap = cap;
     return 0;
@@ -42,7 +46,8 @@ static int buf_grow(struct buf *b, size_t need)
 
 int buf_add(struct buf *b, const void *p, size_t n)
 {
-    if (buf_grow(b, b->len + n) != 0) return -1;
+    if (buf_grow(b, b->len + n) != 0)
+        return -1;
     memcpy(b->data + b->len, p, n);
     b->len += n;
     b->data[b->len] = '\0';
@@ -60,7 +65,8 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || buf_grow(b, b->len + (size_t)n) != 0) return -1;
+    if (n < 0 || buf_grow(b, b->len + (size_t)n) != 0)
+        return -1;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -71,7 +77,8 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 char *buf_steal(struct buf *b)
 {
     char *p = b->data;
-    if (p == NULL) p = xstrdup("");
+    if (p == NULL)
+        p = xstrdup("");
     b->data = NULL;
     b->len = b->cap = 0;
     return p;

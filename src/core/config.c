@@ -40,9 +40,12 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
         snprintf(c->field, sizeof(c->field), "%s", v);                                             \
         return ERR_OK;                                                                             \
     } while (0)
-    if (strcmp(key, "db") == 0) STR(db);
-    if (strcmp(key, "listen") == 0) STR(listen);
-    if (strcmp(key, "data_dir") == 0) STR(data_dir);
+    if (strcmp(key, "db") == 0)
+        STR(db);
+    if (strcmp(key, "listen") == 0)
+        STR(listen);
+    if (strcmp(key, "data_dir") == 0)
+        STR(data_dir);
     if (strcmp(key, "log_level") == 0) {
         if (strcmp(v, "debug") && strcmp(v, "info") && strcmp(v, "warn") && strcmp(v, "error"))
             return err_set(e, ERR_INVALID, key, "log_level is debug, info, warn or error");
@@ -50,18 +53,22 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
     }
 #undef STR
     if (strcmp(key, "threads") == 0) {
-        if (set_int(key, v, 1, 256, &n, e)) return e->code;
+        if (set_int(key, v, 1, 256, &n, e))
+            return e->code;
         c->threads = (int)n;
         return ERR_OK;
     }
     if (strcmp(key, "db_readers") == 0) {
-        if (set_int(key, v, 1, 512, &n, e)) return e->code;
+        if (set_int(key, v, 1, 512, &n, e))
+            return e->code;
         c->db_readers = (int)n;
         return ERR_OK;
     }
-    if (strcmp(key, "body_max") == 0) return set_int(key, v, 1024, 1L << 30, &c->body_max, e);
+    if (strcmp(key, "body_max") == 0)
+        return set_int(key, v, 1024, 1L << 30, &c->body_max, e);
     if (strcmp(key, "session_ttl") == 0) {
-        if (set_int(key, v, 60, 30L * 86400, &n, e)) return e->code;
+        if (set_int(key, v, 60, 30L * 86400, &n, e))
+            return e->code;
         c->session_ttl = (int)n;
         return ERR_OK;
     }
@@ -89,13 +96,16 @@ int config_load_file(struct config *c, const char *path, struct err *e)
     FILE *f = fopen(path, "r");
     char line[1024];
     int lineno = 0, rc = ERR_OK;
-    if (f == NULL) return err_set(e, ERR_NOT_FOUND, "config", "cannot read config file %s", path);
+    if (f == NULL)
+        return err_set(e, ERR_NOT_FOUND, "config", "cannot read config file %s", path);
     while (fgets(line, sizeof(line), f) != NULL) {
         lineno++;
         char *hash = strchr(line, '#');
-        if (hash) *hash = '\0';
+        if (hash)
+            *hash = '\0';
         char *s = trim(line);
-        if (*s == '\0') continue;
+        if (*s == '\0')
+            continue;
         char *eq = strchr(s, '=');
         if (eq == NULL) {
             rc = err_set(e, ERR_INVALID, "config", "%s:%d: expected KEY = VALUE", path, lineno);
@@ -124,7 +134,8 @@ void config_load_env(struct config *c)
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
         const char *v = getenv(vars[i].env);
         struct err e;
-        if (v != NULL && *v) config_set(c, vars[i].key, v, &e);
+        if (v != NULL && *v)
+            config_set(c, vars[i].key, v, &e);
     }
 }
 
@@ -139,14 +150,16 @@ int config_listen_split(const char *listen, char *host, size_t hostlen, int *por
         colon = close + 1;
     } else {
         colon = strrchr(listen, ':');
-        if (colon == NULL) return err_set(e, ERR_INVALID, "listen", "use HOST:PORT");
+        if (colon == NULL)
+            return err_set(e, ERR_INVALID, "listen", "use HOST:PORT");
         snprintf(host, hostlen, "%.*s", (int)(colon - listen), listen);
     }
     char *end;
     long p = strtol(colon + 1, &end, 10);
     if (*end || p < 1 || p > 65535)
         return err_set(e, ERR_INVALID, "listen", "the port must be 1-65535");
-    if (strcmp(host, "localhost") == 0) snprintf(host, hostlen, "127.0.0.1");
+    if (strcmp(host, "localhost") == 0)
+        snprintf(host, hostlen, "127.0.0.1");
     *port = (int)p;
     return ERR_OK;
 }

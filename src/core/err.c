@@ -7,7 +7,8 @@
 
 int err_set(struct err *e, enum err_code code, const char *field, const char *fmt, ...)
 {
-    if (e == NULL) return code;
+    if (e == NULL)
+        return code;
     e->code = code;
     snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
     if (fmt != NULL) {

@@ -34,7 +34,8 @@ int json_only_keys(const json_t *obj, const char *const *allowed, struct err *e)
                 break;
             }
         }
-        if (!ok) return err_set(e, ERR_INVALID, key, "unknown field '%.60s'", key);
+        if (!ok)
+            return err_set(e, ERR_INVALID, key, "unknown field '%.60s'", key);
     }
     return ERR_OK;
 }
@@ -56,7 +57,8 @@ long utf8_chars(const char *s)
         else
             return -1;
         for (int i = 1; i < len; i++) {
-            if ((p[i] & 0xC0) != 0x80) return -1;
+            if ((p[i] & 0xC0) != 0x80)
+                return -1;
         }
         p += len;
         n++;
@@ -69,10 +71,12 @@ int json_get_str(const json_t *obj, const char *key, int required, size_t maxcha
 {
     json_t *v = json_object_get(obj, key);
     if (v == NULL || json_is_null(v)) {
-        if (required) return err_set(e, ERR_INVALID, key, "'%s' is required", key);
+        if (required)
+            return err_set(e, ERR_INVALID, key, "'%s' is required", key);
         return ERR_OK;
     }
-    if (!json_is_string(v)) return err_set(e, ERR_INVALID, key, "'%s' must be a string", key);
+    if (!json_is_string(v))
+        return err_set(e, ERR_INVALID, key, "'%s' must be a string", key);
     const char *s = json_string_value(v);
     if (strlen(s) != json_string_length(v))
         return err_set(e, ERR_INVALID, key, "'%s' must not contain NUL characters", key);
@@ -89,10 +93,12 @@ int json_get_int(const json_t *obj, const char *key, int required, int64_t min, 
 {
     json_t *v = json_object_get(obj, key);
     if (v == NULL || json_is_null(v)) {
-        if (required) return err_set(e, ERR_INVALID, key, "'%s' is required", key);
+        if (required)
+            return err_set(e, ERR_INVALID, key, "'%s' is required", key);
         return ERR_OK;
     }
-    if (!json_is_integer(v)) return err_set(e, ERR_INVALID, key, "'%s' must be an integer", key);
+    if (!json_is_integer(v))
+        return err_set(e, ERR_INVALID, key, "'%s' must be an integer", key);
     json_int_t i = json_integer_value(v);
     if (i < min || i > max)
         return err_set(e, ERR_INVALID, key, "'%s' must be between %lld and %lld", key,
@@ -105,10 +111,12 @@ int json_get_bool(const json_t *obj, const char *key, int required, int *out, st
 {
     json_t *v = json_object_get(obj, key);
     if (v == NULL || json_is_null(v)) {
-        if (required) return err_set(e, ERR_INVALID, key, "'%s' is required", key);
+        if (required)
+            return err_set(e, ERR_INVALID, key, "'%s' is required", key);
         return ERR_OK;
     }
-    if (!json_is_boolean(v)) return err_set(e, ERR_INVALID, key, "'%s' must be true or false", key);
+    if (!json_is_boolean(v))
+        return err_set(e, ERR_INVALID, key, "'%s' must be true or false", key);
     *out = json_is_true(v);
     return ERR_OK;
 }

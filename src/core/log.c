@@ -16,7 +16,8 @@ void log_set_level(enum log_level lvl)
 void log_msg(enum log_level lvl, const char *fmt, ...)
 {
     static const char *const names[] = {"debug", "info", "warn", "error"};
-    if (lvl < min_level) return;
+    if (lvl < min_level)
+        return;
     char line[2048];
     struct timespec ts;
     struct tm tm;
@@ -29,9 +30,11 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
     va_start(ap, fmt);
     int m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
     va_end(ap);
-    if (m < 0) m = 0;
+    if (m < 0)
+        m = 0;
     n += m;
-    if (n > (int)sizeof(line) - 2) n = (int)sizeof(line) - 2;
+    if (n > (int)sizeof(line) - 2)
+        n = (int)sizeof(line) - 2;
     line[n++] = '\n';
     ssize_t w = write(STDERR_FILENO, line, (size_t)n);
     (void)w;

@@ -5,20 +5,18 @@
 #include <string.h>
 
 #define P(x) (1u << PERM_##x)
-#define BASE (P(LOGIN) | P(PLACE_READ))
+#define BASE (P(LOGIN) | P(PLACE_READ) | P(COMPOUND_READ) | P(CASE_READ) | P(CASE_SUBMIT))
+#define OFFICE (BASE | P(PLACE_WRITE) | P(COMPOUND_WRITE) | P(USER_ADMIN) | P(CASE_OFFICE))
 
 static const unsigned role_perms[ROLE__COUNT] = {
-    [ROLE_DISTRICT_ADMIN] =
-        BASE | P(PLACE_WRITE) | P(COMPOUND_READ) | P(COMPOUND_WRITE) | P(USER_ADMIN) | P(OPS),
-    [ROLE_STREET_OFFICE] =
-        BASE | P(PLACE_WRITE) | P(COMPOUND_READ) | P(COMPOUND_WRITE) | P(USER_ADMIN),
-    [ROLE_COMMUNITY_OFFICE] =
-        BASE | P(PLACE_WRITE) | P(COMPOUND_READ) | P(COMPOUND_WRITE) | P(USER_ADMIN),
-    [ROLE_GRID_LEADER] = BASE | P(PLACE_WRITE) | P(COMPOUND_READ),
-    [ROLE_GRID_WORKER] = BASE | P(COMPOUND_READ),
-    [ROLE_COMMISSIONER] = BASE | P(COMPOUND_READ),
-    [ROLE_DEPT_HANDLER] = BASE | P(COMPOUND_READ),
-    [ROLE_ENTERPRISE_CADRE] = BASE | P(COMPOUND_READ),
+    [ROLE_DISTRICT_ADMIN] = OFFICE | P(OPS),
+    [ROLE_STREET_OFFICE] = OFFICE,
+    [ROLE_COMMUNITY_OFFICE] = OFFICE,
+    [ROLE_GRID_LEADER] = BASE | P(PLACE_WRITE) | P(CASE_HANDLE) | P(CASE_VERIFY),
+    [ROLE_GRID_WORKER] = BASE | P(CASE_VERIFY),
+    [ROLE_COMMISSIONER] = BASE,
+    [ROLE_DEPT_HANDLER] = BASE | P(CASE_HANDLE),
+    [ROLE_ENTERPRISE_CADRE] = BASE,
 };
 
 static const struct {
@@ -62,37 +60,59 @@ static int within(const char *a, const char *b)
     return strncmp(a, b, strlen(b)) == 0;
 }
 
+int authz_grant_has(const struct role_grant *g, enum perm p)
+{
+    return (role_perms[g->role] & (1u << p)) != 0;
+}
+
 int authz_has(const struct user *u, enum perm p)
 {
-    if (p == PERM_PUBLIC) return 1;
-    if (u == NULL) return 0;
+    if (p == PERM_PUBLIC)
+        return 1;
+    if (u == NULL)
+        return 0;
     for (int i = 0; i < u->nroles; i++) {
-        if (role_perms[u->roles[i].role] & (1u << p)) return 1;
+        if (role_perms[u->roles[i].role] & (1u << p))
+            return 1;
     }
     return 0;
 }
 
 static int grant_allows(const struct role_grant *g, enum perm p, const struct target *t)
 {
-    if (!(role_perms[g->role] & (1u << p))) return 0;
-    if (p == PERM_LOGIN || p == PERM_OPS) return 1;
-    if (t == NULL || t->place == NULL) return 0;
+    if (!(role_perms[g->role] & (1u << p)))
+        return 0;
+    if (p == PERM_LOGIN || p == PERM_OPS || p == PERM_CASE_SUBMIT)
+        return 1;
+    if (t == NULL)
+        return 0;
+    if (g->role == ROLE_DEPT_HANDLER && (p == PERM_CASE_READ || p == PERM_CASE_HANDLE))
+        /* department handlers reach cases only through their department */
+        return t->dept != NULL && strncmp(g->scope, "dept:", 5) == 0 &&
+               strcmp(g->scope + 5, t->dept) == 0;
+    if (t->place == NULL)
+        return 0;
     if (g->compound != 0) {
         /* a compound scope: that compound, and the places on the way up to it */
-        if (t->compound != 0) return t->compound == g->compound;
+        if (t->compound != 0)
+            return t->compound == g->compound;
         return p == PERM_PLACE_READ && within(g->place, t->place);
     }
-    if (within(t->place, g->place)) return 1;
+    if (within(t->place, g->place))
+        return 1;
     /* reading the path above one's own scope is allowed (a grid worker sees its community) */
     return p == PERM_PLACE_READ && t->compound == 0 && within(g->place, t->place);
 }
 
 int authz_allow(const struct user *u, enum perm p, const struct target *t)
 {
-    if (p == PERM_PUBLIC) return 1;
-    if (u == NULL) return 0;
+    if (p == PERM_PUBLIC)
+        return 1;
+    if (u == NULL)
+        return 0;
     for (int i = 0; i < u->nroles; i++) {
-        if (grant_allows(&u->roles[i], p, t)) return 1;
+        if (grant_allows(&u->roles[i], p, t))
+            return 1;
     }
     return 0;
 }
@@ -116,7 +136,8 @@ int authz_scopes(const struct user *u, enum perm p, const char **out, int max)
 {
     int n = 0;
     for (int i = 0; u != NULL && i < u->nroles && n < max; i++) {
-        if (role_perms[u->roles[i].role] & (1u << p)) out[n++] = u->roles[i].place;
+        if (role_perms[u->roles[i].role] & (1u << p))
+            out[n++] = u->roles[i].place;
     }
     return n;
 }

@@ -31,8 +31,13 @@ enum perm {
     PERM_PLACE_WRITE,   /* create and rename places below the scope */
     PERM_COMPOUND_READ, /* compounds */
     PERM_COMPOUND_WRITE,
-    PERM_USER_ADMIN, /* users and role grants inside the scope */
-    PERM_OPS,        /* metrics and operations */
+    PERM_USER_ADMIN,  /* users and role grants inside the scope */
+    PERM_OPS,         /* catalogue, calendar, API keys, webhooks: district operations */
+    PERM_CASE_READ,   /* cases at places in scope (department handlers: their department's) */
+    PERM_CASE_SUBMIT, /* report a case as staff */
+    PERM_CASE_OFFICE, /* 微治办: accept, reject, merge, dispatch, approve, close */
+    PERM_CASE_HANDLE, /* department handler, or the grid leader for cases sent to the grid */
+    PERM_CASE_VERIFY, /* on-site check by the case's grid */
     PERM__COUNT
 };
 
@@ -50,10 +55,12 @@ struct user {
     int nroles;
 };
 
-/* What a request touches: a place (always), and a compound when the object is one. */
+/* What a request touches: a place, a compound when the object is one, and the department a
+ * case is assigned to (department handlers act on cases only through their department). */
 struct target {
     const char *place;
     int64_t compound;
+    const char *dept;
 };
 
 int role_from_name(const char *name, enum role *out);
@@ -62,6 +69,8 @@ const char *role_label_zh(enum role r);
 /* Required scope for a role: the code length of its place, or 0 for compound/dept scopes. */
 int role_scope_len(enum role r);
 
+/* Does this one grant carry permission p (anywhere in its scope)? */
+int authz_grant_has(const struct role_grant *g, enum perm p);
 /* Does any role of u grant p somewhere? (the route-level check) */
 int authz_has(const struct user *u, enum perm p);
 /* May u do p on t? The scoped check every handler makes before it reads or writes. */

@@ -18,7 +18,7 @@
 
 /* An exception to the weekday rule. */
 struct cal_day {
-    int ymd; /* 20260215 */
+    int ymd;   /* 20260215 */
     char kind; /* 'h' holiday, 'w' make-up working day */
 };
 
@@ -39,21 +39,36 @@ int sla_parse(const char *s, struct sla *out, const char *field, struct err *e);
 /* Load every exception from calendar_days into cal (replacing its contents). */
 int calendar_load(struct db *db, struct calendar *cal, struct err *e);
 void calendar_free(struct calendar *cal);
-/* 1 if the local date ymd (e.g. 20261001) is a working day. */
+/* 1 if the local date ymd (e.g. 20261001) is a working day (cal NULL: the weekday rule only). */
 int calendar_is_workday(const struct calendar *cal, int ymd);
 /* The instant (UTC seconds) when a stage that started at start (UTC seconds) is due. */
 int64_t calendar_due(const struct calendar *cal, int64_t start, struct sla sla);
-/* Working seconds between two instants (for reporting how late a case is). */
+/* Working seconds between two instants (for reporting how late a case is); 0 if to <= from. */
 int64_t calendar_working_seconds(const struct calendar *cal, int64_t from, int64_t to);
 
 /* Seed calendar_days from the shipped State Council data when the table is empty (in a write
- * transaction); returns the number of rows added. */
+ * transaction); returns the number of rows added. db must be the connection of a store_write
+ * callback; call calendar_invalidate() after the commit if a snapshot may already be cached. */
 int calendar_seed(struct db *db, int *added, struct err *e);
 
 /* A process-wide snapshot, reloaded from the store when older than 60 s or invalidated by a
- * calendar change in this process. The snapshot stays valid until calendar_cache_free(). */
+ * calendar change in this process. The snapshot stays valid until calendar_cache_free().
+ * A failed reload keeps serving the previous snapshot (logged); NULL only if none was loaded. */
 const struct calendar *calendar_cached(struct db *db, struct err *e);
 void calendar_invalidate(void);
 void calendar_cache_free(void);
+
+/* Dates and instants as the API writes them; years CAL_YEAR_MIN..CAL_YEAR_MAX. */
+#define CAL_YEAR_MIN 1970
+#define CAL_YEAR_MAX 2100
+/* Parse "YYYY-MM-DD" (a real date) into ymd; ERR_INVALID naming field otherwise. */
+int calendar_date_parse(const char *s, int *ymd, const char *field, struct err *e);
+/* Parse ISO 8601 "YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|+HH:MM|+HHMM|+HH]" into UTC seconds; no
+ * offset means local time (+08:00). A space may stand for 'T' and for '+' (a query string whose
+ * '+' was not escaped). */
+int calendar_time_parse(const char *s, int64_t *out, const char *field, struct err *e);
+/* Days since 1970-01-01 of ymd, and back (proleptic Gregorian). */
+int64_t calendar_days_from_ymd(int ymd);
+int calendar_ymd_from_days(int64_t days);
 
 #endif

@@ -50,8 +50,7 @@ int category_attrs_check(const struct category *c, json_t *in, json_t **out, str
 
 int department_get(struct db *db, struct arena *a, const char *code, struct department *out,
                    struct err *e);
-int department_list(struct db *db, struct arena *a, struct department **out, int *n,
-                    struct err *e);
+int department_list(struct db *db, struct arena *a, struct department **out, int *n, struct err *e);
 int department_put(struct db *db, const struct department *d, struct err *e);
 json_t *department_json(const struct department *d);
 

@@ -2,6 +2,7 @@
  * 曹娥街道 with 春江花城, 舜源村 of 崧厦街道, 东澄村 of 岭南乡, 文化北区 of 百官街道. */
 #include "domain/demo.h"
 #include "core/util.h"
+#include "domain/catalog.h"
 #include "domain/divisions.h"
 #include "domain/place.h"
 #include "domain/user.h"
@@ -80,7 +81,8 @@ static int places_fn(struct db *db, void *arg, struct err *e)
                                  .name = demo_grids[i].name,
                                  .households = demo_grids[i].households};
         char code[24];
-        if ((rc = place_input_check(&in, e)) || (rc = place_insert(db, &in, code, e))) return rc;
+        if ((rc = place_input_check(&in, e)) || (rc = place_insert(db, &in, code, e)))
+            return rc;
         /* micro-grids of 30-50 households each */
         int nmicro = demo_grids[i].households / 120;
         for (int m = 1; m <= nmicro; m++) {
@@ -102,7 +104,8 @@ static int places_fn(struct db *db, void *arg, struct err *e)
         int64_t id;
         while (c.ngrids < 3 && demo_compounds[i].grids[c.ngrids])
             c.ngrids++;
-        if ((rc = compound_insert(db, &c, &id, e)) != ERR_OK) return rc;
+        if ((rc = compound_insert(db, &c, &id, e)) != ERR_OK)
+            return rc;
     }
     for (size_t i = 0; i < ARRAY_LEN(demo_departments); i++) {
         rc = db_exec(db, e,
@@ -110,8 +113,11 @@ static int places_fn(struct db *db, void *arg, struct err *e)
                      "?, ?, ?)",
                      DB_ARGS(DBS(demo_departments[i].code), DBS(demo_departments[i].name),
                              DBS(demo_departments[i].place), DBI(time(NULL))));
-        if (rc < 0) return rc;
+        if (rc < 0)
+            return rc;
     }
+    if ((rc = catalog_demo_seed(db, e)) != ERR_OK)
+        return rc;
     rc = db_exec(db, e, "INSERT INTO settings (key, value) VALUES ('demo', '1')", DB_NOARGS);
     return rc < 0 ? rc : ERR_OK;
 }
@@ -122,7 +128,8 @@ static int users_fn(struct db *db, void *arg, struct err *e)
     for (size_t i = 0; i < NUSERS; i++) {
         int64_t id;
         int rc = user_insert(db, &c->users[i], &id, e);
-        if (rc != ERR_OK) return rc;
+        if (rc != ERR_OK)
+            return rc;
     }
     return ERR_OK;
 }
@@ -137,7 +144,8 @@ int demo_replaceable(struct store *s, struct err *e)
                       "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM settings WHERE "
                       "key = 'demo')",
                       DB_NOARGS);
-    if (rc == ERR_OK) rc = dbrows_int(&r, 0, 0) == 0 || dbrows_int(&r, 0, 1) == 1;
+    if (rc == ERR_OK)
+        rc = dbrows_int(&r, 0, 0) == 0 || dbrows_int(&r, 0, 1) == 1;
     arena_free(&a);
     store_release(s, db);
     return rc;
@@ -155,13 +163,16 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
 
     if (csv == NULL)
         return err_set(e, ERR_INTERNAL, NULL, "the built-in divisions extract is missing");
-    if ((rc = divisions_import(s, csv, len, "330604", &dc, e)) != ERR_OK) return rc;
-    if ((rc = store_write(s, places_fn, NULL, e)) != ERR_OK) return rc;
+    if ((rc = divisions_import(s, csv, len, "330604", &dc, e)) != ERR_OK)
+        return rc;
+    if ((rc = store_write(s, places_fn, NULL, e)) != ERR_OK)
+        return rc;
     memset(&c, 0, sizeof(c));
     for (size_t i = 0; i < NUSERS; i++) {
         const char *given = i == 0 ? admin_pw : users_pw;
         if (given != NULL) {
-            if ((rc = password_check(given, e)) != ERR_OK) return rc;
+            if ((rc = password_check(given, e)) != ERR_OK)
+                return rc;
             snprintf(pws[i], sizeof(pws[i]), "%s", given);
         } else {
             token_new(pws[i]);
@@ -173,9 +184,11 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
         c.users[i].display_name = demo_users[i].display;
         c.users[i].grants = &c.grants[i];
         c.users[i].ngrants = 1;
-        if ((rc = password_hash(pws[i], c.users[i].pw_hash, e)) != ERR_OK) return rc;
+        if ((rc = password_hash(pws[i], c.users[i].pw_hash, e)) != ERR_OK)
+            return rc;
     }
-    if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK) return rc;
+    if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK)
+        return rc;
     fprintf(out,
             "demo: %d divisions (%d towns, %d villages/communities), %zu grids, %zu "
             "compounds, %zu departments\n",

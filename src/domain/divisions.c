@@ -28,21 +28,24 @@ static const char *csv_field(const char *p, const char *end, char *out, size_t o
         while (p < end) {
             if (*p == '"') {
                 if (p + 1 < end && p[1] == '"') {
-                    if (n + 1 < outlen) out[n++] = '"';
+                    if (n + 1 < outlen)
+                        out[n++] = '"';
                     p += 2;
                     continue;
                 }
                 p++;
                 break;
             }
-            if (n + 1 < outlen) out[n++] = *p;
+            if (n + 1 < outlen)
+                out[n++] = *p;
             p++;
         }
         while (p < end && *p != ',' && *p != '\n')
             p++;
     } else {
         while (p < end && *p != ',' && *p != '\n' && *p != '\r') {
-            if (n + 1 < outlen) out[n++] = *p;
+            if (n + 1 < outlen)
+                out[n++] = *p;
             p++;
         }
         while (p < end && *p == '\r')
@@ -56,7 +59,8 @@ static int by_length_then_code(const void *a, const void *b)
 {
     const struct division *x = a, *y = b;
     size_t lx = strlen(x->code), ly = strlen(y->code);
-    if (lx != ly) return lx < ly ? -1 : 1;
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
     return strcmp(x->code, y->code);
 }
 
@@ -74,7 +78,8 @@ static int import_fn(struct db *db, void *arg, struct err *e)
         struct dbrows r;
         rc = db_query(db, &a, &r, e, "SELECT name FROM places WHERE code = ?",
                       DB_ARGS(DBS(d->code)));
-        if (rc != ERR_OK) break;
+        if (rc != ERR_OK)
+            break;
         if (r.nrows == 1) {
             if (strcmp(dbrows_get(&r, 0, 0), d->name) == 0) {
                 c->counts->unchanged++;
@@ -90,7 +95,8 @@ static int import_fn(struct db *db, void *arg, struct err *e)
             snprintf(county, sizeof(county), "%.6s", d->code);
             rc = db_query(db, &a, &r, e, "SELECT 1 FROM places WHERE code = ?",
                           DB_ARGS(DBS(parent)));
-            if (rc != ERR_OK) break;
+            if (rc != ERR_OK)
+                break;
             rc = db_exec(db, e,
                          "INSERT INTO places (code, parent_code, level, kind, name, county, "
                          "households, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
@@ -99,7 +105,8 @@ static int import_fn(struct db *db, void *arg, struct err *e)
                                  DBS(d->name), DBS(county), DBI(now), DBI(now)));
             c->counts->added++;
         }
-        if (rc < 0) break;
+        if (rc < 0)
+            break;
         rc = ERR_OK;
     }
     arena_free(&a);
@@ -127,10 +134,13 @@ int divisions_import(struct store *s, const char *csv, size_t len, const char *p
             d.name[0] = '\0';
         while (p < end && *p != '\n')
             p = csv_field(p + 1, end, rest, sizeof(rest)); /* columns past the name */
-        if (p < end) p++;
-        if (d.code[0] == '\0' || strcmp(d.code, "code") == 0) continue;
+        if (p < end)
+            p++;
+        if (d.code[0] == '\0' || strcmp(d.code, "code") == 0)
+            continue;
         out->read++;
-        if (strncmp(d.code, prefix, strlen(prefix)) != 0) continue;
+        if (strncmp(d.code, prefix, strlen(prefix)) != 0)
+            continue;
         struct err ce;
         if (place_code_check(d.code, "code", &ce) != ERR_OK ||
             place_level_of(d.code) > PL_COMMUNITY) {
@@ -165,7 +175,8 @@ out:
 const char *divisions_builtin(size_t *len)
 {
     const struct embedded_file *f = asset_find("data/divisions/330604.csv");
-    if (f == NULL) return NULL;
+    if (f == NULL)
+        return NULL;
     *len = f->len;
     return f->data;
 }

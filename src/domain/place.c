@@ -18,7 +18,8 @@ enum place_level place_level_of(const char *code)
 {
     size_t n = strlen(code);
     for (size_t i = 0; i < ARRAY_LEN(levels); i++) {
-        if (levels[i].len == n) return (enum place_level)i;
+        if (levels[i].len == n)
+            return (enum place_level)i;
     }
     return PL_NONE;
 }
@@ -36,7 +37,8 @@ size_t place_code_len(enum place_level l)
 static enum place_level level_by_name(const char *name)
 {
     for (size_t i = 0; i < ARRAY_LEN(levels); i++) {
-        if (strcmp(levels[i].name, name) == 0) return (enum place_level)i;
+        if (strcmp(levels[i].name, name) == 0)
+            return (enum place_level)i;
     }
     return PL_NONE;
 }
@@ -53,8 +55,10 @@ const char *place_kind_guess(enum place_level l, const char *name)
     case PL_DISTRICT:
         return "district";
     case PL_TOWN:
-        if (ends_with(name, "街道")) return "street";
-        if (ends_with(name, "乡")) return "township";
+        if (ends_with(name, "街道"))
+            return "street";
+        if (ends_with(name, "乡"))
+            return "township";
         return "town";
     case PL_COMMUNITY:
         return strstr(name, "社区") || strstr(name, "居委会") ? "community" : "village";
@@ -109,8 +113,10 @@ int place_get(struct db *db, struct arena *a, const char *code, struct place *ou
     struct dbrows r;
     int rc = db_query(db, a, &r, e, "SELECT " PLACE_COLS " FROM places WHERE code = ?",
                       DB_ARGS(DBS(code)));
-    if (rc != ERR_OK) return rc;
-    if (r.nrows == 0) return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
+    if (rc != ERR_OK)
+        return rc;
+    if (r.nrows == 0)
+        return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
     place_from_row(&r, 0, out);
     return ERR_OK;
 }
@@ -122,14 +128,16 @@ int place_path(struct db *db, struct arena *a, const char *code, struct place **
     char pre[4][24] = {{0}};
     enum place_level l = place_level_of(code);
     for (int i = 0; i < 4; i++) {
-        if ((int)l > i) snprintf(pre[i], sizeof(pre[i]), "%.*s", (int)levels[i].len, code);
+        if ((int)l > i)
+            snprintf(pre[i], sizeof(pre[i]), "%.*s", (int)levels[i].len, code);
     }
     struct dbrows r;
     int rc = db_query(db, a, &r, e,
                       "SELECT " PLACE_COLS " FROM places WHERE code IN (?, ?, ?, ?) ORDER BY "
                       "length(code)",
                       DB_ARGS(DBS(pre[0]), DBS(pre[1]), DBS(pre[2]), DBS(pre[3])));
-    if (rc != ERR_OK) return rc;
+    if (rc != ERR_OK)
+        return rc;
     return places_from_rows(a, &r, out, n);
 }
 
@@ -140,7 +148,8 @@ int place_children(struct db *db, struct arena *a, const char *code, struct plac
     int rc = db_query(db, a, &r, e,
                       "SELECT " PLACE_COLS " FROM places WHERE parent_code = ? ORDER BY code",
                       DB_ARGS(DBS(code)));
-    if (rc != ERR_OK) return rc;
+    if (rc != ERR_OK)
+        return rc;
     return places_from_rows(a, &r, out, n);
 }
 
@@ -178,7 +187,8 @@ int place_search(struct db *db, struct arena *a, const char *q, const char *cons
     p[np++] = DBI(limit);
     struct dbrows r;
     int rc = db_query(db, a, &r, e, sql, p, np);
-    if (rc != ERR_OK) return rc;
+    if (rc != ERR_OK)
+        return rc;
     return places_from_rows(a, &r, out, n);
 }
 
@@ -189,7 +199,8 @@ int place_count(struct db *db, const char *level, int64_t *out, struct err *e)
     arena_init(&a, 0);
     int rc =
         db_query(db, &a, &r, e, "SELECT count(*) FROM places WHERE level = ?", DB_ARGS(DBS(level)));
-    if (rc == ERR_OK) *out = dbrows_int(&r, 0, 0);
+    if (rc == ERR_OK)
+        *out = dbrows_int(&r, 0, 0);
     arena_free(&a);
     return rc;
 }
@@ -204,7 +215,8 @@ int place_input_check(struct place_input *in, struct err *e)
                            "'level' must be one of district, town, community, grid, microgrid");
     }
     if (in->code != NULL) {
-        if (place_code_check(in->code, "code", e) != ERR_OK) return e->code;
+        if (place_code_check(in->code, "code", e) != ERR_OK)
+            return e->code;
         enum place_level cl = place_level_of(in->code);
         if (l != PL_NONE && cl != l)
             return err_set(e, ERR_INVALID, "code", "a %s code has %zu digits", levels[l].name,
@@ -215,11 +227,13 @@ int place_input_check(struct place_input *in, struct err *e)
             return err_set(e, ERR_INVALID, "parent", "'code' must start with its parent's code");
     }
     if (in->parent != NULL) {
-        if (place_code_check(in->parent, "parent", e) != ERR_OK) return e->code;
+        if (place_code_check(in->parent, "parent", e) != ERR_OK)
+            return e->code;
         enum place_level pl = place_level_of(in->parent);
         if (pl == PL_MICROGRID)
             return err_set(e, ERR_INVALID, "parent", "a micro-grid has no children");
-        if (l == PL_NONE) l = (enum place_level)(pl + 1);
+        if (l == PL_NONE)
+            l = (enum place_level)(pl + 1);
         if ((int)pl != (int)l - 1)
             return err_set(e, ERR_INVALID, "parent", "the parent of a %s must be a %s",
                            levels[l].name, l > 0 ? levels[l - 1].name : "nothing");
@@ -229,9 +243,11 @@ int place_input_check(struct place_input *in, struct err *e)
                        "'code' is required except for grids and micro-grids");
     if (in->code == NULL && in->parent == NULL)
         return err_set(e, ERR_INVALID, "parent", "'parent' is required without a code");
-    if (l == PL_NONE) return err_set(e, ERR_INVALID, "code", "'code' or 'parent' is required");
+    if (l == PL_NONE)
+        return err_set(e, ERR_INVALID, "code", "'code' or 'parent' is required");
     in->level = levels[l].name;
-    if (in->kind == NULL) in->kind = place_kind_guess(l, in->name);
+    if (in->kind == NULL)
+        in->kind = place_kind_guess(l, in->name);
     return ERR_OK;
 }
 
@@ -251,7 +267,8 @@ int place_insert(struct db *db, struct place_input *in, char out_code[24], struc
     if (parent[0]) {
         rc = db_query(&*db, &a, &r, e, "SELECT level FROM places WHERE code = ?",
                       DB_ARGS(DBS(parent)));
-        if (rc != ERR_OK) goto out;
+        if (rc != ERR_OK)
+            goto out;
         if (r.nrows == 0) {
             rc = err_set(e, ERR_INVALID, "parent", "parent place %s does not exist", parent);
             goto out;
@@ -262,10 +279,12 @@ int place_insert(struct db *db, struct place_input *in, char out_code[24], struc
         size_t width = levels[l].len - levels[l - 1].len;
         rc = db_query(db, &a, &r, e, "SELECT max(code) FROM places WHERE parent_code = ?",
                       DB_ARGS(DBS(parent)));
-        if (rc != ERR_OK) goto out;
+        if (rc != ERR_OK)
+            goto out;
         long next = 1;
         const char *max = dbrows_get(&r, 0, 0);
-        if (max != NULL) next = strtol(max + strlen(parent), NULL, 10) + 1;
+        if (max != NULL)
+            next = strtol(max + strlen(parent), NULL, 10) + 1;
         if ((width == 3 && next > 999) || (width == 2 && next > 99)) {
             rc = err_set(e, ERR_CONFLICT, "parent", "no free code left under %s", parent);
             goto out;
@@ -299,7 +318,8 @@ int place_update(struct db *db, const char *code, const char *name, int64_t hous
                 "UPDATE places SET name = coalesce(?, name), households = CASE WHEN ? < 0 "
                 "THEN households ELSE ? END, updated_at = ? WHERE code = ?",
                 DB_ARGS(DBS(name), DBI(households), DBI(households), DBI(time(NULL)), DBS(code)));
-    if (rc == 0) return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
+    if (rc == 0)
+        return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
     return rc < 0 ? rc : ERR_OK;
 }
 
@@ -327,7 +347,8 @@ static int compound_grids_load(struct db *db, struct arena *a, struct compound *
                       "SELECT grid_code FROM compound_grids WHERE compound_id = ? ORDER BY "
                       "grid_code",
                       DB_ARGS(DBI(c->id)));
-    if (rc != ERR_OK) return rc;
+    if (rc != ERR_OK)
+        return rc;
     c->grids = arena_alloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
     for (int i = 0; i < r.nrows; i++)
         c->grids[i] = dbrows_get(&r, i, 0);
@@ -353,8 +374,10 @@ int compound_get(struct db *db, struct arena *a, int64_t id, struct compound *ou
     struct dbrows r;
     int rc = db_query(db, a, &r, e, "SELECT " COMPOUND_COLS " FROM compounds WHERE id = ?",
                       DB_ARGS(DBI(id)));
-    if (rc != ERR_OK) return rc;
-    if (r.nrows == 0) return err_set(e, ERR_NOT_FOUND, "id", "no compound %lld", (long long)id);
+    if (rc != ERR_OK)
+        return rc;
+    if (r.nrows == 0)
+        return err_set(e, ERR_NOT_FOUND, "id", "no compound %lld", (long long)id);
     compound_from_row(&r, 0, out);
     return compound_grids_load(db, a, out, e);
 }
@@ -374,11 +397,13 @@ int compound_list(struct db *db, struct arena *a, const char *under, struct comp
                       "SELECT " COMPOUND_COLS
                       " FROM compounds WHERE community_code LIKE ? ORDER BY id",
                       DB_ARGS(DBS(arena_printf(a, "%s%%", under))));
-    if (rc != ERR_OK) return rc;
+    if (rc != ERR_OK)
+        return rc;
     *out = arena_alloc(a, sizeof(struct compound) * (size_t)(r.nrows ? r.nrows : 1));
     for (int i = 0; i < r.nrows; i++) {
         compound_from_row(&r, i, &(*out)[i]);
-        if ((rc = compound_grids_load(db, a, &(*out)[i], e)) != ERR_OK) return rc;
+        if ((rc = compound_grids_load(db, a, &(*out)[i], e)) != ERR_OK)
+            return rc;
     }
     *n = r.nrows;
     return ERR_OK;
@@ -387,7 +412,8 @@ int compound_list(struct db *db, struct arena *a, const char *under, struct comp
 static int compound_grids_store(struct db *db, const struct compound *c, int64_t id, struct err *e)
 {
     int rc = db_exec(db, e, "DELETE FROM compound_grids WHERE compound_id = ?", DB_ARGS(DBI(id)));
-    if (rc < 0) return rc;
+    if (rc < 0)
+        return rc;
     for (int i = 0; i < c->ngrids; i++) {
         if (strlen(c->grids[i]) != 15 ||
             strncmp(c->grids[i], c->community_code, strlen(c->community_code)) != 0)
@@ -397,7 +423,8 @@ static int compound_grids_store(struct db *db, const struct compound *c, int64_t
                      DB_ARGS(DBI(id), DBS(c->grids[i])));
         if (rc == ERR_INVALID)
             return err_set(e, ERR_INVALID, "grids", "grid %.20s does not exist", c->grids[i]);
-        if (rc < 0) return rc;
+        if (rc < 0)
+            return rc;
     }
     return ERR_OK;
 }
@@ -413,7 +440,8 @@ int compound_insert(struct db *db, const struct compound *c, int64_t *id, struct
     arena_init(&a, 0);
     rc = db_query(db, &a, &r, e, "SELECT level FROM places WHERE code = ?",
                   DB_ARGS(DBS(c->community_code)));
-    if (rc != ERR_OK) goto out;
+    if (rc != ERR_OK)
+        goto out;
     if (r.nrows == 0 || strcmp(dbrows_get(&r, 0, 0), "community") != 0) {
         rc = err_set(e, ERR_INVALID, "community", "community %.20s does not exist",
                      c->community_code);
@@ -432,7 +460,8 @@ int compound_insert(struct db *db, const struct compound *c, int64_t *id, struct
                 c->community_code, c->name);
         goto out;
     }
-    if (rc != ERR_OK) goto out;
+    if (rc != ERR_OK)
+        goto out;
     *id = dbrows_int(&r, 0, 0);
     rc = compound_grids_store(db, c, *id, e);
 out:
@@ -451,8 +480,10 @@ int compound_update(struct db *db, const struct compound *c, struct err *e)
     if (rc == ERR_CONFLICT)
         return err_set(e, ERR_CONFLICT, "name", "the community already has a compound named %.60s",
                        c->name);
-    if (rc == 0) return err_set(e, ERR_NOT_FOUND, "id", "no compound %lld", (long long)c->id);
-    if (rc < 0) return rc;
+    if (rc == 0)
+        return err_set(e, ERR_NOT_FOUND, "id", "no compound %lld", (long long)c->id);
+    if (rc < 0)
+        return rc;
     return c->grids ? compound_grids_store(db, c, c->id, e) : ERR_OK;
 }
 
@@ -468,4 +499,156 @@ json_t *compound_json(const struct compound *c)
                      "households", (json_int_t)c->households, "property_company",
                      c->property_company, "owners_committee", (int)c->owners_committee, "grids",
                      grids, "updated_at", t);
+}
+
+/* ---- boundaries ---- */
+
+/* Walk every [lon, lat] position of a Polygon's rings, checking them and growing box. */
+static int rings_check(json_t *rings, double box[4], struct err *e)
+{
+    size_t i, j;
+    json_t *ring, *pos;
+    if (!json_is_array(rings) || json_array_size(rings) == 0)
+        return err_set(e, ERR_INVALID, "geometry", "a polygon is a list of rings");
+    json_array_foreach(rings, i, ring)
+    {
+        if (!json_is_array(ring) || json_array_size(ring) < 4 || json_array_size(ring) > 100000)
+            return err_set(e, ERR_INVALID, "geometry", "a ring has 4 to 100000 positions");
+        json_array_foreach(ring, j, pos)
+        {
+            json_t *x = json_array_get(pos, 0), *y = json_array_get(pos, 1);
+            if (!json_is_number(x) || !json_is_number(y))
+                return err_set(e, ERR_INVALID, "geometry", "a position is [lon, lat]");
+            double lon = json_number_value(x), lat = json_number_value(y);
+            if (lat < -90 || lat > 90 || lon < -180 || lon > 180)
+                return err_set(e, ERR_INVALID, "geometry", "a position is out of range");
+            if (lat < box[0])
+                box[0] = lat;
+            if (lat > box[1])
+                box[1] = lat;
+            if (lon < box[2])
+                box[2] = lon;
+            if (lon > box[3])
+                box[3] = lon;
+        }
+    }
+    return ERR_OK;
+}
+
+int place_boundary_check(json_t *g, double box[4], struct err *e)
+{
+    const char *type = json_string_value(json_object_get(g, "type"));
+    json_t *coords = json_object_get(g, "coordinates");
+    box[0] = box[2] = 1e9;
+    box[1] = box[3] = -1e9;
+    if (!json_is_object(g) || type == NULL || !json_is_array(coords))
+        return err_set(e, ERR_INVALID, "geometry", "a GeoJSON Polygon or MultiPolygon is needed");
+    if (strcmp(type, "Polygon") == 0)
+        return rings_check(coords, box, e);
+    if (strcmp(type, "MultiPolygon") == 0) {
+        size_t i;
+        json_t *poly;
+        if (json_array_size(coords) == 0)
+            return err_set(e, ERR_INVALID, "geometry", "an empty MultiPolygon");
+        json_array_foreach(coords, i, poly)
+        {
+            if (rings_check(poly, box, e) != ERR_OK)
+                return e->code;
+        }
+        return ERR_OK;
+    }
+    return err_set(e, ERR_INVALID, "geometry", "a GeoJSON Polygon or MultiPolygon is needed");
+}
+
+int place_boundary_put(struct db *db, const char *code, json_t *geometry, struct err *e)
+{
+    double box[4];
+    struct arena a;
+    struct dbrows r;
+    int rc;
+    if (place_boundary_check(geometry, box, e) != ERR_OK)
+        return e->code;
+    arena_init(&a, 0);
+    rc = db_query(db, &a, &r, e, "SELECT 1 FROM places WHERE code = ?", DB_ARGS(DBS(code)));
+    if (rc == ERR_OK && r.nrows == 0)
+        rc = err_set(e, ERR_NOT_FOUND, "code", "no place %.20s", code);
+    if (rc == ERR_OK) {
+        char *text = json_dumps(geometry, JSON_COMPACT);
+        rc = db_exec(db, e,
+                     "INSERT INTO place_boundaries (place_code, min_lat, max_lat, min_lon, "
+                     "max_lon, geometry, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                     "(place_code) DO UPDATE SET min_lat = excluded.min_lat, max_lat = "
+                     "excluded.max_lat, min_lon = excluded.min_lon, max_lon = excluded.max_lon, "
+                     "geometry = excluded.geometry, updated_at = excluded.updated_at",
+                     DB_ARGS(DBS(code), DBR(box[0]), DBR(box[1]), DBR(box[2]), DBR(box[3]),
+                             DBS(text), DBI(time(NULL))));
+        free(text);
+        rc = rc < 0 ? rc : ERR_OK;
+    }
+    arena_free(&a);
+    return rc;
+}
+
+/* Ray casting over one polygon: inside the outer ring and outside every hole. */
+static int in_polygon(json_t *rings, double lat, double lon)
+{
+    size_t i;
+    json_t *ring;
+    int inside_outer = 0;
+    json_array_foreach(rings, i, ring)
+    {
+        int in = 0;
+        size_t n = json_array_size(ring);
+        for (size_t k = 0, l = n - 1; k < n; l = k++) {
+            json_t *pk = json_array_get(ring, k), *pl = json_array_get(ring, l);
+            double xk = json_number_value(json_array_get(pk, 0));
+            double yk = json_number_value(json_array_get(pk, 1));
+            double xl = json_number_value(json_array_get(pl, 0));
+            double yl = json_number_value(json_array_get(pl, 1));
+            if ((yk > lat) != (yl > lat) && lon < (xl - xk) * (lat - yk) / (yl - yk) + xk)
+                in = !in;
+        }
+        if (i == 0)
+            inside_outer = in;
+        else if (in)
+            return 0;
+    }
+    return inside_outer;
+}
+
+int place_locate(struct db *db, struct arena *a, double lat, double lon, const char **code,
+                 struct err *e)
+{
+    struct dbrows r;
+    /* deepest places first, so a micro-grid wins over its grid */
+    int rc = db_query(db, a, &r, e,
+                      "SELECT place_code, geometry FROM place_boundaries WHERE min_lat <= ? AND "
+                      "max_lat >= ? AND min_lon <= ? AND max_lon >= ? ORDER BY "
+                      "length(place_code) DESC, place_code",
+                      DB_ARGS(DBR(lat), DBR(lat), DBR(lon), DBR(lon)));
+    if (rc != ERR_OK)
+        return rc;
+    for (int i = 0; i < r.nrows; i++) {
+        json_t *g = json_loads(dbrows_get(&r, i, 1), 0, NULL);
+        const char *type = json_string_value(json_object_get(g, "type"));
+        json_t *coords = json_object_get(g, "coordinates");
+        int hit = 0;
+        if (type && strcmp(type, "Polygon") == 0) {
+            hit = in_polygon(coords, lat, lon);
+        } else if (type && strcmp(type, "MultiPolygon") == 0) {
+            size_t k;
+            json_t *poly;
+            json_array_foreach(coords, k, poly)
+            {
+                if ((hit = in_polygon(poly, lat, lon)))
+                    break;
+            }
+        }
+        json_decref(g);
+        if (hit) {
+            *code = dbrows_get(&r, i, 0);
+            return ERR_OK;
+        }
+    }
+    return err_set(e, ERR_NOT_FOUND, "place", "no boundary contains the point");
 }

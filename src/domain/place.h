@@ -58,6 +58,13 @@ int place_update(struct db *db, const char *code, const char *name, int64_t hous
 
 json_t *place_json(const struct place *p);
 
+/* Boundaries: GeoJSON Polygon or MultiPolygon geometry ([lon, lat] positions, WGS 84). */
+int place_boundary_check(json_t *geometry, double box[4], struct err *e);
+int place_boundary_put(struct db *db, const char *code, json_t *geometry, struct err *e);
+/* The most precise place whose boundary contains the point; ERR_NOT_FOUND if none. */
+int place_locate(struct db *db, struct arena *a, double lat, double lon, const char **code,
+                 struct err *e);
+
 int compound_get(struct db *db, struct arena *a, int64_t id, struct compound *out, struct err *e);
 int compound_list(struct db *db, struct arena *a, const char *under, struct compound **out, int *n,
                   struct err *e);

@@ -62,7 +62,8 @@ int grant_resolve(struct db *db, struct arena *a, enum role r, const char *scope
         *compound = strtoll(scope + 9, NULL, 10);
         rc = db_query(db, a, &rows, e, "SELECT community_code FROM compounds WHERE id = ?",
                       DB_ARGS(DBI(*compound)));
-        if (rc != ERR_OK) return rc;
+        if (rc != ERR_OK)
+            return rc;
         if (rows.nrows == 0)
             return err_set(e, ERR_INVALID, "scope", "no compound %lld", (long long)*compound);
         *place = dbrows_get(&rows, 0, 0);
@@ -73,20 +74,24 @@ int grant_resolve(struct db *db, struct arena *a, enum role r, const char *scope
             return err_set(e, ERR_INVALID, "scope", "a department handler's scope is dept:CODE");
         rc = db_query(db, a, &rows, e, "SELECT place_code FROM departments WHERE code = ?",
                       DB_ARGS(DBS(scope + 5)));
-        if (rc != ERR_OK) return rc;
+        if (rc != ERR_OK)
+            return rc;
         if (rows.nrows == 0)
             return err_set(e, ERR_INVALID, "scope", "no department %.40s", scope + 5);
         *place = dbrows_get(&rows, 0, 0);
         return ERR_OK;
     }
-    if (place_code_check(scope, "scope", e) != ERR_OK) return e->code;
+    if (place_code_check(scope, "scope", e) != ERR_OK)
+        return e->code;
     size_t want = (size_t)role_scope_len(r);
     if (r == ROLE_ENTERPRISE_CADRE ? strlen(scope) > want : strlen(scope) != want)
         return err_set(e, ERR_INVALID, "scope", "a %s's scope is a place code of %zu digits",
                        role_name(r), want);
     rc = db_query(db, a, &rows, e, "SELECT code FROM places WHERE code = ?", DB_ARGS(DBS(scope)));
-    if (rc != ERR_OK) return rc;
-    if (rows.nrows == 0) return err_set(e, ERR_INVALID, "scope", "no place %.20s", scope);
+    if (rc != ERR_OK)
+        return rc;
+    if (rows.nrows == 0)
+        return err_set(e, ERR_INVALID, "scope", "no place %.20s", scope);
     *place = scope;
     return ERR_OK;
 }
@@ -95,13 +100,15 @@ static int grants_store(struct db *db, int64_t id, const struct user_input *in, 
 {
     struct arena a;
     int rc = db_exec(db, e, "DELETE FROM user_roles WHERE user_id = ?", DB_ARGS(DBI(id)));
-    if (rc < 0) return rc;
+    if (rc < 0)
+        return rc;
     arena_init(&a, 0);
     for (int i = 0; i < in->ngrants; i++) {
         const char *place;
         int64_t compound;
         rc = grant_resolve(db, &a, in->grants[i].role, in->grants[i].scope, &place, &compound, e);
-        if (rc != ERR_OK) break;
+        if (rc != ERR_OK)
+            break;
         rc = db_exec(db, e,
                      "INSERT INTO user_roles (user_id, role, scope, place_code, compound_id) "
                      "VALUES (?, ?, ?, ?, ?)",
@@ -110,7 +117,8 @@ static int grants_store(struct db *db, int64_t id, const struct user_input *in, 
         if (rc == ERR_CONFLICT)
             rc = err_set(e, ERR_INVALID, "roles", "role %s at %s is given twice",
                          role_name(in->grants[i].role), in->grants[i].scope);
-        if (rc < 0) break;
+        if (rc < 0)
+            break;
         rc = ERR_OK;
     }
     arena_free(&a);
@@ -142,8 +150,10 @@ int user_set_password(struct db *db, const char *username, const char *pw_hash, 
 {
     int rc = db_exec(db, e, "UPDATE users SET pw_hash = ?, updated_at = ? WHERE username = ?",
                      DB_ARGS(DBS(pw_hash), DBI(time(NULL)), DBS(username)));
-    if (rc == 0) return err_set(e, ERR_NOT_FOUND, "username", "no user %.40s", username);
-    if (rc < 0) return rc;
+    if (rc == 0)
+        return err_set(e, ERR_NOT_FOUND, "username", "no user %.40s", username);
+    if (rc < 0)
+        return rc;
     /* a new password ends every session of the account */
     rc = db_exec(db, e,
                  "UPDATE sessions SET revoked = 1 WHERE user_id = (SELECT id FROM users WHERE "
@@ -160,11 +170,14 @@ int user_update(struct db *db, int64_t id, struct user_input *in, struct err *e)
                      "updated_at = ? WHERE id = ?",
                      DB_ARGS(DBS(in->display_name), DBS(in->phone), DBI(in->disabled),
                              DBI(in->disabled), DBI(time(NULL)), DBI(id)));
-    if (rc == 0) return err_set(e, ERR_NOT_FOUND, "id", "no user %lld", (long long)id);
-    if (rc < 0) return rc;
+    if (rc == 0)
+        return err_set(e, ERR_NOT_FOUND, "id", "no user %lld", (long long)id);
+    if (rc < 0)
+        return rc;
     if (in->disabled == 1) {
         rc = db_exec(db, e, "UPDATE sessions SET revoked = 1 WHERE user_id = ?", DB_ARGS(DBI(id)));
-        if (rc < 0) return rc;
+        if (rc < 0)
+            return rc;
     }
     return in->grants ? grants_store(db, id, in, e) : ERR_OK;
 }
@@ -176,12 +189,14 @@ static int roles_load(struct db *db, struct arena *a, struct user *u, struct err
                       "SELECT role, scope, place_code, compound_id FROM user_roles WHERE user_id "
                       "= ? ORDER BY role, scope",
                       DB_ARGS(DBI(u->id)));
-    if (rc != ERR_OK) return rc;
+    if (rc != ERR_OK)
+        return rc;
     u->roles = arena_alloc(a, sizeof(struct role_grant) * (size_t)(r.nrows + 1));
     u->nroles = 0;
     for (int i = 0; i < r.nrows; i++) {
         struct role_grant *g = &u->roles[u->nroles];
-        if (role_from_name(dbrows_get(&r, i, 0), &g->role) != ERR_OK) continue;
+        if (role_from_name(dbrows_get(&r, i, 0), &g->role) != ERR_OK)
+            continue;
         g->scope = dbrows_get(&r, i, 1);
         g->place = dbrows_get(&r, i, 2);
         g->compound = dbrows_int(&r, i, 3);
@@ -195,8 +210,10 @@ int user_get(struct db *db, struct arena *a, int64_t id, struct user *out, struc
     struct dbrows r;
     int rc = db_query(db, a, &r, e, "SELECT id, username, display_name FROM users WHERE id = ?",
                       DB_ARGS(DBI(id)));
-    if (rc != ERR_OK) return rc;
-    if (r.nrows == 0) return err_set(e, ERR_NOT_FOUND, "id", "no user %lld", (long long)id);
+    if (rc != ERR_OK)
+        return rc;
+    if (r.nrows == 0)
+        return err_set(e, ERR_NOT_FOUND, "id", "no user %lld", (long long)id);
     out->id = id;
     out->username = dbrows_get(&r, 0, 1);
     out->display_name = dbrows_get(&r, 0, 2);
@@ -208,14 +225,16 @@ int user_list(struct db *db, struct arena *a, struct user **out, int *n, struct 
     struct dbrows r;
     int rc = db_query(db, a, &r, e, "SELECT id, username, display_name FROM users ORDER BY id",
                       DB_NOARGS);
-    if (rc != ERR_OK) return rc;
+    if (rc != ERR_OK)
+        return rc;
     *out = arena_alloc(a, sizeof(struct user) * (size_t)(r.nrows + 1));
     for (int i = 0; i < r.nrows; i++) {
         struct user *u = &(*out)[i];
         u->id = dbrows_int(&r, i, 0);
         u->username = dbrows_get(&r, i, 1);
         u->display_name = dbrows_get(&r, i, 2);
-        if ((rc = roles_load(db, a, u, e)) != ERR_OK) return rc;
+        if ((rc = roles_load(db, a, u, e)) != ERR_OK)
+            return rc;
     }
     *n = r.nrows;
     return ERR_OK;
@@ -228,8 +247,10 @@ int user_pw_hash(struct db *db, struct arena *a, const char *username, int64_t *
     int rc =
         db_query(db, a, &r, e, "SELECT id, pw_hash FROM users WHERE username = ? AND disabled = 0",
                  DB_ARGS(DBS(username)));
-    if (rc != ERR_OK) return rc;
-    if (r.nrows == 0) return err_set(e, ERR_NOT_FOUND, "username", "no such user");
+    if (rc != ERR_OK)
+        return rc;
+    if (r.nrows == 0)
+        return err_set(e, ERR_NOT_FOUND, "username", "no such user");
     *id = dbrows_int(&r, 0, 0);
     *hash = dbrows_get(&r, 0, 1);
     return ERR_OK;
@@ -261,7 +282,8 @@ int session_revoke(struct db *db, const char *token_hash, struct err *e)
 {
     int rc = db_exec(db, e, "UPDATE sessions SET revoked = 1 WHERE token_hash = ? AND revoked = 0",
                      DB_ARGS(DBS(token_hash)));
-    if (rc == 0) return err_set(e, ERR_UNAUTHORIZED, NULL, "the session has already ended");
+    if (rc == 0)
+        return err_set(e, ERR_UNAUTHORIZED, NULL, "the session has already ended");
     return rc < 0 ? rc : ERR_OK;
 }
 
@@ -275,7 +297,8 @@ int session_user(struct db *db, struct arena *a, const char *token_hash, struct 
                       "user_roles r ON r.user_id = u.id WHERE s.token_hash = ? AND s.revoked = 0 "
                       "AND s.expires_at > ? AND u.disabled = 0",
                       DB_ARGS(DBS(token_hash), DBI(time(NULL))));
-    if (rc != ERR_OK) return rc;
+    if (rc != ERR_OK)
+        return rc;
     if (r.nrows == 0)
         return err_set(e, ERR_UNAUTHORIZED, NULL, "the token is unknown, expired or revoked");
     out->id = dbrows_int(&r, 0, 0);
@@ -286,7 +309,8 @@ int session_user(struct db *db, struct arena *a, const char *token_hash, struct 
     for (int i = 0; i < r.nrows; i++) {
         const char *role = dbrows_get(&r, i, 3);
         struct role_grant *g = &out->roles[out->nroles];
-        if (role == NULL || role_from_name(role, &g->role) != ERR_OK) continue;
+        if (role == NULL || role_from_name(role, &g->role) != ERR_OK)
+            continue;
         g->scope = dbrows_get(&r, i, 4);
         g->place = dbrows_get(&r, i, 5);
         g->compound = dbrows_int(&r, i, 6);
@@ -302,7 +326,8 @@ int login_failures(struct db *db, const char *key, int64_t *count, struct err *e
     arena_init(&a, 0);
     int rc = db_query(db, &a, &r, e, "SELECT count(*) FROM login_failures WHERE key = ? AND at > ?",
                       DB_ARGS(DBS(key), DBI(time(NULL) - LOGIN_WINDOW)));
-    if (rc == ERR_OK) *count = dbrows_int(&r, 0, 0);
+    if (rc == ERR_OK)
+        *count = dbrows_int(&r, 0, 0);
     arena_free(&a);
     return rc;
 }

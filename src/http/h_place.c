@@ -10,7 +10,8 @@ static int code_param(struct req *rq, const char **code)
 {
     struct err e = {0};
     *code = req_param(rq, 0);
-    if (place_code_check(*code, "code", &e) != ERR_OK) return reply_err(rq, &e);
+    if (place_code_check(*code, "code", &e) != ERR_OK)
+        return reply_err(rq, &e);
     return ERR_OK;
 }
 
@@ -113,7 +114,8 @@ static int reply_place(struct req *rq, int status, const char *code)
 {
     struct err e = {0};
     struct place p;
-    if (place_get(req_db(rq), &rq->arena, code, &p, &e) != ERR_OK) return reply_err(rq, &e);
+    if (place_get(req_db(rq), &rq->arena, code, &p, &e) != ERR_OK)
+        return reply_err(rq, &e);
     return reply_json(rq, status, place_json(&p));
 }
 
@@ -143,8 +145,10 @@ int place_create_h(struct req *rq)
                                                              : 15;
         target = arena_strndup(&rq->arena, w.in.code, plen);
     }
-    if (req_allow_or_reply(rq, PERM_PLACE_WRITE, target, 0)) return -1;
-    if (req_write(rq, place_insert_fn, &w, &e) != ERR_OK) return reply_err(rq, &e);
+    if (req_allow_or_reply(rq, PERM_PLACE_WRITE, target, 0))
+        return -1;
+    if (req_write(rq, place_insert_fn, &w, &e) != ERR_OK)
+        return reply_err(rq, &e);
     return reply_place(rq, 201, w.code);
 }
 
@@ -164,7 +168,8 @@ int place_update_h(struct req *rq)
     if (w.name != NULL && w.name[0] == '\0')
         return reply_code(rq, ERR_INVALID, "name", "'name' must not be empty");
     snprintf(w.code, sizeof(w.code), "%s", code);
-    if (req_write(rq, place_update_fn, &w, &e) != ERR_OK) return reply_err(rq, &e);
+    if (req_write(rq, place_update_fn, &w, &e) != ERR_OK)
+        return reply_err(rq, &e);
     return reply_place(rq, 200, code);
 }
 
@@ -174,10 +179,12 @@ int place_update_h(struct req *rq)
 static int compound_allowed(struct req *rq, enum perm p, const struct compound *c)
 {
     struct target t = {.place = c->community_code, .compound = c->id};
-    if (authz_allow(rq->user, p, &t)) return 1;
+    if (authz_allow(rq->user, p, &t))
+        return 1;
     for (int i = 0; i < c->ngrids; i++) {
         t.place = c->grids[i];
-        if (authz_allow(rq->user, p, &t)) return 1;
+        if (authz_allow(rq->user, p, &t))
+            return 1;
     }
     return 0;
 }
@@ -187,7 +194,8 @@ static int id_param(struct req *rq, int64_t *id)
     char *end;
     const char *s = req_param(rq, 0);
     long long v = strtoll(s, &end, 10);
-    if (*end || v <= 0) return reply_code(rq, ERR_NOT_FOUND, "id", "no such record");
+    if (*end || v <= 0)
+        return reply_code(rq, ERR_NOT_FOUND, "id", "no such record");
     *id = v;
     return ERR_OK;
 }
@@ -196,7 +204,8 @@ static int reply_compound(struct req *rq, int status, int64_t id)
 {
     struct err e = {0};
     struct compound c;
-    if (compound_get(req_db(rq), &rq->arena, id, &c, &e) != ERR_OK) return reply_err(rq, &e);
+    if (compound_get(req_db(rq), &rq->arena, id, &c, &e) != ERR_OK)
+        return reply_err(rq, &e);
     return reply_json(rq, status, compound_json(&c));
 }
 
@@ -205,8 +214,10 @@ int compound_get_h(struct req *rq)
     struct err e = {0};
     struct compound c;
     int64_t id;
-    if (id_param(rq, &id) != ERR_OK) return -1;
-    if (compound_get(req_db(rq), &rq->arena, id, &c, &e) != ERR_OK) return reply_err(rq, &e);
+    if (id_param(rq, &id) != ERR_OK)
+        return -1;
+    if (compound_get(req_db(rq), &rq->arena, id, &c, &e) != ERR_OK)
+        return reply_err(rq, &e);
     if (!compound_allowed(rq, PERM_COMPOUND_READ, &c))
         return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     return reply_json(rq, 200, compound_json(&c));
@@ -219,7 +230,8 @@ int compound_list_h(struct req *rq)
     struct compound *cs;
     const char *code;
     int n;
-    if (code_param(rq, &code) != ERR_OK) return -1;
+    if (code_param(rq, &code) != ERR_OK)
+        return -1;
     if (compound_list(req_db(rq), &rq->arena, code, &cs, &n, &e) != ERR_OK)
         return reply_err(rq, &e);
     json_t *items = json_array();
@@ -270,7 +282,8 @@ static int compound_fields(struct req *rq, struct compound *c, int creating, str
         return err_set(e, ERR_INVALID, "community", "a compound cannot move to another community");
     if (c->name == NULL || c->name[0] == '\0')
         return err_set(e, ERR_INVALID, "name", "'name' must not be empty");
-    if (creating && place_code_check(c->community_code, "community", e) != ERR_OK) return e->code;
+    if (creating && place_code_check(c->community_code, "community", e) != ERR_OK)
+        return e->code;
     c->owners_committee = committee;
     json_t *g = json_object_get(rq->json, "grids");
     if (g != NULL) {
@@ -293,9 +306,12 @@ int compound_create_h(struct req *rq)
 {
     struct err e = {0};
     struct compound_write w = {.c = {.address = "", .property_company = ""}};
-    if (compound_fields(rq, &w.c, 1, &e) != ERR_OK) return reply_err(rq, &e);
-    if (req_allow_or_reply(rq, PERM_COMPOUND_WRITE, w.c.community_code, 0)) return -1;
-    if (req_write(rq, compound_insert_fn, &w, &e) != ERR_OK) return reply_err(rq, &e);
+    if (compound_fields(rq, &w.c, 1, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (req_allow_or_reply(rq, PERM_COMPOUND_WRITE, w.c.community_code, 0))
+        return -1;
+    if (req_write(rq, compound_insert_fn, &w, &e) != ERR_OK)
+        return reply_err(rq, &e);
     return reply_compound(rq, 201, w.id);
 }
 
@@ -305,13 +321,17 @@ int compound_update_h(struct req *rq)
     struct err e = {0};
     struct compound_write w;
     int64_t id;
-    if (id_param(rq, &id) != ERR_OK) return -1;
-    if (compound_get(req_db(rq), &rq->arena, id, &w.c, &e) != ERR_OK) return reply_err(rq, &e);
+    if (id_param(rq, &id) != ERR_OK)
+        return -1;
+    if (compound_get(req_db(rq), &rq->arena, id, &w.c, &e) != ERR_OK)
+        return reply_err(rq, &e);
     if (!compound_allowed(rq, PERM_COMPOUND_WRITE, &w.c))
         return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     w.c.grids = NULL; /* grids are replaced only when the body lists them */
     w.c.ngrids = 0;
-    if (compound_fields(rq, &w.c, 0, &e) != ERR_OK) return reply_err(rq, &e);
-    if (req_write(rq, compound_update_fn, &w, &e) != ERR_OK) return reply_err(rq, &e);
+    if (compound_fields(rq, &w.c, 0, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (req_write(rq, compound_update_fn, &w, &e) != ERR_OK)
+        return reply_err(rq, &e);
     return reply_compound(rq, 200, id);
 }

@@ -22,7 +22,8 @@ static int login_failed_fn(struct db *db, void *arg, struct err *e)
     struct login_ctx *c = arg;
     for (int i = 0; i < 2; i++) {
         int rc = login_failure_add(db, c->keys[i], e);
-        if (rc != ERR_OK) return rc;
+        if (rc != ERR_OK)
+            return rc;
     }
     return ERR_OK;
 }
@@ -31,7 +32,8 @@ static int login_ok_fn(struct db *db, void *arg, struct err *e)
 {
     struct login_ctx *c = arg;
     int rc = session_insert(db, c->user_id, c->token_hash, c->expires_at, e);
-    if (rc == ERR_OK) rc = login_failures_clear(db, c->keys[0], e);
+    if (rc == ERR_OK)
+        rc = login_failures_clear(db, c->keys[0], e);
     return rc;
 }
 
@@ -59,7 +61,8 @@ int session_create_h(struct req *rq)
     c.keys[0] = arena_printf(&rq->arena, "u:%s", username);
     c.keys[1] = arena_printf(&rq->arena, "ip:%s", rq->client ? rq->client : "-");
     for (int i = 0; i < 2; i++) {
-        if (login_failures(req_db(rq), c.keys[i], &n, &e) != ERR_OK) return reply_err(rq, &e);
+        if (login_failures(req_db(rq), c.keys[i], &n, &e) != ERR_OK)
+            return reply_err(rq, &e);
         if (n >= (i == 0 ? LOGIN_MAX_USER : LOGIN_MAX_IP)) {
             rq->retry_after = "900";
             return reply_code(rq, ERR_THROTTLED, NULL,
@@ -67,13 +70,15 @@ int session_create_h(struct req *rq)
         }
     }
     int rc = user_pw_hash(req_db(rq), &rq->arena, username, &c.user_id, &hash, &e);
-    if (rc != ERR_OK && rc != ERR_NOT_FOUND) return reply_err(rq, &e);
+    if (rc != ERR_OK && rc != ERR_NOT_FOUND)
+        return reply_err(rq, &e);
     if (rc == ERR_NOT_FOUND) {
         pthread_once(&dummy_once, dummy_init);
         password_verify(dummy_hash, password);
     }
     if (rc == ERR_NOT_FOUND || !password_verify(hash, password)) {
-        if (req_write(rq, login_failed_fn, &c, &e) != ERR_OK) return reply_err(rq, &e);
+        if (req_write(rq, login_failed_fn, &c, &e) != ERR_OK)
+            return reply_err(rq, &e);
         return reply_code(rq, ERR_UNAUTHORIZED, NULL, "wrong username or password");
     }
     char token[48], th[65], exp[32];
@@ -81,9 +86,11 @@ int session_create_h(struct req *rq)
     hash_hex(token, th);
     c.token_hash = th;
     c.expires_at = time(NULL) + rq->app->session_ttl;
-    if (req_write(rq, login_ok_fn, &c, &e) != ERR_OK) return reply_err(rq, &e);
+    if (req_write(rq, login_ok_fn, &c, &e) != ERR_OK)
+        return reply_err(rq, &e);
     struct user u;
-    if (session_user(req_db(rq), &rq->arena, th, &u, &e) != ERR_OK) return reply_err(rq, &e);
+    if (session_user(req_db(rq), &rq->arena, th, &u, &e) != ERR_OK)
+        return reply_err(rq, &e);
     time_iso_cst((time_t)c.expires_at, exp);
     return reply_json(
         rq, 201,
@@ -103,6 +110,7 @@ static int logout_fn(struct db *db, void *arg, struct err *e)
 int session_delete_h(struct req *rq)
 {
     struct err e = {0};
-    if (req_write(rq, logout_fn, rq->token_hash, &e) != ERR_OK) return reply_err(rq, &e);
+    if (req_write(rq, logout_fn, rq->token_hash, &e) != ERR_OK)
+        return reply_err(rq, &e);
     return reply_json(rq, 200, json_pack("{s:b}", "logged_out", 1));
 }

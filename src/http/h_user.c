@@ -29,11 +29,13 @@ static int manages(struct req *rq, const struct user *u)
 {
     for (int i = 0; i < u->nroles; i++) {
         struct target t = {.place = u->roles[i].place};
-        if (authz_allow(rq->user, PERM_USER_ADMIN, &t)) return 1;
+        if (authz_allow(rq->user, PERM_USER_ADMIN, &t))
+            return 1;
     }
     /* a user without roles is managed by district administrators only */
     for (int i = 0; u->nroles == 0 && i < rq->user->nroles; i++) {
-        if (rq->user->roles[i].role == ROLE_DISTRICT_ADMIN) return 1;
+        if (rq->user->roles[i].role == ROLE_DISTRICT_ADMIN)
+            return 1;
     }
     return 0;
 }
@@ -43,10 +45,12 @@ int user_list_h(struct req *rq)
     struct err e = {0};
     struct user *us;
     int n;
-    if (user_list(req_db(rq), &rq->arena, &us, &n, &e) != ERR_OK) return reply_err(rq, &e);
+    if (user_list(req_db(rq), &rq->arena, &us, &n, &e) != ERR_OK)
+        return reply_err(rq, &e);
     json_t *items = json_array();
     for (int i = 0; i < n; i++) {
-        if (manages(rq, &us[i])) json_array_append_new(items, user_json(&us[i]));
+        if (manages(rq, &us[i]))
+            json_array_append_new(items, user_json(&us[i]));
     }
     return reply_json(rq, 200, json_pack("{s:o}", "items", items));
 }
@@ -55,7 +59,8 @@ static int id_param(struct req *rq, int64_t *id)
 {
     char *end;
     long long v = strtoll(req_param(rq, 0), &end, 10);
-    if (*end || v <= 0) return reply_code(rq, ERR_NOT_FOUND, "id", "no such user");
+    if (*end || v <= 0)
+        return reply_code(rq, ERR_NOT_FOUND, "id", "no such user");
     *id = v;
     return ERR_OK;
 }
@@ -65,8 +70,10 @@ int user_get_h(struct req *rq)
     struct err e = {0};
     struct user u;
     int64_t id;
-    if (id_param(rq, &id) != ERR_OK) return -1;
-    if (user_get(req_db(rq), &rq->arena, id, &u, &e) != ERR_OK) return reply_err(rq, &e);
+    if (id_param(rq, &id) != ERR_OK)
+        return -1;
+    if (user_get(req_db(rq), &rq->arena, id, &u, &e) != ERR_OK)
+        return reply_err(rq, &e);
     if (u.id != rq->user->id && !manages(rq, &u))
         return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     return reply_json(rq, 200, user_json(&u));
@@ -76,7 +83,8 @@ int user_get_h(struct req *rq)
 static int grants_from_json(struct req *rq, struct user_input *in, struct err *e)
 {
     json_t *roles = json_object_get(rq->json, "roles");
-    if (roles == NULL) return ERR_OK;
+    if (roles == NULL)
+        return ERR_OK;
     if (!json_is_array(roles) || json_array_size(roles) > 16)
         return err_set(e, ERR_INVALID, "roles", "'roles' must be a list of {role, scope}");
     in->ngrants = (int)json_array_size(roles);
@@ -128,7 +136,8 @@ static int reply_user(struct req *rq, int status, int64_t id)
 {
     struct err e = {0};
     struct user u;
-    if (user_get(req_db(rq), &rq->arena, id, &u, &e) != ERR_OK) return reply_err(rq, &e);
+    if (user_get(req_db(rq), &rq->arena, id, &u, &e) != ERR_OK)
+        return reply_err(rq, &e);
     return reply_json(rq, status, user_json(&u));
 }
 
@@ -150,8 +159,10 @@ int user_create_h(struct req *rq)
         return reply_err(rq, &e);
     if (w.in.ngrants == 0)
         return reply_code(rq, ERR_INVALID, "roles", "a user needs at least one role");
-    if (password_hash(pw, w.in.pw_hash, &e) != ERR_OK) return reply_err(rq, &e);
-    if (req_write(rq, user_insert_fn, &w, &e) != ERR_OK) return reply_err(rq, &e);
+    if (password_hash(pw, w.in.pw_hash, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (req_write(rq, user_insert_fn, &w, &e) != ERR_OK)
+        return reply_err(rq, &e);
     return reply_user(rq, 201, w.id);
 }
 
@@ -164,9 +175,12 @@ int user_update_h(struct req *rq)
     struct user_write w = {.in = {.disabled = -1}};
     struct user u;
 
-    if (id_param(rq, &w.id) != ERR_OK) return -1;
-    if (user_get(req_db(rq), &rq->arena, w.id, &u, &e) != ERR_OK) return reply_err(rq, &e);
-    if (!manages(rq, &u)) return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
+    if (id_param(rq, &w.id) != ERR_OK)
+        return -1;
+    if (user_get(req_db(rq), &rq->arena, w.id, &u, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (!manages(rq, &u))
+        return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     w.in.username = u.username;
     if (json_only_keys(rq->json, keys, &e) ||
         json_get_str(rq->json, "display_name", 0, 40, &w.in.display_name, &e) ||
@@ -181,6 +195,7 @@ int user_update_h(struct req *rq)
         return reply_code(rq, ERR_INVALID, "disabled", "you cannot disable yourself");
     if (w.password && password_hash(w.password, w.in.pw_hash, &e) != ERR_OK)
         return reply_err(rq, &e);
-    if (req_write(rq, user_update_fn, &w, &e) != ERR_OK) return reply_err(rq, &e);
+    if (req_write(rq, user_update_fn, &w, &e) != ERR_OK)
+        return reply_err(rq, &e);
     return reply_user(rq, 200, w.id);
 }

@@ -23,7 +23,8 @@ static int nroutes;
 
 void metrics_init(int n)
 {
-    if (rm != NULL) return;
+    if (rm != NULL)
+        return;
     nroutes = n;
     rm = xcalloc((size_t)n + 1, sizeof(*rm));
 }
@@ -36,10 +37,12 @@ void metrics_free(void)
 
 void metrics_observe(int route, int status, double seconds)
 {
-    if (rm == NULL || route < 0 || route > nroutes) return;
+    if (rm == NULL || route < 0 || route > nroutes)
+        return;
     struct route_metrics *m = &rm[route];
     int cls = status / 100;
-    if (cls >= 1 && cls <= 5) atomic_fetch_add_explicit(&m->by_class[cls], 1, memory_order_relaxed);
+    if (cls >= 1 && cls <= 5)
+        atomic_fetch_add_explicit(&m->by_class[cls], 1, memory_order_relaxed);
     size_t b = 0;
     while (b < NB && seconds > bounds[b])
         b++;
@@ -80,7 +83,8 @@ int metrics_render(struct buf *out, struct store *s, double uptime)
         uint64_t cum = 0, total = 0;
         for (size_t b = 0; b <= NB; b++)
             total += atomic_load(&rm[i].buckets[b]);
-        if (total == 0) continue;
+        if (total == 0)
+            continue;
         for (size_t b = 0; b < NB; b++) {
             cum += atomic_load(&rm[i].buckets[b]);
             rc |= buf_printf(out,

@@ -19,9 +19,11 @@ void req_init(struct req *rq, struct app *app, const char *method, const char *p
 
 void req_finish(struct req *rq)
 {
-    if (rq->db != NULL) store_release(rq->app->store, rq->db);
+    if (rq->db != NULL)
+        store_release(rq->app->store, rq->db);
     rq->db = NULL;
-    if (rq->json != NULL) json_decref(rq->json);
+    if (rq->json != NULL)
+        json_decref(rq->json);
     rq->json = NULL;
     free(rq->reply);
     rq->reply = NULL;
@@ -31,7 +33,8 @@ void req_finish(struct req *rq)
 
 struct db *req_db(struct req *rq)
 {
-    if (rq->db == NULL) rq->db = store_acquire(rq->app->store);
+    if (rq->db == NULL)
+        rq->db = store_acquire(rq->app->store);
     return rq->db;
 }
 
@@ -61,7 +64,8 @@ int reply_json(struct req *rq, int status, json_t *body)
 {
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
-    if (s == NULL) return reply_code(rq, ERR_INTERNAL, NULL, "cannot encode the reply");
+    if (s == NULL)
+        return reply_code(rq, ERR_INTERNAL, NULL, "cannot encode the reply");
     set_reply(rq, status, "application/json; charset=utf-8", s, strlen(s));
     return status < 400 ? ERR_OK : -1;
 }
@@ -70,7 +74,8 @@ int reply_code(struct req *rq, enum err_code code, const char *field, const char
 {
     json_t *err = json_pack("{s:s, s:s}", "code", err_code_name(code), "message",
                             msg && *msg ? msg : err_default_msg(code));
-    if (field && *field) json_object_set_new(err, "field", json_string(field));
+    if (field && *field)
+        json_object_set_new(err, "field", json_string(field));
     json_t *doc = json_pack("{s:o}", "error", err);
     char *s = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
@@ -80,14 +85,16 @@ int reply_code(struct req *rq, enum err_code code, const char *field, const char
 
 int reply_err(struct req *rq, const struct err *e)
 {
-    if (e->code == ERR_THROTTLED && rq->retry_after == NULL) rq->retry_after = "900";
+    if (e->code == ERR_THROTTLED && rq->retry_after == NULL)
+        rq->retry_after = "900";
     return reply_code(rq, e->code == ERR_OK ? ERR_INTERNAL : e->code, e->field, e->msg);
 }
 
 int reply_text(struct req *rq, int status, const char *content_type, const char *text, size_t n)
 {
     char *copy = malloc(n + 1);
-    if (copy == NULL) abort();
+    if (copy == NULL)
+        abort();
     memcpy(copy, text, n);
     copy[n] = '\0';
     set_reply(rq, status, content_type, copy, n);
@@ -97,7 +104,8 @@ int reply_text(struct req *rq, int status, const char *content_type, const char 
 int req_allow_or_reply(struct req *rq, enum perm p, const char *place, int64_t compound)
 {
     struct target t = {.place = place, .compound = compound};
-    if (authz_allow(rq->user, p, &t)) return 0;
+    if (authz_allow(rq->user, p, &t))
+        return 0;
     reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     return -1;
 }

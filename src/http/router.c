@@ -24,7 +24,8 @@ enum http_method http_method_of(const char *s)
 {
     static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
     for (size_t i = 0; i < ARRAY_LEN(names); i++) {
-        if (strcmp(s, names[i]) == 0) return (enum http_method)i;
+        if (strcmp(s, names[i]) == 0)
+            return (enum http_method)i;
     }
     return HTTP_OTHER;
 }
@@ -45,19 +46,24 @@ static int path_match(const char *pattern, const char *path, const char **params
         if (*p == '{') {
             const char *end = strchr(s, '/');
             size_t len = end ? (size_t)(end - s) : strlen(s);
-            if (len == 0 || n == REQ_MAX_PARAMS) return 0;
-            if (params) params[n] = arena_strndup(a, s, len);
+            if (len == 0 || n == REQ_MAX_PARAMS)
+                return 0;
+            if (params)
+                params[n] = arena_strndup(a, s, len);
             n++;
             s += len;
             p = strchr(p, '}') + 1;
             continue;
         }
-        if (*p != *s) return 0;
+        if (*p != *s)
+            return 0;
         p++;
         s++;
     }
-    if (*p || *s) return 0;
-    if (nparams) *nparams = n;
+    if (*p || *s)
+        return 0;
+    if (nparams)
+        *nparams = n;
     return 1;
 }
 
@@ -68,7 +74,8 @@ int router_match(const char *method_str, enum http_method m, const char *path, c
     (void)method_str;
     for (int i = 0; i < http_routes_count; i++) {
         const struct route *rt = &http_routes[i];
-        if (!path_match(rt->pattern, path, NULL, NULL, a)) continue;
+        if (!path_match(rt->pattern, path, NULL, NULL, a))
+            continue;
         if (rt->method == m || (m == HTTP_HEAD && rt->method == HTTP_GET)) {
             path_match(rt->pattern, path, params, nparams, a);
             return i;
@@ -88,7 +95,8 @@ int router_match(const char *method_str, enum http_method m, const char *path, c
 static int authenticate(struct req *rq)
 {
     const char *h = rq->header(rq, "Authorization");
-    if (h == NULL) return ERR_OK;
+    if (h == NULL)
+        return ERR_OK;
     if (strncasecmp(h, "Bearer ", 7) != 0 || h[7] == '\0')
         return reply_code(rq, ERR_UNAUTHORIZED, NULL, "use 'Authorization: Bearer TOKEN'");
     struct err e = {0};
@@ -125,7 +133,8 @@ void http_dispatch(struct req *rq)
                                 rq->app->body_max));
         return;
     }
-    if (!(rt->flags & R_NOAUTH) && authenticate(rq) != ERR_OK) return;
+    if (!(rt->flags & R_NOAUTH) && authenticate(rq) != ERR_OK)
+        return;
     if (rt->perm != PERM_PUBLIC) {
         if (rq->user == NULL) {
             reply_code(rq, ERR_UNAUTHORIZED, NULL, "login required");

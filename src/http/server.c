@@ -50,7 +50,8 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     snprintf(out, n, "-");
-    if (ci == NULL || ci->client_addr == NULL) return;
+    if (ci == NULL || ci->client_addr == NULL)
+        return;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
@@ -63,13 +64,16 @@ static enum MHD_Result send_reply(struct mhd_req *m)
     struct req *rq = &m->rq;
     struct MHD_Response *resp =
         MHD_create_response_from_buffer_with_free_callback(rq->reply_len, rq->reply, free);
-    if (resp == NULL) return MHD_NO;
+    if (resp == NULL)
+        return MHD_NO;
     rq->reply = NULL; /* MHD owns it now */
     MHD_add_response_header(resp, "Content-Type", rq->content_type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    if (rq->allow) MHD_add_response_header(resp, "Allow", rq->allow);
-    if (rq->retry_after) MHD_add_response_header(resp, "Retry-After", rq->retry_after);
+    if (rq->allow)
+        MHD_add_response_header(resp, "Allow", rq->allow);
+    if (rq->retry_after)
+        MHD_add_response_header(resp, "Retry-After", rq->retry_after);
     enum MHD_Result ret = MHD_queue_response(m->c, (unsigned)rq->status, resp);
     MHD_destroy_response(resp);
     m->queued = 1;
@@ -96,16 +100,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         client_addr(c, m->client, sizeof(m->client));
         m->rq.client = m->client;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl != NULL && strtoull(cl, NULL, 10) > srv->app->body_max) m->rq.body_too_large = 1;
+        if (cl != NULL && strtoull(cl, NULL, 10) > srv->app->body_max)
+            m->rq.body_too_large = 1;
         *con_cls = m;
         return MHD_YES;
     }
-    if (m->queued) return MHD_YES;
+    if (m->queued)
+        return MHD_YES;
     if (*upload_data_size != 0) {
         if (!m->rq.body_too_large && buf_add(&m->rq.body, upload_data, *upload_data_size) != 0)
             m->rq.body_too_large = 1;
         *upload_data_size = 0;
-        if (!m->rq.body_too_large) return MHD_YES;
+        if (!m->rq.body_too_large)
+            return MHD_YES;
         /* answer 413 now instead of reading the rest; MHD closes the connection after it */
     }
     http_dispatch(&m->rq);
@@ -118,7 +125,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     struct mhd_req *m = *con_cls;
     (void)cls;
     (void)c;
-    if (m == NULL) return;
+    if (m == NULL)
+        return;
     double dt = mono() - m->t0;
     struct req *rq = &m->rq;
     metrics_observe(rq->route_index < 0 ? http_routes_count : rq->route_index, rq->status, dt);
@@ -180,7 +188,8 @@ struct server *server_start(struct app *app, const char *host, int port, int thr
 
 void server_stop(struct server *srv)
 {
-    if (srv == NULL) return;
+    if (srv == NULL)
+        return;
     MHD_stop_daemon(srv->d);
     free(srv);
 }

@@ -98,20 +98,24 @@ static int migrate(struct store *s, struct db *db, struct err *e)
     rc = db_script(db, e,
                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                    "name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-    if (rc != ERR_OK) goto out;
+    if (rc != ERR_OK)
+        goto out;
     for (int i = 0; i < schema_files_count; i++) {
         const struct embedded_file *f = &schema_files[i];
         const char *base = strrchr(f->name, '/');
         base = base ? base + 1 : f->name;
-        if (!suffix_is(base, suffix)) continue;
+        if (!suffix_is(base, suffix))
+            continue;
         long version = strtol(base, NULL, 10);
         struct dbrows r;
-        if ((rc = db_script(db, e, s->ops->begin_write_sql)) != ERR_OK) goto out;
+        if ((rc = db_script(db, e, s->ops->begin_write_sql)) != ERR_OK)
+            goto out;
         if (s->ops->migrate_lock_sql[0] && (rc = db_script(db, e, s->ops->migrate_lock_sql)) != 0)
             goto rollback;
         rc = db_query(db, &a, &r, e, "SELECT 1 FROM schema_migrations WHERE version = ?",
                       DB_ARGS(DBI(version)));
-        if (rc != ERR_OK) goto rollback;
+        if (rc != ERR_OK)
+            goto rollback;
         if (r.nrows == 0) {
             if ((rc = db_script(db, e, f->data)) != ERR_OK) {
                 log_error("migration %s failed: %s", base, e->msg);
@@ -121,10 +125,12 @@ static int migrate(struct store *s, struct db *db, struct err *e)
                          "INSERT INTO schema_migrations (version, name, applied_at) "
                          "VALUES (?, ?, ?)",
                          DB_ARGS(DBI(version), DBS(base), DBI(time(NULL))));
-            if (rc < 0) goto rollback;
+            if (rc < 0)
+                goto rollback;
             log_info("applied migration %s", base);
         }
-        if ((rc = db_script(db, e, "COMMIT")) != ERR_OK) goto out;
+        if ((rc = db_script(db, e, "COMMIT")) != ERR_OK)
+            goto out;
         continue;
     rollback:
         db_script(db, NULL, "ROLLBACK");
@@ -151,7 +157,8 @@ static void run_batch(struct store *s, struct write_job *jobs)
                 continue;
             }
             j->rc = j->fn(db, j->ctx, j->e);
-            if (j->rc != ERR_OK) db_script(db, NULL, "ROLLBACK TO job");
+            if (j->rc != ERR_OK)
+                db_script(db, NULL, "ROLLBACK TO job");
             db_script(db, NULL, "RELEASE job");
         }
         double t1 = now_seconds();
@@ -161,7 +168,8 @@ static void run_batch(struct store *s, struct write_job *jobs)
         s->stats.batched_jobs += (uint64_t)n;
         s->stats.commit_seconds += now_seconds() - t1;
         pthread_mutex_unlock(&s->stats_mu);
-        if (rc != ERR_OK) db_script(db, NULL, "ROLLBACK");
+        if (rc != ERR_OK)
+            db_script(db, NULL, "ROLLBACK");
     }
     if (rc != ERR_OK) {
         log_error("write batch failed: %s", ce.msg);
@@ -184,7 +192,8 @@ static void *writer_main(void *arg)
     for (;;) {
         while (s->q_head == NULL && !s->stopping)
             pthread_cond_wait(&s->q_cv, &s->q_mu);
-        if (s->q_head == NULL && s->stopping) break;
+        if (s->q_head == NULL && s->stopping)
+            break;
         /* take up to batch_max jobs */
         struct write_job *first = s->q_head, *last = first;
         int n = 1;
@@ -193,7 +202,8 @@ static void *writer_main(void *arg)
             n++;
         }
         s->q_head = last->next;
-        if (s->q_head == NULL) s->q_tail = NULL;
+        if (s->q_head == NULL)
+            s->q_tail = NULL;
         last->next = NULL; /* the batch is private to the writer from here */
         pthread_mutex_unlock(&s->q_mu);
         run_batch(s, first);
@@ -240,7 +250,8 @@ int store_write(struct store *s, store_fn fn, void *ctx, struct err *e)
                 s->stats.commit_seconds += now_seconds() - t1;
                 pthread_mutex_unlock(&s->stats_mu);
             }
-            if (rc != ERR_OK) db_script(db, NULL, "ROLLBACK");
+            if (rc != ERR_OK)
+                db_script(db, NULL, "ROLLBACK");
         }
         store_release(s, db);
     }
@@ -267,7 +278,8 @@ struct db *store_acquire(struct store *s)
 
 void store_release(struct store *s, struct db *db)
 {
-    if (db == NULL) return;
+    if (db == NULL)
+        return;
     pthread_mutex_lock(&s->pool_mu);
     db->next_free = s->free_list;
     s->free_list = db;
@@ -306,8 +318,10 @@ struct store *store_open(const struct store_config *cfg, struct err *e)
     s->cfg = *cfg;
     s->dsn = xstrdup(cfg->dsn);
     s->cfg.dsn = s->dsn;
-    if (s->cfg.readers <= 0) s->cfg.readers = 4;
-    if (s->cfg.batch_max <= 0) s->cfg.batch_max = 512;
+    if (s->cfg.readers <= 0)
+        s->cfg.readers = 4;
+    if (s->cfg.batch_max <= 0)
+        s->cfg.batch_max = 512;
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
     pthread_mutex_init(&s->q_mu, NULL);
@@ -317,7 +331,8 @@ struct store *store_open(const struct store_config *cfg, struct err *e)
 
     /* The migrating connection: the writer on SQLite, the first pool connection otherwise. */
     struct db *first = ops->connect(&s->cfg, ops->group_commit ? DB_WRITER : DB_READER, e);
-    if (first == NULL) goto fail;
+    if (first == NULL)
+        goto fail;
     if (migrate(s, first, e) != ERR_OK) {
         ops->disconnect(first);
         goto fail;
@@ -331,7 +346,8 @@ struct store *store_open(const struct store_config *cfg, struct err *e)
     }
     while (s->pool_size < s->cfg.readers) {
         struct db *db = ops->connect(&s->cfg, DB_READER, e);
-        if (db == NULL) goto fail;
+        if (db == NULL)
+            goto fail;
         db->next_free = s->free_list;
         s->free_list = db;
         s->pool_size++;
@@ -351,7 +367,8 @@ fail:
 
 void store_close(struct store *s)
 {
-    if (s == NULL) return;
+    if (s == NULL)
+        return;
     if (s->writer_running) {
         pthread_mutex_lock(&s->q_mu);
         s->stopping = 1;
@@ -359,7 +376,8 @@ void store_close(struct store *s)
         pthread_mutex_unlock(&s->q_mu);
         pthread_join(s->writer, NULL);
     }
-    if (s->wdb) s->ops->disconnect(s->wdb);
+    if (s->wdb)
+        s->ops->disconnect(s->wdb);
     while (s->free_list) {
         struct db *db = s->free_list;
         s->free_list = db->next_free;

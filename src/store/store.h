@@ -20,18 +20,20 @@
 struct store;
 struct db;
 
-enum dbt { DB_NULL, DB_INT, DB_TEXT };
+enum dbt { DB_NULL, DB_INT, DB_TEXT, DB_REAL };
 
 /* One bound parameter. */
 struct dbv {
     enum dbt t;
     int64_t i;
     const char *s;
+    double d;
 };
 
-#define DBI(x) ((struct dbv){DB_INT, (int64_t)(x), NULL})
-#define DBS(x) ((struct dbv){(x) != NULL ? DB_TEXT : DB_NULL, 0, (x)})
-#define DBNULL ((struct dbv){DB_NULL, 0, NULL})
+#define DBI(x) ((struct dbv){DB_INT, (int64_t)(x), NULL, 0})
+#define DBS(x) ((struct dbv){(x) != NULL ? DB_TEXT : DB_NULL, 0, (x), 0})
+#define DBR(x) ((struct dbv){DB_REAL, 0, NULL, (double)(x)})
+#define DBNULL ((struct dbv){DB_NULL, 0, NULL, 0})
 
 /* A result set: every value as text (NULL for SQL NULL), allocated from the caller's arena. */
 struct dbrows {

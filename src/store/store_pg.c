@@ -63,7 +63,8 @@ static char *translate(const char *sql)
     char *out = xmalloc(n * 4 + 1), *o = out;
     int k = 0, quote = 0;
     for (const char *p = sql; *p; p++) {
-        if (*p == '\'') quote = !quote;
+        if (*p == '\'')
+            quote = !quote;
         if (*p == '?' && !quote)
             o += sprintf(o, "$%d", ++k);
         else
@@ -106,12 +107,13 @@ static PGresult *run(struct pg_db *d, const char *sql, const struct dbv *p, int 
 {
     const char *name;
     const char *vals[64];
-    char ints[64][24];
+    char ints[64][32];
     if (np > 64) {
         *rc = err_set(e, ERR_INTERNAL, NULL, "too many parameters");
         return NULL;
     }
-    if ((*rc = prepare(d, sql, &name, e)) != ERR_OK) return NULL;
+    if ((*rc = prepare(d, sql, &name, e)) != ERR_OK)
+        return NULL;
     for (int i = 0; i < np; i++) {
         switch (p[i].t) {
         case DB_INT:
@@ -120,6 +122,10 @@ static PGresult *run(struct pg_db *d, const char *sql, const struct dbv *p, int 
             break;
         case DB_TEXT:
             vals[i] = p[i].s;
+            break;
+        case DB_REAL:
+            snprintf(ints[i], sizeof(ints[i]), "%.17g", p[i].d);
+            vals[i] = ints[i];
             break;
         default:
             vals[i] = NULL;
@@ -141,7 +147,8 @@ static int pg_exec(struct db *db, struct err *e, const char *sql, const struct d
 {
     int rc;
     PGresult *res = run((struct pg_db *)db, sql, p, np, e, &rc);
-    if (res == NULL) return rc;
+    if (res == NULL)
+        return rc;
     const char *n = PQcmdTuples(res);
     rc = n && *n ? atoi(n) : 0;
     PQclear(res);
@@ -154,7 +161,8 @@ static int pg_query(struct db *db, struct arena *a, struct dbrows *out, struct e
     int rc;
     memset(out, 0, sizeof(*out));
     PGresult *res = run((struct pg_db *)db, sql, p, np, e, &rc);
-    if (res == NULL) return rc;
+    if (res == NULL)
+        return rc;
     int nr = PQntuples(res), nc = PQnfields(res);
     out->nrows = nr;
     out->ncols = nc;
@@ -184,7 +192,8 @@ static int pg_script(struct db *db, struct err *e, const char *sql)
     PGresult *res = PQexec(d->conn, sql);
     ExecStatusType st = PQresultStatus(res);
     int rc = ERR_OK;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) rc = map_result(d, res, e);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        rc = map_result(d, res, e);
     PQclear(res);
     return rc;
 }

@@ -63,7 +63,8 @@ static int prepare(struct sqlite_db *d, const char *sql, sqlite3_stmt **out, str
     }
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-    if (rc != SQLITE_OK) return map_rc(d->h, rc, e);
+    if (rc != SQLITE_OK)
+        return map_rc(d->h, rc, e);
     if (slot->st) {
         sqlite3_finalize(slot->st);
         free(slot->sql);
@@ -89,11 +90,15 @@ static int bind_all(struct sqlite_db *d, sqlite3_stmt *st, const struct dbv *p, 
         case DB_TEXT:
             rc = sqlite3_bind_text(st, i + 1, p[i].s, -1, SQLITE_STATIC);
             break;
+        case DB_REAL:
+            rc = sqlite3_bind_double(st, i + 1, p[i].d);
+            break;
         default:
             rc = sqlite3_bind_null(st, i + 1);
             break;
         }
-        if (rc != SQLITE_OK) return map_rc(d->h, rc, e);
+        if (rc != SQLITE_OK)
+            return map_rc(d->h, rc, e);
     }
     return ERR_OK;
 }
@@ -103,8 +108,10 @@ static int sq_exec(struct db *db, struct err *e, const char *sql, const struct d
     struct sqlite_db *d = (struct sqlite_db *)db;
     sqlite3_stmt *st;
     int rc = prepare(d, sql, &st, e);
-    if (rc != ERR_OK) return rc;
-    if ((rc = bind_all(d, st, p, np, e)) != ERR_OK) goto out;
+    if (rc != ERR_OK)
+        return rc;
+    if ((rc = bind_all(d, st, p, np, e)) != ERR_OK)
+        goto out;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
     if (rc != SQLITE_DONE) {
@@ -125,8 +132,10 @@ static int sq_query(struct db *db, struct arena *a, struct dbrows *out, struct e
     sqlite3_stmt *st;
     int rc = prepare(d, sql, &st, e);
     memset(out, 0, sizeof(*out));
-    if (rc != ERR_OK) return rc;
-    if ((rc = bind_all(d, st, p, np, e)) != ERR_OK) goto out;
+    if (rc != ERR_OK)
+        return rc;
+    if ((rc = bind_all(d, st, p, np, e)) != ERR_OK)
+        goto out;
     int nc = sqlite3_column_count(st);
     out->ncols = nc;
     out->names = arena_alloc(a, sizeof(char *) * (size_t)(nc ? nc : 1));
@@ -141,7 +150,8 @@ static int sq_query(struct db *db, struct arena *a, struct dbrows *out, struct e
                 rc = err_set(e, ERR_TOO_LARGE, NULL, "result too large");
                 goto out;
             }
-            if (cap) memcpy(nv, out->vals, sizeof(char *) * cap * (size_t)nc);
+            if (cap)
+                memcpy(nv, out->vals, sizeof(char *) * cap * (size_t)nc);
             out->vals = nv;
             cap = ncap;
         }

@@ -372,6 +372,7 @@ static void setup(void)
         .started = mono(),
     };
     metrics_init(http_routes_count);
+    fprintf(stderr, "fuzz_request: database %s (left behind if the run crashes)\n", dbpath);
     for (int i = 0; i < NIDENTS; i++)
         login(&idents[i]);
     atexit(cleanup);

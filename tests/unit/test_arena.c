@@ -274,12 +274,14 @@ static void test_buf_cap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        /* arena */
         cmocka_unit_test(test_arena_alignment),
         cmocka_unit_test(test_arena_zeroed_and_distinct),
         cmocka_unit_test(test_arena_large),
         cmocka_unit_test(test_arena_strings),
         cmocka_unit_test(test_arena_limit),
         cmocka_unit_test(test_arena_limit_huge_size),
+        /* buf */
         cmocka_unit_test(test_buf_basic),
         cmocka_unit_test(test_buf_growth),
         cmocka_unit_test(test_buf_cap),

@@ -37,6 +37,18 @@ CREATE TABLE category_attributes (
     PRIMARY KEY (category_code, code)
 ) STRICT;
 
+-- Grid (or any place's) boundaries as GeoJSON geometry, with a bounding box to narrow lookups.
+CREATE TABLE place_boundaries (
+    place_code TEXT PRIMARY KEY REFERENCES places(code),
+    min_lat    REAL NOT NULL,
+    max_lat    REAL NOT NULL,
+    min_lon    REAL NOT NULL,
+    max_lon    REAL NOT NULL,
+    geometry   TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX place_boundaries_box ON place_boundaries(min_lat, max_lat);
+
 CREATE TABLE api_keys (
     id         INTEGER PRIMARY KEY,
     name       TEXT NOT NULL UNIQUE,
@@ -72,6 +84,7 @@ CREATE TABLE cases (
     token_hash       TEXT UNIQUE,
     api_key_id       INTEGER REFERENCES api_keys(id),
     idem_key         TEXT UNIQUE,
+    token_box        TEXT,                        -- the tracking token sealed, for replays
     department_code  TEXT REFERENCES departments(code),
     to_grid          INTEGER NOT NULL DEFAULT 0, -- dispatched back to the grid
     stage_due_at     INTEGER,                    -- deadline of the current stage

@@ -1,0 +1,462 @@
+/* calendar.c - the working-day calendar: the weekday rule with holiday and make-up-day
+ * exceptions from calendar_days, deadlines in working days or working hours, the State Council
+ * seed data, and a process-wide snapshot cache. Dates use integer civil-day arithmetic
+ * (days_from_civil); local time is UTC+8 throughout, so no timezone database is needed. */
+#include "domain/calendar.h"
+#include "core/embed.h"
+#include "core/json.h"
+#include "core/log.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CAL_UTC_OFFSET (8 * 3600) /* Asia/Shanghai, no daylight saving time */
+#define DAY_SECONDS 86400
+#define CACHE_SECONDS 60
+#define SEED_ASSET "data/calendar/cn-holidays.csv"
+#define SEED_SOURCE "state-council"
+
+/* ---- civil dates ---- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Days since 1970-01-01 (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = floor_div(y, 400);
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int days_in_month(int64_t y, int m)
+{
+    static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return dim[m - 1];
+}
+
+int64_t calendar_days_from_ymd(int ymd)
+{
+    return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
+
+int calendar_ymd_from_days(int64_t days)
+{
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    return (int)(y * 10000 + m * 100 + d);
+}
+
+/* 0 = Sunday .. 6 = Saturday; 1970-01-01 was a Thursday. */
+static int weekday(int64_t days)
+{
+    return (int)(days + 4 - floor_div(days + 4, 7) * 7);
+}
+
+/* Read exactly n digits at *p; -1 if any is missing. */
+static int digits(const char **p, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if ((*p)[i] < '0' || (*p)[i] > '9')
+            return -1;
+        v = v * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    return v;
+}
+
+/* "YYYY-MM-DD" at *p, advancing past it; 0 on failure. */
+static int date_at(const char **p)
+{
+    const char *s = *p;
+    int y = digits(&s, 4);
+    if (y < 0 || *s++ != '-')
+        return 0;
+    int m = digits(&s, 2);
+    if (m < 1 || m > 12 || *s++ != '-')
+        return 0;
+    int d = digits(&s, 2);
+    if (d < 1 || d > days_in_month(y, m) || y < CAL_YEAR_MIN || y > CAL_YEAR_MAX)
+        return 0;
+    *p = s;
+    return y * 10000 + m * 100 + d;
+}
+
+int calendar_date_parse(const char *s, int *ymd, const char *field, struct err *e)
+{
+    const char *p = s;
+    int v = s != NULL ? date_at(&p) : 0;
+    if (v == 0 || *p != '\0')
+        return err_set(e, ERR_INVALID, field, "'%s' must be a date YYYY-MM-DD (years %d-%d)", field,
+                       CAL_YEAR_MIN, CAL_YEAR_MAX);
+    *ymd = v;
+    return ERR_OK;
+}
+
+static int time_at(const char *s, int64_t *out)
+{
+    const char *p = s;
+    int ymd = date_at(&p), h = 0, mi = 0, sec = 0, off = CAL_UTC_OFFSET;
+    if (ymd == 0)
+        return -1;
+    if (*p == 'T' || *p == 't' ||
+        (*p == ' ' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' && p[3] == ':')) {
+        p++;
+        h = digits(&p, 2);
+        if (h < 0 || h > 23 || *p++ != ':')
+            return -1;
+        mi = digits(&p, 2);
+        if (mi < 0 || mi > 59)
+            return -1;
+        if (*p == ':') {
+            p++;
+            sec = digits(&p, 2);
+            if (sec < 0 || sec > 59)
+                return -1;
+            if (*p == '.' || *p == ',') { /* fractions of a second are dropped */
+                p++;
+                if (*p < '0' || *p > '9')
+                    return -1;
+                while (*p >= '0' && *p <= '9')
+                    p++;
+            }
+        }
+        if (*p == 'Z' || *p == 'z') {
+            off = 0;
+            p++;
+        } else if (*p == '+' || *p == '-' || *p == ' ') {
+            int sign = *p++ == '-' ? -1 : 1;
+            int oh = digits(&p, 2), om = 0;
+            if (oh < 0 || oh > 14)
+                return -1;
+            if (*p == ':')
+                p++;
+            if (*p >= '0' && *p <= '9') {
+                om = digits(&p, 2);
+                if (om < 0 || om > 59)
+                    return -1;
+            }
+            off = sign * (oh * 3600 + om * 60);
+        }
+    }
+    if (*p != '\0')
+        return -1;
+    *out = calendar_days_from_ymd(ymd) * DAY_SECONDS + h * 3600 + mi * 60 + sec - off;
+    return 0;
+}
+
+int calendar_time_parse(const char *s, int64_t *out, const char *field, struct err *e)
+{
+    if (s == NULL || time_at(s, out) != 0)
+        return err_set(e, ERR_INVALID, field,
+                       "'%s' must be an ISO 8601 time like 2026-02-13T10:00:00+08:00", field);
+    return ERR_OK;
+}
+
+/* ---- SLA ---- */
+
+int sla_parse(const char *s, struct sla *out, const char *field, struct err *e)
+{
+    int v = 0, n = 0;
+    if (s != NULL && s[0] != '0') {
+        while (n < 4 && s[n] >= '0' && s[n] <= '9')
+            v = v * 10 + (s[n++] - '0');
+    }
+    if (n > 0 && ((s[n] == 'h' && v <= 720) || (s[n] == 'd' && v <= 365)) && s[n + 1] == '\0') {
+        out->amount = v;
+        out->unit = s[n];
+        return ERR_OK;
+    }
+    return err_set(e, ERR_INVALID, field,
+                   "'%s' must be working hours 1h-720h or working days 1d-365d", field);
+}
+
+/* ---- the calendar ---- */
+
+static int cal_day_cmp(const void *a, const void *b)
+{
+    const struct cal_day *x = a, *y = b;
+    return (x->ymd > y->ymd) - (x->ymd < y->ymd);
+}
+
+int calendar_load(struct db *db, struct calendar *cal, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc = db_query(db, &a, &r, e, "SELECT day, kind FROM calendar_days ORDER BY day", DB_NOARGS);
+    if (rc == ERR_OK) {
+        struct cal_day *days = xmalloc(sizeof(*days) * (size_t)(r.nrows ? r.nrows : 1));
+        int n = 0;
+        for (int i = 0; i < r.nrows; i++) {
+            const char *day = dbrows_get(&r, i, 0), *kind = dbrows_get(&r, i, 1), *p = day;
+            int ymd = day != NULL ? date_at(&p) : 0;
+            if (ymd == 0 || *p != '\0' || kind == NULL ||
+                (strcmp(kind, "holiday") != 0 && strcmp(kind, "workday") != 0)) {
+                log_warn("calendar: ignoring calendar_days row '%s' '%s'", day ? day : "",
+                         kind ? kind : "");
+                continue;
+            }
+            days[n].ymd = ymd;
+            days[n].kind = kind[0] == 'h' ? 'h' : 'w';
+            n++;
+        }
+        qsort(days, (size_t)n, sizeof(*days), cal_day_cmp);
+        free(cal->days);
+        cal->days = days;
+        cal->ndays = n;
+    }
+    arena_free(&a);
+    return rc;
+}
+
+void calendar_free(struct calendar *cal)
+{
+    free(cal->days);
+    cal->days = NULL;
+    cal->ndays = 0;
+}
+
+static int is_workday_days(const struct calendar *cal, int64_t days)
+{
+    if (cal != NULL && cal->ndays > 0) {
+        struct cal_day key = {.ymd = calendar_ymd_from_days(days)};
+        const struct cal_day *x =
+            bsearch(&key, cal->days, (size_t)cal->ndays, sizeof(key), cal_day_cmp);
+        if (x != NULL)
+            return x->kind == 'w';
+    }
+    int wd = weekday(days);
+    return wd >= 1 && wd <= 5;
+}
+
+int calendar_is_workday(const struct calendar *cal, int ymd)
+{
+    return is_workday_days(cal, calendar_days_from_ymd(ymd));
+}
+
+int64_t calendar_due(const struct calendar *cal, int64_t start, struct sla sla)
+{
+    int64_t local = start + CAL_UTC_OFFSET;
+    int64_t day = floor_div(local, DAY_SECONDS);
+    if (sla.unit == 'd') {
+        /* the end of the Nth working day strictly after the start's local date */
+        for (int left = sla.amount; left > 0;) {
+            day++;
+            if (is_workday_days(cal, day))
+                left--;
+        }
+        return (day + 1) * DAY_SECONDS - CAL_UTC_OFFSET;
+    }
+    /* working hours: consume the 09:00-17:00 periods of working days from the start on */
+    int64_t left = (int64_t)sla.amount * 3600;
+    for (;; day++, local = day * DAY_SECONDS) {
+        if (!is_workday_days(cal, day))
+            continue;
+        int64_t open = day * DAY_SECONDS + CAL_DAY_START_MIN * 60;
+        int64_t close = day * DAY_SECONDS + CAL_DAY_END_MIN * 60;
+        int64_t from = local > open ? local : open;
+        if (from >= close)
+            continue;
+        if (left <= close - from)
+            return from + left - CAL_UTC_OFFSET;
+        left -= close - from;
+    }
+}
+
+int64_t calendar_working_seconds(const struct calendar *cal, int64_t from, int64_t to)
+{
+    if (to <= from)
+        return 0;
+    int64_t lf = from + CAL_UTC_OFFSET, lt = to + CAL_UTC_OFFSET, sum = 0;
+    for (int64_t day = floor_div(lf, DAY_SECONDS); day <= floor_div(lt, DAY_SECONDS); day++) {
+        if (!is_workday_days(cal, day))
+            continue;
+        int64_t open = day * DAY_SECONDS + CAL_DAY_START_MIN * 60;
+        int64_t close = day * DAY_SECONDS + CAL_DAY_END_MIN * 60;
+        int64_t a = lf > open ? lf : open, b = lt < close ? lt : close;
+        if (b > a)
+            sum += b - a;
+    }
+    return sum;
+}
+
+/* ---- the shipped State Council data ---- */
+
+/* Split one CSV line "date,kind,name" (no quoting in the shipped file) into its fields. */
+static int seed_line(const char *line, size_t len, char *date, char *kind, char *name)
+{
+    const char *c1 = memchr(line, ',', len);
+    const char *c2 = c1 ? memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - line)) : NULL;
+    if (c2 == NULL || c1 - line != 10 || c2 - c1 - 1 > 15 || line + len - c2 - 1 > 160)
+        return -1;
+    memcpy(date, line, 10);
+    date[10] = '\0';
+    memcpy(kind, c1 + 1, (size_t)(c2 - c1 - 1));
+    kind[c2 - c1 - 1] = '\0';
+    memcpy(name, c2 + 1, (size_t)(line + len - c2 - 1));
+    name[line + len - c2 - 1] = '\0';
+    return 0;
+}
+
+int calendar_seed(struct db *db, int *added, struct err *e)
+{
+    const struct embedded_file *f = asset_find(SEED_ASSET);
+    struct arena a;
+    struct dbrows r;
+    int rc;
+
+    *added = 0;
+    if (f == NULL)
+        return err_set(e, ERR_INTERNAL, NULL, "%s is not embedded", SEED_ASSET);
+    arena_init(&a, 0);
+    rc = db_query(db, &a, &r, e, "SELECT COUNT(*) FROM calendar_days", DB_NOARGS);
+    if (rc != ERR_OK || dbrows_int(&r, 0, 0) > 0)
+        goto out;
+    const char *p = f->data, *end = f->data + f->len;
+    for (int lineno = 1; p < end; lineno++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = (size_t)((nl ? nl : end) - p);
+        const char *line = p;
+        p = nl ? nl + 1 : end;
+        while (len > 0 && line[len - 1] == '\r')
+            len--;
+        if (len == 0 || (lineno == 1 && strncmp(line, "date,", 5) == 0))
+            continue;
+        char date[11], kind[16], name[161];
+        int ymd;
+        struct err ignored = {0};
+        if (seed_line(line, len, date, kind, name) != 0 ||
+            calendar_date_parse(date, &ymd, "day", &ignored) != ERR_OK ||
+            (strcmp(kind, "holiday") != 0 && strcmp(kind, "workday") != 0) ||
+            utf8_chars(name) < 0 || utf8_chars(name) > 40) {
+            rc = err_set(e, ERR_INTERNAL, NULL, "%s line %d is not date,kind,name", SEED_ASSET,
+                         lineno);
+            goto out;
+        }
+        rc = db_exec(db, e,
+                     "INSERT INTO calendar_days (day, kind, name, source) "
+                     "VALUES (?, ?, ?, '" SEED_SOURCE "')",
+                     DB_ARGS(DBS(date), DBS(kind), DBS(name)));
+        if (rc < 0)
+            goto out;
+        rc = ERR_OK;
+        (*added)++;
+    }
+out:
+    if (rc != ERR_OK)
+        *added = 0;
+    arena_free(&a);
+    return rc;
+}
+
+/* ---- the process-wide snapshot ---- */
+
+struct snapshot {
+    struct calendar cal;
+    struct snapshot *next; /* retired snapshots, kept until calendar_cache_free */
+};
+
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct snapshot *cache_cur, *cache_retired;
+static int64_t cache_loaded_at; /* monotonic seconds */
+static int cache_stale;
+
+static int64_t mono_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec;
+}
+
+static int same_days(const struct calendar *a, const struct calendar *b)
+{
+    return a->ndays == b->ndays &&
+           (a->ndays == 0 || memcmp(a->days, b->days, sizeof(*a->days) * (size_t)a->ndays) == 0);
+}
+
+const struct calendar *calendar_cached(struct db *db, struct err *e)
+{
+    const struct calendar *out;
+    int64_t now = mono_seconds();
+
+    pthread_mutex_lock(&cache_mu);
+    if (cache_cur != NULL && !cache_stale && now - cache_loaded_at < CACHE_SECONDS) {
+        out = &cache_cur->cal;
+        goto out;
+    }
+    struct snapshot *s = xcalloc(1, sizeof(*s));
+    if (calendar_load(db, &s->cal, e) != ERR_OK) {
+        free(s);
+        if (cache_cur != NULL)
+            log_warn("calendar: reload failed, keeping the old one: %s", e->msg);
+        out = cache_cur != NULL ? &cache_cur->cal : NULL;
+        goto out;
+    }
+    if (cache_cur != NULL && same_days(&cache_cur->cal, &s->cal)) {
+        /* unchanged: keep the current snapshot so retired ones only pile up on real edits */
+        calendar_free(&s->cal);
+        free(s);
+    } else {
+        if (cache_cur != NULL) {
+            cache_cur->next = cache_retired;
+            cache_retired = cache_cur;
+        }
+        cache_cur = s;
+    }
+    cache_loaded_at = now;
+    cache_stale = 0;
+    out = &cache_cur->cal;
+out:
+    pthread_mutex_unlock(&cache_mu);
+    return out;
+}
+
+void calendar_invalidate(void)
+{
+    pthread_mutex_lock(&cache_mu);
+    cache_stale = 1;
+    pthread_mutex_unlock(&cache_mu);
+}
+
+void calendar_cache_free(void)
+{
+    pthread_mutex_lock(&cache_mu);
+    if (cache_cur != NULL) {
+        cache_cur->next = cache_retired;
+        cache_retired = cache_cur;
+        cache_cur = NULL;
+    }
+    while (cache_retired != NULL) {
+        struct snapshot *s = cache_retired;
+        cache_retired = s->next;
+        calendar_free(&s->cal);
+        free(s);
+    }
+    cache_stale = 0;
+    pthread_mutex_unlock(&cache_mu);
+}

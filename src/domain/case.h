@@ -1,0 +1,227 @@
+/* case.h - cases (诉求/事件): intake, the workflow of DESIGN.md section 3, the hash-chained
+ * timeline, queues and lists. `case` is a C keyword: records are struct case_rec, variables cs. */
+#ifndef GG_CASE_H
+#define GG_CASE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "domain/authz.h"
+#include "domain/calendar.h"
+#include "domain/catalog.h"
+#include "store/store.h"
+
+#define CASE_STATUS_MAP(X)                                                                         \
+    X(SUBMITTED, "submitted", "待受理")                                                            \
+    X(ACCEPTED, "accepted", "已受理")                                                              \
+    X(DISPATCHED, "dispatched", "已派遣")                                                          \
+    X(IN_PROGRESS, "in_progress", "处置中")                                                        \
+    X(RESOLVED, "resolved", "已处置")                                                              \
+    X(VERIFIED, "verified", "已核查")                                                              \
+    X(CLOSED, "closed", "已办结")                                                                  \
+    X(REJECTED, "rejected", "不予受理")                                                            \
+    X(MERGED, "merged", "已合并")
+
+enum case_status {
+#define X(id, name, zh) CS_##id,
+    CASE_STATUS_MAP(X)
+#undef X
+        CS__COUNT
+};
+
+#define CASE_ACTION_MAP(X)                                                                         \
+    X(ACCEPT, "accept", "受理")                                                                    \
+    X(REJECT, "reject", "不予受理")                                                                \
+    X(MERGE, "merge", "合并")                                                                      \
+    X(DISPATCH, "dispatch", "派遣")                                                                \
+    X(RETURN, "return", "回退")                                                                    \
+    X(START, "start", "开始处置")                                                                  \
+    X(MEETING, "meeting", "联席会议")                                                              \
+    X(EXTEND, "extend", "申请延期")                                                                \
+    X(APPROVE_EXTENSION, "approve_extension", "批准延期")                                          \
+    X(DENY_EXTENSION, "deny_extension", "驳回延期")                                                \
+    X(RESOLVE, "resolve", "处置完成")                                                              \
+    X(VERIFY, "verify", "核查通过")                                                                \
+    X(VERIFY_FAIL, "verify_fail", "核查不通过(返工)")                                              \
+    X(CONFIRM, "confirm", "确认评价")                                                              \
+    X(CLOSE, "close", "结案")                                                                      \
+    X(REOPEN, "reopen", "重新打开")                                                                \
+    X(ESCALATE, "escalate", "督办")                                                                \
+    X(COMMENT, "comment", "留言")                                                                  \
+    X(NOTE, "note", "内部备注")
+
+enum case_action {
+#define X(id, name, zh) CA_##id,
+    CASE_ACTION_MAP(X)
+#undef X
+        CA__COUNT,
+    CA_SUBMIT = CA__COUNT /* the first timeline row; not an action one can take */
+};
+
+#define CASE_CHANNELS                                                                              \
+    "resident", "commissioner", "grid_patrol", "enterprise_visit", "hotline", "open311"
+
+/* Days a reporter has to confirm before the scheduler closes, and to reopen after closing. */
+#define CASE_CONFIRM_DAYS 7
+#define CASE_REOPEN_DAYS 30
+
+struct case_rec {
+    int64_t id;
+    const char *county, *case_no, *category, *description, *channel;
+    enum case_status status;
+    const char *place_code, *grid_code, *address, *attributes, *department;
+    int64_t compound_id;
+    int has_point;
+    double lat, lon;
+    int64_t reporter_user_id;
+    const char *reporter_name, *reporter_phone, *reporter_email;
+    int64_t api_key_id;
+    int to_grid;
+    int64_t stage_due_at; /* 0 = none */
+    int64_t escalations, merged_into, confirmed, rating, reopen_count, rework_count;
+    int64_t on_time; /* -1 unknown */
+    int64_t timeline_seq, version, created_at, updated_at, closed_at;
+    const char *timeline_head, *token_box;
+    const char *category_name, *place_name, *department_name; /* joined for display */
+};
+
+/* Who acts. A public reporter has no user; proven by the tracking token of the case. */
+struct actor {
+    const struct user *user;
+    int reporter;  /* proved to be this case's reporter (token, or reporter_user_id) */
+    int scheduler; /* the background scheduler */
+    int64_t api_key_id;
+};
+
+const char *case_status_name(enum case_status s);
+const char *case_status_zh(enum case_status s);
+int case_status_from_name(const char *s, enum case_status *out);
+const char *case_action_name(enum case_action a);
+const char *case_action_zh(enum case_action a);
+int case_action_from_name(const char *s, enum case_action *out);
+/* Open311 status: "closed" for closed, rejected and merged, else "open". */
+const char *case_open311_status(enum case_status s);
+
+/* ---- the workflow rules (case_flow.c) ---- */
+
+/* May actor take action on cs now? ERR_OK, ERR_CONFLICT (wrong state) or ERR_FORBIDDEN. */
+int case_flow_check(const struct case_rec *cs, enum case_action a, const struct actor *who,
+                    int64_t now, struct err *e);
+/* The actions actor may take on cs now, as a JSON array of names (for 409 replies and the UI). */
+json_t *case_flow_allowed(const struct case_rec *cs, const struct actor *who, int64_t now);
+/* The status an action leads to (the same status for steps that do not move the case). */
+enum case_status case_flow_target(const struct case_rec *cs, enum case_action a);
+/* The authorisation target of a case: its place, compound and assigned department. */
+struct target case_target(const struct case_rec *cs);
+
+/* ---- intake ---- */
+
+struct case_input {
+    const char *category, *description, *channel;
+    const char *place_code, *address;
+    int64_t compound_id;
+    int has_point;
+    double lat, lon;
+    json_t *attributes; /* borrowed; normalised by the category's rules */
+    const char *reporter_name, *reporter_phone, *reporter_email;
+    const char *idem_key; /* already scoped to the submitter */
+    struct photo_ref *photos;
+    int nphotos;
+};
+
+struct photo_ref {
+    char sha256[65];
+    const char *mime;
+    int64_t bytes;
+};
+
+struct case_created {
+    int64_t id;
+    char case_no[24];
+    char token[48]; /* public tracking token; empty for staff submissions */
+    int replayed;   /* an earlier submission with the same Idempotency-Key */
+};
+
+/* Validate an intake request without touching the store. */
+int case_input_check(struct case_input *in, const struct actor *who, struct err *e);
+/* In a write transaction: resolve the place, check the category, number the case, insert it
+ * with its first timeline row and outbox entries. */
+int case_insert(struct db *db, const struct case_input *in, const struct actor *who,
+                const struct calendar *cal, struct case_created *out, struct err *e);
+
+/* ---- reads ---- */
+
+int case_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out, struct err *e);
+int case_by_token(struct db *db, struct arena *a, const char *token, struct case_rec *out,
+                  struct err *e);
+/* Staff view (full) or public view (no contact details, no internal notes). */
+json_t *case_json(const struct case_rec *cs, int public_view);
+int case_timeline_json(struct db *db, struct arena *a, int64_t id, int public_view, json_t **out,
+                       struct err *e);
+int case_photos_json(struct db *db, struct arena *a, int64_t id, json_t **out, struct err *e);
+
+/* ---- workflow steps ---- */
+
+struct case_step {
+    enum case_action action;
+    const char *note;         /* reason, evidence text, comment */
+    const char *department;   /* dispatch */
+    int to_grid;              /* dispatch to the case's grid */
+    const char *deadline;     /* dispatch: "5d" overrides the category's resolve deadline */
+    int64_t merge_into;       /* merge */
+    int64_t extension_days;   /* extend */
+    int64_t extension_id;     /* approve/deny_extension */
+    int64_t rating;           /* confirm: 1-5 */
+    int64_t expect_version;   /* 0 = any */
+    json_t *meeting;          /* meeting: the record to create */
+    int64_t meeting_id;       /* meeting: or an existing record to link the case to */
+    struct photo_ref *photos; /* resolve evidence */
+    int nphotos;
+};
+
+/* In a write transaction: load the case, check the rule, apply, append the timeline row and the
+ * outbox entries. ERR_CONFLICT leaves e->msg naming the state and cs_out filled with the case
+ * as it is, so the caller can answer with the allowed actions. */
+int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_step *st,
+               const struct actor *who, const struct calendar *cal, struct case_rec *cs_out,
+               struct err *e);
+
+/* Parse a step from JSON {"action", "note", ...}; validates fields per action. */
+int case_step_from_json(json_t *j, struct arena *a, struct case_step *out, struct err *e);
+
+/* ---- timeline integrity ---- */
+
+struct audit_report {
+    int64_t cases, rows, bad;
+    char first_problem[200];
+};
+/* Recompute every chain: edited, inserted or deleted rows and heads that do not match. */
+int case_audit_verify(struct db *db, struct audit_report *out, struct err *e);
+
+/* ---- lists and queues ---- */
+
+struct case_filter {
+    const char *status, *category, *place, *department, *channel, *q, *queue;
+    int64_t from, to; /* created_at range, 0 = open */
+    int overdue;
+    const char *sort; /* created | -created | due */
+    const char *cursor;
+    int limit;
+};
+
+int case_list(struct db *db, struct arena *a, const struct user *u, const struct case_filter *f,
+              int64_t now, json_t **out, struct err *e);
+int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t now, json_t **out,
+                struct err *e);
+
+/* ---- duplicates ---- */
+
+/* Open cases of the same category within 50 m or in the same compound, with similar text. */
+int case_duplicates(struct db *db, struct arena *a, const struct case_rec *cs, json_t **out,
+                    struct err *e);
+/* Character-bigram text for the search index ("电动 动车 车停 ..."), arena-allocated. */
+char *case_grams(struct arena *a, const char *text);
+/* Dice similarity of the bigram sets of two texts, 0..1. */
+double case_similarity(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,310 @@
+/* case_query.c - lists of cases with filters, scope, full-text search and cursor pagination,
+ * and each role's work queues with their counts. The scope of every list comes from the user's
+ * grants through the same permissions authz_allow checks for single cases. */
+#include "domain/case_int.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXP 64
+
+struct sqlq {
+    struct buf sql;
+    struct dbv p[MAXP];
+    int np;
+    int overflow;
+    struct arena *a;
+    int pg;
+};
+
+static void q_init(struct sqlq *q, struct arena *a, struct db *db)
+{
+    buf_init(&q->sql, 1 << 16);
+    q->np = 0;
+    q->overflow = 0;
+    q->a = a;
+    q->pg = strcmp(db_backend(db), "postgres") == 0;
+}
+
+static void q_add(struct sqlq *q, const char *text)
+{
+    if (buf_puts(&q->sql, text) != 0)
+        q->overflow = 1;
+}
+
+static void q_param(struct sqlq *q, struct dbv v)
+{
+    if (q->np == MAXP) {
+        q->overflow = 1;
+        return;
+    }
+    q->p[q->np++] = v;
+}
+
+/* col lies in the subtree of code: a range on the code, which can use an index. */
+static void q_prefix(struct sqlq *q, const char *col, const char *code)
+{
+    const char *coll = q->pg ? " COLLATE \"C\"" : "";
+    char *frag = arena_printf(q->a, "(%s%s >= ? AND %s%s < ?)", col, coll, col, coll);
+    q_add(q, frag);
+    q_param(q, DBS(code));
+    q_param(q, DBS(arena_printf(q->a, "%s;", code))); /* ';' sorts right after the digits */
+}
+
+/* OR over the user's grants that carry p; "1 = 0" when none does. */
+static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
+{
+    int n = 0;
+    q_add(q, "(");
+    for (int i = 0; u && i < u->nroles; i++) {
+        const struct role_grant *g = &u->roles[i];
+        if (!authz_grant_has(g, p))
+            continue;
+        if (n++)
+            q_add(q, " OR ");
+        if (g->role == ROLE_DEPT_HANDLER && p != PERM_PLACE_READ) {
+            q_add(q, p == PERM_CASE_HANDLE ? "(c.department_code = ? AND c.to_grid = 0)"
+                                           : "c.department_code = ?");
+            q_param(q, DBS(g->scope + 5));
+        } else if (g->compound) {
+            q_add(q, "c.compound_id = ?");
+            q_param(q, DBI(g->compound));
+        } else if (p == PERM_CASE_HANDLE) {
+            q_add(q, "(c.to_grid = 1 AND ");
+            q_prefix(q, "c.grid_code", g->place);
+            q_add(q, ")");
+        } else if (p == PERM_CASE_VERIFY) {
+            q_prefix(q, "c.grid_code", g->place);
+        } else {
+            q_prefix(q, "c.place_code", g->place);
+        }
+    }
+    if (n == 0)
+        q_add(q, "1 = 0");
+    q_add(q, ")");
+}
+
+#define OPEN_SQL                                                                                   \
+    "c.status IN ('submitted','accepted','dispatched','in_progress','resolved','verified')"
+
+static const struct queue {
+    const char *name, *label;
+    enum perm perm;
+    const char *where; /* may use one parameter: now */
+    int uses_now;
+} queues[] = {
+    {"to_accept", "待受理", PERM_CASE_OFFICE, "c.status = 'submitted'", 0},
+    {"to_dispatch", "待派遣", PERM_CASE_OFFICE, "c.status = 'accepted'", 0},
+    {"in_hand", "待处置", PERM_CASE_HANDLE, "c.status IN ('dispatched','in_progress')", 0},
+    {"to_verify", "待核查", PERM_CASE_VERIFY, "c.status = 'resolved'", 0},
+    {"to_close", "待结案", PERM_CASE_OFFICE,
+     "c.status = 'verified' AND (c.confirmed = 1 OR c.stage_due_at < ?)", 1},
+    {"overdue", "已超期", PERM_CASE_READ, OPEN_SQL " AND c.stage_due_at < ?", 1},
+    {"due_soon", "即将到期", PERM_CASE_READ,
+     OPEN_SQL " AND c.stage_due_at >= ? AND c.stage_due_at < ? + 86400", 2},
+};
+
+static const struct queue *queue_find(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(queues); i++) {
+        if (strcmp(queues[i].name, name) == 0)
+            return &queues[i];
+    }
+    return NULL;
+}
+
+static void q_queue(struct sqlq *q, const struct queue *qu, const struct user *u, int64_t now)
+{
+    q_add(q, " AND ");
+    q_add(q, qu->where);
+    for (int i = 0; i < qu->uses_now; i++)
+        q_param(q, DBI(now));
+    q_add(q, " AND ");
+    q_scope(q, u, qu->perm);
+}
+
+/* Full-text: every bigram of the query must be indexed for the case. */
+static int q_search(struct sqlq *q, const char *text, struct err *e)
+{
+    char *grams = case_grams(q->a, text);
+    if (grams[0] == '\0')
+        return err_set(e, ERR_INVALID, "q", "search for at least one letter or character");
+    if (strchr(grams, ' ') == NULL && utf8_chars(grams) == 1) {
+        /* a single character has no bigram: scan the text */
+        q_add(q, " AND c.description LIKE ?");
+        q_param(q, DBS(arena_printf(q->a, "%%%s%%", grams)));
+        return ERR_OK;
+    }
+    if (q->pg) {
+        q_add(q, " AND to_tsvector('simple', c.search_grams) @@ plainto_tsquery('simple', ?)");
+        q_param(q, DBS(grams));
+        return ERR_OK;
+    }
+    /* FTS5: "t1" AND "t2" ... (terms hold no quotes or spaces) */
+    struct buf m;
+    buf_init(&m, 8192);
+    char *save = NULL;
+    for (char *t = strtok_r(grams, " ", &save); t; t = strtok_r(NULL, " ", &save))
+        buf_printf(&m, "%s\"%s\"", m.len ? " AND " : "", t);
+    q_add(q, " AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)");
+    q_param(q, DBS(arena_strdup(q->a, m.data ? m.data : "")));
+    buf_free(&m);
+    return ERR_OK;
+}
+
+static int csv_has(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, word, n) == 0)
+            return 1;
+        p = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+int case_list(struct db *db, struct arena *a, const struct user *u, const struct case_filter *f,
+              int64_t now, json_t **out, struct err *e)
+{
+    struct sqlq q;
+    struct dbrows r;
+    int limit = f->limit > 0 && f->limit <= 200 ? f->limit : 50;
+    const char *sort = f->sort ? f->sort : "-created";
+    int rc;
+
+    if (strcmp(sort, "-created") && strcmp(sort, "created") && strcmp(sort, "due"))
+        return err_set(e, ERR_INVALID, "sort", "'sort' is -created, created or due");
+    q_init(&q, a, db);
+    q_add(&q, case_select_sql);
+    q_add(&q, "WHERE ");
+    q_scope(&q, u, PERM_CASE_READ);
+    if (f->queue) {
+        const struct queue *qu = queue_find(f->queue);
+        if (qu == NULL) {
+            rc = err_set(e, ERR_INVALID, "queue", "unknown queue '%.32s'", f->queue);
+            goto out;
+        }
+        q_queue(&q, qu, u, now);
+    }
+    if (f->status) {
+        int n = 0;
+        q_add(&q, " AND c.status IN (");
+        for (int s = 0; s < CS__COUNT; s++) {
+            if (csv_has(f->status, case_status_name((enum case_status)s))) {
+                q_add(&q, n++ ? ", ?" : "?");
+                q_param(&q, DBS(case_status_name((enum case_status)s)));
+            }
+        }
+        if (n == 0) {
+            rc = err_set(e, ERR_INVALID, "status", "unknown status '%.40s'", f->status);
+            goto out;
+        }
+        q_add(&q, ")");
+    }
+    if (f->category) {
+        q_add(&q, " AND c.category_code = ?");
+        q_param(&q, DBS(f->category));
+    }
+    if (f->place) {
+        q_add(&q, " AND ");
+        q_prefix(&q, "c.place_code", f->place);
+    }
+    if (f->department) {
+        q_add(&q, " AND c.department_code = ?");
+        q_param(&q, DBS(f->department));
+    }
+    if (f->channel) {
+        q_add(&q, " AND c.channel = ?");
+        q_param(&q, DBS(f->channel));
+    }
+    if (f->from) {
+        q_add(&q, " AND c.created_at >= ?");
+        q_param(&q, DBI(f->from));
+    }
+    if (f->to) {
+        q_add(&q, " AND c.created_at < ?");
+        q_param(&q, DBI(f->to));
+    }
+    if (f->overdue) {
+        q_add(&q, " AND " OPEN_SQL " AND c.stage_due_at < ?");
+        q_param(&q, DBI(now));
+    }
+    if (f->q && (rc = q_search(&q, f->q, e)) != ERR_OK)
+        goto out;
+    const char *key =
+        strcmp(sort, "due") == 0 ? "coalesce(c.stage_due_at, 4000000000)" : "c.created_at";
+    int desc = sort[0] == '-';
+    if (f->cursor) {
+        long long kv, id;
+        char tail;
+        if (sscanf(f->cursor, "%lld.%lld%c", &kv, &id, &tail) != 2) {
+            rc = err_set(e, ERR_INVALID, "cursor", "use the 'next' value of the previous page");
+            goto out;
+        }
+        q_add(&q, arena_printf(a, " AND (%s %s ? OR (%s = ? AND c.id %s ?))", key, desc ? "<" : ">",
+                               key, desc ? "<" : ">"));
+        q_param(&q, DBI(kv));
+        q_param(&q, DBI(kv));
+        q_param(&q, DBI(id));
+    }
+    q_add(&q, arena_printf(a, " ORDER BY %s %s, c.id %s LIMIT ?", key, desc ? "DESC" : "ASC",
+                           desc ? "DESC" : "ASC"));
+    q_param(&q, DBI(limit + 1));
+    if (q.overflow) {
+        rc = err_set(e, ERR_INVALID, NULL, "too many filters");
+        goto out;
+    }
+    rc = db_query(db, a, &r, e, q.sql.data, q.p, q.np);
+    if (rc != ERR_OK)
+        goto out;
+    json_t *items = json_array();
+    struct case_rec cs;
+    for (int i = 0; i < r.nrows && i < limit; i++) {
+        case_from_row(&r, i, &cs);
+        json_array_append_new(items, case_json(&cs, 0));
+    }
+    json_t *next = json_null();
+    if (r.nrows > limit) {
+        case_from_row(&r, limit - 1, &cs);
+        long long kv = strcmp(sort, "due") == 0 ? (cs.stage_due_at ? cs.stage_due_at : 4000000000LL)
+                                                : cs.created_at;
+        next = json_string(arena_printf(a, "%lld.%lld", kv, (long long)cs.id));
+    }
+    *out = json_pack("{s:o, s:o}", "items", items, "next", next);
+out:
+    buf_free(&q.sql);
+    return rc;
+}
+
+int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t now, json_t **out,
+                struct err *e)
+{
+    json_t *items = json_array();
+    for (size_t i = 0; i < ARRAY_LEN(queues); i++) {
+        struct sqlq q;
+        struct dbrows r;
+        if (!authz_has(u, queues[i].perm))
+            continue;
+        q_init(&q, a, db);
+        q_add(&q, "SELECT count(*) FROM cases c WHERE ");
+        q_scope(&q, u, PERM_CASE_READ);
+        q_queue(&q, &queues[i], u, now);
+        int rc = db_query(db, a, &r, e, q.sql.data, q.p, q.np);
+        buf_free(&q.sql);
+        if (rc != ERR_OK) {
+            json_decref(items);
+            return rc;
+        }
+        json_array_append_new(items, json_pack("{s:s, s:s, s:I}", "queue", queues[i].name, "label",
+                                               queues[i].label, "count",
+                                               (json_int_t)dbrows_int(&r, 0, 0)));
+    }
+    *out = json_pack("{s:o}", "items", items);
+    return ERR_OK;
+}

@@ -1,0 +1,477 @@
+/* h_case.c - cases over HTTP: intake (staff and public), reading, the workflow actions, the
+ * timeline, work queues, duplicates, joint meetings, and the public tracking token. */
+#include "http/http.h"
+#include "core/json.h"
+#include "core/util.h"
+#include "domain/case.h"
+#include "domain/place.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static struct actor req_actor(struct req *rq)
+{
+    struct actor a = {.user = rq->user};
+    return a;
+}
+
+static int id_param(struct req *rq, int64_t *id)
+{
+    char *end;
+    long long v = strtoll(req_param(rq, 0), &end, 10);
+    if (*end || v <= 0)
+        return reply_code(rq, ERR_NOT_FOUND, "id", "no such case");
+    *id = v;
+    return ERR_OK;
+}
+
+/* Reply 409 with the case as it is and what the caller may do now. */
+static int reply_conflict(struct req *rq, const struct err *e, const struct case_rec *cs,
+                          const struct actor *who)
+{
+    json_t *err = json_pack("{s:s, s:s}", "code", err_code_name(ERR_CONFLICT), "message", e->msg);
+    if (e->field[0])
+        json_object_set_new(err, "field", json_string(e->field));
+    json_t *body = json_pack("{s:o}", "error", err);
+    if (cs->id) {
+        json_object_set_new(body, "case",
+                            json_pack("{s:I, s:s, s:I, s:o}", "id", (json_int_t)cs->id, "status",
+                                      case_status_name(cs->status), "version",
+                                      (json_int_t)cs->version, "allowed_actions",
+                                      case_flow_allowed(cs, who, time(NULL))));
+    }
+    return reply_json(rq, 409, body);
+}
+
+/* ---- intake ---- */
+
+struct intake_ctx {
+    struct case_input in;
+    struct actor who;
+    const struct calendar *cal;
+    struct case_created out;
+};
+
+static int intake_fn(struct db *db, void *arg, struct err *e)
+{
+    struct intake_ctx *c = arg;
+    return case_insert(db, &c->in, &c->who, c->cal, &c->out, e);
+}
+
+/* Fill a case_input from the JSON body. Shared with Open311 through case_input_check. */
+static int intake_from_json(struct req *rq, json_t *j, struct case_input *in, struct err *e)
+{
+    static const char *const keys[] = {
+        "category", "description", "channel", "place", "compound", "address", "lat",
+        "lon",      "attributes",  "name",    "phone", "email",    NULL};
+    json_t *lat = json_object_get(j, "lat"), *lon = json_object_get(j, "lon");
+    (void)rq;
+    if (json_only_keys(j, keys, e) || json_get_str(j, "category", 1, 32, &in->category, e) ||
+        json_get_str(j, "description", 1, 0, &in->description, e) ||
+        json_get_str(j, "channel", 0, 20, &in->channel, e) ||
+        json_get_str(j, "place", 0, 17, &in->place_code, e) ||
+        json_get_int(j, "compound", 0, 1, INT64_MAX, &in->compound_id, e) ||
+        json_get_str(j, "address", 0, 200, &in->address, e) ||
+        json_get_str(j, "name", 0, 40, &in->reporter_name, e) ||
+        json_get_str(j, "phone", 0, 20, &in->reporter_phone, e) ||
+        json_get_str(j, "email", 0, 100, &in->reporter_email, e))
+        return e->code;
+    if ((lat != NULL) != (lon != NULL))
+        return err_set(e, ERR_INVALID, lat ? "lon" : "lat", "give both 'lat' and 'lon'");
+    if (lat != NULL) {
+        if (!json_is_number(lat))
+            return err_set(e, ERR_INVALID, "lat", "'lat' must be a number");
+        if (!json_is_number(lon))
+            return err_set(e, ERR_INVALID, "lon", "'lon' must be a number");
+        in->has_point = 1;
+        in->lat = json_number_value(lat);
+        in->lon = json_number_value(lon);
+    }
+    json_t *attrs = json_object_get(j, "attributes");
+    if (attrs != NULL && !json_is_object(attrs))
+        return err_set(e, ERR_INVALID, "attributes", "'attributes' is an object {code: value}");
+    in->attributes = attrs;
+    return ERR_OK;
+}
+
+/* Scope the client's Idempotency-Key to the submitter, so keys of different clients never
+ * collide. */
+static int idem_key(struct req *rq, const struct actor *who, const char **out, struct err *e)
+{
+    const char *k = rq->header(rq, "Idempotency-Key");
+    *out = NULL;
+    if (k == NULL)
+        return ERR_OK;
+    size_t n = strlen(k);
+    if (n == 0 || n > 64)
+        return err_set(e, ERR_INVALID, "Idempotency-Key", "the key has 1 to 64 characters");
+    for (const char *p = k; *p; p++) {
+        if (*p < 0x21 || *p > 0x7e)
+            return err_set(e, ERR_INVALID, "Idempotency-Key", "the key is printable ASCII");
+    }
+    if (who->user)
+        *out = arena_printf(&rq->arena, "u%lld:%s", (long long)who->user->id, k);
+    else if (who->api_key_id)
+        *out = arena_printf(&rq->arena, "k%lld:%s", (long long)who->api_key_id, k);
+    else
+        *out = arena_printf(&rq->arena, "p:%s", k);
+    return ERR_OK;
+}
+
+int case_submit(struct req *rq, struct case_input *in, const struct actor *who,
+                struct case_created *out, struct err *e)
+{
+    struct intake_ctx c = {.in = *in, .who = *who};
+    int rc;
+    if ((rc = case_input_check(&c.in, who, e)) != ERR_OK ||
+        (rc = idem_key(rq, who, &c.in.idem_key, e)) != ERR_OK)
+        return rc;
+    if ((c.cal = calendar_cached(req_db(rq), e)) == NULL)
+        return e->code;
+    rc = req_write(rq, intake_fn, &c, e);
+    if (rc == ERR_CONFLICT && c.in.idem_key) {
+        /* the same key raced us on another connection: answer with its case */
+        struct dbrows r;
+        struct err e2 = {0};
+        if (db_query(req_db(rq), &rq->arena, &r, &e2,
+                     "SELECT id, case_no FROM cases WHERE idem_key = ?",
+                     DB_ARGS(DBS(c.in.idem_key))) == ERR_OK &&
+            r.nrows == 1) {
+            memset(&c.out, 0, sizeof(c.out));
+            c.out.id = dbrows_int(&r, 0, 0);
+            snprintf(c.out.case_no, sizeof(c.out.case_no), "%s", dbrows_get(&r, 0, 1));
+            c.out.replayed = 1;
+            rc = ERR_OK;
+        }
+    }
+    *out = c.out;
+    *in = c.in;
+    return rc;
+}
+
+/* POST /api/v1/cases: staff with a token, or the public without one. */
+int case_create_h(struct req *rq)
+{
+    struct err e = {0};
+    struct case_input in = {0};
+    struct case_created out;
+    struct actor who = req_actor(rq);
+    json_t *body = NULL;
+    const char *ct = rq->header(rq, "Content-Type");
+
+    if (ct != NULL && strncasecmp(ct, "application/json", 16) != 0)
+        return reply_code(rq, ERR_UNSUPPORTED, NULL, "send the case as application/json");
+    if (json_parse_object(rq->body.data ? rq->body.data : "", rq->body.len, &body, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    rq->json = body; /* freed with the request */
+    if (intake_from_json(rq, body, &in, &e) != ERR_OK ||
+        case_submit(rq, &in, &who, &out, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    json_t *j = json_pack("{s:I, s:s, s:b}", "id", (json_int_t)out.id, "case_no", out.case_no,
+                          "replayed", out.replayed);
+    if (out.token[0])
+        json_object_set_new(j, "token", json_string(out.token));
+    if (!out.replayed && who.user != NULL) {
+        struct case_rec cs;
+        json_t *dups = NULL;
+        if (case_get(req_db(rq), &rq->arena, out.id, &cs, &e) == ERR_OK &&
+            case_duplicates(req_db(rq), &rq->arena, &cs, &dups, &e) == ERR_OK)
+            json_object_set_new(j, "possible_duplicates", dups);
+    }
+    return reply_json(rq, out.replayed ? 200 : 201, j);
+}
+
+/* ---- reads ---- */
+
+static int load_case(struct req *rq, int64_t id, struct case_rec *cs)
+{
+    struct err e = {0};
+    if (case_get(req_db(rq), &rq->arena, id, cs, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    struct target t = case_target(cs);
+    if (!authz_allow(rq->user, PERM_CASE_READ, &t) &&
+        !(rq->user && cs->reporter_user_id == rq->user->id))
+        return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
+    return ERR_OK;
+}
+
+int case_get_h(struct req *rq)
+{
+    struct err e = {0};
+    struct case_rec cs;
+    struct actor who = req_actor(rq);
+    json_t *photos;
+    int64_t id;
+    if (id_param(rq, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
+        return -1;
+    if (case_photos_json(req_db(rq), &rq->arena, id, &photos, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (cs.reporter_user_id && cs.reporter_user_id == rq->user->id)
+        who.reporter = 1;
+    json_t *j = case_json(&cs, 0);
+    json_object_set_new(j, "photos", photos);
+    json_object_set_new(j, "allowed_actions", case_flow_allowed(&cs, &who, time(NULL)));
+    struct dbrows r;
+    if (db_query(req_db(rq), &rq->arena, &r, &e,
+                 "SELECT id, days, reason FROM extensions WHERE case_id = ? AND status = "
+                 "'pending' ORDER BY id",
+                 DB_ARGS(DBI(id))) != ERR_OK) {
+        json_decref(j);
+        return reply_err(rq, &e);
+    }
+    json_t *ext = json_array();
+    for (int i = 0; i < r.nrows; i++)
+        json_array_append_new(
+            ext, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)dbrows_int(&r, i, 0), "days",
+                           (json_int_t)dbrows_int(&r, i, 1), "reason", dbrows_get(&r, i, 2)));
+    json_object_set_new(j, "pending_extensions", ext);
+    return reply_json(rq, 200, j);
+}
+
+int case_timeline_h(struct req *rq)
+{
+    struct err e = {0};
+    struct case_rec cs;
+    json_t *items;
+    int64_t id;
+    if (id_param(rq, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
+        return -1;
+    if (case_timeline_json(req_db(rq), &rq->arena, id, 0, &items, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_json(rq, 200,
+                      json_pack("{s:I, s:s, s:s, s:o}", "case_id", (json_int_t)id, "case_no",
+                                cs.case_no, "head", cs.timeline_head, "items", items));
+}
+
+int case_duplicates_h(struct req *rq)
+{
+    struct err e = {0};
+    struct case_rec cs;
+    json_t *items;
+    int64_t id;
+    if (id_param(rq, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
+        return -1;
+    if (case_duplicates(req_db(rq), &rq->arena, &cs, &items, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_json(rq, 200, json_pack("{s:o}", "items", items));
+}
+
+static int time_arg(struct req *rq, const char *name, int64_t *out, struct err *e)
+{
+    const char *v = rq->query(rq, name);
+    if (v == NULL)
+        return ERR_OK;
+    if (time_parse_iso(v, out) != 0)
+        return err_set(e, ERR_INVALID, name, "'%s' is an ISO 8601 date or date-time", name);
+    return ERR_OK;
+}
+
+int case_list_h(struct req *rq)
+{
+    struct err e = {0};
+    struct case_filter f = {0};
+    json_t *out;
+    const char *lim = rq->query(rq, "limit"), *overdue = rq->query(rq, "overdue");
+    f.status = rq->query(rq, "status");
+    f.category = rq->query(rq, "category");
+    f.place = rq->query(rq, "place");
+    f.department = rq->query(rq, "department");
+    f.channel = rq->query(rq, "channel");
+    f.q = rq->query(rq, "q");
+    f.queue = rq->query(rq, "queue");
+    f.sort = rq->query(rq, "sort");
+    f.cursor = rq->query(rq, "cursor");
+    if (f.place && place_code_check(f.place, "place", &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (f.q && (utf8_chars(f.q) < 0 || utf8_chars(f.q) > 50))
+        return reply_code(rq, ERR_INVALID, "q", "'q' has at most 50 characters");
+    if (lim) {
+        char *end;
+        long l = strtol(lim, &end, 10);
+        if (*end || l < 1 || l > 200)
+            return reply_code(rq, ERR_INVALID, "limit", "'limit' must be between 1 and 200");
+        f.limit = (int)l;
+    }
+    if (overdue && strcmp(overdue, "1") && strcmp(overdue, "true") && strcmp(overdue, "0") &&
+        strcmp(overdue, "false"))
+        return reply_code(rq, ERR_INVALID, "overdue", "'overdue' is true or false");
+    f.overdue = overdue && (strcmp(overdue, "1") == 0 || strcmp(overdue, "true") == 0);
+    if (time_arg(rq, "from", &f.from, &e) != ERR_OK || time_arg(rq, "to", &f.to, &e) != ERR_OK ||
+        case_list(req_db(rq), &rq->arena, rq->user, &f, time(NULL), &out, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_json(rq, 200, out);
+}
+
+int queues_h(struct req *rq)
+{
+    struct err e = {0};
+    json_t *out;
+    if (case_queues(req_db(rq), &rq->arena, rq->user, time(NULL), &out, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_json(rq, 200, out);
+}
+
+/* ---- actions ---- */
+
+struct step_ctx {
+    int64_t id;
+    struct case_step st;
+    struct actor who;
+    const struct calendar *cal;
+    struct arena *a;
+    struct case_rec cs;
+};
+
+static int step_fn(struct db *db, void *arg, struct err *e)
+{
+    struct step_ctx *c = arg;
+    return case_apply(db, c->a, c->id, &c->st, &c->who, c->cal, &c->cs, e);
+}
+
+static int run_step(struct req *rq, int64_t id, json_t *body, struct actor who, int public_view)
+{
+    struct err e = {0};
+    struct step_ctx c = {.id = id, .who = who, .a = &rq->arena};
+    if (case_step_from_json(body, &rq->arena, &c.st, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if ((c.cal = calendar_cached(req_db(rq), &e)) == NULL)
+        return reply_err(rq, &e);
+    int rc = req_write(rq, step_fn, &c, &e);
+    if (rc == ERR_CONFLICT)
+        return reply_conflict(rq, &e, &c.cs, &c.who);
+    if (rc != ERR_OK)
+        return reply_err(rq, &e);
+    json_t *j = case_json(&c.cs, public_view);
+    json_object_set_new(j, "allowed_actions", case_flow_allowed(&c.cs, &c.who, time(NULL)));
+    return reply_json(rq, 200, j);
+}
+
+/* POST /api/v1/cases/{id}/actions {"action": ..., ...} */
+int case_action_h(struct req *rq)
+{
+    int64_t id;
+    struct case_rec cs;
+    if (id_param(rq, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
+        return -1;
+    return run_step(rq, id, rq->json, req_actor(rq), 0);
+}
+
+/* ---- the public, by tracking token ---- */
+
+static int token_case(struct req *rq, struct case_rec *cs)
+{
+    struct err e = {0};
+    const char *token = req_param(rq, 0);
+    if (strlen(token) < 20 || strlen(token) > 64)
+        return reply_code(rq, ERR_NOT_FOUND, "token", "no case has this tracking token");
+    if (case_by_token(req_db(rq), &rq->arena, token, cs, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return ERR_OK;
+}
+
+int track_get_h(struct req *rq)
+{
+    struct err e = {0};
+    struct case_rec cs;
+    struct actor who = {.reporter = 1};
+    json_t *timeline, *photos;
+    if (token_case(rq, &cs) != ERR_OK)
+        return -1;
+    if (case_timeline_json(req_db(rq), &rq->arena, cs.id, 1, &timeline, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (case_photos_json(req_db(rq), &rq->arena, cs.id, &photos, &e) != ERR_OK) {
+        json_decref(timeline);
+        return reply_err(rq, &e);
+    }
+    json_t *j = case_json(&cs, 1);
+    json_object_set_new(j, "timeline", timeline);
+    json_object_set_new(j, "photos", photos);
+    json_object_set_new(j, "allowed_actions", case_flow_allowed(&cs, &who, time(NULL)));
+    return reply_json(rq, 200, j);
+}
+
+int track_action_h(struct req *rq)
+{
+    struct case_rec cs;
+    struct actor who = {.reporter = 1};
+    const char *action = json_string_value(json_object_get(rq->json, "action"));
+    if (token_case(rq, &cs) != ERR_OK)
+        return -1;
+    if (action && strcmp(action, "confirm") && strcmp(action, "reopen") &&
+        strcmp(action, "comment"))
+        return reply_code(rq, ERR_FORBIDDEN, "action",
+                          "with a tracking token you may confirm, reopen or comment");
+    return run_step(rq, cs.id, rq->json, who, 1);
+}
+
+/* ---- joint meetings over several cases ---- */
+
+struct meeting_ctx {
+    json_t *body;
+    int64_t *ids;
+    int n;
+    struct actor who;
+    const struct calendar *cal;
+    struct arena *a;
+    struct case_rec cs;
+    int64_t meeting_id;
+};
+
+/* One meeting record: the first case creates it, the others are linked to it; each case gets
+ * its timeline row, and each must allow a meeting now, or nothing is recorded. */
+static int meeting_fn(struct db *db, void *arg, struct err *e)
+{
+    struct meeting_ctx *c = arg;
+    for (int i = 0; i < c->n; i++) {
+        struct case_step st = {
+            .action = CA_MEETING, .meeting = c->body, .meeting_id = c->meeting_id};
+        int rc = case_apply(db, c->a, c->ids[i], &st, &c->who, c->cal, &c->cs, e);
+        if (rc != ERR_OK)
+            return rc;
+        if (i == 0) {
+            struct dbrows r;
+            rc = db_query(db, c->a, &r, e,
+                          "SELECT max(meeting_id) FROM meeting_cases WHERE case_id = ?",
+                          DB_ARGS(DBI(c->ids[0])));
+            if (rc != ERR_OK)
+                return rc;
+            c->meeting_id = dbrows_int(&r, 0, 0);
+        }
+    }
+    return ERR_OK;
+}
+
+/* POST /api/v1/meetings {held_at, location, topic, participants, decisions, follow_up, cases} */
+int meeting_create_h(struct req *rq)
+{
+    struct err e = {0};
+    json_t *cases = json_object_get(rq->json, "cases");
+    struct meeting_ctx c = {.who = req_actor(rq), .a = &rq->arena};
+    if (!json_is_array(cases) || json_array_size(cases) == 0 || json_array_size(cases) > 50)
+        return reply_code(rq, ERR_INVALID, "cases", "list the ids of 1 to 50 cases");
+    c.n = (int)json_array_size(cases);
+    c.ids = arena_alloc(&rq->arena, sizeof(int64_t) * (size_t)c.n);
+    for (int i = 0; i < c.n; i++) {
+        json_t *v = json_array_get(cases, (size_t)i);
+        if (!json_is_integer(v) || json_integer_value(v) <= 0)
+            return reply_code(rq, ERR_INVALID, "cases", "'cases' holds case ids");
+        c.ids[i] = json_integer_value(v);
+    }
+    c.body = json_deep_copy(rq->json);
+    json_object_del(c.body, "cases");
+    json_t *keep = c.body;
+    if ((c.cal = calendar_cached(req_db(rq), &e)) == NULL) {
+        json_decref(keep);
+        return reply_err(rq, &e);
+    }
+    int rc = req_write(rq, meeting_fn, &c, &e);
+    json_decref(keep);
+    if (rc == ERR_CONFLICT)
+        return reply_conflict(rq, &e, &c.cs, &c.who);
+    if (rc != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_json(rq, 201,
+                      json_pack("{s:I, s:O}", "id", (json_int_t)c.meeting_id, "cases", cases));
+}

