@@ -75,6 +75,8 @@ static int serve_store(struct cli *c, struct store *s)
     struct app app = {
         .store = s,
         .body_max = (size_t)c->cfg.body_max,
+        .upload_max = (size_t)c->cfg.upload_max,
+        .data_dir = c->cfg.data_dir,
         .session_ttl = c->cfg.session_ttl,
         .version = GRIDGOV_VERSION,
         .started = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9,

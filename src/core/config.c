@@ -15,6 +15,7 @@ void config_defaults(struct config *c)
     c->threads = 16;
     c->db_readers = 0; /* 0 = threads + 2 */
     c->body_max = 1L << 20;
+    c->upload_max = 100L << 20;
     c->session_ttl = 12 * 3600;
     c->sync_full = 0;
     snprintf(c->log_level, sizeof(c->log_level), "info");
@@ -66,6 +67,8 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
     }
     if (strcmp(key, "body_max") == 0)
         return set_int(key, v, 1024, 1L << 30, &c->body_max, e);
+    if (strcmp(key, "upload_max") == 0)
+        return set_int(key, v, 1024, 1L << 30, &c->upload_max, e);
     if (strcmp(key, "session_ttl") == 0) {
         if (set_int(key, v, 60, 30L * 86400, &n, e))
             return e->code;

@@ -14,6 +14,7 @@ struct config {
     int threads;        /* threads = N (HTTP worker threads) */
     int db_readers;     /* db_readers = N (read connections) */
     long body_max;      /* body_max = BYTES */
+    long upload_max;    /* upload_max = BYTES (requests that carry photos) */
     int session_ttl;    /* session_ttl = SECONDS */
     int sync_full;      /* sync = normal | full */
     char log_level[16]; /* log_level = debug | info | warn | error */

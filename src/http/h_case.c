@@ -4,8 +4,10 @@
 #include "core/json.h"
 #include "core/util.h"
 #include "domain/case.h"
+#include "domain/photo.h"
 #include "domain/place.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -158,15 +160,9 @@ int case_create_h(struct req *rq)
     struct case_input in = {0};
     struct case_created out;
     struct actor who = req_actor(rq);
-    json_t *body = NULL;
-    const char *ct = rq->header(rq, "Content-Type");
 
-    if (ct != NULL && strncasecmp(ct, "application/json", 16) != 0)
-        return reply_code(rq, ERR_UNSUPPORTED, NULL, "send the case as application/json");
-    if (json_parse_object(rq->body.data ? rq->body.data : "", rq->body.len, &body, &e) != ERR_OK)
-        return reply_err(rq, &e);
-    rq->json = body; /* freed with the request */
-    if (intake_from_json(rq, body, &in, &e) != ERR_OK ||
+    if (req_json_and_photos(rq, &in.photos, &in.nphotos, &e) != ERR_OK ||
+        intake_from_json(rq, rq->json, &in, &e) != ERR_OK ||
         case_submit(rq, &in, &who, &out, &e) != ERR_OK)
         return reply_err(rq, &e);
     json_t *j = json_pack("{s:I, s:s, s:b}", "id", (json_int_t)out.id, "case_no", out.case_no,
@@ -330,12 +326,17 @@ static int step_fn(struct db *db, void *arg, struct err *e)
     return case_apply(db, c->a, c->id, &c->st, &c->who, c->cal, &c->cs, e);
 }
 
-static int run_step(struct req *rq, int64_t id, json_t *body, struct actor who, int public_view)
+static int run_step(struct req *rq, int64_t id, json_t *body, struct actor who, int public_view,
+                    struct photo_ref *photos, int nphotos)
 {
     struct err e = {0};
     struct step_ctx c = {.id = id, .who = who, .a = &rq->arena};
     if (case_step_from_json(body, &rq->arena, &c.st, &e) != ERR_OK)
         return reply_err(rq, &e);
+    if (nphotos && c.st.action != CA_RESOLVE)
+        return reply_code(rq, ERR_INVALID, "photo", "photos go with 'resolve' (evidence)");
+    c.st.photos = photos;
+    c.st.nphotos = nphotos;
     if ((c.cal = calendar_cached(req_db(rq), &e)) == NULL)
         return reply_err(rq, &e);
     int rc = req_write(rq, step_fn, &c, &e);
@@ -353,9 +354,14 @@ int case_action_h(struct req *rq)
 {
     int64_t id;
     struct case_rec cs;
+    struct err e = {0};
+    struct photo_ref *photos;
+    int nphotos;
     if (id_param(rq, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
         return -1;
-    return run_step(rq, id, rq->json, req_actor(rq), 0);
+    if (req_json_and_photos(rq, &photos, &nphotos, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return run_step(rq, id, rq->json, req_actor(rq), 0, photos, nphotos);
 }
 
 /* ---- the public, by tracking token ---- */
@@ -403,7 +409,7 @@ int track_action_h(struct req *rq)
         strcmp(action, "comment"))
         return reply_code(rq, ERR_FORBIDDEN, "action",
                           "with a tracking token you may confirm, reopen or comment");
-    return run_step(rq, cs.id, rq->json, who, 1);
+    return run_step(rq, cs.id, rq->json, who, 1, NULL, 0);
 }
 
 /* ---- joint meetings over several cases ---- */
@@ -474,4 +480,34 @@ int meeting_create_h(struct req *rq)
         return reply_err(rq, &e);
     return reply_json(rq, 201,
                       json_pack("{s:I, s:O}", "id", (json_int_t)c.meeting_id, "cases", cases));
+}
+
+/* GET /api/v1/photos/{sha256}: a stored photo, by its content hash. */
+int photo_get_h(struct req *rq)
+{
+    char path[700];
+    const char *hex = req_param(rq, 0);
+    if (photo_path(rq->app->data_dir, hex, path, sizeof(path)) != 0)
+        return reply_code(rq, ERR_NOT_FOUND, NULL, "no such photo");
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return reply_code(rq, ERR_NOT_FOUND, NULL, "no such photo");
+    struct buf b;
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+    buf_init(&b, (size_t)PHOTO_MAX_BYTES + 1);
+    while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = buf_add(&b, chunk, n);
+    fclose(f);
+    const char *mime = b.len ? photo_sniff(b.data, b.len) : NULL;
+    if (rc != 0 || mime == NULL) {
+        buf_free(&b);
+        return reply_code(rq, ERR_INTERNAL, NULL, "the stored photo is damaged");
+    }
+    rq->status = 200;
+    rq->content_type = mime;
+    rq->reply_len = b.len;
+    rq->reply = buf_steal(&b);
+    return ERR_OK;
 }

@@ -19,11 +19,14 @@ enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_
 enum {
     R_JSON = 1 << 0,   /* the body must be a JSON object: rq->json */
     R_NOAUTH = 1 << 1, /* ignore any Authorization header (login itself) */
+    R_UPLOAD = 1 << 2, /* the body may carry photos: upload_max instead of body_max */
 };
 
 struct app {
     struct store *store;
-    size_t body_max; /* bytes, 413 past it */
+    size_t body_max;      /* bytes, 413 past it */
+    size_t upload_max;    /* bytes, for R_UPLOAD routes */
+    const char *data_dir; /* photos live here */
     int session_ttl; /* seconds */
     const char *version;
     double started; /* monotonic seconds at start */
@@ -110,6 +113,14 @@ int router_match(const char *method_str, enum http_method m, const char *path, c
                  int *nparams, struct arena *a, const char **allow);
 
 enum http_method http_method_of(const char *s);
+/* The body cap for a request, by its route's flags. */
+size_t http_body_limit(const struct app *app, const char *method, const char *path);
+
+/* The JSON of a request that may also carry photos: application/json, or multipart/form-data
+ * with a "data" part (JSON) and up to 9 "photo" parts, stored before the call returns. The
+ * JSON is kept in rq->json. */
+struct photo_ref;
+int req_json_and_photos(struct req *rq, struct photo_ref **photos, int *nphotos, struct err *e);
 
 /* Start and stop the libmicrohttpd listener. */
 struct server;

@@ -1,9 +1,14 @@
 /* req.c - the request's life (init, lazy read connection, finish) and the reply helpers that
  * write the JSON error format: {"error":{"code","message","field"}}. */
 #include "http/http.h"
+#include "core/json.h"
+#include "domain/case.h"
+#include "domain/photo.h"
+#include "http/multipart.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void req_init(struct req *rq, struct app *app, const char *method, const char *path)
 {
@@ -14,7 +19,7 @@ void req_init(struct req *rq, struct app *app, const char *method, const char *p
     rq->method = http_method_of(method);
     rq->path = path;
     rq->route_index = -1;
-    buf_init(&rq->body, app->body_max + 1);
+    buf_init(&rq->body, http_body_limit(app, method, path) + 1);
 }
 
 void req_finish(struct req *rq)
@@ -108,4 +113,58 @@ int req_allow_or_reply(struct req *rq, enum perm p, const char *place, int64_t c
         return 0;
     reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     return -1;
+}
+
+size_t http_body_limit(const struct app *app, const char *method, const char *path)
+{
+    struct arena a;
+    const char *params[REQ_MAX_PARAMS], *allow = NULL;
+    int n = 0;
+    arena_init(&a, 0);
+    int i = router_match(method, http_method_of(method), path, params, &n, &a, &allow);
+    arena_free(&a);
+    return i >= 0 && (http_routes[i].flags & R_UPLOAD) ? app->upload_max : app->body_max;
+}
+
+int req_json_and_photos(struct req *rq, struct photo_ref **photos, int *nphotos, struct err *e)
+{
+    const char *ct = rq->header(rq, "Content-Type");
+    const char *boundary = multipart_boundary(&rq->arena, ct);
+    struct mpart parts[MULTIPART_MAX_PARTS];
+    const char *body = rq->body.data ? rq->body.data : "";
+    int n = 0;
+
+    *photos = NULL;
+    *nphotos = 0;
+    if (boundary == NULL) {
+        if (ct != NULL && strncasecmp(ct, "application/json", 16) != 0)
+            return err_set(e, ERR_UNSUPPORTED, NULL,
+                           "send application/json, or multipart/form-data with photos");
+        return json_parse_object(body, rq->body.len, &rq->json, e);
+    }
+    if (multipart_parse(&rq->arena, body, rq->body.len, boundary, parts, &n, e) != ERR_OK)
+        return e->code;
+    *photos = arena_alloc(&rq->arena, sizeof(struct photo_ref) * PHOTO_MAX_COUNT);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(parts[i].name, "data") == 0) {
+            if (rq->json != NULL)
+                return err_set(e, ERR_BAD_REQUEST, "data", "one 'data' part, please");
+            if (json_parse_object(parts[i].data, parts[i].len, &rq->json, e) != ERR_OK)
+                return e->code;
+        } else if (strcmp(parts[i].name, "photo") == 0) {
+            struct photo_ref *p = &(*photos)[*nphotos];
+            if (*nphotos == PHOTO_MAX_COUNT)
+                return err_set(e, ERR_INVALID, "photo", "at most %d photos", PHOTO_MAX_COUNT);
+            if (photo_store(rq->app->data_dir, parts[i].data, parts[i].len, p->sha256, &p->mime,
+                            e) != ERR_OK)
+                return e->code;
+            p->bytes = (int64_t)parts[i].len;
+            (*nphotos)++;
+        } else {
+            return err_set(e, ERR_INVALID, parts[i].name, "unknown part '%.40s'", parts[i].name);
+        }
+    }
+    if (rq->json == NULL)
+        return err_set(e, ERR_BAD_REQUEST, "data", "the 'data' part (JSON) is missing");
+    return ERR_OK;
 }

@@ -130,7 +130,7 @@ void http_dispatch(struct req *rq)
     if (rq->body_too_large) {
         reply_code(rq, ERR_TOO_LARGE, NULL,
                    arena_printf(&rq->arena, "the request body is larger than %zu bytes",
-                                rq->app->body_max));
+                                rq->body.max - 1));
         return;
     }
     if (!(rt->flags & R_NOAUTH) && authenticate(rq) != ERR_OK)

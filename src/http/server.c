@@ -100,7 +100,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         client_addr(c, m->client, sizeof(m->client));
         m->rq.client = m->client;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl != NULL && strtoull(cl, NULL, 10) > srv->app->body_max)
+        if (cl != NULL && strtoull(cl, NULL, 10) + 1 > m->rq.body.max)
             m->rq.body_too_large = 1;
         *con_cls = m;
         return MHD_YES;

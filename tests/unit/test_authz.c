@@ -27,6 +27,7 @@
 #define MICROGRID "33060400200700101"
 #define COMPOUND 12
 #define COMPOUND_OTHER 13
+#define DEPT "zjj"
 
 /* A rule that src/ breaks today (reported): skipped while the bug is there, a hard failure
  * with GRIDGOV_TEST_KNOWN_BUGS=1 so the fix can be checked. */
@@ -41,10 +42,12 @@ static void known_bug(int ok, const char *what)
     fail_msg("KNOWN BUG: %s", what);
 }
 
-/* One user holding one grant; the grant is what user_load would build from user_roles. */
+/* One user holding one grant; the grant is what user_load would build from user_roles.
+ * home is a target right at the grant's scope. */
 struct one {
     struct role_grant g;
     struct user u;
+    struct target home;
 };
 
 static void one_init(struct one *o, enum role r, const char *scope, const char *place,
@@ -60,6 +63,8 @@ static void one_init(struct one *o, enum role r, const char *scope, const char *
     o->u.display_name = "tester";
     o->u.roles = &o->g;
     o->u.nroles = 1;
+    o->home.place = place;
+    o->home.compound = compound;
 }
 
 /* The usual grant of each role in the test tree. */
@@ -84,7 +89,8 @@ static void one_of_role(struct one *o, enum role r)
         one_init(o, r, "compound:12", COMMUNITY, COMPOUND);
         break;
     case ROLE_DEPT_HANDLER:
-        one_init(o, r, "dept:zjj", DISTRICT, 0);
+        one_init(o, r, "dept:" DEPT, DISTRICT, 0);
+        o->home.dept = DEPT;
         break;
     default:
         fail_msg("unknown role %d", (int)r);
@@ -97,6 +103,12 @@ static int allow(const struct user *u, enum perm p, const char *place, int64_t c
     return authz_allow(u, p, &t);
 }
 
+static int allow_dept(const struct user *u, enum perm p, const char *place, const char *dept)
+{
+    struct target t = {.place = place, .dept = dept};
+    return authz_allow(u, p, &t);
+}
+
 #define L (1u << PERM_LOGIN)
 #define PR (1u << PERM_PLACE_READ)
 #define PW (1u << PERM_PLACE_WRITE)
@@ -104,18 +116,31 @@ static int allow(const struct user *u, enum perm p, const char *place, int64_t c
 #define CW (1u << PERM_COMPOUND_WRITE)
 #define UA (1u << PERM_USER_ADMIN)
 #define OPS (1u << PERM_OPS)
+#define KR (1u << PERM_CASE_READ)
+#define KS (1u << PERM_CASE_SUBMIT)
+#define KO (1u << PERM_CASE_OFFICE)
+#define KH (1u << PERM_CASE_HANDLE)
+#define KV (1u << PERM_CASE_VERIFY)
 
-/* The permission table, written out independently of authz.c. */
+/* The permission table, written out independently of authz.c: everyone reads places,
+ * compounds and cases in scope and may report a case; offices administer; only the district
+ * runs operations; grid leaders and department handlers handle; grids verify. */
 static const unsigned expected_perms[ROLE__COUNT] = {
-    [ROLE_DISTRICT_ADMIN] = L | PR | PW | CR | CW | UA | OPS,
-    [ROLE_STREET_OFFICE] = L | PR | PW | CR | CW | UA,
-    [ROLE_COMMUNITY_OFFICE] = L | PR | PW | CR | CW | UA,
-    [ROLE_GRID_LEADER] = L | PR | PW | CR,
-    [ROLE_GRID_WORKER] = L | PR | CR,
-    [ROLE_COMMISSIONER] = L | PR | CR,
-    [ROLE_DEPT_HANDLER] = L | PR | CR,
-    [ROLE_ENTERPRISE_CADRE] = L | PR | CR,
+    [ROLE_DISTRICT_ADMIN] = L | PR | CR | KR | KS | PW | CW | UA | KO | OPS,
+    [ROLE_STREET_OFFICE] = L | PR | CR | KR | KS | PW | CW | UA | KO,
+    [ROLE_COMMUNITY_OFFICE] = L | PR | CR | KR | KS | PW | CW | UA | KO,
+    [ROLE_GRID_LEADER] = L | PR | CR | KR | KS | PW | KH | KV,
+    [ROLE_GRID_WORKER] = L | PR | CR | KR | KS | KV,
+    [ROLE_COMMISSIONER] = L | PR | CR | KR | KS,
+    [ROLE_DEPT_HANDLER] = L | PR | CR | KR | KS | KH,
+    [ROLE_ENTERPRISE_CADRE] = L | PR | CR | KR | KS,
 };
+
+/* Permissions that need no target: they hold everywhere once the role has them. */
+static int unscoped(enum perm p)
+{
+    return p == PERM_PUBLIC || p == PERM_LOGIN || p == PERM_OPS || p == PERM_CASE_SUBMIT;
+}
 
 static void test_role_names(void **state)
 {
@@ -164,24 +189,27 @@ static void test_every_role_permissions(void **state)
             if (authz_has(&o.u, (enum perm)p) != want)
                 fail_msg("authz_has(%s, perm %d) = %d, want %d", role_name((enum role)r), p, !want,
                          want);
-            if (allow(&o.u, (enum perm)p, o.g.place, o.g.compound) != want)
+            if (authz_allow(&o.u, (enum perm)p, &o.home) != want)
                 fail_msg("authz_allow(%s, perm %d, own scope) = %d, want %d",
                          role_name((enum role)r), p, !want, want);
         }
     }
 }
 
-static void test_only_district_admin_has_ops(void **state)
+static void test_unscoped_permissions(void **state)
 {
     (void)state;
     for (int r = 0; r < ROLE__COUNT; r++) {
         struct one o;
         one_of_role(&o, (enum role)r);
-        /* PERM_OPS and PERM_LOGIN need no target */
+        /* PERM_OPS, PERM_LOGIN and PERM_CASE_SUBMIT need no target; only the district has OPS */
+        struct target none = {.place = NULL};
         assert_int_equal(authz_allow(&o.u, PERM_OPS, NULL), r == ROLE_DISTRICT_ADMIN);
+        assert_int_equal(authz_allow(&o.u, PERM_OPS, &none), r == ROLE_DISTRICT_ADMIN);
         assert_true(authz_allow(&o.u, PERM_LOGIN, NULL));
-        struct target t = {.place = NULL};
-        assert_int_equal(authz_allow(&o.u, PERM_OPS, &t), r == ROLE_DISTRICT_ADMIN);
+        assert_true(authz_allow(&o.u, PERM_CASE_SUBMIT, NULL));
+        /* and hold outside the scope too */
+        assert_true(allow(&o.u, PERM_CASE_SUBMIT, OTHER_DISTRICT, 0));
     }
 }
 
@@ -210,17 +238,20 @@ static void test_target_required_for_place_perms(void **state)
     struct one o;
     one_of_role(&o, ROLE_DISTRICT_ADMIN);
     struct target none = {.place = NULL};
-    for (int p = PERM_PLACE_READ; p <= PERM_USER_ADMIN; p++) {
-        assert_false(authz_allow(&o.u, (enum perm)p, NULL));
-        assert_false(authz_allow(&o.u, (enum perm)p, &none));
+    for (int p = 0; p < PERM__COUNT; p++) {
+        if (unscoped((enum perm)p))
+            continue;
+        if (authz_allow(&o.u, (enum perm)p, NULL) || authz_allow(&o.u, (enum perm)p, &none))
+            fail_msg("perm %d allowed without a target place", p);
     }
 }
 
 static void test_scope_subtree(void **state)
 {
     (void)state;
-    static const enum perm scoped[] = {PERM_PLACE_READ, PERM_PLACE_WRITE, PERM_COMPOUND_READ,
-                                       PERM_COMPOUND_WRITE, PERM_USER_ADMIN};
+    static const enum perm scoped[] = {PERM_PLACE_READ,     PERM_PLACE_WRITE, PERM_COMPOUND_READ,
+                                       PERM_COMPOUND_WRITE, PERM_USER_ADMIN,  PERM_CASE_READ,
+                                       PERM_CASE_OFFICE};
     static const char *const inside[] = {STREET, COMMUNITY, COMMUNITY2, GRID, MICROGRID};
     static const char *const outside[] = {STREET2,        COMMUNITY_ELSEWHERE, "330604003001001",
                                           OTHER_DISTRICT, "330602002",         "330602002007"};
@@ -257,6 +288,8 @@ static void test_scope_ancestors_read_only(void **state)
     assert_false(allow(&o.u, PERM_COMPOUND_READ, DISTRICT, 0));
     assert_false(allow(&o.u, PERM_COMPOUND_WRITE, DISTRICT, 0));
     assert_false(allow(&o.u, PERM_USER_ADMIN, DISTRICT, 0));
+    assert_false(allow(&o.u, PERM_CASE_READ, DISTRICT, 0));
+    assert_false(allow(&o.u, PERM_CASE_OFFICE, DISTRICT, 0));
     /* a compound is never reached through the path up */
     assert_false(allow(&o.u, PERM_PLACE_READ, DISTRICT, 5));
 
@@ -274,6 +307,13 @@ static void test_scope_ancestors_read_only(void **state)
     /* a grid worker writes nothing, even in its own grid */
     assert_false(allow(&o.u, PERM_PLACE_WRITE, GRID, 0));
     assert_false(allow(&o.u, PERM_PLACE_WRITE, MICROGRID, 0));
+    /* it verifies cases in its grid, not in the community above or the grid beside */
+    assert_true(allow(&o.u, PERM_CASE_VERIFY, GRID, 0));
+    assert_true(allow(&o.u, PERM_CASE_READ, MICROGRID, 0));
+    assert_false(allow(&o.u, PERM_CASE_VERIFY, COMMUNITY, 0));
+    assert_false(allow(&o.u, PERM_CASE_READ, COMMUNITY, 0));
+    assert_false(allow(&o.u, PERM_CASE_VERIFY, GRID2, 0));
+    assert_false(allow(&o.u, PERM_CASE_HANDLE, GRID, 0));
 
     /* a grid leader may write its grid and below, not the community above */
     one_of_role(&o, ROLE_GRID_LEADER);
@@ -291,8 +331,10 @@ static void test_scope_commissioner(void **state)
     /* its compound: yes */
     assert_true(allow(&o.u, PERM_COMPOUND_READ, COMMUNITY, COMPOUND));
     assert_true(allow(&o.u, PERM_PLACE_READ, COMMUNITY, COMPOUND));
+    assert_true(allow(&o.u, PERM_CASE_READ, COMMUNITY, COMPOUND));
     assert_false(allow(&o.u, PERM_COMPOUND_WRITE, COMMUNITY, COMPOUND));
     assert_false(allow(&o.u, PERM_USER_ADMIN, COMMUNITY, COMPOUND));
+    assert_false(allow(&o.u, PERM_CASE_OFFICE, COMMUNITY, COMPOUND));
     /* another compound, in the same community or elsewhere: no */
     assert_false(allow(&o.u, PERM_COMPOUND_READ, COMMUNITY, COMPOUND_OTHER));
     assert_false(allow(&o.u, PERM_PLACE_READ, COMMUNITY, COMPOUND_OTHER));
@@ -302,6 +344,7 @@ static void test_scope_commissioner(void **state)
     assert_true(allow(&o.u, PERM_PLACE_READ, STREET, 0));
     assert_true(allow(&o.u, PERM_PLACE_READ, DISTRICT, 0));
     assert_false(allow(&o.u, PERM_COMPOUND_READ, COMMUNITY, 0));
+    assert_false(allow(&o.u, PERM_CASE_READ, COMMUNITY, 0));
     assert_false(allow(&o.u, PERM_PLACE_WRITE, COMMUNITY, 0));
     /* not the rest of the community, nor siblings */
     assert_false(allow(&o.u, PERM_PLACE_READ, GRID, 0));
@@ -309,6 +352,44 @@ static void test_scope_commissioner(void **state)
     assert_false(allow(&o.u, PERM_PLACE_READ, COMMUNITY2, 0));
     assert_false(allow(&o.u, PERM_PLACE_READ, STREET2, 0));
     assert_false(allow(&o.u, PERM_PLACE_READ, OTHER_DISTRICT, 0));
+}
+
+static void test_scope_department(void **state)
+{
+    (void)state;
+    struct one o;
+    one_of_role(&o, ROLE_DEPT_HANDLER);
+    /* cases: its department's, wherever they are, and no others */
+    assert_true(allow_dept(&o.u, PERM_CASE_READ, GRID, DEPT));
+    assert_true(allow_dept(&o.u, PERM_CASE_HANDLE, GRID, DEPT));
+    assert_true(allow_dept(&o.u, PERM_CASE_HANDLE, NULL, DEPT));
+    assert_false(allow_dept(&o.u, PERM_CASE_READ, GRID, "jtj"));
+    assert_false(allow_dept(&o.u, PERM_CASE_HANDLE, GRID, "jtj"));
+    assert_false(allow_dept(&o.u, PERM_CASE_READ, GRID, NULL));
+    assert_false(allow_dept(&o.u, PERM_CASE_HANDLE, DISTRICT, NULL));
+    /* "zjj" is not a prefix match for "zjjx" */
+    assert_false(allow_dept(&o.u, PERM_CASE_READ, GRID, "zjjx"));
+    assert_false(allow_dept(&o.u, PERM_CASE_READ, GRID, "zj"));
+    /* it processes nothing as an office and verifies nothing */
+    assert_false(allow_dept(&o.u, PERM_CASE_OFFICE, GRID, DEPT));
+    assert_false(allow_dept(&o.u, PERM_CASE_VERIFY, GRID, DEPT));
+    /* places in the department's area are readable, not writable */
+    assert_true(allow(&o.u, PERM_PLACE_READ, GRID, 0));
+    assert_false(allow(&o.u, PERM_PLACE_WRITE, GRID, 0));
+    assert_false(allow(&o.u, PERM_PLACE_READ, OTHER_DISTRICT, 0));
+
+    /* a department on a target does not widen anyone else's scope */
+    struct one so;
+    one_of_role(&so, ROLE_STREET_OFFICE);
+    assert_false(allow_dept(&so.u, PERM_CASE_READ, STREET2, DEPT));
+    assert_true(allow_dept(&so.u, PERM_CASE_READ, COMMUNITY, DEPT));
+    /* and a grid leader handles only cases sent to its grid */
+    struct one gl;
+    one_of_role(&gl, ROLE_GRID_LEADER);
+    assert_true(allow(&gl.u, PERM_CASE_HANDLE, GRID, 0));
+    assert_true(allow(&gl.u, PERM_CASE_HANDLE, MICROGRID, 0));
+    assert_false(allow(&gl.u, PERM_CASE_HANDLE, GRID2, 0));
+    assert_false(allow(&gl.u, PERM_CASE_HANDLE, COMMUNITY, 0));
 }
 
 static void test_roles_combine(void **state)
@@ -444,12 +525,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_role_names),
         cmocka_unit_test(test_every_role_permissions),
-        cmocka_unit_test(test_only_district_admin_has_ops),
+        cmocka_unit_test(test_unscoped_permissions),
         cmocka_unit_test(test_null_and_empty_user),
         cmocka_unit_test(test_target_required_for_place_perms),
         cmocka_unit_test(test_scope_subtree),
         cmocka_unit_test(test_scope_ancestors_read_only),
         cmocka_unit_test(test_scope_commissioner),
+        cmocka_unit_test(test_scope_department),
         cmocka_unit_test(test_roles_combine),
         cmocka_unit_test(test_may_grant),
         cmocka_unit_test(test_scopes),

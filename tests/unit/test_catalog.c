@@ -49,9 +49,11 @@ static void expect_field(json_t *j, const char *code, const char *field)
     arena_init(&a, 0);
     int rc = category_from_json(j, &a, code, &c, &e);
     if (field == NULL) {
-        if (rc != ERR_OK) fail_msg("unexpected error on %s: %s", e.field, e.msg);
+        if (rc != ERR_OK)
+            fail_msg("unexpected error on %s: %s", e.field, e.msg);
     } else {
-        if (rc != ERR_INVALID) fail_msg("expected 422 on %s, got %d", field, rc);
+        if (rc != ERR_INVALID)
+            fail_msg("expected 422 on %s, got %d", field, rc);
         if (strcmp(e.field, field) != 0)
             fail_msg("expected field %s, got %s (%s)", field, e.field, e.msg);
         assert_true(e.msg[0] != '\0');
@@ -396,16 +398,20 @@ static json_t *check(struct checker *k, const char *text, const char *field)
 {
     struct err e = {0};
     json_t *in = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL, *out = NULL;
-    if (text) assert_non_null(in);
+    if (text)
+        assert_non_null(in);
     int rc = category_attrs_check(&k->c, in, &out, &e);
     json_decref(in);
     if (field == NULL) {
-        if (rc != ERR_OK) fail_msg("%s: unexpected error on %s: %s", text, e.field, e.msg);
+        if (rc != ERR_OK)
+            fail_msg("%s: unexpected error on %s: %s", text, e.field, e.msg);
         assert_non_null(out);
         return out;
     }
-    if (rc != ERR_INVALID) fail_msg("%s: expected 422 on %s, got %d", text, field, rc);
-    if (strcmp(e.field, field) != 0) fail_msg("%s: expected %s, got %s", text, field, e.field);
+    if (rc != ERR_INVALID)
+        fail_msg("%s: expected 422 on %s, got %d", text, field, rc);
+    if (strcmp(e.field, field) != 0)
+        fail_msg("%s: expected %s, got %s", text, field, e.field);
     assert_null(out);
     return NULL;
 }
@@ -541,7 +547,8 @@ static struct store *open_store(struct fixture *f, const char *name)
     snprintf(dsn, sizeof(dsn), "sqlite:%s/%s", f->dir, name);
     struct store_config cfg = {.dsn = dsn, .readers = 2};
     struct store *s = store_open(&cfg, &e);
-    if (s == NULL) fail_msg("store_open %s: %s", dsn, e.msg);
+    if (s == NULL)
+        fail_msg("store_open %s: %s", dsn, e.msg);
     return s;
 }
 
@@ -549,7 +556,8 @@ static int store_setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     snprintf(f->dir, sizeof(f->dir), "/tmp/gridgov-test-catalog.XXXXXX");
-    if (mkdtemp(f->dir) == NULL) return -1;
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
     *state = f;
     return 0;
 }
@@ -558,9 +566,11 @@ static int store_teardown(void **state)
 {
     struct fixture *f = *state;
     char cmd[128];
-    if (f->s) store_close(f->s);
+    if (f->s)
+        store_close(f->s);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", f->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", f->dir);
     free(f);
     return 0;
 }
@@ -582,7 +592,8 @@ static int places_fn(struct db *db, void *arg, struct err *e)
     };
     for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
         int rc = db_exec(db, e, sql[i], DB_NOARGS);
-        if (rc < 0) return rc;
+        if (rc < 0)
+            return rc;
     }
     return ERR_OK;
 }
@@ -595,7 +606,8 @@ struct put_ctx {
 static int put_fn(struct db *db, void *arg, struct err *e)
 {
     struct put_ctx *p = arg;
-    if (p->d != NULL) return department_put(db, p->d, e);
+    if (p->d != NULL)
+        return department_put(db, p->d, e);
     return category_put(db, p->c, e);
 }
 
@@ -756,7 +768,8 @@ static void test_demo_seed(void **state)
     f->s = open_store(f, "demo.db");
     assert_int_equal(demo_populate(f->s, "adminpass1", "userpass1", devnull, &e), ERR_OK);
     fclose(devnull);
-    if (store_write(f->s, seed_fn, NULL, &e) != ERR_OK) fail_msg("seed: %s %s", e.field, e.msg);
+    if (store_write(f->s, seed_fn, NULL, &e) != ERR_OK)
+        fail_msg("seed: %s %s", e.field, e.msg);
     /* seeding twice changes nothing */
     assert_int_equal(store_write(f->s, seed_fn, NULL, &e), ERR_OK);
 
@@ -769,7 +782,8 @@ static void test_demo_seed(void **state)
         int found = 0;
         for (int i = 0; i < n; i++)
             found += strcmp(cs[i].group, groups[g]) == 0;
-        if (!found) fail_msg("no category in group %s", groups[g]);
+        if (!found)
+            fail_msg("no category in group %s", groups[g]);
     }
     for (int i = 0; i < n; i++) {
         assert_true(cs[i].nattrs > 0);

@@ -51,6 +51,31 @@ static void sample_path(const char *pattern, char *out, size_t n)
     out[o] = '\0';
 }
 
+/* Does pattern match path? Written apart from router.c: segment by segment, {name} taking any
+ * non-empty segment. */
+static int covers(const char *pattern, const char *path)
+{
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        size_t pl = strcspn(p, "/"), sl = strcspn(s, "/");
+        if (p[0] == '{') {
+            if (sl == 0)
+                return 0;
+        } else if (pl != sl || strncmp(p, s, pl) != 0) {
+            return 0;
+        }
+        p += pl;
+        s += sl;
+        if (*p != *s)
+            return 0;
+        if (*p == '/') {
+            p++;
+            s++;
+        }
+    }
+    return *p == '\0' && *s == '\0';
+}
+
 static int route_index(enum http_method m, const char *pattern)
 {
     for (int i = 0; i < http_routes_count; i++) {
@@ -109,14 +134,15 @@ static void test_table_patterns_well_formed(void **state)
             fail_msg("route %d pattern '%s' ends with '/'", i, p);
         if (strchr(p, '?') != NULL || strchr(p, '#') != NULL || strchr(p, ' ') != NULL)
             fail_msg("route %d pattern '%s' has a query, fragment or space", i, p);
-        /* a parameter is a whole segment: /{name}/ or /{name} at the end, name [a-z_] */
+        /* a parameter is a whole segment: /{name}/ or /{name} at the end, name [a-z][a-z0-9_]* */
         for (const char *b = strchr(p, '{'); b; b = strchr(b + 1, '{')) {
             const char *close = strchr(b, '}');
             if (close == NULL || b[-1] != '/' || (close[1] != '/' && close[1] != '\0') ||
                 close == b + 1)
                 fail_msg("route %d pattern '%s': a parameter must be a whole, named segment", i, p);
             for (const char *c = b + 1; c < close; c++) {
-                if (!((*c >= 'a' && *c <= 'z') || *c == '_'))
+                if (!((*c >= 'a' && *c <= 'z') || *c == '_' ||
+                      (c > b + 1 && *c >= '0' && *c <= '9')))
                     fail_msg("route %d pattern '%s': bad parameter name", i, p);
             }
             nparams++;
@@ -283,11 +309,9 @@ static void test_match_wrong_method(void **state)
         for (int m = HTTP_GET; m <= HTTP_OTHER; m++) {
             int has = 0;
             for (int k = 0; k < http_routes_count; k++) {
-                char ka[256], kb[256];
-                shape(http_routes[k].pattern, ka, sizeof(ka));
-                shape(http_routes[i].pattern, kb, sizeof(kb));
-                if (strcmp(ka, kb) == 0 && (http_routes[k].method == (enum http_method)m ||
-                                            (m == HTTP_HEAD && http_routes[k].method == HTTP_GET)))
+                if (covers(http_routes[k].pattern, path) &&
+                    (http_routes[k].method == (enum http_method)m ||
+                     (m == HTTP_HEAD && http_routes[k].method == HTTP_GET)))
                     has = 1;
             }
             r = match(&a, (enum http_method)m, path);

@@ -1,0 +1,22 @@
+/* photo.h - case photos: recognised by their bytes (JPEG, PNG, WebP), at most 10 MB, stored
+ * content-addressed under DATA_DIR/photos/ab/cdef... (the SHA-256 in hex). */
+#ifndef GG_PHOTO_H
+#define GG_PHOTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define PHOTO_MAX_BYTES (10L * 1024 * 1024)
+#define PHOTO_MAX_COUNT 9
+
+/* "image/jpeg", "image/png", "image/webp" or NULL when the bytes are none of these. */
+const char *photo_sniff(const void *data, size_t len);
+/* Check, hash and store (idempotent: the same bytes land in the same file). */
+int photo_store(const char *data_dir, const void *data, size_t len, char sha256_hex[65],
+                const char **mime, struct err *e);
+/* The file path of a stored photo, or -1 if the hash is malformed. */
+int photo_path(const char *data_dir, const char *sha256_hex, char *out, size_t n);
+
+#endif
