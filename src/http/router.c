@@ -43,6 +43,17 @@ static int path_match(const char *pattern, const char *path, const char **params
     const char *p = pattern, *s = path;
     int n = 0;
     while (*p && *s) {
+        if (strcmp(p, "{*}") == 0) {
+            /* the rest of the path, slashes and all (static files) */
+            if (*s == '\0' || n == REQ_MAX_PARAMS)
+                return 0;
+            if (params)
+                params[n] = arena_strdup(a, s);
+            n++;
+            s += strlen(s);
+            p += 3;
+            continue;
+        }
         if (*p == '{') {
             const char *end = strchr(s, '/');
             size_t len = end ? (size_t)(end - s) : strlen(s);

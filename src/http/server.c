@@ -70,6 +70,12 @@ static enum MHD_Result send_reply(struct mhd_req *m)
     MHD_add_response_header(resp, "Content-Type", rq->content_type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (strncmp(rq->content_type, "text/html", 9) == 0) {
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data: blob:; "
+                                "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    }
     if (rq->allow)
         MHD_add_response_header(resp, "Allow", rq->allow);
     if (rq->retry_after)
