@@ -4,7 +4,9 @@
 #include "core/log.h"
 #include "domain/calendar.h"
 #include "domain/demo.h"
+#include "domain/scheduler.h"
 #include "domain/secret.h"
+#include "domain/webhook.h"
 #include "http/http.h"
 #include "http/metrics.h"
 
@@ -92,9 +94,17 @@ static int serve_store(struct cli *c, struct store *s)
     printf("gridgov is serving on http://%s%s%s:%d/\n", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", port);
     fflush(stdout);
+    /* background work: webhook delivery and the scheduler, each under its lease row */
+    struct backoffice *webhooks = NULL, *scheduler = NULL;
+    if (c->cfg.workers) {
+        webhooks = webhook_worker_start(s);
+        scheduler = scheduler_start(s);
+    }
     int sig = 0;
     sigwait(&set, &sig);
     log_info("received %s, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    scheduler_stop(scheduler);
+    webhook_worker_stop(webhooks);
     server_stop(srv);
     metrics_free();
     calendar_cache_free();

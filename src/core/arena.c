@@ -73,8 +73,10 @@ void arena_free(struct arena *a)
 void *arena_alloc(struct arena *a, size_t n)
 {
     const size_t align = _Alignof(max_align_t);
+    if (n > ((size_t)1 << 40))
+        return NULL; /* no request is this large; refusing keeps the sums below from wrapping */
     n = (n + align - 1) & ~(align - 1);
-    if (a->limit && a->used + n > a->limit)
+    if (a->limit && (n > a->limit || a->used > a->limit - n))
         return NULL;
     struct arena_block *b = a->head;
     if (b == NULL || b->size - b->off < n) {

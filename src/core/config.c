@@ -19,6 +19,7 @@ void config_defaults(struct config *c)
     c->session_ttl = 12 * 3600;
     c->sync_full = 0;
     snprintf(c->log_level, sizeof(c->log_level), "info");
+    c->workers = 1;
 }
 
 static int set_int(const char *key, const char *v, long min, long max, long *out, struct err *e)
@@ -81,6 +82,12 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
         c->sync_full = strcmp(v, "full") == 0;
         return ERR_OK;
     }
+    if (strcmp(key, "workers") == 0) {
+        if (strcmp(v, "on") && strcmp(v, "off"))
+            return err_set(e, ERR_INVALID, key, "workers is on or off");
+        c->workers = strcmp(v, "on") == 0;
+        return ERR_OK;
+    }
     return err_set(e, ERR_INVALID, key, "unknown setting '%s'", key);
 }
 
@@ -116,9 +123,10 @@ int config_load_file(struct config *c, const char *path, struct err *e)
         }
         *eq = '\0';
         if ((rc = config_set(c, trim(s), trim(eq + 1), e)) != ERR_OK) {
-            char msg[sizeof(e->msg)];
+            char msg[sizeof(e->msg)], field[sizeof(e->field)];
             snprintf(msg, sizeof(msg), "%s", e->msg);
-            err_set(e, e->code, e->field, "%s:%d: %s", path, lineno, msg);
+            snprintf(field, sizeof(field), "%s", e->field);
+            err_set(e, e->code, field, "%s:%d: %s", path, lineno, msg);
             break;
         }
     }

@@ -18,6 +18,7 @@ struct config {
     int session_ttl;    /* session_ttl = SECONDS */
     int sync_full;      /* sync = normal | full */
     char log_level[16]; /* log_level = debug | info | warn | error */
+    int workers;        /* workers = on | off (webhook delivery and scheduler in serve) */
 };
 
 void config_defaults(struct config *c);

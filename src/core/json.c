@@ -46,17 +46,31 @@ long utf8_chars(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
         int len;
-        if (*p < 0x80)
+        /* the second byte's range rules out overlongs, surrogates and code points past
+         * U+10FFFF (RFC 3629, section 4) */
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (*p < 0x80) {
             len = 1;
-        else if ((*p & 0xE0) == 0xC0 && *p >= 0xC2)
+        } else if (*p >= 0xC2 && *p <= 0xDF) {
             len = 2;
-        else if ((*p & 0xF0) == 0xE0)
+        } else if (*p >= 0xE0 && *p <= 0xEF) {
             len = 3;
-        else if ((*p & 0xF8) == 0xF0 && *p <= 0xF4)
+            if (*p == 0xE0)
+                lo = 0xA0;
+            else if (*p == 0xED)
+                hi = 0x9F;
+        } else if (*p >= 0xF0 && *p <= 0xF4) {
             len = 4;
-        else
+            if (*p == 0xF0)
+                lo = 0x90;
+            else if (*p == 0xF4)
+                hi = 0x8F;
+        } else {
             return -1;
-        for (int i = 1; i < len; i++) {
+        }
+        if (len > 1 && (p[1] < lo || p[1] > hi))
+            return -1;
+        for (int i = 2; i < len; i++) {
             if ((p[i] & 0xC0) != 0x80)
                 return -1;
         }

@@ -119,6 +119,8 @@ int authz_allow(const struct user *u, enum perm p, const struct target *t)
 
 int authz_may_grant(const struct user *granter, enum role r, const char *place)
 {
+    if (granter == NULL)
+        return 0;
     /* only district admins make district admins; others grant inside their own subtree */
     if (r == ROLE_DISTRICT_ADMIN) {
         for (int i = 0; i < granter->nroles; i++) {
@@ -136,8 +138,14 @@ int authz_scopes(const struct user *u, enum perm p, const char **out, int max)
 {
     int n = 0;
     for (int i = 0; u != NULL && i < u->nroles && n < max; i++) {
-        if (role_perms[u->roles[i].role] & (1u << p))
-            out[n++] = u->roles[i].place;
+        const struct role_grant *g = &u->roles[i];
+        if (!(role_perms[g->role] & (1u << p)))
+            continue;
+        /* compound scopes cover no subtree; department handlers reach cases by department */
+        if (g->compound != 0 ||
+            (g->role == ROLE_DEPT_HANDLER && (p == PERM_CASE_READ || p == PERM_CASE_HANDLE)))
+            continue;
+        out[n++] = g->place;
     }
     return n;
 }

@@ -161,12 +161,21 @@ int place_search(struct db *db, struct arena *a, const char *q, const char *cons
     char sql[1024];
     struct dbv p[24];
     int np = 0, off;
-    char *name_like = arena_printf(a, "%%%s%%", q ? q : "");
-    char *code_like = arena_printf(a, "%s%%", q ? q : "");
+    /* the query is text, not a pattern: escape LIKE's wildcards */
+    const char *text = q ? q : "";
+    char *esc = arena_alloc(a, strlen(text) * 2 + 1), *o = esc;
+    for (const char *c = text; *c; c++) {
+        if (*c == '%' || *c == '_' || *c == '\\')
+            *o++ = '\\';
+        *o++ = *c;
+    }
+    *o = '\0';
+    char *name_like = arena_printf(a, "%%%s%%", esc);
+    char *code_like = arena_printf(a, "%s%%", esc);
 
     off = snprintf(sql, sizeof(sql),
-                   "SELECT " PLACE_COLS " FROM places WHERE (name LIKE ? OR code LIKE ?) "
-                   "AND code > ?");
+                   "SELECT " PLACE_COLS " FROM places WHERE (name LIKE ? ESCAPE '\\' OR code "
+                   "LIKE ? ESCAPE '\\') AND code > ?");
     p[np++] = DBS(name_like);
     p[np++] = DBS(code_like);
     p[np++] = DBS(after ? after : "");

@@ -295,7 +295,7 @@ int session_user(struct db *db, struct arena *a, const char *token_hash, struct 
                       "SELECT u.id, u.username, u.display_name, r.role, r.scope, r.place_code, "
                       "r.compound_id FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN "
                       "user_roles r ON r.user_id = u.id WHERE s.token_hash = ? AND s.revoked = 0 "
-                      "AND s.expires_at > ? AND u.disabled = 0",
+                      "AND s.expires_at > ? AND u.disabled = 0 ORDER BY r.role, r.scope",
                       DB_ARGS(DBS(token_hash), DBI(time(NULL))));
     if (rc != ERR_OK)
         return rc;

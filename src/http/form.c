@@ -57,6 +57,19 @@ int form_utf8_ok(const char *s, size_t n)
     return 1;
 }
 
+const char *form_excerpt(struct arena *a, const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return s;
+    if (max < 3)
+        return "...";
+    n = max - 3;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--; /* s[n] would start the cut-off part: back up to a lead byte */
+    return arena_printf(a, "%.*s...", (int)n, s);
+}
+
 /* Decode n bytes at s into a new NUL-terminated arena string; *outlen gets its length.
  * Returns NULL with e set on a bad escape or past max bytes. */
 static char *decode(struct arena *a, const char *s, size_t n, size_t max, size_t *outlen,
@@ -109,8 +122,8 @@ static int attr_key(struct arena *a, const char *key, const char **code, int *li
     if (close == NULL || n == 0 || n > FORM_MAX_ATTR_CODE || memchr(start, '[', n) != NULL ||
         (strcmp(close, "]") != 0 && strcmp(close, "][]") != 0)) {
         err_set(e, ERR_BAD_REQUEST, "attribute",
-                "'%.80s' is not attribute[CODE] or attribute[CODE][] (CODE has 1 to %d bytes)",
-                key, FORM_MAX_ATTR_CODE);
+                "'%s' is not attribute[CODE] or attribute[CODE][] (CODE has 1 to %d bytes)",
+                form_excerpt(a, key, 80), FORM_MAX_ATTR_CODE);
         return -1;
     }
     *code = arena_strndup(a, start, n);
@@ -139,14 +152,15 @@ static int gather_attrs(struct arena *a, struct form *f, const char **codes, con
                 at = &f->attrs[k];
         }
         if (at != NULL) {
+            const char *code = form_excerpt(a, codes[i], 32);
             if (at->list != lists[i])
-                return err_set(e, ERR_BAD_REQUEST, f->fields[i].key,
-                               "attribute[%s] is given both with and without []", codes[i]);
+                return err_set(e, ERR_BAD_REQUEST, "attribute",
+                               "attribute[%s] is given both with and without []", code);
             if (!at->list)
-                return err_set(e, ERR_BAD_REQUEST, f->fields[i].key,
+                return err_set(e, ERR_BAD_REQUEST, "attribute",
                                "attribute[%s] is given twice; use attribute[%s][] for several "
                                "values",
-                               codes[i], codes[i]);
+                               code, code);
             at->values[at->nvalues++] = f->fields[i].value;
             continue;
         }
@@ -208,13 +222,14 @@ int form_parse(struct arena *a, const char *data, size_t len, struct form *out, 
                                "a field name contains a control character");
         }
         if (eq != NULL) {
+            const char *name = form_excerpt(a, key, 40);
             value = decode(a, eq + 1, (size_t)(stop - eq - 1), FORM_MAX_VALUE, &vlen,
-                           "the value", key, e);
+                           "the value", name, e);
             if (value == NULL)
                 return e->code;
             if (!form_utf8_ok(value, vlen))
-                return err_set(e, ERR_BAD_REQUEST, key,
-                               "the value of '%.64s' is not valid UTF-8 or contains NUL", key);
+                return err_set(e, ERR_BAD_REQUEST, name,
+                               "the value is not valid UTF-8 or contains NUL");
         } else {
             value = arena_strdup(a, "");
         }

@@ -52,5 +52,8 @@ const struct form_attr *form_attr_get(const struct form *f, const char *code);
 /* 1 if the n bytes at s are valid UTF-8 without NUL (strict: no overlong forms, no
  * surrogates, nothing above U+10FFFF); 0 otherwise. */
 int form_utf8_ok(const char *s, size_t n);
+/* s cut to at most max bytes at a character boundary, with "..." when cut (for messages that
+ * quote input: a cut inside a character would make the message invalid UTF-8). */
+const char *form_excerpt(struct arena *a, const char *s, size_t max);
 
 #endif

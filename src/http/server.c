@@ -23,6 +23,7 @@ struct mhd_req {
     struct MHD_Connection *c;
     double t0;
     int queued;
+    size_t discarded;
     char client[64];
 };
 
@@ -106,20 +107,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         client_addr(c, m->client, sizeof(m->client));
         m->rq.client = m->client;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl != NULL && strtoull(cl, NULL, 10) + 1 > m->rq.body.max)
-            m->rq.body_too_large = 1;
         *con_cls = m;
+        if (cl != NULL && strtoull(cl, NULL, 10) + 1 > m->rq.body.max) {
+            /* announced too large: answer 413 before the body is sent (MHD then closes the
+             * connection instead of reading it, and a client waiting on 100-continue stops) */
+            m->rq.body_too_large = 1;
+            http_dispatch(&m->rq);
+            return send_reply(m);
+        }
         return MHD_YES;
     }
     if (m->queued)
         return MHD_YES;
     if (*upload_data_size != 0) {
+        /* a chunked body that outgrows the cap is read and dropped, then answered with 413;
+         * past four times the cap the connection is cut */
         if (!m->rq.body_too_large && buf_add(&m->rq.body, upload_data, *upload_data_size) != 0)
             m->rq.body_too_large = 1;
+        if (m->rq.body_too_large) {
+            m->discarded += *upload_data_size;
+            if (m->discarded > 4 * m->rq.body.max)
+                return MHD_NO;
+        }
         *upload_data_size = 0;
-        if (!m->rq.body_too_large)
-            return MHD_YES;
-        /* answer 413 now instead of reading the rest; MHD closes the connection after it */
+        return MHD_YES;
     }
     http_dispatch(&m->rq);
     return send_reply(m);

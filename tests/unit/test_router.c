@@ -140,6 +140,12 @@ static void test_table_patterns_well_formed(void **state)
             if (close == NULL || b[-1] != '/' || (close[1] != '/' && close[1] != '\0') ||
                 close == b + 1)
                 fail_msg("route %d pattern '%s': a parameter must be a whole, named segment", i, p);
+            /* {*} takes the rest of the path, so it can only end a pattern */
+            if (strncmp(b, "{*}", 3) == 0) {
+                if (close[1] != '\0')
+                    fail_msg("route %d pattern '%s': {*} must end the pattern", i, p);
+                continue;
+            }
             for (const char *c = b + 1; c < close; c++) {
                 if (!((*c >= 'a' && *c <= 'z') || *c == '_' ||
                       (c > b + 1 && *c >= '0' && *c <= '9')))
@@ -226,7 +232,7 @@ static void test_match_unknown(void **state)
     static const char *const paths[] = {
         "/nope",
         "",
-        "/",
+        "/ui",
         "/api",
         "/api/v1/",
         "/api/v2/places",

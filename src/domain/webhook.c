@@ -1,0 +1,518 @@
+/* webhook.c - outgoing webhooks: subscriptions, signing, and the outbox delivery worker.
+ *
+ * case_timeline_append writes one outbox row per active webhook in the same transaction as the
+ * timeline row, so an event is announced if and only if it happened. The worker (one thread,
+ * under the lease 'webhooks') takes the due rows, POSTs each with libcurl outside any
+ * transaction, then records the outcome in a write of its own: delivered, or a retry after an
+ * exponential backoff. Delivery is at least once (a crash between the POST and the write sends
+ * the row again; receivers deduplicate by X-Gridgov-Delivery) and in order per case and
+ * webhook: a row is never sent while an earlier row of its case and webhook is undelivered. */
+#include "domain/webhook.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#ifndef GRIDGOV_VERSION
+#define GRIDGOV_VERSION "0.1.0"
+#endif
+
+/* ---- subscriptions ---- */
+
+int webhook_url_check(const char *url, struct err *e)
+{
+    if (url == NULL || url[0] == '\0')
+        return err_set(e, ERR_INVALID, "url", "'url' is required");
+    if (strlen(url) > WEBHOOK_URL_MAX)
+        return err_set(e, ERR_INVALID, "url", "'url' has at most %d characters", WEBHOOK_URL_MAX);
+    for (const char *p = url; *p; p++) {
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+            return err_set(e, ERR_INVALID, "url",
+                           "'url' is ASCII without spaces (percent-encode the rest)");
+    }
+    if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+        return err_set(e, ERR_INVALID, "url", "'url' must start with http:// or https://");
+    const char *rest = strstr(url, "://") + 3;
+    if (*rest == '\0' || *rest == '/') /* libcurl would read "http:///x" as host x */
+        return err_set(e, ERR_INVALID, "url", "'url' has no host");
+    CURLU *h = curl_url();
+    char *host = NULL;
+    int ok = h != NULL && curl_url_set(h, CURLUPART_URL, url, 0) == CURLUE_OK &&
+             curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK && host != NULL &&
+             host[0] != '\0';
+    curl_free(host);
+    curl_url_cleanup(h);
+    if (!ok)
+        return err_set(e, ERR_INVALID, "url", "'url' is not a valid URL with a host");
+    return ERR_OK;
+}
+
+int webhook_secret_check(const char *secret, struct err *e)
+{
+    size_t n = strlen(secret);
+    if (n < WEBHOOK_SECRET_MIN || n > WEBHOOK_SECRET_MAX)
+        return err_set(e, ERR_INVALID, "secret", "'secret' has %d to %d characters",
+                       WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_MAX);
+    for (const char *p = secret; *p; p++) {
+        if (*p < 0x21 || *p > 0x7e)
+            return err_set(e, ERR_INVALID, "secret", "'secret' is printable ASCII");
+    }
+    return ERR_OK;
+}
+
+void webhook_secret_new(char out[48])
+{
+    token_new(out);
+}
+
+int webhook_insert(struct db *db, const char *url, const char *secret, int64_t now, int64_t *id,
+                   struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc = db_query(db, &a, &r, e,
+                      "INSERT INTO webhooks (url, secret, active, created_at) VALUES (?, ?, 1, ?) "
+                      "RETURNING id",
+                      DB_ARGS(DBS(url), DBS(secret), DBI(now)));
+    if (rc == ERR_OK)
+        *id = dbrows_int(&r, 0, 0);
+    arena_free(&a);
+    return rc;
+}
+
+int webhook_delete(struct db *db, int64_t id, struct err *e)
+{
+    int rc = db_exec(db, e, "DELETE FROM outbox WHERE webhook_id = ?", DB_ARGS(DBI(id)));
+    if (rc < 0)
+        return rc;
+    rc = db_exec(db, e, "DELETE FROM webhooks WHERE id = ?", DB_ARGS(DBI(id)));
+    if (rc == 0)
+        return err_set(e, ERR_NOT_FOUND, "id", "no webhook %lld", (long long)id);
+    return rc < 0 ? rc : ERR_OK;
+}
+
+/* An instant as the API shows it, or JSON null for a NULL column. */
+static json_t *when_json(const char *v)
+{
+    char buf[32];
+    if (v == NULL)
+        return json_null();
+    time_iso_cst((time_t)strtoll(v, NULL, 10), buf);
+    return json_string(buf);
+}
+
+int webhook_list_json(struct db *db, struct arena *a, json_t **out, struct err *e)
+{
+    struct dbrows r;
+    int rc = db_query(db, a, &r, e,
+                      "SELECT w.id, w.url, w.active, w.created_at, (SELECT count(*) FROM outbox o "
+                      "WHERE o.webhook_id = w.id AND o.delivered_at IS NULL), (SELECT count(*) "
+                      "FROM outbox o WHERE o.webhook_id = w.id AND o.delivered_at IS NULL AND "
+                      "o.attempts > 0), (SELECT max(o.delivered_at) FROM outbox o WHERE "
+                      "o.webhook_id = w.id) FROM webhooks w ORDER BY w.id",
+                      DB_NOARGS);
+    if (rc != ERR_OK)
+        return rc;
+    json_t *items = json_array();
+    for (int i = 0; i < r.nrows; i++)
+        json_array_append_new(
+            items, json_pack("{s:I, s:s, s:b, s:o, s:I, s:I, s:o}", "id",
+                             (json_int_t)dbrows_int(&r, i, 0), "url", dbrows_get(&r, i, 1),
+                             "active", (int)dbrows_int(&r, i, 2), "created_at",
+                             when_json(dbrows_get(&r, i, 3)), "pending",
+                             (json_int_t)dbrows_int(&r, i, 4), "failing",
+                             (json_int_t)dbrows_int(&r, i, 5), "last_delivered_at",
+                             when_json(dbrows_get(&r, i, 6))));
+    *out = json_pack("{s:o}", "items", items);
+    return ERR_OK;
+}
+
+static json_t *outbox_rows_json(const struct dbrows *r)
+{
+    json_t *items = json_array();
+    for (int i = 0; i < r->nrows; i++)
+        json_array_append_new(
+            items,
+            json_pack("{s:I, s:I, s:I, s:s, s:I, s:o, s:o, s:o, s:s}", "id",
+                      (json_int_t)dbrows_int(r, i, 0), "webhook_id",
+                      (json_int_t)dbrows_int(r, i, 1), "case_id", (json_int_t)dbrows_int(r, i, 2),
+                      "event", dbrows_get(r, i, 3), "attempts", (json_int_t)dbrows_int(r, i, 4),
+                      "created_at", when_json(dbrows_get(r, i, 5)), "next_at",
+                      when_json(dbrows_get(r, i, 6)), "delivered_at",
+                      when_json(dbrows_get(r, i, 7)), "last_error", dbrows_get(r, i, 8)));
+    return items;
+}
+
+#define OUTBOX_COLS                                                                                \
+    "SELECT id, webhook_id, case_id, event, attempts, created_at, next_at, delivered_at, "         \
+    "last_error FROM outbox "
+
+int webhook_outbox_json(struct db *db, struct arena *a, int64_t now, int pending_only,
+                        json_t **out, struct err *e)
+{
+    struct dbrows c, l, errs, items;
+    int rc = db_query(db, a, &c, e,
+                      "SELECT coalesce(sum(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END), 0), "
+                      "coalesce(sum(CASE WHEN delivered_at IS NULL AND next_at <= ? THEN 1 ELSE 0 "
+                      "END), 0), coalesce(sum(CASE WHEN delivered_at IS NULL AND attempts > 0 "
+                      "THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN delivered_at IS NOT NULL "
+                      "THEN 1 ELSE 0 END), 0), min(CASE WHEN delivered_at IS NULL THEN created_at "
+                      "END) FROM outbox",
+                      DB_ARGS(DBI(now)));
+    if (rc != ERR_OK ||
+        (rc = db_query(db, a, &l, e, "SELECT holder, expires_at FROM leases WHERE name = ?",
+                       DB_ARGS(DBS("webhooks")))) != ERR_OK ||
+        (rc = db_query(db, a, &errs, e,
+                       OUTBOX_COLS "WHERE delivered_at IS NULL AND attempts > 0 ORDER BY id DESC "
+                                   "LIMIT 10",
+                       DB_NOARGS)) != ERR_OK)
+        return rc;
+    if (pending_only)
+        rc = db_query(db, a, &items, e,
+                      OUTBOX_COLS "WHERE delivered_at IS NULL ORDER BY id LIMIT 50", DB_NOARGS);
+    else
+        rc = db_query(db, a, &items, e, OUTBOX_COLS "ORDER BY id DESC LIMIT 50", DB_NOARGS);
+    if (rc != ERR_OK)
+        return rc;
+    json_t *worker = json_null();
+    if (l.nrows == 1)
+        worker = json_pack("{s:s, s:o, s:b}", "holder", dbrows_get(&l, 0, 0), "expires_at",
+                           when_json(dbrows_get(&l, 0, 1)), "active", dbrows_int(&l, 0, 1) >= now);
+    *out = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "pending",
+                     (json_int_t)dbrows_int(&c, 0, 0), "due", (json_int_t)dbrows_int(&c, 0, 1),
+                     "failing", (json_int_t)dbrows_int(&c, 0, 2), "delivered",
+                     (json_int_t)dbrows_int(&c, 0, 3), "oldest_pending_at",
+                     when_json(dbrows_get(&c, 0, 4)), "worker", worker, "last_errors",
+                     outbox_rows_json(&errs), "items", outbox_rows_json(&items));
+    return ERR_OK;
+}
+
+/* ---- signing and backoff ---- */
+
+void webhook_sign(const char *secret, const void *body, size_t n,
+                  char out[WEBHOOK_SIGNATURE_LEN + 1])
+{
+    crypto_auth_hmacsha256_state st;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    /* any key length: HMAC as in RFC 2104, what receivers compute with the secret's bytes */
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+    crypto_auth_hmacsha256_update(&st, body, n);
+    crypto_auth_hmacsha256_final(&st, mac);
+    memcpy(out, "sha256=", 7);
+    sodium_bin2hex(out + 7, 65, mac, sizeof(mac));
+}
+
+int64_t webhook_backoff(int64_t attempts)
+{
+    if (attempts < 0)
+        attempts = 0;
+    if (attempts >= 9) /* 10 s << 9 already passes the cap */
+        return WEBHOOK_BACKOFF_MAX;
+    int64_t d = (int64_t)WEBHOOK_BACKOFF_BASE << attempts;
+    return d > WEBHOOK_BACKOFF_MAX ? WEBHOOK_BACKOFF_MAX : d;
+}
+
+/* ---- selection ---- */
+
+int webhook_due(struct db *db, struct arena *a, int64_t now, int limit, struct outbox_item **out,
+                int *n, struct err *e)
+{
+    struct dbrows r;
+    /* An earlier undelivered row of the same case and webhook is either due too (then it has a
+     * smaller id and comes first in this list, within the limit) or waits for its retry (then
+     * this row waits as well). */
+    int rc = db_query(db, a, &r, e,
+                      "SELECT o.id, o.webhook_id, o.case_id, o.attempts, o.event, o.payload, "
+                      "w.url, w.secret FROM outbox o JOIN webhooks w ON w.id = o.webhook_id "
+                      "WHERE o.delivered_at IS NULL AND o.next_at <= ? AND w.active = 1 AND NOT "
+                      "EXISTS (SELECT 1 FROM outbox p WHERE p.webhook_id = o.webhook_id AND "
+                      "p.case_id = o.case_id AND p.id < o.id AND p.delivered_at IS NULL AND "
+                      "p.next_at > ?) ORDER BY o.id LIMIT ?",
+                      DB_ARGS(DBI(now), DBI(now), DBI(limit)));
+    if (rc != ERR_OK)
+        return rc;
+    struct outbox_item *items =
+        arena_alloc(a, sizeof(*items) * (size_t)(r.nrows > 0 ? r.nrows : 1));
+    for (int i = 0; i < r.nrows; i++) {
+        items[i].id = dbrows_int(&r, i, 0);
+        items[i].webhook_id = dbrows_int(&r, i, 1);
+        items[i].case_id = dbrows_int(&r, i, 2);
+        items[i].attempts = dbrows_int(&r, i, 3);
+        items[i].event = dbrows_get(&r, i, 4);
+        items[i].payload = dbrows_get(&r, i, 5);
+        items[i].url = dbrows_get(&r, i, 6);
+        items[i].secret = dbrows_get(&r, i, 7);
+    }
+    *out = items;
+    *n = r.nrows;
+    return ERR_OK;
+}
+
+/* ---- delivery ---- */
+
+static size_t discard_body(char *p, size_t size, size_t nmemb, void *ud)
+{
+    (void)p;
+    (void)ud;
+    return size * nmemb;
+}
+
+static int abort_if_stopping(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                             curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return backoffice_stopping(ud);
+}
+
+/* POST it on h (reset first, so one handle's connections serve a whole pass). */
+static int post(CURL *h, const struct outbox_item *it, struct backoffice *bo, char *err,
+                size_t errlen)
+{
+    char ebuf[CURL_ERROR_SIZE] = "";
+    char sig[WEBHOOK_SIGNATURE_LEN + 1];
+    char line[160];
+    struct curl_slist *hs = NULL, *t;
+    size_t n = strlen(it->payload);
+    int result = 0;
+    long status = 0;
+
+    webhook_sign(it->secret, it->payload, n, sig);
+    static const char *const fixed[] = {"Content-Type: application/json", "Expect:"};
+    for (size_t i = 0; i < ARRAY_LEN(fixed); i++) {
+        if ((t = curl_slist_append(hs, fixed[i])) == NULL)
+            goto nomem;
+        hs = t;
+    }
+    snprintf(line, sizeof(line), "X-Gridgov-Event: %.100s", it->event);
+    if ((t = curl_slist_append(hs, line)) == NULL)
+        goto nomem;
+    hs = t;
+    snprintf(line, sizeof(line), "X-Gridgov-Delivery: %lld", (long long)it->id);
+    if ((t = curl_slist_append(hs, line)) == NULL)
+        goto nomem;
+    hs = t;
+    snprintf(line, sizeof(line), "X-Gridgov-Signature: %s", sig);
+    if ((t = curl_slist_append(hs, line)) == NULL)
+        goto nomem;
+    hs = t;
+
+    curl_easy_reset(h);
+    curl_easy_setopt(h, CURLOPT_URL, it->url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, it->payload);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)n);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "gridgov/" GRIDGOV_VERSION);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)WEBHOOK_CONNECT_TIMEOUT);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)WEBHOOK_TIMEOUT);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_body);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+    if (bo != NULL) {
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, abort_if_stopping);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, bo);
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    }
+    CURLcode cc = curl_easy_perform(h);
+    if (cc == CURLE_ABORTED_BY_CALLBACK) {
+        snprintf(err, errlen, "stopped");
+        result = -1;
+    } else if (cc != CURLE_OK) {
+        snprintf(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(cc));
+    } else {
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status <= 299)
+            result = 1;
+        else
+            snprintf(err, errlen, "HTTP %ld", status);
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(hs);
+    return result;
+nomem:
+    curl_slist_free_all(hs);
+    snprintf(err, errlen, "out of memory");
+    return 0;
+}
+
+int webhook_post(const struct outbox_item *it, struct backoffice *bo, char *err, size_t errlen)
+{
+    CURL *h = curl_easy_init();
+    if (h == NULL) {
+        snprintf(err, errlen, "cannot start libcurl");
+        return 0;
+    }
+    int rc = post(h, it, bo, err, errlen);
+    curl_easy_cleanup(h);
+    return rc;
+}
+
+struct mark_ctx {
+    int64_t id, at, next_at;
+    int ok;
+    const char *error;
+};
+
+static int mark_fn(struct db *db, void *arg, struct err *e)
+{
+    struct mark_ctx *m = arg;
+    int rc;
+    if (m->ok)
+        rc = db_exec(db, e,
+                     "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ? AND "
+                     "delivered_at IS NULL",
+                     DB_ARGS(DBI(m->at), DBI(m->id)));
+    else
+        rc = db_exec(db, e,
+                     "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_at = ? WHERE "
+                     "id = ? AND delivered_at IS NULL",
+                     DB_ARGS(DBS(m->error), DBI(m->next_at), DBI(m->id)));
+    return rc < 0 ? rc : ERR_OK;
+}
+
+int webhook_run_once(struct store *s, int64_t now, struct backoffice *bo,
+                     struct webhook_report *out, struct err *e)
+{
+    struct arena a;
+    struct outbox_item *items;
+    int n, rc;
+    struct {
+        int64_t webhook_id, case_id;
+    } failed[WEBHOOK_BATCH];
+    int nfailed = 0;
+
+    memset(out, 0, sizeof(*out));
+    arena_init(&a, 0);
+    struct db *db = store_acquire(s);
+    rc = webhook_due(db, &a, now, WEBHOOK_BATCH, &items, &n, e);
+    store_release(s, db);
+    if (rc != ERR_OK || n == 0) {
+        arena_free(&a);
+        return rc;
+    }
+    CURL *h = curl_easy_init();
+    if (h == NULL) {
+        arena_free(&a);
+        return err_set(e, ERR_INTERNAL, NULL, "cannot start libcurl");
+    }
+    for (int i = 0; i < n; i++) {
+        const struct outbox_item *it = &items[i];
+        int blocked = 0;
+        for (int k = 0; k < nfailed && !blocked; k++)
+            blocked = failed[k].webhook_id == it->webhook_id && failed[k].case_id == it->case_id;
+        if (blocked) {
+            out->deferred++;
+            continue;
+        }
+        /* never send without the lease: it must outlast this request */
+        if (backoffice_stopping(bo) || (bo != NULL && !backoffice_hold(bo, WEBHOOK_TIMEOUT + 5)))
+            break;
+        char error[CURL_ERROR_SIZE + 16] = "";
+        int ok = post(h, it, bo, error, sizeof(error));
+        if (ok < 0)
+            break;
+        int64_t t = time(NULL);
+        struct mark_ctx m = {.id = it->id, .at = t > now ? t : now, .ok = ok, .error = error};
+        m.next_at = m.at + webhook_backoff(it->attempts);
+        if (ok) {
+            out->delivered++;
+            log_debug("webhooks: delivered outbox row %lld (case %lld, %s) to webhook %lld",
+                      (long long)it->id, (long long)it->case_id, it->event,
+                      (long long)it->webhook_id);
+        } else {
+            out->failed++;
+            failed[nfailed].webhook_id = it->webhook_id;
+            failed[nfailed++].case_id = it->case_id;
+            log_warn("webhooks: outbox row %lld (case %lld, %s) to webhook %lld failed (attempt "
+                     "%lld): %s; retrying in %lld s",
+                     (long long)it->id, (long long)it->case_id, it->event,
+                     (long long)it->webhook_id, (long long)it->attempts + 1, error,
+                     (long long)(m.next_at - m.at));
+        }
+        struct err me = {0};
+        if (store_write(s, mark_fn, &m, &me) != ERR_OK) {
+            /* the row will be sent again: at least once */
+            log_warn("webhooks: cannot record outbox row %lld: %s", (long long)it->id, me.msg);
+            rc = err_set(e, me.code, me.field, "%s", me.msg);
+            break;
+        }
+    }
+    curl_easy_cleanup(h);
+    arena_free(&a);
+    return rc;
+}
+
+/* ---- the worker thread ---- */
+
+struct prune_ctx {
+    int64_t before;
+    int deleted;
+};
+
+static int prune_fn(struct db *db, void *arg, struct err *e)
+{
+    struct prune_ctx *p = arg;
+    int rc = db_exec(db, e,
+                     "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE delivered_at < "
+                     "? ORDER BY id LIMIT 1000)",
+                     DB_ARGS(DBI(p->before)));
+    if (rc < 0)
+        return rc;
+    p->deleted = rc;
+    return ERR_OK;
+}
+
+static void webhook_job(struct store *s, struct backoffice *bo, void *ctx)
+{
+    static int64_t last_prune; /* one worker per process; only its thread touches this */
+    struct webhook_report r;
+    struct err e = {0};
+    int64_t now = time(NULL);
+    (void)ctx;
+    if (webhook_run_once(s, now, bo, &r, &e) != ERR_OK)
+        log_warn("webhooks: %s", e.msg);
+    if (now - last_prune < 3600 || backoffice_stopping(bo))
+        return;
+    last_prune = now;
+    struct prune_ctx p = {.before = now - WEBHOOK_KEEP_DAYS * 86400};
+    int rc;
+    do {
+        p.deleted = 0;
+        rc = store_write(s, prune_fn, &p, &e);
+    } while (rc == ERR_OK && p.deleted == 1000 && !backoffice_stopping(bo));
+    if (rc != ERR_OK)
+        log_warn("webhooks: cannot prune delivered outbox rows: %s", e.msg);
+}
+
+struct backoffice *webhook_worker_start(struct store *s)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    struct backoffice *bo =
+        backoffice_start(s, "webhooks", WEBHOOK_POLL_MS, WEBHOOK_LEASE_TTL, webhook_job, NULL);
+    if (bo == NULL)
+        curl_global_cleanup();
+    return bo;
+}
+
+void webhook_worker_stop(struct backoffice *bo)
+{
+    if (bo == NULL)
+        return;
+    backoffice_stop(bo);
+    curl_global_cleanup();
+}
