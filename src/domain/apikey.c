@@ -21,8 +21,7 @@ int apikey_name_check(const char *name, struct err *e)
     if (!valid)
         return err_set(e, ERR_INVALID, "name", "'name' is not valid UTF-8");
     if (n > APIKEY_NAME_MAX)
-        return err_set(e, ERR_INVALID, "name", "'name' has at most %d characters",
-                       APIKEY_NAME_MAX);
+        return err_set(e, ERR_INVALID, "name", "'name' has at most %d characters", APIKEY_NAME_MAX);
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
         if (*p < 0x20 || *p == 0x7f)
             return err_set(e, ERR_INVALID, "name", "'name' contains a control character");
@@ -134,6 +133,6 @@ json_t *apikey_json(const struct apikey *k)
 {
     char created[32];
     time_iso_cst((time_t)k->created_at, created);
-    return json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)k->id, "name", k->name,
-                     "created_at", created, "revoked", k->revoked);
+    return json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)k->id, "name", k->name, "created_at",
+                     created, "revoked", k->revoked);
 }

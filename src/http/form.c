@@ -87,8 +87,7 @@ static char *decode(struct arena *a, const char *s, size_t n, size_t max, size_t
             int lo = hi >= 0 ? hexval((unsigned char)s[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 err_set(e, ERR_BAD_REQUEST, field,
-                        "bad percent escape in %s: '%%' must be followed by two hex digits",
-                        what);
+                        "bad percent escape in %s: '%%' must be followed by two hex digits", what);
                 return NULL;
             }
             *w++ = (char)(hi << 4 | lo);
@@ -110,8 +109,7 @@ static char *decode(struct arena *a, const char *s, size_t n, size_t max, size_t
 
 /* If key is attribute[CODE] or attribute[CODE][], set *code (arena) and *list; returns 1 for
  * those, 0 for other keys, -1 (e set) for a key that starts like one but is malformed. */
-static int attr_key(struct arena *a, const char *key, const char **code, int *list,
-                    struct err *e)
+static int attr_key(struct arena *a, const char *key, const char **code, int *list, struct err *e)
 {
     static const char prefix[] = "attribute[";
     const size_t pn = sizeof(prefix) - 1;
@@ -223,8 +221,8 @@ int form_parse(struct arena *a, const char *data, size_t len, struct form *out, 
         }
         if (eq != NULL) {
             const char *name = form_excerpt(a, key, 40);
-            value = decode(a, eq + 1, (size_t)(stop - eq - 1), FORM_MAX_VALUE, &vlen,
-                           "the value", name, e);
+            value = decode(a, eq + 1, (size_t)(stop - eq - 1), FORM_MAX_VALUE, &vlen, "the value",
+                           name, e);
             if (value == NULL)
                 return e->code;
             if (!form_utf8_ok(value, vlen))

@@ -11,10 +11,10 @@
 #include "core/arena.h"
 #include "core/err.h"
 
-#define FORM_MAX_FIELDS 256     /* pairs in one form */
-#define FORM_MAX_KEY 256        /* bytes of a decoded key */
-#define FORM_MAX_VALUE 65536    /* bytes of a decoded value */
-#define FORM_MAX_ATTR_CODE 64   /* bytes of CODE in attribute[CODE] */
+#define FORM_MAX_FIELDS 256   /* pairs in one form */
+#define FORM_MAX_KEY 256      /* bytes of a decoded key */
+#define FORM_MAX_VALUE 65536  /* bytes of a decoded value */
+#define FORM_MAX_ATTR_CODE 64 /* bytes of CODE in attribute[CODE] */
 
 struct form_field {
     const char *key, *value; /* decoded, NUL-terminated, valid UTF-8 */

@@ -69,9 +69,10 @@ static int file_param(struct req *rq, const char **name, enum fmt *f)
 static const char *item_name(const char *list)
 {
     static const char *const names[][2] = {
-        {"services", "service"},   {"service_requests", "request"}, {"errors", "error"},
-        {"attributes", "attribute"}, {"values", "value"},           {"endpoints", "endpoint"},
-        {"formats", "format"},     {"notes", "note"},
+        {"services", "service"}, {"service_requests", "request"},
+        {"errors", "error"},     {"attributes", "attribute"},
+        {"values", "value"},     {"endpoints", "endpoint"},
+        {"formats", "format"},   {"notes", "note"},
     };
     for (size_t i = 0; i < ARRAY_LEN(names); i++) {
         if (strcmp(names[i][0], list) == 0)
@@ -203,8 +204,8 @@ static int o311_error(struct req *rq, enum fmt f, int status, const char *fmt, .
 static const char *o311_field(const char *field)
 {
     static const char *const names[][2] = {
-        {"category", "service_code"}, {"lon", "long"},          {"compound", "address_id"},
-        {"address", "address_string"}, {"name", "first_name"},  {"attributes", "attribute"},
+        {"category", "service_code"},  {"lon", "long"},        {"compound", "address_id"},
+        {"address", "address_string"}, {"name", "first_name"}, {"attributes", "attribute"},
     };
     for (size_t i = 0; i < ARRAY_LEN(names); i++) {
         if (strcmp(names[i][0], field) == 0)
@@ -374,13 +375,13 @@ int o311_discovery_h(struct req *rq)
                  "SELECT coalesce(max(updated_at), 0) FROM categories", DB_NOARGS) != ERR_OK)
         return o311_err(rq, f, &e);
     const char *changeset = iso(&rq->arena, dbrows_int(&r, 0, 0));
-    json_t *doc = json_pack(
-        "{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:[s, s]}]}", "changeset", changeset, "contact",
-        "上虞区基层治理网格化服务管理中心(区微治办)", "key_service",
-        "API keys are issued by the district operators (gridgov apikey add NAME, or POST "
-        "/api/v1/apikeys); ask the 区微治办",
-        "endpoints", "specification", O311_SPEC, "url", endpoint_url(rq), "changeset", changeset,
-        "type", "production", "formats", "application/json", "text/xml");
+    json_t *doc =
+        json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:[s, s]}]}", "changeset", changeset,
+                  "contact", "上虞区基层治理网格化服务管理中心(区微治办)", "key_service",
+                  "API keys are issued by the district operators (gridgov apikey add NAME, or POST "
+                  "/api/v1/apikeys); ask the 区微治办",
+                  "endpoints", "specification", O311_SPEC, "url", endpoint_url(rq), "changeset",
+                  changeset, "type", "production", "formats", "application/json", "text/xml");
     return o311_reply(rq, f, 200, doc, "discovery");
 }
 
@@ -397,12 +398,12 @@ int o311_services_h(struct req *rq)
         return o311_err(rq, f, &e);
     json_t *list = json_array();
     for (int i = 0; i < n; i++) {
-        json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:b, s:s, s:o, s:s}", "service_code", cs[i].code,
-                            "service_name", cs[i].name, "description",
-                            cs[i].description ? cs[i].description : "", "metadata",
-                            cs[i].nattrs > 0, "type", "realtime", "keywords",
-                            keywords_json(cs[i].keywords), "group", cs[i].group));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:s, s:b, s:s, s:o, s:s}", "service_code",
+                                        cs[i].code, "service_name", cs[i].name, "description",
+                                        cs[i].description ? cs[i].description : "", "metadata",
+                                        cs[i].nattrs > 0, "type", "realtime", "keywords",
+                                        keywords_json(cs[i].keywords), "group", cs[i].group));
     }
     return o311_reply(rq, f, 200, list, "services");
 }
@@ -438,8 +439,9 @@ int o311_service_h(struct req *rq)
 struct extras {
     struct category *cats;
     int ncats;
-    struct dbrows places; /* code, name of the communities */
-    struct dbrows events; /* case_id, at, action, from_status, to_status, note */
+    struct dbrows places;    /* code, name of the communities */
+    struct dbrows compounds; /* id, name */
+    struct dbrows events;    /* case_id, at, action, from_status, to_status, note */
 };
 
 /* "(?, ?, ...)" for n parameters. */
@@ -463,7 +465,8 @@ static int extras_load(struct req *rq, const struct case_rec *cs, int n, struct 
     struct arena *a = &rq->arena;
     struct dbv *ids = arena_alloc(a, sizeof(*ids) * (size_t)(n + 1));
     struct dbv *comm = arena_alloc(a, sizeof(*comm) * (size_t)(n + 1));
-    int ncomm = 0, rc;
+    struct dbv *cpd = arena_alloc(a, sizeof(*cpd) * (size_t)(n + 1));
+    int ncomm = 0, ncpd = 0, rc;
 
     memset(x, 0, sizeof(*x));
     if ((rc = category_list(req_db(rq), a, 0, &x->cats, &x->ncats, e)) != ERR_OK)
@@ -478,11 +481,18 @@ static int extras_load(struct req *rq, const struct case_rec *cs, int n, struct 
         if (!seen)
             comm[ncomm++] = DBS(code);
         ids[i] = DBI(cs[i].id);
+        if (cs[i].compound_id)
+            cpd[ncpd++] = DBI(cs[i].compound_id);
     }
-    rc = db_query(req_db(rq), a, &x->places, e,
-                  arena_printf(a, "SELECT code, name FROM places WHERE code IN %s",
-                               placeholders(a, ncomm)),
-                  comm, ncomm);
+    if (ncpd > 0 && (rc = db_query(req_db(rq), a, &x->compounds, e,
+                                   arena_printf(a, "SELECT id, name FROM compounds WHERE id IN %s",
+                                                placeholders(a, ncpd)),
+                                   cpd, ncpd)) != ERR_OK)
+        return rc;
+    rc = db_query(
+        req_db(rq), a, &x->places, e,
+        arena_printf(a, "SELECT code, name FROM places WHERE code IN %s", placeholders(a, ncomm)),
+        comm, ncomm);
     if (rc != ERR_OK)
         return rc;
     return db_query(req_db(rq), a, &x->events, e,
@@ -512,6 +522,25 @@ static const char *extras_place_name(const struct extras *x, const char *place)
     return NULL;
 }
 
+static const char *extras_compound_name(const struct extras *x, int64_t id)
+{
+    for (int i = 0; i < x->compounds.nrows; i++) {
+        if (dbrows_int(&x->compounds, i, 0) == id)
+            return dbrows_get(&x->compounds, i, 1);
+    }
+    return NULL;
+}
+
+/* The address from the most to the least precise: what the reporter wrote, the compound, the
+ * place (grid or community). */
+static const char *address_of(struct arena *a, const struct case_rec *cs, const struct extras *x)
+{
+    const char *compound = cs->compound_id ? extras_compound_name(x, cs->compound_id) : NULL;
+    const char *given = cs->address && cs->address[0] ? cs->address : NULL;
+    return arena_printf(a, "%s%s%s%s%s", given ? given : "", given ? ", " : "",
+                        compound ? compound : "", compound ? ", " : "", cs->place_name);
+}
+
 /* status_notes: the note of the last public step that changed the status; notes (with
  * extensions): the whole public timeline. */
 static json_t *timeline_of(struct arena *a, const struct extras *x, int64_t id,
@@ -529,11 +558,11 @@ static json_t *timeline_of(struct arena *a, const struct extras *x, int64_t id,
             case_action_from_name(action, &act) == ERR_OK ? case_action_zh(act) : "上报";
         if (from[0] && strcmp(from, to) != 0 && note[0])
             *status_notes = note;
-        json_array_append_new(
-            notes, json_pack("{s:s, s:s, s:s}", "datetime", iso(a, dbrows_int(&x->events, i, 1)),
-                             "description",
-                             note[0] ? arena_printf(a, "%s：%s", label, note) : label, "type",
-                             action));
+        json_array_append_new(notes,
+                              json_pack("{s:s, s:s, s:s}", "datetime",
+                                        iso(a, dbrows_int(&x->events, i, 1)), "description",
+                                        note[0] ? arena_printf(a, "%s：%s", label, note) : label,
+                                        "type", action));
     }
     return notes;
 }
@@ -563,8 +592,7 @@ static json_t *request_json(struct arena *a, const struct case_rec *cs, const st
     json_object_set_new(j, "expected_datetime",
                         !closed && cs->stage_due_at ? json_string(iso(a, cs->stage_due_at))
                                                     : json_null());
-    json_object_set_new(j, "address",
-                        json_string(cs->address && cs->address[0] ? cs->address : cs->place_name));
+    json_object_set_new(j, "address", json_string(address_of(a, cs, x)));
     json_object_set_new(j, "address_id",
                         cs->compound_id
                             ? json_string(arena_printf(a, "%lld", (long long)cs->compound_id))
@@ -772,8 +800,7 @@ int o311_token_h(struct req *rq)
         return o311_err(rq, f, &e);
     return o311_reply(rq, f, 200,
                       json_pack("[{s:s, s:s}]", "service_request_id",
-                                arena_printf(&rq->arena, "%lld", (long long)cs.id), "token",
-                                token),
+                                arena_printf(&rq->arena, "%lld", (long long)cs.id), "token", token),
                       "service_requests");
 }
 
@@ -781,9 +808,9 @@ int o311_token_h(struct req *rq)
 
 /* The fields of the POST form that may appear once. */
 static const char *const single_fields[] = {
-    "api_key",  "jurisdiction_id", "service_code", "lat",        "long",      "address_string",
-    "address_id", "email",         "device_id",    "account_id", "first_name", "last_name",
-    "phone",    "description",     "media_url",    "place",
+    "api_key",    "jurisdiction_id", "service_code", "lat",        "long",       "address_string",
+    "address_id", "email",           "device_id",    "account_id", "first_name", "last_name",
+    "phone",      "description",     "media_url",    "place",
 };
 
 /* A form field; an empty one counts as absent. */
@@ -858,8 +885,8 @@ static int intake_from_form(struct req *rq, enum fmt f, const struct form *fm,
         const char *name = first && last ? (ascii_only(first) && ascii_only(last)
                                                 ? arena_printf(a, "%s %s", first, last)
                                                 : arena_printf(a, "%s%s", last, first))
-                           : first ? first
-                                   : last;
+                           : first       ? first
+                                         : last;
         if (utf8_chars(name) > 40)
             return o311_error(rq, f, 400, "first_name: the name has at most 40 characters");
         in->reporter_name = name;
@@ -928,8 +955,7 @@ int o311_request_create_h(struct req *rq)
 
     if (ct != NULL && strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
         return o311_error(rq, f, 415, "send the request as application/x-www-form-urlencoded");
-    if (form_parse(&rq->arena, rq->body.data ? rq->body.data : "", rq->body.len, &fm, &e) !=
-        ERR_OK)
+    if (form_parse(&rq->arena, rq->body.data ? rq->body.data : "", rq->body.len, &fm, &e) != ERR_OK)
         return o311_err(rq, f, &e);
     if (jurisdiction_ok(rq, f, &fm))
         return -1;
@@ -966,8 +992,8 @@ int o311_request_create_h(struct req *rq)
     struct actor who = {.api_key_id = key_id};
     rc = case_submit(rq, &in, &who, &out, &e);
     json_decref(attrs);
-    if (rc == ERR_INVALID && strcmp(e.field, "place") == 0 && in.has_point &&
-        !in.compound_id && !in.place_code)
+    if (rc == ERR_INVALID && strcmp(e.field, "place") == 0 && in.has_point && !in.compound_id &&
+        !in.place_code)
         return o311_error(rq, f, 400,
                           "lat/long: the point lies in no grid with a known boundary; add "
                           "address_id (a compound id) or place (a community or grid code)");
@@ -980,8 +1006,7 @@ int o311_request_create_h(struct req *rq)
         arena_printf(&rq->arena, "已登记为 %s；%s", out.case_no, notice_of(&rq->arena, &cat)),
         "account_id", account);
     json_object_set_new(item, "token", out.token[0] ? json_string(out.token) : json_null());
-    return o311_reply(rq, f, out.replayed ? 200 : 201, json_pack("[o]", item),
-                      "service_requests");
+    return o311_reply(rq, f, out.replayed ? 200 : 201, json_pack("[o]", item), "service_requests");
 }
 
 /* ---- API keys (operators) ---- */
