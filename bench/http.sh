@@ -63,7 +63,8 @@ need=()
 
 # Load before we start anything: other work on the machine skews every figure.
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-BUSY=$(awk -v l="${LOAD%% *}" -v n="$(nproc)" 'BEGIN { if (l > n / 2) print " (busy: figures unreliable)" }')
+BUSY=$(awk -v l="${LOAD%% *}" -v n="$(nproc)" \
+    'BEGIN { if (l > n / 2) print " (busy: figures unreliable)" }')
 
 TMP=$(mktemp -d /tmp/gridgov-bench.XXXXXX)
 PIDS=()
@@ -201,11 +202,12 @@ fi
 
 # Table, ratios and machine facts; also saved as the run's summary.
 {
+    cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+    rev=$(git rev-parse --short HEAD 2>/dev/null || echo none)
+    git diff --quiet HEAD 2>/dev/null || rev="$rev (dirty)"
     echo "HTTP benchmark $STAMP: wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
-    echo "machine: nproc=$(nproc) cpu=\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo |
-        head -1)\" kernel=$(uname -r) load=\"$LOAD\"$BUSY"
-    echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  git: $(git rev-parse --short HEAD 2>/dev/null ||
-        echo none)$(git diff --quiet HEAD 2>/dev/null || echo ' (dirty)')"
+    echo "machine: nproc=$(nproc) cpu=\"$cpu\" kernel=$(uname -r) load=\"$LOAD\"$BUSY"
+    echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  git: $rev"
     echo
     printf '%-28s %12s %10s %10s %8s\n' target req/s p50_ms p99_ms non2xx
     targets="bare"

@@ -45,7 +45,8 @@ done
 if [ "$(id -u)" -ne 0 ]; then
     echo "deps.sh: missing packages: ${missing[*]}" >&2
     echo "run as root:" >&2
-    echo "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    echo "  apt-get update && DEBIAN_FRONTEND=noninteractive" \
+        "apt-get install -y --no-install-recommends ${missing[*]}" >&2
     exit 1
 fi
 

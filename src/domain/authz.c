@@ -6,7 +6,8 @@
 
 #define P(x) (1u << PERM_##x)
 #define BASE (P(LOGIN) | P(PLACE_READ) | P(COMPOUND_READ) | P(CASE_READ) | P(CASE_SUBMIT))
-#define OFFICE (BASE | P(PLACE_WRITE) | P(COMPOUND_WRITE) | P(USER_ADMIN) | P(CASE_OFFICE))
+#define OFFICE                                                                                     \
+    (BASE | P(PLACE_WRITE) | P(COMPOUND_WRITE) | P(USER_ADMIN) | P(CASE_OFFICE) | P(PII_READ))
 
 static const unsigned role_perms[ROLE__COUNT] = {
     [ROLE_DISTRICT_ADMIN] = OFFICE | P(OPS),

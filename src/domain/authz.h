@@ -38,6 +38,7 @@ enum perm {
     PERM_CASE_OFFICE, /* 微治办: accept, reject, merge, dispatch, approve, close */
     PERM_CASE_HANDLE, /* department handler, or the grid leader for cases sent to the grid */
     PERM_CASE_VERIFY, /* on-site check by the case's grid */
+    PERM_PII_READ,    /* unmasked identity-card and phone numbers (each read is audited) */
     PERM__COUNT
 };
 

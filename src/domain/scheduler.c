@@ -41,12 +41,12 @@ struct lease_ctx {
 static int lease_take_fn(struct db *db, void *arg, struct err *e)
 {
     struct lease_ctx *c = arg;
-    int rc = db_exec(db, e,
-                     "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT "
-                     "(name) DO UPDATE SET holder = excluded.holder, expires_at = "
-                     "excluded.expires_at WHERE leases.expires_at < ? OR leases.holder = ?",
-                     DB_ARGS(DBS(c->name), DBS(c->holder), DBI(c->now + c->ttl), DBI(c->now),
-                             DBS(c->holder)));
+    int rc = db_exec(
+        db, e,
+        "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT "
+        "(name) DO UPDATE SET holder = excluded.holder, expires_at = "
+        "excluded.expires_at WHERE leases.expires_at < ? OR leases.holder = ?",
+        DB_ARGS(DBS(c->name), DBS(c->holder), DBI(c->now + c->ttl), DBI(c->now), DBS(c->holder)));
     if (rc < 0)
         return rc;
     c->got = rc > 0;
@@ -208,7 +208,8 @@ static int sched_step_fn(struct db *db, void *arg, struct err *e)
     struct sched_step *c = arg;
     struct case_step st = {
         .action = c->action,
-        .note = c->action == CA_ESCALATE ? "办理超期，系统自动督办" : "确认期满未评价，系统自动结案",
+        .note =
+            c->action == CA_ESCALATE ? "办理超期，系统自动督办" : "确认期满未评价，系统自动结案",
     };
     struct actor who = {.scheduler = 1};
     struct case_rec cs;

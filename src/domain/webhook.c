@@ -123,13 +123,12 @@ int webhook_list_json(struct db *db, struct arena *a, json_t **out, struct err *
     json_t *items = json_array();
     for (int i = 0; i < r.nrows; i++)
         json_array_append_new(
-            items, json_pack("{s:I, s:s, s:b, s:o, s:I, s:I, s:o}", "id",
-                             (json_int_t)dbrows_int(&r, i, 0), "url", dbrows_get(&r, i, 1),
-                             "active", (int)dbrows_int(&r, i, 2), "created_at",
-                             when_json(dbrows_get(&r, i, 3)), "pending",
-                             (json_int_t)dbrows_int(&r, i, 4), "failing",
-                             (json_int_t)dbrows_int(&r, i, 5), "last_delivered_at",
-                             when_json(dbrows_get(&r, i, 6))));
+            items,
+            json_pack("{s:I, s:s, s:b, s:o, s:I, s:I, s:o}", "id", (json_int_t)dbrows_int(&r, i, 0),
+                      "url", dbrows_get(&r, i, 1), "active", (int)dbrows_int(&r, i, 2),
+                      "created_at", when_json(dbrows_get(&r, i, 3)), "pending",
+                      (json_int_t)dbrows_int(&r, i, 4), "failing", (json_int_t)dbrows_int(&r, i, 5),
+                      "last_delivered_at", when_json(dbrows_get(&r, i, 6))));
     *out = json_pack("{s:o}", "items", items);
     return ERR_OK;
 }
@@ -154,8 +153,8 @@ static json_t *outbox_rows_json(const struct dbrows *r)
     "SELECT id, webhook_id, case_id, event, attempts, created_at, next_at, delivered_at, "         \
     "last_error FROM outbox "
 
-int webhook_outbox_json(struct db *db, struct arena *a, int64_t now, int pending_only,
-                        json_t **out, struct err *e)
+int webhook_outbox_json(struct db *db, struct arena *a, int64_t now, int pending_only, json_t **out,
+                        struct err *e)
 {
     struct dbrows c, l, errs, items;
     int rc = db_query(db, a, &c, e,

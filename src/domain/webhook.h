@@ -39,8 +39,8 @@ int webhook_delete(struct db *db, int64_t id, struct err *e);
 int webhook_list_json(struct db *db, struct arena *a, json_t **out, struct err *e);
 /* The outbox at a glance: counts, the worker's lease, the latest errors; with pending_only the
  * oldest undelivered rows, else the most recent rows. */
-int webhook_outbox_json(struct db *db, struct arena *a, int64_t now, int pending_only,
-                        json_t **out, struct err *e);
+int webhook_outbox_json(struct db *db, struct arena *a, int64_t now, int pending_only, json_t **out,
+                        struct err *e);
 
 /* ---- delivery ---- */
 

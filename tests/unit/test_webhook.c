@@ -266,16 +266,16 @@ static void test_due_in_order(void **state)
     int64_t wc = add_hook(f->s, "http://127.0.0.1:1/c", "secret-c-secret-c");
     sql(f->s, "UPDATE webhooks SET active = 0 WHERE id = %lld", (long long)wc);
 
-    add_row(f->s, 1, wa, 1, "submit", now - 10, 2, 0); /* due retry */
-    add_row(f->s, 2, wa, 1, "accept", now - 5, 0, 0);  /* due, after 1 */
+    add_row(f->s, 1, wa, 1, "submit", now - 10, 2, 0);  /* due retry */
+    add_row(f->s, 2, wa, 1, "accept", now - 5, 0, 0);   /* due, after 1 */
     add_row(f->s, 3, wa, 2, "submit", now + 100, 1, 0); /* waits for its retry */
-    add_row(f->s, 4, wa, 2, "accept", now - 1, 0, 0);  /* due, but behind 3 */
-    add_row(f->s, 5, wb, 2, "submit", now, 0, 0);      /* same case, another webhook */
-    add_row(f->s, 6, wa, 3, "submit", now - 50, 0, 1); /* delivered */
-    add_row(f->s, 7, wa, 3, "accept", now, 0, 0);      /* due: the earlier row is delivered */
+    add_row(f->s, 4, wa, 2, "accept", now - 1, 0, 0);   /* due, but behind 3 */
+    add_row(f->s, 5, wb, 2, "submit", now, 0, 0);       /* same case, another webhook */
+    add_row(f->s, 6, wa, 3, "submit", now - 50, 0, 1);  /* delivered */
+    add_row(f->s, 7, wa, 3, "accept", now, 0, 0);       /* due: the earlier row is delivered */
     add_row(f->s, 8, wa, 2, "dispatch", now - 1, 0, 0); /* behind 3 as well */
-    add_row(f->s, 9, wc, 4, "submit", now - 1, 0, 0);  /* inactive webhook */
-    add_row(f->s, 10, wa, 5, "submit", now + 1, 0, 0); /* not due yet */
+    add_row(f->s, 9, wc, 4, "submit", now - 1, 0, 0);   /* inactive webhook */
+    add_row(f->s, 10, wa, 5, "submit", now + 1, 0, 0);  /* not due yet */
 
     arena_init(&a, 0);
     struct db *db = store_acquire(f->s);
@@ -663,17 +663,16 @@ static void test_admin(void **state)
     json_decref(out);
     assert_int_equal(webhook_outbox_json(db, &a, now, 0, &out, &e), ERR_OK);
     assert_int_equal(json_array_size(json_object_get(out, "items")), 3);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(out, "items"),
-                                                                       0),
-                                                        "id")),
-                     403); /* the most recent first */
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(json_object_get(out, "items"), 0), "id")),
+        403); /* the most recent first */
     json_decref(out);
     store_release(f->s, db);
 
     struct del_ctx d = {w1};
     assert_int_equal(store_write(f->s, del_fn, &d, &e), ERR_OK);
-    assert_int_equal(qint(f->s, "SELECT count(*) FROM outbox WHERE webhook_id = %lld", (long long)w1),
-                     0);
+    assert_int_equal(
+        qint(f->s, "SELECT count(*) FROM outbox WHERE webhook_id = %lld", (long long)w1), 0);
     assert_int_equal(qint(f->s, "SELECT count(*) FROM webhooks"), 1);
     assert_int_equal(store_write(f->s, del_fn, &d, &e), ERR_NOT_FOUND);
     assert_string_equal(e.field, "id");

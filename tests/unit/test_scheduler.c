@@ -1,0 +1,446 @@
+/* test_scheduler.c - the scheduler's pass (src/domain/scheduler.c) and the audit chain it
+ * extends (case_audit_verify in src/domain/case_timeline.c), on a demonstration store: an
+ * overdue case is escalated once, a verified case past its confirmation window is closed,
+ * closed and punctual cases are left alone, every step reaches the webhook outbox in order, and
+ * an edited or deleted timeline row is found. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "domain/case.h"
+#include "domain/demo.h"
+#include "domain/scheduler.h"
+#include "domain/secret.h"
+#include "domain/user.h"
+#include "domain/webhook.h"
+
+struct fixture {
+    char dir[64];
+    struct store *s;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    struct err e = {0};
+    char dsn[128];
+    FILE *null = fopen("/dev/null", "w");
+    snprintf(f->dir, sizeof(f->dir), "/tmp/gridgov-test-scheduler.XXXXXX");
+    if (mkdtemp(f->dir) == NULL || null == NULL)
+        return -1;
+    snprintf(dsn, sizeof(dsn), "sqlite:%s/t.db", f->dir);
+    struct store_config cfg = {.dsn = dsn, .readers = 3};
+    if ((f->s = store_open(&cfg, &e)) == NULL ||
+        demo_populate(f->s, "admin-password-1", "users-password-1", null, &e) != ERR_OK) {
+        fprintf(stderr, "setup: %s\n", e.msg);
+        fclose(null);
+        return -1;
+    }
+    fclose(null);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[128];
+    store_close(f->s);
+    calendar_cache_free();
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", f->dir);
+    free(f);
+    return 0;
+}
+
+static int sql_fn(struct db *db, void *arg, struct err *e)
+{
+    int rc = db_exec(db, e, arg, DB_NOARGS);
+    return rc < 0 ? rc : ERR_OK;
+}
+
+static void sql(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sql(struct store *s, const char *fmt, ...)
+{
+    char text[1024];
+    struct err e = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    if (store_write(s, sql_fn, text, &e) != ERR_OK)
+        fail_msg("%s: %s", text, e.msg);
+}
+
+static int64_t qint(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int64_t qint(struct store *s, const char *fmt, ...)
+{
+    char text[1024];
+    struct arena a;
+    struct dbrows r;
+    struct err e = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    arena_init(&a, 0);
+    struct db *db = store_acquire(s);
+    if (db_query(db, &a, &r, &e, text, DB_NOARGS) != ERR_OK)
+        fail_msg("%s: %s", text, e.msg);
+    int64_t v = r.nrows > 0 ? dbrows_int(&r, 0, 0) : 0;
+    store_release(s, db);
+    arena_free(&a);
+    return v;
+}
+
+static char *qtext(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *qtext(struct store *s, const char *fmt, ...)
+{
+    char text[1024];
+    struct arena a;
+    struct dbrows r;
+    struct err e = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    arena_init(&a, 0);
+    struct db *db = store_acquire(s);
+    if (db_query(db, &a, &r, &e, text, DB_NOARGS) != ERR_OK)
+        fail_msg("%s: %s", text, e.msg);
+    char *v = strdup(r.nrows > 0 && dbrows_get(&r, 0, 0) ? dbrows_get(&r, 0, 0) : "");
+    store_release(s, db);
+    arena_free(&a);
+    return v;
+}
+
+/* ---- cases and steps ---- */
+
+struct insert_ctx {
+    struct case_input in;
+    struct actor who;
+    const struct calendar *cal;
+    struct case_created out;
+};
+
+static int insert_fn(struct db *db, void *arg, struct err *e)
+{
+    struct insert_ctx *c = arg;
+    return case_insert(db, &c->in, &c->who, c->cal, &c->out, e);
+}
+
+static const struct calendar *cal(struct store *s)
+{
+    struct err e = {0};
+    struct db *db = store_acquire(s);
+    const struct calendar *c = calendar_cached(db, &e);
+    store_release(s, db);
+    if (c == NULL)
+        fail_msg("calendar: %s", e.msg);
+    return c;
+}
+
+/* A broken street light reported by a resident in 博文社区第一网格. */
+static int64_t new_case(struct store *s)
+{
+    struct err e = {0};
+    struct insert_ctx c = {.in = {.category = "streetlight",
+                                  .description = "小区门口路灯晚上不亮",
+                                  .place_code = "330604002007001"},
+                           .cal = cal(s)};
+    c.in.attributes = json_pack("{s:s}", "fault", "off");
+    if (case_input_check(&c.in, &c.who, &e) != ERR_OK ||
+        store_write(s, insert_fn, &c, &e) != ERR_OK)
+        fail_msg("case_insert: %s %s", e.field, e.msg);
+    json_decref(c.in.attributes);
+    assert_true(c.out.id > 0);
+    return c.out.id;
+}
+
+struct step_ctx {
+    int64_t id;
+    struct case_step st;
+    struct actor who;
+    const struct calendar *cal;
+    struct arena a;
+    struct case_rec cs;
+};
+
+static int step_fn(struct db *db, void *arg, struct err *e)
+{
+    struct step_ctx *c = arg;
+    return case_apply(db, &c->a, c->id, &c->st, &c->who, c->cal, &c->cs, e);
+}
+
+/* Take a step as the demo user username (NULL: the scheduler). */
+static void step(struct store *s, int64_t id, const char *username, struct case_step st)
+{
+    struct err e = {0};
+    struct step_ctx c = {.id = id, .st = st, .cal = cal(s)};
+    struct user u;
+    arena_init(&c.a, 0);
+    if (username != NULL) {
+        int64_t uid = qint(s, "SELECT id FROM users WHERE username = '%s'", username);
+        struct db *db = store_acquire(s);
+        int rc = user_get(db, &c.a, uid, &u, &e);
+        store_release(s, db);
+        if (rc != ERR_OK)
+            fail_msg("user %s: %s", username, e.msg);
+        c.who.user = &u;
+    } else {
+        c.who.scheduler = 1;
+    }
+    if (store_write(s, step_fn, &c, &e) != ERR_OK)
+        fail_msg("%s by %s: %s", case_action_name(st.action), username ? username : "scheduler",
+                 e.msg);
+    arena_free(&c.a);
+}
+
+/* Accept, dispatch to the grid, start, resolve, verify: the case waits for the reporter. */
+static void to_verified(struct store *s, int64_t id)
+{
+    step(s, id, "bowen", (struct case_step){.action = CA_ACCEPT});
+    step(s, id, "bowen", (struct case_step){.action = CA_DISPATCH, .to_grid = 1});
+    step(s, id, "wangfang", (struct case_step){.action = CA_START});
+    step(s, id, "wangfang", (struct case_step){.action = CA_RESOLVE, .note = "已更换灯泡"});
+    step(s, id, "gridworker", (struct case_step){.action = CA_VERIFY});
+}
+
+static char *status_of(struct store *s, int64_t id)
+{
+    return qtext(s, "SELECT status FROM cases WHERE id = %lld", (long long)id);
+}
+
+static char *last_action(struct store *s, int64_t id)
+{
+    return qtext(s,
+                 "SELECT action || ' by ' || actor FROM case_events WHERE case_id = %lld ORDER BY "
+                 "seq DESC LIMIT 1",
+                 (long long)id);
+}
+
+/* ---- the scheduler ---- */
+
+static void test_escalate_overdue(void **state)
+{
+    struct fixture *f = *state;
+    struct scheduler_report r;
+    char *t;
+    int64_t now = time(NULL);
+    int64_t late = new_case(f->s), punctual = new_case(f->s), rejected = new_case(f->s);
+    step(f->s, rejected, "bowen", (struct case_step){.action = CA_REJECT, .note = "重复上报"});
+    sql(f->s, "UPDATE cases SET stage_due_at = %lld WHERE id IN (%lld, %lld)",
+        (long long)now - 3600, (long long)late, (long long)rejected);
+    int64_t seq = qint(f->s, "SELECT timeline_seq FROM cases WHERE id = %lld", (long long)late);
+
+    assert_int_equal(scheduler_run_once(f->s, now, &r), ERR_OK);
+    assert_int_equal(r.escalated, 1);
+    assert_int_equal(r.closed, 0);
+    assert_int_equal(r.failed, 0);
+    assert_string_equal(t = last_action(f->s, late), "escalate by scheduler");
+    free(t);
+    assert_string_equal(t = status_of(f->s, late), "submitted"); /* escalation keeps the state */
+    free(t);
+    assert_int_equal(qint(f->s, "SELECT escalations FROM cases WHERE id = %lld", (long long)late),
+                     1);
+    assert_int_equal(qint(f->s, "SELECT timeline_seq FROM cases WHERE id = %lld", (long long)late),
+                     seq + 1);
+    /* supervision gives a working day before the next escalation */
+    assert_true(qint(f->s, "SELECT stage_due_at FROM cases WHERE id = %lld", (long long)late) >
+                now);
+    t = qtext(f->s, "SELECT data FROM case_events WHERE case_id = %lld AND action = 'escalate'",
+              (long long)late);
+    assert_string_equal(t, "{\"level\":1}");
+    free(t);
+    /* the others are untouched */
+    assert_int_equal(
+        qint(f->s,
+             "SELECT count(*) FROM case_events WHERE case_id IN (%lld, %lld) AND action = "
+             "'escalate'",
+             (long long)punctual, (long long)rejected),
+        0);
+
+    /* a second pass finds nothing overdue */
+    assert_int_equal(scheduler_run_once(f->s, time(NULL), &r), ERR_OK);
+    assert_int_equal(r.escalated + r.closed + r.skipped + r.failed, 0);
+    assert_int_equal(qint(f->s, "SELECT escalations FROM cases WHERE id = %lld", (long long)late),
+                     1);
+
+    /* selected as overdue at a time the case is not overdue yet: refused by the rule, skipped */
+    assert_int_equal(scheduler_run_once(f->s, now + 30 * 86400, &r), ERR_OK);
+    assert_int_equal(r.escalated, 0);
+    assert_int_equal(r.skipped, 3);
+    assert_int_equal(r.failed, 0);
+}
+
+static void test_close_unconfirmed(void **state)
+{
+    struct fixture *f = *state;
+    struct scheduler_report r;
+    char *t;
+    int64_t now = time(NULL);
+    int64_t quiet = new_case(f->s), waiting = new_case(f->s);
+    to_verified(f->s, quiet);
+    to_verified(f->s, waiting);
+    assert_string_equal(t = status_of(f->s, quiet), "verified");
+    free(t);
+    /* the window of 7 days */
+    int64_t due = qint(f->s, "SELECT stage_due_at FROM cases WHERE id = %lld", (long long)waiting);
+    assert_true(due >= now + CASE_CONFIRM_DAYS * 86400 - 5);
+
+    sql(f->s, "UPDATE cases SET stage_due_at = %lld WHERE id = %lld", (long long)now - 60,
+        (long long)quiet);
+    assert_int_equal(scheduler_run_once(f->s, now, &r), ERR_OK);
+    assert_int_equal(r.closed, 1);
+    assert_int_equal(r.escalated, 0); /* a verified case waits for its reporter, not escalated */
+    assert_string_equal(t = status_of(f->s, quiet), "closed");
+    free(t);
+    assert_string_equal(t = last_action(f->s, quiet), "close by scheduler");
+    free(t);
+    assert_int_equal(qint(f->s, "SELECT on_time FROM cases WHERE id = %lld", (long long)quiet), 1);
+    assert_true(qint(f->s, "SELECT closed_at FROM cases WHERE id = %lld", (long long)quiet) > 0);
+    assert_string_equal(t = status_of(f->s, waiting), "verified");
+    free(t);
+}
+
+static void test_steps_reach_outbox(void **state)
+{
+    struct fixture *f = *state;
+    struct scheduler_report r;
+    struct err e = {0};
+    int64_t now = time(NULL);
+    sql(f->s, "INSERT INTO webhooks (url, secret, created_at) VALUES ('http://127.0.0.1:1/', "
+              "'0123456789abcdef', 0)");
+    int64_t id = new_case(f->s);
+    sql(f->s, "UPDATE cases SET stage_due_at = %lld WHERE id = %lld", (long long)now - 1,
+        (long long)id);
+    assert_int_equal(scheduler_run_once(f->s, now, &r), ERR_OK);
+    assert_int_equal(r.escalated, 1);
+    assert_int_equal(qint(f->s, "SELECT count(*) FROM outbox WHERE case_id = %lld", (long long)id),
+                     2);
+    char *t = qtext(f->s,
+                    "SELECT group_concat(event, ',') FROM (SELECT event FROM outbox WHERE "
+                    "case_id = %lld ORDER BY id)",
+                    (long long)id);
+    assert_string_equal(t, "submit,escalate");
+    free(t);
+    /* both are due, in order */
+    struct arena a;
+    struct outbox_item *it;
+    int n;
+    arena_init(&a, 0);
+    struct db *db = store_acquire(f->s);
+    assert_int_equal(webhook_due(db, &a, time(NULL), 50, &it, &n, &e), ERR_OK);
+    store_release(f->s, db);
+    assert_int_equal(n, 2);
+    assert_string_equal(it[0].event, "submit");
+    assert_string_equal(it[1].event, "escalate");
+    json_t *p = json_loads(it[1].payload, 0, NULL);
+    assert_non_null(p);
+    assert_int_equal(json_integer_value(json_object_get(p, "case_id")), id);
+    assert_string_equal(json_string_value(json_object_get(p, "event")), "escalate");
+    json_decref(p);
+    arena_free(&a);
+}
+
+static void test_scheduler_thread(void **state)
+{
+    struct fixture *f = *state;
+    int64_t id = new_case(f->s);
+    sql(f->s, "UPDATE cases SET stage_due_at = %lld WHERE id = %lld", (long long)time(NULL) - 1,
+        (long long)id);
+    struct backoffice *bo = scheduler_start(f->s);
+    assert_non_null(bo);
+    /* the first pass runs at once */
+    for (int i = 0; i < 100; i++) {
+        if (qint(f->s, "SELECT escalations FROM cases WHERE id = %lld", (long long)id) == 1)
+            break;
+        usleep(50 * 1000);
+    }
+    assert_int_equal(qint(f->s, "SELECT escalations FROM cases WHERE id = %lld", (long long)id), 1);
+    assert_int_equal(qint(f->s, "SELECT count(*) FROM leases WHERE name = 'scheduler'"), 1);
+    scheduler_stop(bo); /* does not wait out the 30 s interval */
+    assert_int_equal(qint(f->s, "SELECT count(*) FROM leases WHERE name = 'scheduler'"), 0);
+}
+
+/* ---- the audit chain ---- */
+
+static struct audit_report audit(struct store *s)
+{
+    struct audit_report r;
+    struct err e = {0};
+    struct db *db = store_acquire(s);
+    if (case_audit_verify(db, &r, &e) != ERR_OK)
+        fail_msg("case_audit_verify: %s", e.msg);
+    store_release(s, db);
+    return r;
+}
+
+static void test_audit_chain(void **state)
+{
+    struct fixture *f = *state;
+    struct audit_report r;
+    int64_t a = new_case(f->s), b = new_case(f->s);
+    to_verified(f->s, a);
+    step(f->s, b, "bowen", (struct case_step){.action = CA_ACCEPT});
+    step(f->s, b, "bowen",
+         (struct case_step){.action = CA_NOTE, .note = "内部备注：请供电公司协助"});
+    r = audit(f->s);
+    assert_int_equal(r.bad, 0);
+    assert_int_equal(r.cases, 2);
+    assert_int_equal(r.rows, 6 + 3);
+    assert_string_equal(r.first_problem, "");
+
+    /* an edited row */
+    char *note =
+        qtext(f->s, "SELECT note FROM case_events WHERE case_id = %lld AND seq = 5", (long long)a);
+    sql(f->s, "UPDATE case_events SET note = 'x' WHERE case_id = %lld AND seq = 5", (long long)a);
+    r = audit(f->s);
+    assert_true(r.bad > 0);
+    assert_non_null(strstr(r.first_problem, "edited"));
+    sql(f->s, "UPDATE case_events SET note = '%s' WHERE case_id = %lld AND seq = 5", note,
+        (long long)a);
+    free(note);
+    assert_int_equal(audit(f->s).bad, 0);
+
+    /* a deleted last row: the chain is whole, but shorter than the case says */
+    sql(f->s,
+        "DELETE FROM case_events WHERE case_id = %lld AND seq = (SELECT max(seq) FROM "
+        "case_events WHERE case_id = %lld)",
+        (long long)b, (long long)b);
+    r = audit(f->s);
+    assert_true(r.bad > 0);
+    assert_int_equal(r.rows, 6 + 2);
+    assert_non_null(strstr(r.first_problem, "ends at row 2"));
+
+    /* a deleted middle row */
+    sql(f->s, "DELETE FROM case_events WHERE case_id = %lld AND seq = 3", (long long)a);
+    r = audit(f->s);
+    assert_true(r.bad >= 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_escalate_overdue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_close_unconfirmed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_steps_reach_outbox, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scheduler_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+    };
+    static const unsigned char key[32] = {7, 7, 7};
+    if (crypto_init() != 0)
+        return 1;
+    secret_init_fixed(key);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

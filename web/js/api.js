@@ -1,0 +1,137 @@
+// api.js - the client of gridgov's JSON API: the session token, JSON and multipart bodies, and
+// one error type carrying the server's {"error": {code, message, field}} and any extra body
+// (a 409 carries the case's current status and allowed actions).
+
+const TOKEN_KEY = 'gridgov.token';
+const USER_KEY = 'gridgov.user';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const err = (body && body.error) || {};
+    super(err.message || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = err.code || (status === 0 ? 'network' : 'http');
+    this.field = err.field || null;
+    this.body = body || null;
+  }
+}
+
+export const session = {
+  get token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  get user() {
+    try {
+      return JSON.parse(sessionStorage.getItem(USER_KEY) || 'null');
+    } catch {
+      return null;
+    }
+  },
+  set(token, user) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+  },
+  setUser(user) {
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+  },
+  clear() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(USER_KEY);
+  },
+};
+
+const listeners = new Set();
+/** Called with no arguments when the server says the session is gone (401 with a token). */
+export function onSessionLost(fn) {
+  listeners.add(fn);
+}
+
+function query(params) {
+  if (!params) return '';
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '' || v === false) continue;
+    q.set(k, v === true ? 'true' : String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** A new idempotency key, so a double click does not file a case twice. */
+export function idemKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+async function request(method, path, { params, json, form, headers = {}, auth = true } = {}) {
+  const h = { Accept: 'application/json', ...headers };
+  const token = session.token;
+  if (auth && token) h.Authorization = `Bearer ${token}`;
+  let body;
+  if (form) {
+    body = form; // the browser sets multipart/form-data with its boundary
+  } else if (json !== undefined) {
+    h['Content-Type'] = 'application/json';
+    body = JSON.stringify(json);
+  }
+  let res;
+  try {
+    res = await fetch(`/api/v1${path}${query(params)}`, { method, headers: h, body, credentials: 'omit' });
+  } catch (e) {
+    throw new ApiError(0, { error: { code: 'network', message: String(e && e.message) } });
+  }
+  let data = null;
+  const ct = res.headers.get('Content-Type') || '';
+  if (ct.includes('json')) {
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && auth && token) {
+      session.clear();
+      for (const fn of listeners) fn();
+    }
+    throw new ApiError(res.status, data);
+  }
+  return data;
+}
+
+/**
+ * A body with photos: part "data" is the JSON, each "photo" part a file (see req.c).
+ * Without files it is sent as plain JSON.
+ */
+function withPhotos(json, files) {
+  const list = Array.from(files || []);
+  if (list.length === 0) return { json };
+  const fd = new FormData();
+  fd.append('data', new Blob([JSON.stringify(json)], { type: 'application/json' }), 'data.json');
+  for (const f of list) fd.append('photo', f, f.name || 'photo');
+  return { form: fd };
+}
+
+export const api = {
+  get: (path, params, opts = {}) => request('GET', path, { params, ...opts }),
+  post: (path, json, opts = {}) => request('POST', path, { json, ...opts }),
+  put: (path, json) => request('PUT', path, { json }),
+  patch: (path, json) => request('PATCH', path, { json }),
+  del: (path) => request('DELETE', path),
+  postWithPhotos: (path, json, files, opts = {}) => request('POST', path, { ...withPhotos(json, files), ...opts }),
+
+  async login(username, password) {
+    const r = await request('POST', '/session', { json: { username, password }, auth: false });
+    session.set(r.token, r.user);
+    return r.user;
+  },
+  async logout() {
+    try {
+      if (session.token) await request('DELETE', '/session');
+    } finally {
+      session.clear();
+    }
+  },
+};
