@@ -5,7 +5,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
-           -D_GNU_SOURCE -DGRIDGOV_VERSION='"$(VERSION)"' -Isrc -Ibuild/gen -pthread
+           -D_GNU_SOURCE -Isrc -Ibuild/gen -pthread
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -14,7 +14,9 @@ SRC      := $(wildcard src/*.c src/*/*.c)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 HDR      := $(wildcard src/*/*.h src/*/*.def)
 SCHEMA   := $(sort $(wildcard src/store/schema/*.sql))
-ASSETS   := $(sort $(wildcard data/*/*.csv) $(shell find web -type f 2>/dev/null | sort))
+# web/vendor/ is not committed: it is copied from node_modules (npm ci) before embedding
+WEB_VENDOR := web/vendor/echarts.min.js
+ASSETS   := $(sort $(wildcard data/*/*.csv) $(shell find web -type f 2>/dev/null) $(WEB_VENDOR))
 GEN      := build/gen/schema.c build/gen/assets.c
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o) $(GEN:build/gen/%.c=build/asan/gen/%.o)
@@ -29,6 +31,17 @@ build/.deps-build: scripts/deps.sh
 	@bash scripts/deps.sh build && mkdir -p build && touch $@
 build/.deps-test: scripts/deps.sh
 	@bash scripts/deps.sh build test bench && mkdir -p build && touch $@
+build/.deps-browser: scripts/deps.sh
+	@bash scripts/deps.sh browser && mkdir -p build && touch $@
+
+# The web page's npm packages (package-lock.json pins them): ECharts is shipped with the page,
+# playwright-core drives Debian's chromium in tests/browser/.
+build/.npm-ci: package.json package-lock.json | build/.deps-browser
+	npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p build && touch $@
+$(WEB_VENDOR): build/.npm-ci
+	@mkdir -p $(@D)
+	cp node_modules/echarts/dist/echarts.min.js $@
 
 build/embed: tools/embed.c | build/.deps-build
 	@mkdir -p $(@D)
@@ -39,6 +52,15 @@ build/gen/schema.c: build/embed $(SCHEMA)
 build/gen/assets.c: build/embed $(ASSETS)
 	@mkdir -p $(@D)
 	build/embed asset_files $@ $(ASSETS)
+
+# the version string lives in a header rewritten only when it changes, so a new commit
+# rebuilds what prints it and nothing else
+build/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@v='#define GRIDGOV_VERSION "$(VERSION)"'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+build/obj/src/cli/cmd_serve.o build/asan/src/cli/cmd_serve.o build/fuzz/obj/src/cli/cmd_serve.o: build/gen/version.h
+.PHONY: FORCE
+FORCE:
 
 build/obj/%.o: %.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
@@ -85,7 +107,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 demo: all
 	build/gridgov demo $(DEMO_ARGS)
 
-test: build/.deps-test all $(UNIT) build/asan/gridgov $(ASAN_UNIT) $(FUZZ)
+test: build/.deps-test build/.deps-browser build/.npm-ci all $(UNIT) build/asan/gridgov $(ASAN_UNIT) $(FUZZ)
 	bash tests/run
 
 lint: build/.deps-test

@@ -149,7 +149,10 @@ static int parse_options(struct cli *c, int argc, char **argv)
         fprintf(stderr, "gridgov: %s\n", e.msg);
         return EXIT_USAGE;
     }
-    config_load_env(&c->cfg);
+    if (config_load_env(&c->cfg, &e) != ERR_OK) {
+        fprintf(stderr, "gridgov: %s\n", e.msg);
+        return EXIT_USAGE;
+    }
     for (int i = 0; i < nsets; i++) {
         if (config_set(&c->cfg, sets[i].key, sets[i].value, &e) != ERR_OK) {
             fprintf(stderr, "gridgov: --%s: %s\n", sets[i].key, e.msg);

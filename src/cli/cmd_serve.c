@@ -6,6 +6,7 @@
 #include "domain/demo.h"
 #include "domain/scheduler.h"
 #include "domain/secret.h"
+#include "domain/user.h"
 #include "domain/webhook.h"
 #include "http/http.h"
 #include "http/metrics.h"
@@ -18,9 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef GRIDGOV_VERSION
-#define GRIDGOV_VERSION "0.1.0"
-#endif
+#include "version.h" /* build/gen/version.h: GRIDGOV_VERSION */
 
 static int mkdir_p(const char *dir)
 {
@@ -130,6 +129,12 @@ int cmd_demo(struct cli *c)
     struct err e = {0};
     if (c->argc != 0) {
         fprintf(stderr, "gridgov demo: unexpected argument '%s'\n", c->argv[0]);
+        return EXIT_USAGE;
+    }
+    /* refuse bad passwords before anything is replaced */
+    if ((c->admin_password && password_check(c->admin_password, &e) != ERR_OK) ||
+        (c->users_password && password_check(c->users_password, &e) != ERR_OK)) {
+        fprintf(stderr, "gridgov demo: %s\n", e.msg);
         return EXIT_USAGE;
     }
     struct store *s = cli_store_open(c);

@@ -110,9 +110,14 @@ int config_load_file(struct config *c, const char *path, struct err *e)
         return err_set(e, ERR_NOT_FOUND, "config", "cannot read config file %s", path);
     while (fgets(line, sizeof(line), f) != NULL) {
         lineno++;
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
+        /* '#' starts a comment at the start of a line or after a space, so values such as
+         * DSN passwords may hold it */
+        for (char *h = line; (h = strchr(h, '#')) != NULL; h++) {
+            if (h == line || h[-1] == ' ' || h[-1] == '\t') {
+                *h = '\0';
+                break;
+            }
+        }
         char *s = trim(line);
         if (*s == '\0')
             continue;
@@ -134,7 +139,7 @@ int config_load_file(struct config *c, const char *path, struct err *e)
     return rc;
 }
 
-void config_load_env(struct config *c)
+int config_load_env(struct config *c, struct err *e)
 {
     static const struct {
         const char *env, *key;
@@ -144,10 +149,13 @@ void config_load_env(struct config *c)
                 {"GRIDGOV_LOG_LEVEL", "log_level"}};
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
         const char *v = getenv(vars[i].env);
-        struct err e;
-        if (v != NULL && *v)
-            config_set(c, vars[i].key, v, &e);
+        if (v != NULL && *v && config_set(c, vars[i].key, v, e) != ERR_OK) {
+            char msg[sizeof(e->msg)];
+            snprintf(msg, sizeof(msg), "%s", e->msg);
+            return err_set(e, e->code, vars[i].env, "%s: %s", vars[i].env, msg);
+        }
     }
+    return ERR_OK;
 }
 
 int config_listen_split(const char *listen, char *host, size_t hostlen, int *port, struct err *e)

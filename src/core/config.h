@@ -24,7 +24,8 @@ struct config {
 void config_defaults(struct config *c);
 /* Read KEY = VALUE lines; '#' starts a comment. Unknown keys are errors (field = key). */
 int config_load_file(struct config *c, const char *path, struct err *e);
-void config_load_env(struct config *c);
+/* Apply GRIDGOV_* variables; an invalid value is an error naming the variable. */
+int config_load_env(struct config *c, struct err *e);
 /* Set one key from text (shared by the file reader and flags). */
 int config_set(struct config *c, const char *key, const char *value, struct err *e);
 /* Split HOST:PORT ([::1]:8080 for IPv6). */

@@ -22,7 +22,8 @@ const char case_select_sql[] =
     "coalesce(c.stage_due_at, 0), c.escalations, coalesce(c.merged_into, 0), c.confirmed, "
     "coalesce(c.rating, 0), c.reopen_count, c.rework_count, coalesce(c.on_time, -1), "
     "c.timeline_seq, c.version, c.created_at, c.updated_at, coalesce(c.closed_at, 0), "
-    "c.timeline_head, c.token_box, cat.name, p.name, d.name "
+    "c.timeline_head, c.token_box, cat.name, p.name, d.name, (SELECT count(*) FROM extensions x "
+    "WHERE x.case_id = c.id AND x.status = 'pending'), c.late "
     "FROM cases c JOIN categories cat ON cat.code = c.category_code "
     "JOIN places p ON p.code = c.place_code "
     "LEFT JOIN departments d ON d.code = c.department_code ";
@@ -71,6 +72,8 @@ void case_from_row(const struct dbrows *r, int i, struct case_rec *cs)
     cs->category_name = dbrows_get(r, i, 36);
     cs->place_name = dbrows_get(r, i, 37);
     cs->department_name = dbrows_get(r, i, 38);
+    cs->pending_extensions = dbrows_int(r, i, 39);
+    cs->late = dbrows_int(r, i, 40);
 }
 
 int case_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out, struct err *e)

@@ -83,6 +83,8 @@ struct case_rec {
     int64_t timeline_seq, version, created_at, updated_at, closed_at;
     const char *timeline_head, *token_box;
     const char *category_name, *place_name, *department_name; /* joined for display */
+    int64_t pending_extensions;
+    int64_t late; /* some staff stage passed its deadline: the case cannot close on time */
 };
 
 /* Who acts. A public reporter has no user; proven by the tracking token of the case. */
@@ -216,9 +218,10 @@ int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t no
 
 /* ---- duplicates ---- */
 
-/* Open cases of the same category within 50 m or in the same compound, with similar text. */
-int case_duplicates(struct db *db, struct arena *a, const struct case_rec *cs, json_t **out,
-                    struct err *e);
+/* Open cases of the same category within 50 m or in the same compound, with similar text,
+ * among those u may read. */
+int case_duplicates(struct db *db, struct arena *a, const struct case_rec *cs,
+                    const struct user *u, json_t **out, struct err *e);
 /* Character-bigram text for the search index ("电动 动车 车停 ..."), arena-allocated. */
 char *case_grams(struct arena *a, const char *text);
 /* Dice similarity of the bigram sets of two texts, 0..1. */

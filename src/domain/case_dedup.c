@@ -11,28 +11,35 @@
 #define DUP_RADIUS_M 50.0
 #define DUP_MIN_SIMILARITY 0.25
 
-/* Decode one UTF-8 character; returns its length (1 for a stray byte). */
+/* Decode one UTF-8 character strictly (RFC 3629: no overlongs, surrogates or code points past
+ * U+10FFFF); anything else is one byte of U+FFFD, which counts as a separator. */
 static int utf8_next(const unsigned char *p, unsigned *cp)
 {
+    *cp = 0xFFFD;
     if (p[0] < 0x80) {
         *cp = p[0];
         return 1;
     }
-    if ((p[0] & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
+    if (p[0] >= 0xC2 && p[0] <= 0xDF && (p[1] & 0xC0) == 0x80) {
         *cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
         return 2;
     }
-    if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-        *cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+    if (p[0] >= 0xE0 && p[0] <= 0xEF && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+        unsigned c = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+        if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
+            return 1;
+        *cp = c;
         return 3;
     }
-    if ((p[0] & 0xF8) == 0xF0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
+    if (p[0] >= 0xF0 && p[0] <= 0xF4 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
         (p[3] & 0xC0) == 0x80) {
-        *cp = ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
-              (p[3] & 0x3Fu);
+        unsigned c = ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
+                     (p[3] & 0x3Fu);
+        if (c < 0x10000 || c > 0x10FFFF)
+            return 1;
+        *cp = c;
         return 4;
     }
-    *cp = 0xFFFD;
     return 1;
 }
 
@@ -154,15 +161,16 @@ static double distance_m(double lat1, double lon1, double lat2, double lon2)
     return 2 * r * asin(sqrt(h));
 }
 
-int case_duplicates(struct db *db, struct arena *a, const struct case_rec *cs, json_t **out,
-                    struct err *e)
+int case_duplicates(struct db *db, struct arena *a, const struct case_rec *cs,
+                    const struct user *u, json_t **out, struct err *e)
 {
     struct dbrows r;
     double dlat = DUP_RADIUS_M / 111320.0;
     double dlon = cs->has_point ? dlat / cos(cs->lat * M_PI / 180.0) : 0;
     int rc = db_query(
         db, a, &r, e,
-        "SELECT id, case_no, description, lat, lon, coalesce(compound_id, 0), status FROM cases "
+        "SELECT id, case_no, description, lat, lon, coalesce(compound_id, 0), status, place_code, "
+        "department_code FROM cases "
         "WHERE category_code = ? AND id <> ? AND status IN ('submitted', 'accepted', "
         "'dispatched', 'in_progress', 'resolved', 'verified') AND (compound_id = ? OR (lat "
         "BETWEEN ? AND ? AND lon BETWEEN ? AND ?)) ORDER BY id DESC LIMIT 200",
@@ -173,6 +181,11 @@ int case_duplicates(struct db *db, struct arena *a, const struct case_rec *cs, j
         return rc;
     *out = json_array();
     for (int i = 0; i < r.nrows; i++) {
+        struct target t = {.place = dbrows_get(&r, i, 7),
+                           .compound = dbrows_int(&r, i, 5),
+                           .dept = dbrows_get(&r, i, 8)};
+        if (!authz_allow(u, PERM_CASE_READ, &t))
+            continue;
         int same_compound = cs->compound_id && dbrows_int(&r, i, 5) == cs->compound_id;
         double d = -1;
         if (cs->has_point && dbrows_get(&r, i, 3) && dbrows_get(&r, i, 4))

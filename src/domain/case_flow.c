@@ -137,9 +137,20 @@ static int is_handler(const struct case_rec *cs, const struct actor *who)
 
 static int is_verifier(const struct case_rec *cs, const struct actor *who)
 {
-    struct target t = {.place = cs->grid_code};
-    return who->user != NULL && cs->grid_code != NULL &&
-           authz_allow(who->user, PERM_CASE_VERIFY, &t);
+    if (who->user == NULL)
+        return 0;
+    if (cs->grid_code != NULL) {
+        struct target t = {.place = cs->grid_code};
+        return authz_allow(who->user, PERM_CASE_VERIFY, &t);
+    }
+    /* a case known only by its community: any grid of that community checks it on site */
+    for (int i = 0; i < who->user->nroles; i++) {
+        const struct role_grant *g = &who->user->roles[i];
+        if (authz_grant_has(g, PERM_CASE_VERIFY) && g->compound == 0 &&
+            strncmp(g->place, cs->place_code, strlen(cs->place_code)) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 static int may(const struct case_rec *cs, enum who w, const struct actor *who)
@@ -188,6 +199,15 @@ static int condition(const struct case_rec *cs, enum case_action a, int64_t now,
         if (cs->stage_due_at == 0 || now <= cs->stage_due_at)
             return err_set(e, ERR_CONFLICT, "action", "the case is not overdue");
         break;
+    case CA_EXTEND:
+        if (cs->pending_extensions > 0)
+            return err_set(e, ERR_CONFLICT, "action", "an extension request is already pending");
+        break;
+    case CA_APPROVE_EXTENSION:
+    case CA_DENY_EXTENSION:
+        if (cs->pending_extensions == 0)
+            return err_set(e, ERR_CONFLICT, "action", "no extension request is pending");
+        break;
     case CA_RETURN:
         if (cs->to_grid)
             return err_set(e, ERR_CONFLICT, "action",
@@ -206,7 +226,8 @@ int case_flow_check(const struct case_rec *cs, enum case_action a, const struct 
         return err_set(e, ERR_INVALID, "action", "unknown action");
     const struct rule *r = &rules[a];
     if (!may(cs, r->who, who))
-        return err_set(e, ERR_FORBIDDEN, "action", "you may not %s this case", actions[a].name);
+        return err_set(e, ERR_FORBIDDEN, "action", "you may not take the step '%s' on this case",
+                       actions[a].name);
     if (!(r->from & (1u << cs->status)))
         return err_set(e, ERR_CONFLICT, "action", "cannot %s a case that is %s", actions[a].name,
                        statuses[cs->status].name);

@@ -128,32 +128,41 @@ static void q_queue(struct sqlq *q, const struct queue *qu, const struct user *u
 }
 
 /* Full-text: every bigram of the query must be indexed for the case. */
+/* Full-text: every term of the query must match. Bigrams and words go to the index (FTS5 on
+ * SQLite, a tsvector on PostgreSQL); a lone ideograph has no bigram of its own, so it is found
+ * in the text itself (LIKE), as the index holds it only inside bigrams. */
 static int q_search(struct sqlq *q, const char *text, struct err *e)
 {
     char *grams = case_grams(q->a, text);
+    struct buf m;
+    int nidx = 0, rc = ERR_OK;
+    char *save = NULL;
+
     if (grams[0] == '\0')
         return err_set(e, ERR_INVALID, "q", "search for at least one letter or character");
-    if (strchr(grams, ' ') == NULL && utf8_chars(grams) == 1) {
-        /* a single character has no bigram: scan the text */
-        q_add(q, " AND c.description LIKE ?");
-        q_param(q, DBS(arena_printf(q->a, "%%%s%%", grams)));
-        return ERR_OK;
-    }
-    if (q->pg) {
-        q_add(q, " AND to_tsvector('simple', c.search_grams) @@ plainto_tsquery('simple', ?)");
-        q_param(q, DBS(grams));
-        return ERR_OK;
-    }
-    /* FTS5: "t1" AND "t2" ... (terms hold no quotes or spaces) */
-    struct buf m;
     buf_init(&m, 8192);
-    char *save = NULL;
-    for (char *t = strtok_r(grams, " ", &save); t; t = strtok_r(NULL, " ", &save))
-        buf_printf(&m, "%s\"%s\"", m.len ? " AND " : "", t);
-    q_add(q, " AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)");
-    q_param(q, DBS(arena_strdup(q->a, m.data ? m.data : "")));
+    for (char *t = strtok_r(grams, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        if ((unsigned char)t[0] >= 0x80 && utf8_chars(t) == 1) {
+            q_add(q, " AND c.description LIKE ?");
+            q_param(q, DBS(arena_printf(q->a, "%%%s%%", t)));
+            continue;
+        }
+        /* FTS5 wants "t1" AND "t2"; plainto_tsquery takes the words as they are (terms hold
+         * no quotes or spaces) */
+        if (q->pg)
+            buf_printf(&m, "%s%s", m.len ? " " : "", t);
+        else
+            buf_printf(&m, "%s\"%s\"", m.len ? " AND " : "", t);
+        nidx++;
+    }
+    if (nidx > 0) {
+        q_add(q, q->pg ? " AND to_tsvector('simple', c.search_grams) @@ "
+                         "plainto_tsquery('simple', ?)"
+                       : " AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)");
+        q_param(q, DBS(arena_strdup(q->a, m.data)));
+    }
     buf_free(&m);
-    return ERR_OK;
+    return rc;
 }
 
 static int csv_has(const char *list, const char *word)

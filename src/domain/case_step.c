@@ -171,6 +171,10 @@ static int merge_target(struct db *db, struct arena *a, const struct case_rec *s
         return rc;
     if (t.id == src->id)
         return err_set(e, ERR_INVALID, "into", "a case cannot be merged into itself");
+    /* the surviving case's timeline is written too: the office must be over it as well */
+    struct target tt = {.place = t.place_code};
+    if (!who->scheduler && (who->user == NULL || !authz_allow(who->user, PERM_CASE_OFFICE, &tt)))
+        return err_set(e, ERR_FORBIDDEN, "into", "case %s is outside your scope", t.case_no);
     if (t.status == CS_MERGED || t.status == CS_REJECTED || t.status == CS_CLOSED)
         return err_set(e, ERR_INVALID, "into", "case %s is %s; merge into an open case", t.case_no,
                        case_status_name(t.status));
@@ -220,6 +224,10 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
         goto out;
 
     enum case_status from = cs.status, to = case_flow_target(&cs, st->action);
+    /* a step taken after the deadline of a stage the staff owned makes the case late; the
+     * reporter's confirmation window does not count */
+    if (cs.stage_due_at && now > cs.stage_due_at && from != CS_VERIFIED && from != CS_CLOSED)
+        cs.late = 1;
     switch (st->action) {
     case CA_ACCEPT:
         cs.stage_due_at = stage_due(cal, &cat, SLA_DISPATCH, now);
@@ -355,7 +363,7 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
         break;
     case CA_CLOSE:
         cs.closed_at = now;
-        cs.on_time = cs.escalations == 0;
+        cs.on_time = !cs.late && cs.escalations == 0;
         cs.stage_due_at = 0;
         json_object_set_new(data, "on_time", json_boolean(cs.on_time));
         break;
@@ -392,7 +400,7 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
     rc = db_exec(db, e,
                  "UPDATE cases SET status = ?, department_code = ?, to_grid = ?, stage_due_at = ?, "
                  "escalations = ?, merged_into = ?, confirmed = ?, rating = ?, reopen_count = ?, "
-                 "rework_count = ?, on_time = ?, closed_at = ?, timeline_seq = ?, "
+                 "rework_count = ?, on_time = ?, late = ?, closed_at = ?, timeline_seq = ?, "
                  "timeline_head = ?, updated_at = ?, version = version + 1 WHERE id = ? AND "
                  "version = ?",
                  DB_ARGS(DBS(case_status_name(cs.status)), DBS(cs.department), DBI(cs.to_grid),
@@ -400,6 +408,7 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
                          cs.merged_into ? DBI(cs.merged_into) : DBNULL, DBI(cs.confirmed),
                          cs.rating ? DBI(cs.rating) : DBNULL, DBI(cs.reopen_count),
                          DBI(cs.rework_count), cs.on_time >= 0 ? DBI(cs.on_time) : DBNULL,
+                         DBI(cs.late),
                          cs.closed_at ? DBI(cs.closed_at) : DBNULL, DBI(cs.timeline_seq),
                          DBS(cs.timeline_head), DBI(now), DBI(cs.id), DBI(cs.version)));
     if (rc == 0) {

@@ -189,11 +189,24 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
     }
     if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK)
         return rc;
-    fprintf(out,
-            "demo: %d divisions (%d towns, %d villages/communities), %zu grids, %zu "
-            "compounds, %zu departments\n",
-            dc.kept, dc.by_level[1], dc.by_level[2], ARRAY_LEN(demo_grids),
-            ARRAY_LEN(demo_compounds), ARRAY_LEN(demo_departments));
+    struct db *db = store_acquire(s);
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    rc = db_query(db, &a, &r, e,
+                  "SELECT (SELECT count(*) FROM departments), (SELECT count(*) FROM categories)",
+                  DB_NOARGS);
+    if (rc == ERR_OK)
+        fprintf(out,
+                "demo: %d divisions (%d towns, %d villages/communities), %zu grids, %zu "
+                "compounds, %lld departments, %lld case categories\n",
+                dc.kept, dc.by_level[1], dc.by_level[2], ARRAY_LEN(demo_grids),
+                ARRAY_LEN(demo_compounds), (long long)dbrows_int(&r, 0, 0),
+                (long long)dbrows_int(&r, 0, 1));
+    arena_free(&a);
+    store_release(s, db);
+    if (rc != ERR_OK)
+        return rc;
     fprintf(out, "demo accounts (username / password / role @ scope):\n");
     for (size_t i = 0; i < NUSERS; i++)
         fprintf(out, "  %-12s %-14s %s @ %s\n", demo_users[i].username, pws[i], demo_users[i].role,

@@ -87,22 +87,27 @@ static int import_fn(struct db *db, void *arg, struct err *e)
             }
             rc = db_exec(db, e, "UPDATE places SET name = ?, updated_at = ? WHERE code = ?",
                          DB_ARGS(DBS(d->name), DBI(now), DBS(d->code)));
+            if (rc >= 0)
+                rc = place_paths_rename(db, d->code, d->name, e);
             c->counts->renamed++;
         } else {
             char parent[16] = "", county[8];
             if (l > PL_DISTRICT)
                 snprintf(parent, sizeof(parent), "%.*s", (int)place_code_len(l - 1), d->code);
             snprintf(county, sizeof(county), "%.6s", d->code);
+            const char *path;
             rc = db_query(db, &a, &r, e, "SELECT 1 FROM places WHERE code = ?",
                           DB_ARGS(DBS(parent)));
-            if (rc != ERR_OK)
+            if (rc != ERR_OK || (rc = place_child_path(db, &a, r.nrows ? parent : NULL, &path,
+                                                       e)) != ERR_OK)
                 break;
             rc = db_exec(db, e,
                          "INSERT INTO places (code, parent_code, level, kind, name, county, "
-                         "households, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                         "households, created_at, updated_at, path) VALUES (?, ?, ?, ?, ?, ?, 0, "
+                         "?, ?, ?)",
                          DB_ARGS(DBS(d->code), DBS(r.nrows ? parent : NULL),
                                  DBS(place_level_name(l)), DBS(place_kind_guess(l, d->name)),
-                                 DBS(d->name), DBS(county), DBI(now), DBI(now)));
+                                 DBS(d->name), DBS(county), DBI(now), DBI(now), DBS(path)));
             c->counts->added++;
         }
         if (rc < 0)

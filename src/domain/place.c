@@ -85,7 +85,8 @@ int place_code_check(const char *code, const char *field, struct err *e)
     return ERR_OK;
 }
 
-#define PLACE_COLS "code, parent_code, level, kind, name, households, created_at, updated_at"
+#define PLACE_COLS                                                                                 \
+    "code, parent_code, level, kind, name, households, created_at, updated_at, path"
 
 static void place_from_row(const struct dbrows *r, int i, struct place *p)
 {
@@ -97,6 +98,7 @@ static void place_from_row(const struct dbrows *r, int i, struct place *p)
     p->households = dbrows_int(r, i, 5);
     p->created_at = dbrows_int(r, i, 6);
     p->updated_at = dbrows_int(r, i, 7);
+    p->path = dbrows_get(r, i, 8);
 }
 
 static int places_from_rows(struct arena *a, const struct dbrows *r, struct place **out, int *n)
@@ -119,26 +121,6 @@ int place_get(struct db *db, struct arena *a, const char *code, struct place *ou
         return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
     place_from_row(&r, 0, out);
     return ERR_OK;
-}
-
-int place_path(struct db *db, struct arena *a, const char *code, struct place **out, int *n,
-               struct err *e)
-{
-    /* the ancestors' codes are the prefixes of this code at each shorter level */
-    char pre[4][24] = {{0}};
-    enum place_level l = place_level_of(code);
-    for (int i = 0; i < 4; i++) {
-        if ((int)l > i)
-            snprintf(pre[i], sizeof(pre[i]), "%.*s", (int)levels[i].len, code);
-    }
-    struct dbrows r;
-    int rc = db_query(db, a, &r, e,
-                      "SELECT " PLACE_COLS " FROM places WHERE code IN (?, ?, ?, ?) ORDER BY "
-                      "length(code)",
-                      DB_ARGS(DBS(pre[0]), DBS(pre[1]), DBS(pre[2]), DBS(pre[3])));
-    if (rc != ERR_OK)
-        return rc;
-    return places_from_rows(a, &r, out, n);
 }
 
 int place_children(struct db *db, struct arena *a, const char *code, struct place **out, int *n,
@@ -304,17 +286,74 @@ int place_insert(struct db *db, struct place_input *in, char out_code[24], struc
     }
     int64_t now = time(NULL);
     char county[8];
+    const char *path;
     snprintf(county, sizeof(county), "%.6s", out_code);
+    if ((rc = place_child_path(db, &a, parent, &path, e)) != ERR_OK)
+        goto out;
     rc = db_exec(db, e,
                  "INSERT INTO places (code, parent_code, level, kind, name, county, households, "
-                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 "created_at, updated_at, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  DB_ARGS(DBS(out_code), DBS(parent[0] ? parent : NULL), DBS(in->level),
                          DBS(in->kind), DBS(in->name), DBS(county), DBI(in->households), DBI(now),
-                         DBI(now)));
+                         DBI(now), DBS(path)));
     if (rc == ERR_CONFLICT)
         err_set(e, ERR_CONFLICT, "code", "a place with code %s already exists", out_code);
     rc = rc < 0 ? rc : ERR_OK;
 out:
+    arena_free(&a);
+    return rc;
+}
+
+int place_child_path(struct db *db, struct arena *a, const char *parent, const char **path,
+                     struct err *e)
+{
+    struct dbrows r;
+    *path = "[]";
+    if (parent == NULL || parent[0] == '\0')
+        return ERR_OK;
+    int rc = db_query(db, a, &r, e, "SELECT level, name, path FROM places WHERE code = ?",
+                      DB_ARGS(DBS(parent)));
+    if (rc != ERR_OK || r.nrows == 0)
+        return rc;
+    json_t *p = json_loads(dbrows_get(&r, 0, 2), 0, NULL);
+    if (!json_is_array(p)) {
+        json_decref(p);
+        p = json_array();
+    }
+    json_array_append_new(p, json_pack("{s:s, s:s, s:s}", "code", parent, "name",
+                                       dbrows_get(&r, 0, 1), "level", dbrows_get(&r, 0, 0)));
+    char *text = json_dumps(p, JSON_COMPACT);
+    json_decref(p);
+    *path = arena_strdup(a, text);
+    free(text);
+    return ERR_OK;
+}
+
+int place_paths_rename(struct db *db, const char *code, const char *name, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc = db_query(db, &a, &r, e,
+                      "SELECT code, path FROM places WHERE code LIKE ? AND code <> ?",
+                      DB_ARGS(DBS(arena_printf(&a, "%s%%", code)), DBS(code)));
+    for (int i = 0; rc == ERR_OK && i < r.nrows; i++) {
+        json_t *p = json_loads(dbrows_get(&r, i, 1), 0, NULL);
+        size_t k;
+        json_t *anc;
+        json_array_foreach(p, k, anc)
+        {
+            const char *c = json_string_value(json_object_get(anc, "code"));
+            if (c && strcmp(c, code) == 0)
+                json_object_set_new(anc, "name", json_string(name));
+        }
+        char *text = json_dumps(p, JSON_COMPACT);
+        json_decref(p);
+        rc = db_exec(db, e, "UPDATE places SET path = ? WHERE code = ?",
+                     DB_ARGS(DBS(text ? text : "[]"), DBS(dbrows_get(&r, i, 0))));
+        free(text);
+        rc = rc < 0 ? rc : ERR_OK;
+    }
     arena_free(&a);
     return rc;
 }
@@ -329,7 +368,9 @@ int place_update(struct db *db, const char *code, const char *name, int64_t hous
                 DB_ARGS(DBS(name), DBI(households), DBI(households), DBI(time(NULL)), DBS(code)));
     if (rc == 0)
         return err_set(e, ERR_NOT_FOUND, "code", "no place with code %.20s", code);
-    return rc < 0 ? rc : ERR_OK;
+    if (rc < 0)
+        return rc;
+    return name ? place_paths_rename(db, code, name, e) : ERR_OK;
 }
 
 json_t *place_json(const struct place *p)

@@ -14,6 +14,7 @@ enum place_level { PL_NONE = -1, PL_DISTRICT, PL_TOWN, PL_COMMUNITY, PL_GRID, PL
 struct place {
     const char *code, *parent_code, *level, *kind, *name;
     int64_t households, created_at, updated_at;
+    const char *path; /* JSON: the ancestors [{code, name, level}], root first */
 };
 
 struct compound {
@@ -33,9 +34,11 @@ const char *place_kind_guess(enum place_level l, const char *name);
 int place_code_check(const char *code, const char *field, struct err *e);
 
 int place_get(struct db *db, struct arena *a, const char *code, struct place *out, struct err *e);
-/* Ancestors root first, not including the place itself. */
-int place_path(struct db *db, struct arena *a, const char *code, struct place **out, int *n,
-               struct err *e);
+/* The path (JSON) a new child of parent gets: the parent's path and the parent. */
+int place_child_path(struct db *db, struct arena *a, const char *parent, const char **path,
+                     struct err *e);
+/* After renaming code, rewrite its name in its descendants' paths. */
+int place_paths_rename(struct db *db, const char *code, const char *name, struct err *e);
 int place_children(struct db *db, struct arena *a, const char *code, struct place **out, int *n,
                    struct err *e);
 /* Search by name fragment or code prefix inside the subtrees of scopes (NULL scopes = all). */

@@ -97,7 +97,9 @@ int stats_cases(struct db *db, struct arena *a, const char *place, int64_t from,
     json_t *by_status = NULL, *by_category = NULL, *by_place = NULL, *by_day = NULL;
     json_t *places = NULL, *months = NULL, *overall = NULL;
     struct dbrows r;
-    size_t child_len = strlen(place) + (strlen(place) == 6 ? 3 : strlen(place) == 9 ? 3 : 3);
+    /* the next level down: town 9, community 12, grid 15, micro-grid 17 digits */
+    enum place_level below = place_level_of(place) + 1;
+    size_t child_len = place_code_len(below > PL_MICROGRID ? PL_MICROGRID : below);
     char *child = arena_printf(a, "substr(place_code, 1, %zu)", child_len);
     /* months in Asia/Shanghai: created_at + 8 h, as YYYY-MM */
     const char *month = strcmp(db_backend(db), "postgres") == 0
@@ -128,8 +130,12 @@ int stats_cases(struct db *db, struct arena *a, const char *place, int64_t from,
                   DB_ARGS(DBI(now), DBS(place), DBS(arena_printf(a, "%s;", place))));
     if (rc != ERR_OK)
         goto fail;
-    json_t *summary = json_array_size(overall) ? json_deep_copy(json_array_get(overall, 0))
-                                                : json_object();
+    /* no case yet: the same figures, all zero */
+    json_t *summary = json_array_size(overall)
+                          ? json_deep_copy(json_array_get(overall, 0))
+                          : json_pack("{s:i, s:i, s:i, s:f, s:f, s:f, s:n}", "cases", 0, "closed",
+                                      0, "on_time", 0, "closure_rate", 0.0, "on_time_rate", 0.0,
+                                      "rework_rate", 0.0, "satisfaction");
     json_decref(overall);
     json_object_del(summary, "key");
     json_object_set_new(summary, "open", json_integer(dbrows_int(&r, 0, 0)));

@@ -157,6 +157,7 @@ int webhook_outbox_json(struct db *db, struct arena *a, int64_t now, int pending
                         struct err *e)
 {
     struct dbrows c, l, errs, items;
+    const char *lease = "webhooks";
     int rc = db_query(db, a, &c, e,
                       "SELECT coalesce(sum(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END), 0), "
                       "coalesce(sum(CASE WHEN delivered_at IS NULL AND next_at <= ? THEN 1 ELSE 0 "
@@ -167,7 +168,7 @@ int webhook_outbox_json(struct db *db, struct arena *a, int64_t now, int pending
                       DB_ARGS(DBI(now)));
     if (rc != ERR_OK ||
         (rc = db_query(db, a, &l, e, "SELECT holder, expires_at FROM leases WHERE name = ?",
-                       DB_ARGS(DBS("webhooks")))) != ERR_OK ||
+                       DB_ARGS(DBS(lease)))) != ERR_OK ||
         (rc = db_query(db, a, &errs, e,
                        OUTBOX_COLS "WHERE delivered_at IS NULL AND attempts > 0 ORDER BY id DESC "
                                    "LIMIT 10",
@@ -489,7 +490,7 @@ static void webhook_job(struct store *s, struct backoffice *bo, void *ctx)
         return;
     last_prune = now;
     struct prune_ctx p = {.before = now - WEBHOOK_KEEP_DAYS * 86400};
-    int rc;
+    int rc = ERR_OK;
     do {
         p.deleted = 0;
         rc = store_write(s, prune_fn, &p, &e);

@@ -31,8 +31,12 @@ static int id_param(struct req *rq, int64_t *id)
 
 /* Reply 409 with the case as it is and what the caller may do now. */
 static int reply_conflict(struct req *rq, const struct err *e, const struct case_rec *cs,
-                          const struct actor *who)
+                          const struct actor *actor)
 {
+    struct actor me = *actor;
+    if (me.user && cs->reporter_user_id && cs->reporter_user_id == me.user->id)
+        me.reporter = 1;
+    const struct actor *who = &me;
     json_t *err = json_pack("{s:s, s:s}", "code", err_code_name(ERR_CONFLICT), "message", e->msg);
     if (e->field[0])
         json_object_set_new(err, "field", json_string(e->field));
@@ -117,8 +121,13 @@ static int idem_key(struct req *rq, const struct actor *who, const char **out, s
         *out = arena_printf(&rq->arena, "u%lld:%s", (long long)who->user->id, k);
     else if (who->api_key_id)
         *out = arena_printf(&rq->arena, "k%lld:%s", (long long)who->api_key_id, k);
-    else
-        *out = arena_printf(&rq->arena, "p:%s", k);
+    else {
+        /* the public shares one key space: bind the key to the request's content too, so a
+         * replay needs both the key and the same body (and a stranger's key gets nothing) */
+        char h[65];
+        hash_hex(rq->body.data ? rq->body.data : "", h);
+        *out = arena_printf(&rq->arena, "p:%s:%.32s", k, h);
+    }
     return ERR_OK;
 }
 
@@ -161,6 +170,8 @@ int case_create_h(struct req *rq)
     struct case_created out;
     struct actor who = req_actor(rq);
 
+    if (rq->user != NULL && !authz_has(rq->user, PERM_CASE_SUBMIT))
+        return reply_code(rq, ERR_FORBIDDEN, NULL, "your roles do not report cases");
     if (req_json_and_photos(rq, &in.photos, &in.nphotos, &e) != ERR_OK ||
         intake_from_json(rq, rq->json, &in, &e) != ERR_OK ||
         case_submit(rq, &in, &who, &out, &e) != ERR_OK)
@@ -173,7 +184,7 @@ int case_create_h(struct req *rq)
         struct case_rec cs;
         json_t *dups = NULL;
         if (case_get(req_db(rq), &rq->arena, out.id, &cs, &e) == ERR_OK &&
-            case_duplicates(req_db(rq), &rq->arena, &cs, &dups, &e) == ERR_OK)
+            case_duplicates(req_db(rq), &rq->arena, &cs, rq->user, &dups, &e) == ERR_OK)
             json_object_set_new(j, "possible_duplicates", dups);
     }
     return reply_json(rq, out.replayed ? 200 : 201, j);
@@ -249,7 +260,7 @@ int case_duplicates_h(struct req *rq)
     int64_t id;
     if (id_param(rq, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
         return -1;
-    if (case_duplicates(req_db(rq), &rq->arena, &cs, &items, &e) != ERR_OK)
+    if (case_duplicates(req_db(rq), &rq->arena, &cs, rq->user, &items, &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 200, json_pack("{s:o}", "items", items));
 }
@@ -344,6 +355,11 @@ static int run_step(struct req *rq, int64_t id, json_t *body, struct actor who, 
         return reply_conflict(rq, &e, &c.cs, &c.who);
     if (rc != ERR_OK)
         return reply_err(rq, &e);
+    /* read the case back: names of what the step assigned, pending requests */
+    if (case_get(req_db(rq), &rq->arena, id, &c.cs, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (c.who.user && c.cs.reporter_user_id == c.who.user->id)
+        c.who.reporter = 1;
     json_t *j = case_json(&c.cs, public_view);
     json_object_set_new(j, "allowed_actions", case_flow_allowed(&c.cs, &c.who, time(NULL)));
     return reply_json(rq, 200, j);

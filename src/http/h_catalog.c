@@ -40,6 +40,9 @@ int category_get_h(struct req *rq)
     struct category c;
     if (category_get(req_db(rq), &rq->arena, req_param(rq, 0), &c, &e) != ERR_OK)
         return reply_err(rq, &e);
+    /* an inactive category is hidden from all but the district's operators, as in the list */
+    if (!c.active && !authz_has(rq->user, PERM_OPS))
+        return reply_code(rq, ERR_NOT_FOUND, "code", "no such category");
     return reply_json(rq, 200, category_json(&c, 1));
 }
 

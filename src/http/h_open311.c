@@ -119,7 +119,10 @@ static void xml_elem(struct buf *b, const char *name, json_t *v, int depth)
     switch (json_typeof(v)) {
     case JSON_OBJECT:
         buf_printf(b, "<%s>\n", name);
-        json_object_foreach(v, key, it) xml_elem(b, key, it, depth + 1);
+        json_object_foreach(v, key, it)
+        {
+            xml_elem(b, key, it, depth + 1);
+        }
         buf_printf(b, "%*s</%s>\n", depth * 2, "", name);
         return;
     case JSON_ARRAY:
@@ -128,7 +131,10 @@ static void xml_elem(struct buf *b, const char *name, json_t *v, int depth)
             return;
         }
         buf_printf(b, "<%s>\n", name);
-        json_array_foreach(v, i, it) xml_elem(b, item_name(name), it, depth + 1);
+        json_array_foreach(v, i, it)
+        {
+            xml_elem(b, item_name(name), it, depth + 1);
+        }
         buf_printf(b, "%*s</%s>\n", depth * 2, "", name);
         return;
     case JSON_NULL:
@@ -953,7 +959,8 @@ int o311_request_create_h(struct req *rq)
     int64_t key_id;
     int rc;
 
-    if (ct != NULL && strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+    if (ct != NULL && (strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
+                       (ct[33] != '\0' && ct[33] != ';' && ct[33] != ' ')))
         return o311_error(rq, f, 415, "send the request as application/x-www-form-urlencoded");
     if (form_parse(&rq->arena, rq->body.data ? rq->body.data : "", rq->body.len, &fm, &e) != ERR_OK)
         return o311_err(rq, f, &e);

@@ -19,20 +19,15 @@ static int code_param(struct req *rq, const char **code)
 int place_get_h(struct req *rq)
 {
     struct err e = {0};
-    struct place p, *path;
+    struct place p;
     const char *code;
-    int n;
 
     if (code_param(rq, &code) != ERR_OK || req_allow_or_reply(rq, PERM_PLACE_READ, code, 0))
         return -1;
-    if (place_get(req_db(rq), &rq->arena, code, &p, &e) != ERR_OK ||
-        place_path(req_db(rq), &rq->arena, code, &path, &n, &e) != ERR_OK)
+    if (place_get(req_db(rq), &rq->arena, code, &p, &e) != ERR_OK)
         return reply_err(rq, &e);
-    json_t *j = place_json(&p), *pj = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(pj, json_pack("{s:s, s:s, s:s}", "code", path[i].code, "name",
-                                            path[i].name, "level", path[i].level));
-    json_object_set_new(j, "path", pj);
+    json_t *j = place_json(&p), *path = json_loads(p.path, 0, NULL);
+    json_object_set_new(j, "path", path ? path : json_array());
     return reply_json(rq, 200, j);
 }
 

@@ -62,7 +62,8 @@ struct req {
     int body_too_large;
 
     const struct route *route;
-    int route_index;
+    int match;       /* router_match's answer, made in req_init */
+    int route_index; /* for metrics: the route, or http_routes_count when none matched */
     const char *params[REQ_MAX_PARAMS];
     int nparams;
     json_t *json;
@@ -113,8 +114,6 @@ int router_match(const char *method_str, enum http_method m, const char *path, c
                  int *nparams, struct arena *a, const char **allow);
 
 enum http_method http_method_of(const char *s);
-/* The body cap for a request, by its route's flags. */
-size_t http_body_limit(const struct app *app, const char *method, const char *path);
 
 /* The JSON of a request that may also carry photos: application/json, or multipart/form-data
  * with a "data" part (JSON) and up to 9 "photo" parts, stored before the call returns. The

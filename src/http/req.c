@@ -18,8 +18,13 @@ void req_init(struct req *rq, struct app *app, const char *method, const char *p
     rq->method_str = method;
     rq->method = http_method_of(method);
     rq->path = path;
-    rq->route_index = -1;
-    buf_init(&rq->body, http_body_limit(app, method, path) + 1);
+    /* route once, as the headers arrive: the route's flags set the body cap */
+    rq->match = router_match(method, rq->method, path, rq->params, &rq->nparams, &rq->arena,
+                             &rq->allow);
+    rq->route_index = rq->match >= 0 ? rq->match : http_routes_count;
+    size_t cap = rq->match >= 0 && (http_routes[rq->match].flags & R_UPLOAD) ? app->upload_max
+                                                                              : app->body_max;
+    buf_init(&rq->body, cap + 1);
 }
 
 void req_finish(struct req *rq)
@@ -67,7 +72,7 @@ static void set_reply(struct req *rq, int status, const char *ctype, char *body,
 
 int reply_json(struct req *rq, int status, json_t *body)
 {
-    char *s = json_dumps(body, JSON_COMPACT);
+    char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(body);
     if (s == NULL)
         return reply_code(rq, ERR_INTERNAL, NULL, "cannot encode the reply");
@@ -113,17 +118,6 @@ int req_allow_or_reply(struct req *rq, enum perm p, const char *place, int64_t c
         return 0;
     reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     return -1;
-}
-
-size_t http_body_limit(const struct app *app, const char *method, const char *path)
-{
-    struct arena a;
-    const char *params[REQ_MAX_PARAMS], *allow = NULL;
-    int n = 0;
-    arena_init(&a, 0);
-    int i = router_match(method, http_method_of(method), path, params, &n, &a, &allow);
-    arena_free(&a);
-    return i >= 0 && (http_routes[i].flags & R_UPLOAD) ? app->upload_max : app->body_max;
 }
 
 int req_json_and_photos(struct req *rq, struct photo_ref **photos, int *nphotos, struct err *e)

@@ -121,23 +121,17 @@ static int authenticate(struct req *rq)
 
 void http_dispatch(struct req *rq)
 {
-    const char *allow = NULL;
-    int i = router_match(rq->method_str, rq->method, rq->path, rq->params, &rq->nparams, &rq->arena,
-                         &allow);
+    int i = rq->match;
     if (i == -1) {
-        rq->route_index = http_routes_count;
         reply_code(rq, ERR_NOT_FOUND, NULL, "no such resource");
         return;
     }
     if (i == -2) {
-        rq->route_index = http_routes_count;
-        rq->allow = allow;
         reply_code(rq, ERR_METHOD, NULL, "method not allowed here");
         return;
     }
     const struct route *rt = &http_routes[i];
     rq->route = rt;
-    rq->route_index = i;
     if (rq->body_too_large) {
         reply_code(rq, ERR_TOO_LARGE, NULL,
                    arena_printf(&rq->arena, "the request body is larger than %zu bytes",

@@ -1,5 +1,6 @@
 /* fuzz_request.c - libFuzzer target for the whole request path without the network: routing,
- * authentication, permission checks, JSON body parsing, every handler and the SQLite store.
+ * authentication, permission checks, body parsing (JSON, forms, multipart), every handler and
+ * the SQLite store.
  *
  * An input reads like a bare HTTP request:
  *
@@ -10,22 +11,28 @@
  *     body
  *
  * Lines end with LF or CRLF. The path and query are percent-decoded like libmicrohttpd does ('+'
- * is a space in the query). A header value containing $ADMIN or $WORKER gets that word replaced
- * by a live bearer token of the demo district administrator ("admin") or of a grid worker
- * ("gridworker"), so the fuzzer reaches handlers behind a login, in and out of scope.
+ * is a space in the query). Before parsing, these words are replaced anywhere in the input by
+ * live credentials made at start, so the fuzzer reaches what sits behind them:
+ *   $ADMIN   bearer token of "admin" (district_admin at 330604)
+ *   $WORKER  bearer token of "gridworker" (grid_worker at 330604002007001)
+ *   $OFFICE  bearer token of "bowen" (community_office at 330604002007)
+ *   $APIKEY  an Open311 API key
+ *   $TRACK   the tracking token of a case filed by the public
  *
- * On the first call the target creates a temporary directory, opens a SQLite store in it, fills
- * it with the demo district and logs both users in through http_dispatch. Writes go to that
- * database and accumulate over the run; if an input revokes a token, changes a password or
- * takes a role away from one of the two users, the target restores the grant and opens a new
- * session for it directly in the store, so later inputs keep their authentication.
+ * LLVMFuzzerInitialize creates a temporary directory (database and photos), opens a SQLite
+ * store in it, fills it with the demo district, then logs the three users in, creates the API
+ * key and files the case, all through http_dispatch. Writes accumulate over the run. If an input
+ * revokes a token or the key, changes a password, disables one of the three users or changes
+ * their roles, the target puts things back directly in the store, so later inputs keep their
+ * credentials.
  *
- * Each reply must satisfy: status in 200..599, a body and a content type, valid JSON when the
- * content type says so, the error shape {"error":{"code":...}} for 4xx/5xx JSON replies, Allow on
- * 405 and Retry-After on 429. A 5xx reply aborts too, since nothing an input can send should
- * make a healthy local database fail; set GRIDGOV_FUZZ_ALLOW_5XX=1 to accept them.
+ * Each reply must have: a status in 200..599; a body and a content type; valid UTF-8 for text
+ * and JSON; valid JSON when the content type says so; the error shape {"error":{"code":...}}
+ * (Open311: [{"code":N,"description":...}]) for 4xx/5xx JSON replies; Allow on 405; and
+ * Retry-After on 429. A 5xx reply aborts too, since nothing an input can send should make a
+ * healthy local database fail. Set GRIDGOV_FUZZ_ALLOW_5XX=1 to accept 5xx replies.
  * GRIDGOV_FUZZ_VERBOSE=1 prints every request line with its status and reply. */
-#include <ctype.h>
+#include <ftw.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,7 +44,10 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/apikey.h"
+#include "domain/calendar.h"
 #include "domain/demo.h"
+#include "domain/secret.h"
 #include "domain/user.h"
 #include "http/http.h"
 #include "http/metrics.h"
@@ -77,8 +87,13 @@ struct ident {
 static struct ident idents[] = {
     {"$ADMIN", "admin", "fuzz-admin-pw", "district_admin", "330604"},
     {"$WORKER", "gridworker", "fuzz-users-pw", "grid_worker", "330604002007001"},
+    {"$OFFICE", "bowen", "fuzz-users-pw", "community_office", "330604002007"},
 };
 #define NIDENTS ((int)(sizeof(idents) / sizeof(idents[0])))
+
+static char apikey[48];   /* $APIKEY */
+static char track[80];    /* $TRACK */
+static int apikey_serial; /* names of replacement keys */
 
 static struct app app;
 static char tmpdir[256];
@@ -104,7 +119,8 @@ static const char *fuzz_header(struct req *rq, const char *name)
 {
     struct transport *t = rq->transport;
     for (int i = 0; i < t->nheaders; i++) {
-        if (strcasecmp(t->headers[i].name, name) == 0) return t->headers[i].value;
+        if (strcasecmp(t->headers[i].name, name) == 0)
+            return t->headers[i].value;
     }
     return NULL;
 }
@@ -113,16 +129,20 @@ static const char *fuzz_query(struct req *rq, const char *name)
 {
     struct transport *t = rq->transport;
     for (int i = 0; i < t->nargs; i++) {
-        if (strcmp(t->args[i].name, name) == 0) return t->args[i].value;
+        if (strcmp(t->args[i].name, name) == 0)
+            return t->args[i].value;
     }
     return NULL;
 }
 
 static int hexval(int c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -151,12 +171,15 @@ static void parse_query(struct transport *t, char *q)
 {
     while (q != NULL && t->nargs < MAX_ARGS) {
         char *next = strchr(q, '&');
-        if (next) *next++ = '\0';
+        if (next)
+            *next++ = '\0';
         if (*q) {
             char *eq = strchr(q, '=');
-            if (eq) *eq++ = '\0';
+            if (eq)
+                *eq++ = '\0';
             unescape(q, 1);
-            if (eq) unescape(eq, 1);
+            if (eq)
+                unescape(eq, 1);
             t->args[t->nargs++] = (struct kv){q, eq};
         }
         q = next;
@@ -166,7 +189,8 @@ static void parse_query(struct transport *t, char *q)
 /* Cut the next line off *p (LF or CRLF); NULL at the end of the text. */
 static char *next_line(char **p, char *end)
 {
-    if (*p >= end) return NULL;
+    if (*p >= end)
+        return NULL;
     char *line = *p, *nl = memchr(line, '\n', (size_t)(end - line));
     if (nl) {
         *p = nl + 1;
@@ -176,7 +200,8 @@ static char *next_line(char **p, char *end)
         *end = '\0';
         nl = end;
     }
-    if (nl > line && nl[-1] == '\r') nl[-1] = '\0';
+    if (nl > line && nl[-1] == '\r')
+        nl[-1] = '\0';
     return line;
 }
 
@@ -190,35 +215,126 @@ static char *trim(char *s)
     return s;
 }
 
-/* Replace $ADMIN / $WORKER in a header value by the live token; returns 1 if one was. */
-static int substitute(struct req *rq, const char **value)
+/* The credential a $WORD stands for, or NULL. */
+static const char *word_value(const char *word, size_t n)
 {
     for (int i = 0; i < NIDENTS; i++) {
-        const char *at = strstr(*value, idents[i].word);
-        if (at == NULL) continue;
-        *value = arena_printf(&rq->arena, "%.*s%s%s", (int)(at - *value), *value, idents[i].token,
-                              at + strlen(idents[i].word));
-        return 1;
+        if (strlen(idents[i].word) == n && memcmp(idents[i].word, word, n) == 0)
+            return idents[i].token;
     }
-    return 0;
+    if (n == 7 && memcmp(word, "$APIKEY", 7) == 0)
+        return apikey;
+    if (n == 6 && memcmp(word, "$TRACK", 6) == 0)
+        return track;
+    return NULL;
+}
+
+/* Copy data with every $WORD replaced (malloc'd, NUL-terminated; *n is the new length).
+ * *used is set when a bearer token or the API key went in. */
+static char *expand(const uint8_t *data, size_t size, size_t *n, int *used)
+{
+    struct buf b;
+    buf_init(&b, size * 16 + 64); /* a word of 6 bytes becomes at most 79 */
+    size_t i = 0;
+    while (i < size) {
+        const uint8_t *d = memchr(data + i, '$', size - i);
+        size_t upto = d ? (size_t)(d - data) : size;
+        if (upto > i && buf_add(&b, data + i, upto - i) != 0)
+            abort();
+        i = upto;
+        if (d == NULL)
+            break;
+        size_t w = 1;
+        while (i + w < size && data[i + w] >= 'A' && data[i + w] <= 'Z')
+            w++;
+        const char *v = word_value((const char *)data + i, w);
+        if (v != NULL) {
+            if (buf_puts(&b, v) != 0)
+                abort();
+            *used |= v != track;
+        } else if (buf_add(&b, data + i, w) != 0) {
+            abort();
+        }
+        i += w;
+    }
+    *n = b.len;
+    if (b.data == NULL)
+        return calloc(1, 1);
+    return buf_steal(&b);
 }
 
 /* ---- the checks ---- */
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t len;
+        unsigned min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            len = 2, min = 0x80, c &= 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3, min = 0x800, c &= 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4, min = 0x10000, c &= 0x07;
+        } else {
+            return 0;
+        }
+        if (i + len > n)
+            return 0;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            c = c << 6 | (s[i + k] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+static void check_error_shape(const struct req *rq, json_t *doc, const char *what)
+{
+    if (strncmp(rq->path, "/open311/", 9) == 0) {
+        json_t *first = json_array_get(doc, 0);
+        if (!json_is_array(doc) || !json_is_integer(json_object_get(first, "code")) ||
+            !json_is_string(json_object_get(first, "description")))
+            die("Open311 error reply without [{\"code\":N,\"description\":...}]", what);
+        return;
+    }
+    json_t *err = json_object_get(doc, "error");
+    if (!json_is_object(err) || !json_is_string(json_object_get(err, "code")))
+        die("error reply without {\"error\":{\"code\":...}}", what);
+}
 
 static void check_reply(const struct req *rq)
 {
     char what[160];
     snprintf(what, sizeof(what), "%.20s %.100s answered %d", rq->method_str, rq->path, rq->status);
-    if (rq->status < 200 || rq->status > 599) die("status out of range", what);
+    if (rq->status < 200 || rq->status > 599)
+        die("status out of range", what);
     if (rq->reply == NULL || rq->content_type == NULL)
         die("reply without body or content type", what);
-    if (rq->status == 405 && rq->allow == NULL) die("405 without an Allow header", what);
-    if (rq->status == 429 && rq->retry_after == NULL) die("429 without a Retry-After header", what);
+    if (rq->status == 405 && rq->allow == NULL)
+        die("405 without an Allow header", what);
+    if (rq->status == 429 && rq->retry_after == NULL)
+        die("429 without a Retry-After header", what);
     if (rq->status >= 500 && !allow_5xx) {
         fprintf(stderr, "fuzz_request: reply: %.400s\n", rq->reply);
         die("server error (GRIDGOV_FUZZ_ALLOW_5XX=1 accepts it)", what);
     }
-    if (strncasecmp(rq->content_type, "application/json", 16) != 0) return;
+    int json = strncasecmp(rq->content_type, "application/json", 16) == 0;
+    if ((json || strncasecmp(rq->content_type, "text/", 5) == 0) &&
+        !utf8_valid((const unsigned char *)rq->reply, rq->reply_len))
+        die("text reply is not valid UTF-8", what);
+    if (!json)
+        return;
     json_error_t je;
     json_t *doc = json_loadb(rq->reply, rq->reply_len, JSON_DECODE_ANY, &je);
     if (doc == NULL) {
@@ -226,16 +342,14 @@ static void check_reply(const struct req *rq)
                 je.column, rq->reply);
         die("reply is not valid JSON", what);
     }
-    if (strlen(rq->reply) != rq->reply_len) die("reply_len does not match the JSON text", what);
-    if (rq->status >= 400) {
-        json_t *err = json_object_get(doc, "error");
-        if (!json_is_object(err) || !json_is_string(json_object_get(err, "code")))
-            die("error reply without {\"error\":{\"code\":...}}", what);
-    }
+    if (strlen(rq->reply) != rq->reply_len)
+        die("reply_len does not match the JSON text", what);
+    if (rq->status >= 400)
+        check_error_shape(rq, doc, what);
     json_decref(doc);
 }
 
-/* ---- keeping the two identities usable ---- */
+/* ---- keeping the credentials usable ---- */
 
 struct restore_ctx {
     struct ident *id;
@@ -249,7 +363,8 @@ static int restore_fn(struct db *db, void *arg, struct err *e)
     struct restore_ctx *c = arg;
     struct user_input in = {.grants = &c->grant, .ngrants = 1, .disabled = 0};
     int rc = user_update(db, c->id->user_id, &in, e);
-    if (rc == ERR_OK) rc = session_insert(db, c->id->user_id, c->hash, c->expires, e);
+    if (rc == ERR_OK)
+        rc = session_insert(db, c->id->user_id, c->hash, c->expires, e);
     return rc;
 }
 
@@ -260,7 +375,8 @@ static int ident_intact(struct ident *id)
     struct err e = {0};
     struct user u;
     int ok = 0;
-    if (time(NULL) + 300 >= id->expires) return 0;
+    if (time(NULL) + 300 >= id->expires)
+        return 0;
     arena_init(&a, 0);
     struct db *db = store_acquire(app.store);
     if (session_user(db, &a, id->hash, &u, &e) == ERR_OK && u.id == id->user_id && u.nroles == 1 &&
@@ -272,12 +388,15 @@ static int ident_intact(struct ident *id)
     return ok;
 }
 
+/* Give the user back its role and open a new session directly in the store (a login could be
+ * throttled by the fuzzer's failed attempts). */
 static void ident_restore(struct ident *id)
 {
     struct restore_ctx c = {.id = id, .grant = {.scope = id->scope}};
     struct err e = {0};
     char token[48];
-    if (role_from_name(id->role, &c.grant.role) != ERR_OK) die("unknown role", id->role);
+    if (role_from_name(id->role, &c.grant.role) != ERR_OK)
+        die("unknown role", id->role);
     token_new(token);
     hash_hex(token, c.hash);
     c.expires = (int64_t)time(NULL) + app.session_ttl;
@@ -286,6 +405,46 @@ static void ident_restore(struct ident *id)
     memcpy(id->token, token, sizeof(id->token));
     memcpy(id->hash, c.hash, sizeof(id->hash));
     id->expires = c.expires;
+}
+
+static int apikey_intact(void)
+{
+    struct err e = {0};
+    int64_t id;
+    struct db *db = store_acquire(app.store);
+    int rc = apikey_lookup(db, apikey, &id, &e);
+    store_release(app.store, db);
+    return rc == ERR_OK;
+}
+
+struct key_ctx {
+    char name[32];
+    int64_t id;
+    char key[48];
+};
+
+static int key_fn(struct db *db, void *arg, struct err *e)
+{
+    struct key_ctx *c = arg;
+    return apikey_create(db, c->name, &c->id, c->key, e);
+}
+
+/* A new key under a name the fuzzer has not taken yet. */
+static void apikey_restore(void)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        struct key_ctx c = {0};
+        struct err e = {0};
+        snprintf(c.name, sizeof(c.name), "fuzz-key-%d", ++apikey_serial);
+        int rc = store_write(app.store, key_fn, &c, &e);
+        if (rc == ERR_OK) {
+            memcpy(apikey, c.key, sizeof(apikey));
+            return;
+        }
+        if (rc != ERR_CONFLICT)
+            die("cannot create a replacement API key", e.msg);
+    }
+    die("cannot create a replacement API key", "every name taken");
 }
 
 /* ---- setup ---- */
@@ -297,69 +456,109 @@ static const char *null_lookup(struct req *rq, const char *name)
     return NULL;
 }
 
+/* Run one JSON request through http_dispatch and return the parsed reply (the caller frees). */
+static json_t *setup_request(const char *method, const char *path, const char *bearer,
+                             const char *body, int want_status)
+{
+    struct transport t = {0};
+    struct req rq;
+    req_init(&rq, &app, method, path);
+    rq.transport = &t;
+    rq.header = fuzz_header;
+    rq.query = null_lookup;
+    rq.client = "fuzz-setup";
+    t.headers[t.nheaders++] = (struct kv){"Content-Type", "application/json"};
+    if (bearer != NULL)
+        t.headers[t.nheaders++] =
+            (struct kv){"Authorization", arena_printf(&rq.arena, "Bearer %s", bearer)};
+    if (buf_puts(&rq.body, body) != 0)
+        die("setup body too large", path);
+    http_dispatch(&rq);
+    if (rq.status != want_status || rq.reply == NULL) {
+        fprintf(stderr, "fuzz_request: setup %s %s answered %d: %s\n", method, path, rq.status,
+                rq.reply ? rq.reply : "");
+        die("setup request failed", path);
+    }
+    json_error_t je;
+    json_t *doc = json_loadb(rq.reply, rq.reply_len, 0, &je);
+    if (doc == NULL)
+        die("setup reply is not JSON", rq.reply);
+    req_finish(&rq);
+    return doc;
+}
+
+static void copy_str(char *out, size_t n, json_t *v, const char *what)
+{
+    const char *s = json_string_value(v);
+    if (s == NULL || strlen(s) >= n)
+        die("setup reply without", what);
+    memcpy(out, s, strlen(s) + 1);
+}
+
 /* Log in through the real handler and keep the token. */
 static void login(struct ident *id)
 {
-    struct req rq;
     char body[160];
-    int n = snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", id->username,
-                     id->password);
-    req_init(&rq, &app, "POST", "/api/v1/session");
-    rq.header = null_lookup;
-    rq.query = null_lookup;
-    rq.client = "fuzz-setup";
-    if (buf_add(&rq.body, body, (size_t)n) != 0) die("login body too large", NULL);
-    http_dispatch(&rq);
-    if (rq.status != 201 || rq.reply == NULL) die("setup login failed", rq.reply);
-    json_error_t je;
-    json_t *doc = json_loadb(rq.reply, rq.reply_len, 0, &je);
-    const char *token = json_string_value(json_object_get(doc, "token"));
+    snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", id->username,
+             id->password);
+    json_t *doc = setup_request("POST", "/api/v1/session", NULL, body, 201);
     json_t *uid = json_object_get(json_object_get(doc, "user"), "id");
-    if (token == NULL || strlen(token) >= sizeof(id->token) || !json_is_integer(uid))
-        die("setup login reply without token or user id", rq.reply);
-    snprintf(id->token, sizeof(id->token), "%s", token);
+    copy_str(id->token, sizeof(id->token), json_object_get(doc, "token"), "token");
+    if (!json_is_integer(uid))
+        die("setup login reply without user id", id->username);
     hash_hex(id->token, id->hash);
     id->user_id = (int64_t)json_integer_value(uid);
     id->expires = (int64_t)time(NULL) + app.session_ttl;
     json_decref(doc);
-    req_finish(&rq);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
 }
 
 static void cleanup(void)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
     store_close(app.store);
     app.store = NULL;
     metrics_free();
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        char p[320];
-        snprintf(p, sizeof(p), "%s%s", dbpath, suffixes[i]);
-        unlink(p);
-    }
-    rmdir(tmpdir);
+    calendar_cache_free();
+    nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static void setup(void)
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+    static const unsigned char key[32] = "gridgov fuzz_request secret key";
     struct err e = {0};
     const char *td = getenv("TMPDIR");
     const char *v = getenv("GRIDGOV_FUZZ_ALLOW_5XX");
+    (void)argc;
+    (void)argv;
     allow_5xx = v != NULL && *v != '\0' && strcmp(v, "0") != 0;
     v = getenv("GRIDGOV_FUZZ_VERBOSE");
     verbose = v != NULL && *v != '\0' && strcmp(v, "0") != 0;
     log_set_level(LOG_ERROR);
-    if (crypto_init() != 0) die("libsodium cannot start", NULL);
+    if (crypto_init() != 0)
+        die("libsodium cannot start", NULL);
+    secret_init_fixed(key);
     snprintf(tmpdir, sizeof(tmpdir), "%s/gridgov-fuzz-XXXXXX", td && *td ? td : "/tmp");
-    if (mkdtemp(tmpdir) == NULL) die("cannot create a temporary directory", tmpdir);
+    if (mkdtemp(tmpdir) == NULL)
+        die("cannot create a temporary directory", tmpdir);
     snprintf(dbpath, sizeof(dbpath), "%s/fuzz.db", tmpdir);
 
     char dsn[320];
     snprintf(dsn, sizeof(dsn), "sqlite:%s", dbpath);
     struct store_config sc = {.dsn = dsn, .readers = 2};
     struct store *s = store_open(&sc, &e);
-    if (s == NULL) die("cannot open the store", e.msg);
+    if (s == NULL)
+        die("cannot open the store", e.msg);
     FILE *devnull = fopen("/dev/null", "w");
-    if (devnull == NULL) die("cannot open /dev/null", NULL);
+    if (devnull == NULL)
+        die("cannot open /dev/null", NULL);
     if (demo_populate(s, "fuzz-admin-pw", "fuzz-users-pw", devnull, &e) != ERR_OK)
         die("cannot populate the demo data", e.msg);
     fclose(devnull);
@@ -367,15 +566,30 @@ static void setup(void)
     app = (struct app){
         .store = s,
         .body_max = 1 << 20,
+        .upload_max = 1 << 20,
+        .data_dir = tmpdir,
         .session_ttl = 3600,
         .version = "fuzz",
         .started = mono(),
     };
     metrics_init(http_routes_count);
-    fprintf(stderr, "fuzz_request: database %s (left behind if the run crashes)\n", dbpath);
+    atexit(cleanup);
+    fprintf(stderr, "fuzz_request: data in %s (left behind if the run crashes)\n", tmpdir);
     for (int i = 0; i < NIDENTS; i++)
         login(&idents[i]);
-    atexit(cleanup);
+    json_t *doc =
+        setup_request("POST", "/api/v1/apikeys", idents[0].token, "{\"name\":\"fuzz-key\"}", 201);
+    copy_str(apikey, sizeof(apikey), json_object_get(doc, "key"), "key");
+    json_decref(doc);
+    doc = setup_request("POST", "/api/v1/cases", NULL,
+                        "{\"category\":\"ebike\",\"description\":\"fuzz 楼道里停了电动车\","
+                        "\"compound\":1,\"attributes\":{\"building\":\"5幢\","
+                        "\"stairwell_charging\":\"yes\"},\"name\":\"fuzz\","
+                        "\"phone\":\"13800000000\"}",
+                        201);
+    copy_str(track, sizeof(track), json_object_get(doc, "token"), "token");
+    json_decref(doc);
+    return 0;
 }
 
 /* ---- one input ---- */
@@ -383,17 +597,10 @@ static void setup(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int ready;
-    if (!ready) {
-        setup();
-        ready = 1;
-    }
-
-    char *text = malloc(size + 1);
-    if (text == NULL) abort();
-    memcpy(text, data, size);
-    text[size] = '\0';
-    char *p = text, *end = text + size;
+    int used = 0;
+    size_t n;
+    char *text = expand(data, size, &n, &used);
+    char *p = text, *end = text + n;
 
     /* request line: METHOD SP TARGET [SP VERSION] */
     char *line = next_line(&p, end);
@@ -406,12 +613,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (target) {
         *target++ = '\0';
         char *sp = strchr(target, ' ');
-        if (sp) *sp = '\0';
+        if (sp)
+            *sp = '\0';
     } else {
         target = root;
     }
     char *qs = strchr(target, '?');
-    if (qs) *qs++ = '\0';
+    if (qs)
+        *qs++ = '\0';
     unescape(target, 0);
 
     struct transport t = {0};
@@ -425,20 +634,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     parse_query(&t, qs);
 
     /* headers until an empty line; lines without ':' are skipped */
-    int used_token = 0;
     while ((line = next_line(&p, end)) != NULL && *line != '\0') {
         char *colon = strchr(line, ':');
-        if (colon == NULL || t.nheaders == MAX_HEADERS) continue;
+        if (colon == NULL || t.nheaders == MAX_HEADERS)
+            continue;
         *colon = '\0';
-        const char *value = trim(colon + 1);
-        used_token |= substitute(&rq, &value);
-        t.headers[t.nheaders++] = (struct kv){trim(line), value};
+        t.headers[t.nheaders++] = (struct kv){trim(line), trim(colon + 1)};
     }
 
-    /* the body is the rest, byte for byte (it may hold NULs) */
+    /* the body is the rest, byte for byte (it may hold NULs); the caps as in server.c */
     const char *cl = fuzz_header(&rq, "Content-Length");
-    if (cl != NULL && strtoull(cl, NULL, 10) > app.body_max) rq.body_too_large = 1;
-    if (p < end && !rq.body_too_large && buf_add(&rq.body, data + (p - text), (size_t)(end - p)))
+    if (cl != NULL && strtoull(cl, NULL, 10) + 1 > rq.body.max)
+        rq.body_too_large = 1;
+    if (p < end && !rq.body_too_large && buf_add(&rq.body, p, (size_t)(end - p)) != 0)
         rq.body_too_large = 1;
 
     http_dispatch(&rq);
@@ -453,9 +661,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(text);
 
     for (int i = 0; i < NIDENTS; i++) {
-        if ((used_token && wrote) || time(NULL) + 300 >= idents[i].expires) {
-            if (!ident_intact(&idents[i])) ident_restore(&idents[i]);
+        if ((used && wrote) || time(NULL) + 300 >= idents[i].expires) {
+            if (!ident_intact(&idents[i]))
+                ident_restore(&idents[i]);
         }
     }
+    if (used && wrote && !apikey_intact())
+        apikey_restore();
     return 0;
 }

@@ -115,14 +115,16 @@ static int allow_dept(const struct user *u, enum perm p, const char *place, cons
 #define KO (1u << PERM_CASE_OFFICE)
 #define KH (1u << PERM_CASE_HANDLE)
 #define KV (1u << PERM_CASE_VERIFY)
+#define PII (1u << PERM_PII_READ)
 
 /* The permission table, written out independently of authz.c: everyone reads places,
- * compounds and cases in scope and may report a case; offices administer; only the district
- * runs operations; grid leaders and department handlers handle; grids verify. */
+ * compounds and cases in scope and may report a case; offices administer and may read personal
+ * data unmasked; only the district runs operations; grid leaders and department handlers
+ * handle; grids verify. */
 static const unsigned expected_perms[ROLE__COUNT] = {
-    [ROLE_DISTRICT_ADMIN] = L | PR | CR | KR | KS | PW | CW | UA | KO | OPS,
-    [ROLE_STREET_OFFICE] = L | PR | CR | KR | KS | PW | CW | UA | KO,
-    [ROLE_COMMUNITY_OFFICE] = L | PR | CR | KR | KS | PW | CW | UA | KO,
+    [ROLE_DISTRICT_ADMIN] = L | PR | CR | KR | KS | PW | CW | UA | KO | PII | OPS,
+    [ROLE_STREET_OFFICE] = L | PR | CR | KR | KS | PW | CW | UA | KO | PII,
+    [ROLE_COMMUNITY_OFFICE] = L | PR | CR | KR | KS | PW | CW | UA | KO | PII,
     [ROLE_GRID_LEADER] = L | PR | CR | KR | KS | PW | KH | KV,
     [ROLE_GRID_WORKER] = L | PR | CR | KR | KS | KV,
     [ROLE_COMMISSIONER] = L | PR | CR | KR | KS,

@@ -273,19 +273,23 @@ static void test_load_env(void **state)
     (void)state;
     struct config c;
     config_defaults(&c);
+    struct err e = {0};
     setenv("GRIDGOV_DB", "sqlite:/tmp/env.db", 1);
     setenv("GRIDGOV_LISTEN", "127.0.0.1:7070", 1);
-    setenv("GRIDGOV_LOG_LEVEL", "nonsense", 1); /* invalid: ignored */
-    setenv("GRIDGOV_DATA_DIR", "", 1);          /* empty: ignored */
-    config_load_env(&c);
-    unsetenv("GRIDGOV_DB");
-    unsetenv("GRIDGOV_LISTEN");
-    unsetenv("GRIDGOV_LOG_LEVEL");
-    unsetenv("GRIDGOV_DATA_DIR");
+    setenv("GRIDGOV_DATA_DIR", "", 1); /* empty: ignored */
+    assert_int_equal(config_load_env(&c, &e), ERR_OK);
     assert_string_equal(c.db, "sqlite:/tmp/env.db");
     assert_string_equal(c.listen, "127.0.0.1:7070");
     assert_string_equal(c.log_level, "info");
     assert_string_equal(c.data_dir, "./gridgov-data");
+    /* an invalid value is an error naming the variable, as a bad flag would be */
+    setenv("GRIDGOV_LOG_LEVEL", "nonsense", 1);
+    assert_int_equal(config_load_env(&c, &e), ERR_INVALID);
+    assert_string_equal(e.field, "GRIDGOV_LOG_LEVEL");
+    unsetenv("GRIDGOV_DB");
+    unsetenv("GRIDGOV_LISTEN");
+    unsetenv("GRIDGOV_LOG_LEVEL");
+    unsetenv("GRIDGOV_DATA_DIR");
 }
 
 /* ---- HOST:PORT ---- */

@@ -23,29 +23,63 @@
 #include "domain/user.h"
 #include "domain/webhook.h"
 
+/* demo_populate hashes ten passwords with argon2id: build the demo database once and give
+ * every test a copy of the file. */
+static char template_dir[64];
+
 struct fixture {
-    char dir[64];
+    char dir[96];
     struct store *s;
 };
+
+static struct store *open_db(const char *dir)
+{
+    struct err e = {0};
+    char dsn[128];
+    snprintf(dsn, sizeof(dsn), "sqlite:%s/t.db", dir);
+    struct store_config cfg = {.dsn = dsn, .readers = 3};
+    struct store *s = store_open(&cfg, &e);
+    if (s == NULL)
+        fprintf(stderr, "store_open %s: %s\n", dsn, e.msg);
+    return s;
+}
+
+static int group_setup(void **state)
+{
+    struct err e = {0};
+    FILE *null = fopen("/dev/null", "w");
+    (void)state;
+    snprintf(template_dir, sizeof(template_dir), "/tmp/gridgov-test-scheduler.XXXXXX");
+    if (mkdtemp(template_dir) == NULL || null == NULL)
+        return -1;
+    struct store *s = open_db(template_dir);
+    int rc = s ? demo_populate(s, "admin-password-1", "users-password-1", null, &e) : ERR_STORE;
+    if (rc != ERR_OK)
+        fprintf(stderr, "demo_populate: %s\n", e.msg);
+    if (s != NULL)
+        store_close(s);
+    fclose(null);
+    return rc == ERR_OK ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    char cmd[128];
+    (void)state;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", template_dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
 
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
-    struct err e = {0};
-    char dsn[128];
-    FILE *null = fopen("/dev/null", "w");
-    snprintf(f->dir, sizeof(f->dir), "/tmp/gridgov-test-scheduler.XXXXXX");
-    if (mkdtemp(f->dir) == NULL || null == NULL)
+    char cmd[256];
+    snprintf(f->dir, sizeof(f->dir), "%s/XXXXXX", template_dir);
+    if (mkdtemp(f->dir) == NULL)
         return -1;
-    snprintf(dsn, sizeof(dsn), "sqlite:%s/t.db", f->dir);
-    struct store_config cfg = {.dsn = dsn, .readers = 3};
-    if ((f->s = store_open(&cfg, &e)) == NULL ||
-        demo_populate(f->s, "admin-password-1", "users-password-1", null, &e) != ERR_OK) {
-        fprintf(stderr, "setup: %s\n", e.msg);
-        fclose(null);
+    snprintf(cmd, sizeof(cmd), "cp '%s/t.db' '%s/t.db'", template_dir, f->dir);
+    if (system(cmd) != 0 || (f->s = open_db(f->dir)) == NULL)
         return -1;
-    }
-    fclose(null);
     *state = f;
     return 0;
 }
@@ -276,10 +310,11 @@ static void test_escalate_overdue(void **state)
     assert_int_equal(qint(f->s, "SELECT escalations FROM cases WHERE id = %lld", (long long)late),
                      1);
 
-    /* selected as overdue at a time the case is not overdue yet: refused by the rule, skipped */
+    /* selected at a time the cases are not overdue yet: refused by the rule, skipped (the
+     * rejected case is not even selected) */
     assert_int_equal(scheduler_run_once(f->s, now + 30 * 86400, &r), ERR_OK);
     assert_int_equal(r.escalated, 0);
-    assert_int_equal(r.skipped, 3);
+    assert_int_equal(r.skipped, 2);
     assert_int_equal(r.failed, 0);
 }
 
@@ -442,5 +477,5 @@ int main(void)
     if (crypto_init() != 0)
         return 1;
     secret_init_fixed(key);
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -12,6 +12,7 @@ CREATE TABLE places (
     kind        TEXT NOT NULL,
     name        TEXT NOT NULL,
     county      TEXT NOT NULL,
+    path        TEXT NOT NULL DEFAULT '[]', -- ancestors [{code, name, level}], root first
     households  BIGINT NOT NULL DEFAULT 0,
     created_at  BIGINT NOT NULL,
     updated_at  BIGINT NOT NULL

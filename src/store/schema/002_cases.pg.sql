@@ -94,6 +94,7 @@ CREATE TABLE cases (
     rating           BIGINT,
     reopen_count     BIGINT NOT NULL DEFAULT 0,
     rework_count     BIGINT NOT NULL DEFAULT 0,
+    late             BIGINT NOT NULL DEFAULT 0,   -- a staff stage missed its deadline
     on_time          BIGINT,                    -- set when closed: 1 if never overdue
     search_grams     TEXT NOT NULL DEFAULT '',   -- character bigrams for search
     timeline_seq     BIGINT NOT NULL DEFAULT 0,

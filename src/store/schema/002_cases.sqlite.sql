@@ -94,6 +94,7 @@ CREATE TABLE cases (
     rating           INTEGER,
     reopen_count     INTEGER NOT NULL DEFAULT 0,
     rework_count     INTEGER NOT NULL DEFAULT 0,
+    late             INTEGER NOT NULL DEFAULT 0,   -- a staff stage missed its deadline
     on_time          INTEGER,                    -- set when closed: 1 if never overdue
     search_grams     TEXT NOT NULL DEFAULT '',   -- character bigrams for search
     timeline_seq     INTEGER NOT NULL DEFAULT 0,

@@ -1,0 +1,24 @@
+// screens/index.js - the registry of screens. A screen is a module under screens/ whose export
+// (default: render) fills ctx.root; adding one is adding its module and one line here.
+//   path:  the hash route, ':name' parts become ctx.params.name
+//   load:  the module, loaded when first shown
+//   view:  the export to call (default 'render')
+//   nav:   the menu label key, with show(caps) deciding whether the menu lists it
+//   needs: 'login' | 'office' | 'userAdmin' | 'ops' - checked before the screen loads; the
+//          server still decides every request
+export const screens = [
+  { path: 'report', load: () => import('./report.js'), nav: 'nav.report', show: () => true },
+  { path: 'track', load: () => import('./track.js'), nav: 'nav.track', show: () => true },
+  { path: 'track/:token', load: () => import('./track.js') },
+  { path: 'login', load: () => import('./login.js'), nav: 'nav.login', show: (c) => !c.login },
+  { path: 'queues', load: () => import('./queues.js'), nav: 'nav.queues', show: (c) => c.login, needs: 'login' },
+  { path: 'queues/:queue', load: () => import('./queues.js'), needs: 'login' },
+  { path: 'cases', load: () => import('./queues.js'), view: 'renderCases', nav: 'nav.cases', show: (c) => c.login, needs: 'login' },
+  { path: 'cases/:id', load: () => import('./case.js'), needs: 'login' },
+  { path: 'places', load: () => import('./places.js'), nav: 'nav.places', show: (c) => c.login, needs: 'login' },
+  { path: 'places/:code', load: () => import('./places.js'), needs: 'login' },
+  { path: 'dashboard', load: () => import('./dashboard.js'), nav: 'nav.dashboard', show: (c) => c.login, needs: 'login' },
+  { path: 'admin/users', load: () => import('./admin-users.js'), nav: 'nav.users', show: (c) => c.userAdmin, needs: 'userAdmin' },
+  { path: 'admin/catalog', load: () => import('./admin-catalog.js'), nav: 'nav.catalog', show: (c) => c.ops, needs: 'ops' },
+  { path: 'admin/calendar', load: () => import('./admin-calendar.js'), nav: 'nav.calendar', show: (c) => c.ops, needs: 'ops' },
+];
