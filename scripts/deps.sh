@@ -7,7 +7,8 @@ group_pkgs() {
     case "$1" in
     build) echo build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
         libpq-dev libsodium-dev libcurl4-openssl-dev ;;
-    test) echo libcmocka-dev postgresql clang libclang-rt-14-dev cppcheck clang-format curl ;;
+    test) echo libcmocka-dev postgresql clang libclang-rt-14-dev cppcheck clang-format curl \
+        python3-jsonschema ;;
     bench) echo wrk curl ;;
     browser) echo chromium fonts-wqy-microhei nodejs npm ;;
     *)

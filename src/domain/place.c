@@ -373,15 +373,23 @@ int place_update(struct db *db, const char *code, const char *name, int64_t hous
     return name ? place_paths_rename(db, code, name, e) : ERR_OK;
 }
 
-json_t *place_json(const struct place *p)
+void place_write(struct jsonw *w, const struct place *p, int with_path)
 {
     char t[32];
-    json_t *j = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:I}", "code", p->code, "parent",
-                          p->parent_code, "level", p->level, "kind", p->kind, "name", p->name,
-                          "households", (json_int_t)p->households);
     time_iso_cst((time_t)p->updated_at, t);
-    json_object_set_new(j, "updated_at", json_string(t));
-    return j;
+    jw_obj(w);
+    jw_kstr(w, "code", p->code);
+    jw_kstr(w, "parent", p->parent_code);
+    jw_kstr(w, "level", p->level);
+    jw_kstr(w, "kind", p->kind);
+    jw_kstr(w, "name", p->name);
+    jw_kint(w, "households", p->households);
+    jw_kstr(w, "updated_at", t);
+    if (with_path) {
+        jw_key(w, "path");
+        jw_raw(w, p->path && p->path[0] == '[' ? p->path : "[]"); /* stored as JSON by us */
+    }
+    jw_end_obj(w);
 }
 
 /* ---- compounds ---- */

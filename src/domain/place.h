@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/jsonw.h"
 #include "store/store.h"
 
 enum place_level { PL_NONE = -1, PL_DISTRICT, PL_TOWN, PL_COMMUNITY, PL_GRID, PL_MICROGRID };
@@ -59,7 +60,8 @@ int place_insert(struct db *db, struct place_input *in, char out_code[24], struc
 int place_update(struct db *db, const char *code, const char *name, int64_t households,
                  struct err *e);
 
-json_t *place_json(const struct place *p);
+/* A place as a JSON object, with its path (ancestors) when with_path. */
+void place_write(struct jsonw *w, const struct place *p, int with_path);
 
 /* Boundaries: GeoJSON Polygon or MultiPolygon geometry ([lon, lat] positions, WGS 84). */
 int place_boundary_check(json_t *geometry, double box[4], struct err *e);

@@ -26,9 +26,10 @@ int place_get_h(struct req *rq)
         return -1;
     if (place_get(req_db(rq), &rq->arena, code, &p, &e) != ERR_OK)
         return reply_err(rq, &e);
-    json_t *j = place_json(&p), *path = json_loads(p.path, 0, NULL);
-    json_object_set_new(j, "path", path ? path : json_array());
-    return reply_json(rq, 200, j);
+    struct jsonw w;
+    jw_init(&w, 1 << 20);
+    place_write(&w, &p, 1);
+    return reply_jw(rq, 200, &w);
 }
 
 /* GET /api/v1/places/{code}/children: direct children inside the caller's scope. */
@@ -44,15 +45,25 @@ int place_children_h(struct req *rq)
     if (place_get(req_db(rq), &rq->arena, code, &p, &e) != ERR_OK ||
         place_children(req_db(rq), &rq->arena, code, &kids, &n, &e) != ERR_OK)
         return reply_err(rq, &e);
-    json_t *items = json_array();
+    struct jsonw w;
+    int shown = 0;
+    jw_init(&w, 8 << 20);
+    jw_obj(&w);
+    jw_key(&w, "place");
+    place_write(&w, &p, 0);
+    jw_key(&w, "items");
+    jw_arr(&w);
     for (int i = 0; i < n; i++) {
         struct target t = {.place = kids[i].code};
-        if (authz_allow(rq->user, PERM_PLACE_READ, &t))
-            json_array_append_new(items, place_json(&kids[i]));
+        if (authz_allow(rq->user, PERM_PLACE_READ, &t)) {
+            place_write(&w, &kids[i], 0);
+            shown++;
+        }
     }
-    return reply_json(rq, 200,
-                      json_pack("{s:o, s:I, s:o}", "place", place_json(&p), "count",
-                                (json_int_t)json_array_size(items), "items", items));
+    jw_end_arr(&w);
+    jw_kint(&w, "count", shown);
+    jw_end_obj(&w);
+    return reply_jw(rq, 200, &w);
 }
 
 /* GET /api/v1/places?q=&limit=&after=: search by name or code within the caller's scope. */
@@ -78,12 +89,17 @@ int place_search_h(struct req *rq)
     if (place_search(req_db(rq), &rq->arena, q, scopes, ns, limit + 1, after, &found, &n, &e) !=
         ERR_OK)
         return reply_err(rq, &e);
-    json_t *items = json_array();
+    struct jsonw w;
+    jw_init(&w, 8 << 20);
+    jw_obj(&w);
+    jw_key(&w, "items");
+    jw_arr(&w);
     for (int i = 0; i < n && i < limit; i++)
-        json_array_append_new(items, place_json(&found[i]));
-    json_t *j = json_pack("{s:o}", "items", items);
-    json_object_set_new(j, "next", n > limit ? json_string(found[limit - 1].code) : json_null());
-    return reply_json(rq, 200, j);
+        place_write(&w, &found[i], 0);
+    jw_end_arr(&w);
+    jw_kstr(&w, "next", n > limit ? found[limit - 1].code : NULL);
+    jw_end_obj(&w);
+    return reply_jw(rq, 200, &w);
 }
 
 struct place_write {
@@ -111,7 +127,10 @@ static int reply_place(struct req *rq, int status, const char *code)
     struct place p;
     if (place_get(req_db(rq), &rq->arena, code, &p, &e) != ERR_OK)
         return reply_err(rq, &e);
-    return reply_json(rq, status, place_json(&p));
+    struct jsonw w;
+    jw_init(&w, 1 << 20);
+    place_write(&w, &p, 1);
+    return reply_jw(rq, status, &w);
 }
 
 /* POST /api/v1/places: create an area, grid or micro-grid below a place in scope. */

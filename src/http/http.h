@@ -91,6 +91,8 @@ int req_write(struct req *rq, store_fn fn, void *ctx, struct err *e);
 void http_dispatch(struct req *rq);
 
 int reply_json(struct req *rq, int status, json_t *body); /* steals body */
+struct jsonw;
+int reply_jw(struct req *rq, int status, struct jsonw *w); /* takes the writer's buffer */
 int reply_err(struct req *rq, const struct err *e);
 int reply_code(struct req *rq, enum err_code code, const char *field, const char *msg);
 int reply_text(struct req *rq, int status, const char *content_type, const char *text, size_t n);

@@ -2,6 +2,7 @@
  * write the JSON error format: {"error":{"code","message","field"}}. */
 #include "http/http.h"
 #include "core/json.h"
+#include "core/jsonw.h"
 #include "domain/case.h"
 #include "domain/photo.h"
 #include "http/multipart.h"
@@ -77,6 +78,17 @@ int reply_json(struct req *rq, int status, json_t *body)
     if (s == NULL)
         return reply_code(rq, ERR_INTERNAL, NULL, "cannot encode the reply");
     set_reply(rq, status, "application/json; charset=utf-8", s, strlen(s));
+    return status < 400 ? ERR_OK : -1;
+}
+
+int reply_jw(struct req *rq, int status, struct jsonw *w)
+{
+    if (w->err) {
+        buf_free(&w->b);
+        return reply_code(rq, ERR_TOO_LARGE, NULL, "the reply is too large; narrow the request");
+    }
+    size_t n = w->b.len;
+    set_reply(rq, status, "application/json; charset=utf-8", buf_steal(&w->b), n);
     return status < 400 ? ERR_OK : -1;
 }
 

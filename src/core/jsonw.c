@@ -1,0 +1,144 @@
+/* jsonw.c - streaming JSON output: commas tracked per level, strings escaped per RFC 8259
+ * (UTF-8 passes through; control characters, quote and backslash are escaped). */
+#include "core/jsonw.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void put(struct jsonw *w, const char *s, size_t n)
+{
+    if (buf_add(&w->b, s, n) != 0)
+        w->err = 1;
+}
+
+static void sep(struct jsonw *w)
+{
+    if (!w->first)
+        put(w, ",", 1);
+    w->first = 0;
+}
+
+void jw_init(struct jsonw *w, size_t max)
+{
+    buf_init(&w->b, max);
+    w->first = 1;
+    w->err = 0;
+}
+
+void jw_obj(struct jsonw *w)
+{
+    sep(w);
+    put(w, "{", 1);
+    w->first = 1;
+}
+
+void jw_arr(struct jsonw *w)
+{
+    sep(w);
+    put(w, "[", 1);
+    w->first = 1;
+}
+
+void jw_end_obj(struct jsonw *w)
+{
+    put(w, "}", 1);
+    w->first = 0;
+}
+
+void jw_end_arr(struct jsonw *w)
+{
+    put(w, "]", 1);
+    w->first = 0;
+}
+
+void jw_key(struct jsonw *w, const char *key)
+{
+    sep(w);
+    put(w, "\"", 1);
+    put(w, key, strlen(key));
+    put(w, "\":", 2);
+    w->first = 1; /* the value follows without a comma */
+}
+
+static void str_body(struct jsonw *w, const char *s)
+{
+    const char *run = s;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p != '"' && *p != '\\')
+            continue;
+        put(w, run, (size_t)((const char *)p - run));
+        char esc[8];
+        switch (*p) {
+        case '"':
+            put(w, "\\\"", 2);
+            break;
+        case '\\':
+            put(w, "\\\\", 2);
+            break;
+        case '\n':
+            put(w, "\\n", 2);
+            break;
+        case '\r':
+            put(w, "\\r", 2);
+            break;
+        case '\t':
+            put(w, "\\t", 2);
+            break;
+        default:
+            snprintf(esc, sizeof(esc), "\\u%04x", *p);
+            put(w, esc, 6);
+            break;
+        }
+        run = (const char *)p + 1;
+    }
+    put(w, run, strlen(run));
+}
+
+void jw_str(struct jsonw *w, const char *s)
+{
+    sep(w);
+    if (s == NULL) {
+        put(w, "null", 4);
+        return;
+    }
+    put(w, "\"", 1);
+    str_body(w, s);
+    put(w, "\"", 1);
+}
+
+void jw_int(struct jsonw *w, int64_t v)
+{
+    char n[24];
+    sep(w);
+    put(w, n, (size_t)snprintf(n, sizeof(n), "%lld", (long long)v));
+}
+
+void jw_bool(struct jsonw *w, int v)
+{
+    sep(w);
+    put(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jw_null(struct jsonw *w)
+{
+    sep(w);
+    put(w, "null", 4);
+}
+
+void jw_raw(struct jsonw *w, const char *json)
+{
+    sep(w);
+    put(w, json, strlen(json));
+}
+
+void jw_kstr(struct jsonw *w, const char *key, const char *s)
+{
+    jw_key(w, key);
+    jw_str(w, s);
+}
+
+void jw_kint(struct jsonw *w, const char *key, int64_t v)
+{
+    jw_key(w, key);
+    jw_int(w, v);
+}
