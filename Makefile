@@ -1,6 +1,7 @@
 # gridgov - build, demo and test. `make demo` builds and serves the demonstration; `make test`
 # runs every test (lint, unit, API on SQLite and PostgreSQL, sanitizers, fuzzing).
 CC      ?= cc
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
 CFLAGS  ?= -O2 -g

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "core/util.h"
 #include "domain/divisions.h"
+#include "domain/place.h"
 #include "domain/user.h"
 
 #include <stdio.h>
@@ -40,14 +41,69 @@ static char *read_file(const char *path, size_t *len)
     return data;
 }
 
+static int boundaries_fn(struct db *db, void *arg, struct err *e)
+{
+    json_t *features = json_object_get(arg, "features");
+    size_t i;
+    json_t *f;
+    json_array_foreach(features, i, f)
+    {
+        const char *code = json_string_value(json_object_get(json_object_get(f, "properties"),
+                                                             "code"));
+        if (code == NULL) {
+            return err_set(e, ERR_INVALID, "properties.code",
+                           "feature %zu has no properties.code (the place code)", i);
+        }
+        if (place_boundary_put(db, code, json_object_get(f, "geometry"), e) != ERR_OK) {
+            char msg[sizeof(e->msg)];
+            snprintf(msg, sizeof(msg), "%s", e->msg);
+            return err_set(e, e->code, e->field, "feature %zu (%.20s): %s", i, code, msg);
+        }
+    }
+    return ERR_OK;
+}
+
+/* import boundaries: a GeoJSON FeatureCollection whose features carry properties.code. */
+static int import_boundaries(struct cli *c, const char *path)
+{
+    struct err e = {0};
+    json_error_t je;
+    json_t *fc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (fc == NULL) {
+        fprintf(stderr, "gridgov import: %s:%d: %s\n", path, je.line, je.text);
+        return EXIT_FAIL;
+    }
+    if (!json_is_array(json_object_get(fc, "features"))) {
+        fprintf(stderr, "gridgov import: %s is not a GeoJSON FeatureCollection\n", path);
+        json_decref(fc);
+        return EXIT_FAIL;
+    }
+    struct store *s = cli_store_open(c);
+    if (s == NULL) {
+        json_decref(fc);
+        return EXIT_FAIL;
+    }
+    int rc = store_write(s, boundaries_fn, fc, &e);
+    store_close(s);
+    if (rc == ERR_OK)
+        printf("%zu boundaries imported\n", json_array_size(json_object_get(fc, "features")));
+    else
+        fprintf(stderr, "gridgov import: nothing imported: %s\n", e.msg);
+    json_decref(fc);
+    return rc == ERR_OK ? EXIT_OK : EXIT_FAIL;
+}
+
 int cmd_import(struct cli *c)
 {
     struct err e = {0};
     struct division_counts dc;
     size_t len;
 
+    if (c->argc == 2 && strcmp(c->argv[0], "boundaries") == 0)
+        return import_boundaries(c, c->argv[1]);
     if (c->argc != 2 || strcmp(c->argv[0], "divisions") != 0) {
-        fprintf(stderr, "usage: gridgov import divisions FILE --prefix CODE\n");
+        fprintf(stderr, "usage: gridgov import divisions FILE --prefix CODE\n"
+                        "       gridgov import boundaries FILE.geojson\n");
         return EXIT_USAGE;
     }
     if (c->prefix == NULL || strlen(c->prefix) < 2 ||

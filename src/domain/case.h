@@ -113,6 +113,9 @@ int case_flow_check(const struct case_rec *cs, enum case_action a, const struct 
 json_t *case_flow_allowed(const struct case_rec *cs, const struct actor *who, int64_t now);
 /* The status an action leads to (the same status for steps that do not move the case). */
 enum case_status case_flow_target(const struct case_rec *cs, enum case_action a);
+/* Did u report cs through their own account (a patrol, a visit; not a hotline call they
+ * logged for someone else)? */
+int case_is_reporter(const struct case_rec *cs, const struct user *u);
 /* The authorisation target of a case: its place, compound and assigned department. */
 struct target case_target(const struct case_rec *cs);
 

@@ -110,6 +110,13 @@ const char *case_open311_status(enum case_status s)
     return s == CS_CLOSED || s == CS_REJECTED || s == CS_MERGED ? "closed" : "open";
 }
 
+int case_is_reporter(const struct case_rec *cs, const struct user *u)
+{
+    /* staff who log a hotline call are not its reporter: the caller is */
+    return u != NULL && cs->reporter_user_id != 0 && cs->reporter_user_id == u->id &&
+           strcmp(cs->channel ? cs->channel : "", "hotline") != 0;
+}
+
 struct target case_target(const struct case_rec *cs)
 {
     struct target t = {

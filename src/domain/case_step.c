@@ -210,7 +210,7 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
     if ((rc = case_get(db, a, id, &cs, e)) != ERR_OK)
         goto out;
     *cs_out = cs;
-    if (who.user && cs.reporter_user_id && cs.reporter_user_id == who.user->id)
+    if (case_is_reporter(&cs, who.user))
         who.reporter = 1;
     if (st->expect_version && st->expect_version != cs.version) {
         rc = err_set(e, ERR_CONFLICT, "version",

@@ -34,7 +34,7 @@ static int reply_conflict(struct req *rq, const struct err *e, const struct case
                           const struct actor *actor)
 {
     struct actor me = *actor;
-    if (me.user && cs->reporter_user_id && cs->reporter_user_id == me.user->id)
+    if (case_is_reporter(cs, me.user))
         me.reporter = 1;
     const struct actor *who = &me;
     json_t *err = json_pack("{s:s, s:s}", "code", err_code_name(ERR_CONFLICT), "message", e->msg);
@@ -215,7 +215,7 @@ int case_get_h(struct req *rq)
         return -1;
     if (case_photos_json(req_db(rq), &rq->arena, id, &photos, &e) != ERR_OK)
         return reply_err(rq, &e);
-    if (cs.reporter_user_id && cs.reporter_user_id == rq->user->id)
+    if (case_is_reporter(&cs, rq->user))
         who.reporter = 1;
     json_t *j = case_json(&cs, 0);
     json_object_set_new(j, "photos", photos);
@@ -358,7 +358,7 @@ static int run_step(struct req *rq, int64_t id, json_t *body, struct actor who, 
     /* read the case back: names of what the step assigned, pending requests */
     if (case_get(req_db(rq), &rq->arena, id, &c.cs, &e) != ERR_OK)
         return reply_err(rq, &e);
-    if (c.who.user && c.cs.reporter_user_id == c.who.user->id)
+    if (case_is_reporter(&c.cs, c.who.user))
         c.who.reporter = 1;
     json_t *j = case_json(&c.cs, public_view);
     json_object_set_new(j, "allowed_actions", case_flow_allowed(&c.cs, &c.who, time(NULL)));

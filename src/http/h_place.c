@@ -349,3 +349,61 @@ int compound_update_h(struct req *rq)
         return reply_err(rq, &e);
     return reply_compound(rq, 200, id);
 }
+
+struct boundary_write {
+    const char *code;
+    json_t *geometry;
+};
+
+static int boundary_fn(struct db *db, void *arg, struct err *e)
+{
+    struct boundary_write *w = arg;
+    return place_boundary_put(db, w->code, w->geometry, e);
+}
+
+/* PUT /api/v1/places/{code}/boundary {"geometry": GeoJSON Polygon | MultiPolygon} */
+int place_boundary_put_h(struct req *rq)
+{
+    static const char *const keys[] = {"geometry", NULL};
+    struct err e = {0};
+    struct boundary_write w;
+    double box[4];
+    if (code_param(rq, &w.code) != ERR_OK ||
+        req_allow_or_reply(rq, PERM_PLACE_WRITE, w.code, 0))
+        return -1;
+    w.geometry = json_object_get(rq->json, "geometry");
+    if (json_only_keys(rq->json, keys, &e) || place_boundary_check(w.geometry, box, &e) ||
+        req_write(rq, boundary_fn, &w, &e))
+        return reply_err(rq, &e);
+    return reply_json(rq, 200,
+                      json_pack("{s:s, s:[f, f, f, f]}", "code", w.code, "bbox", box[2], box[0],
+                                box[3], box[1]));
+}
+
+/* GET /api/v1/places/{code}/boundary: the stored geometry as a GeoJSON Feature. */
+int place_boundary_get_h(struct req *rq)
+{
+    struct err e = {0};
+    struct dbrows r;
+    const char *code;
+    if (code_param(rq, &code) != ERR_OK || req_allow_or_reply(rq, PERM_PLACE_READ, code, 0))
+        return -1;
+    if (db_query(req_db(rq), &rq->arena, &r, &e,
+                 "SELECT geometry FROM place_boundaries WHERE place_code = ?",
+                 DB_ARGS(DBS(code))) != ERR_OK)
+        return reply_err(rq, &e);
+    if (r.nrows == 0)
+        return reply_code(rq, ERR_NOT_FOUND, "code", "this place has no boundary");
+    struct jsonw w;
+    jw_init(&w, 64 << 20);
+    jw_obj(&w);
+    jw_kstr(&w, "type", "Feature");
+    jw_key(&w, "geometry");
+    jw_raw(&w, dbrows_get(&r, 0, 0)); /* stored as JSON after checking */
+    jw_key(&w, "properties");
+    jw_obj(&w);
+    jw_kstr(&w, "code", code);
+    jw_end_obj(&w);
+    jw_end_obj(&w);
+    return reply_jw(rq, 200, &w);
+}

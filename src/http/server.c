@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#define DRAIN_FACTOR 16
+
 struct server {
     struct MHD_Daemon *d;
     struct app *app;
@@ -108,25 +110,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         m->rq.client = m->client;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         *con_cls = m;
-        if (cl != NULL && strtoull(cl, NULL, 10) + 1 > m->rq.body.max) {
-            /* announced too large: answer 413 before the body is sent (MHD then closes the
-             * connection instead of reading it, and a client waiting on 100-continue stops) */
+        unsigned long long announced = cl != NULL ? strtoull(cl, NULL, 10) : 0;
+        if (announced + 1 > m->rq.body.max) {
+            /* announced too large: a body up to DRAIN_FACTOR times the cap is read and dropped
+             * so the client, still sending, can read the 413; a larger one is answered at once
+             * and the connection closed */
             m->rq.body_too_large = 1;
-            http_dispatch(&m->rq);
-            return send_reply(m);
+            if (announced > DRAIN_FACTOR * m->rq.body.max) {
+                http_dispatch(&m->rq);
+                return send_reply(m);
+            }
         }
         return MHD_YES;
     }
     if (m->queued)
         return MHD_YES;
     if (*upload_data_size != 0) {
-        /* a chunked body that outgrows the cap is read and dropped, then answered with 413;
-         * past four times the cap the connection is cut */
+        /* a body that outgrows the cap is read and dropped, then answered with 413; past
+         * DRAIN_FACTOR times the cap the connection is cut */
         if (!m->rq.body_too_large && buf_add(&m->rq.body, upload_data, *upload_data_size) != 0)
             m->rq.body_too_large = 1;
         if (m->rq.body_too_large) {
             m->discarded += *upload_data_size;
-            if (m->discarded > 4 * m->rq.body.max)
+            if (m->discarded > DRAIN_FACTOR * m->rq.body.max)
                 return MHD_NO;
         }
         *upload_data_size = 0;

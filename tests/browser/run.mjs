@@ -435,6 +435,30 @@ async function phoneWidth(ctx) {
   await page.click('.menu-btn');
   check(await page.locator('#nav').isVisible(), 'the menu button does not open the menu');
   await shot(page, '15-menu-375');
+  // a grid worker reports what the patrol found: place by search, compound of that grid
+  await page.click('#nav a[href="#/report"]');
+  await page.waitForSelector('#report-form #place-q');
+  await page.fill('#place-q', '第一网格');
+  await page.press('#place-q', 'Enter');
+  await page.click('.picklist button:has-text("330604002007001")');
+  await page.waitForSelector('#compound option:has-text("春江花城")', { state: 'attached' });
+  await page.selectOption('#compound', { label: '春江花城' });
+  check(await page.inputValue('#place') === '330604002007001', 'the place search did not fill the code');
+  await page.selectOption('#category', 'parking');
+  await page.selectOption('[name="attr-kind"]', 'fire_lane');
+  await page.fill('[name="attr-plate"]', '浙D88888');
+  await page.fill('#description', '巡查发现春江花城3幢北侧消防通道被两辆私家车占用。');
+  await page.setInputFiles('#photos', PHOTO);
+  check(await wide() <= PHONE.width, `the staff report page is ${await wide()} px wide at 375 px`);
+  await page.click('#report-submit');
+  await page.waitForSelector('.done a[href^="#/cases/"]');
+  check(await page.locator('#token').count() === 0, 'staff got a public tracking token');
+  await shot(page, '15b-report-staff-375');
+  await page.click('.done a[href^="#/cases/"]');
+  await page.waitForSelector('#timeline');
+  check((await page.textContent('.col-side')).includes('#1') || (await page.textContent('.col-side')).includes('网格巡查'),
+    'the staff report is not a grid patrol case');
+  await page.click('.menu-btn');
   await page.click('#nav a[href="#/queues"]');
   await page.waitForSelector('#queue-tiles');
   await shot(page, '16-queue-375');

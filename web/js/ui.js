@@ -16,6 +16,8 @@ export function capsOf(user) {
     ops: has('district_admin'),
     handle: has('dept_handler', 'grid_leader'),
     verify: has('grid_worker', 'grid_leader'),
+    // the dashboard reports on a place; department handlers and commissioners have none
+    stats: roles.some((r) => !['dept_handler', 'commissioner'].includes(r.role)),
   };
 }
 

@@ -4,7 +4,7 @@
 //   load:  the module, loaded when first shown
 //   view:  the export to call (default 'render')
 //   nav:   the menu label key, with show(caps) deciding whether the menu lists it
-//   needs: 'login' | 'office' | 'userAdmin' | 'ops' - checked before the screen loads; the
+//   needs: 'login' | 'stats' | 'userAdmin' | 'ops' - checked before the screen loads; the
 //          server still decides every request
 export const screens = [
   { path: 'report', load: () => import('./report.js'), nav: 'nav.report', show: () => true },
@@ -17,7 +17,7 @@ export const screens = [
   { path: 'cases/:id', load: () => import('./case.js'), needs: 'login' },
   { path: 'places', load: () => import('./places.js'), nav: 'nav.places', show: (c) => c.login, needs: 'login' },
   { path: 'places/:code', load: () => import('./places.js'), needs: 'login' },
-  { path: 'dashboard', load: () => import('./dashboard.js'), nav: 'nav.dashboard', show: (c) => c.login, needs: 'login' },
+  { path: 'dashboard', load: () => import('./dashboard.js'), nav: 'nav.dashboard', show: (c) => c.stats, needs: 'stats' },
   { path: 'admin/users', load: () => import('./admin-users.js'), nav: 'nav.users', show: (c) => c.userAdmin, needs: 'userAdmin' },
   { path: 'admin/catalog', load: () => import('./admin-catalog.js'), nav: 'nav.catalog', show: (c) => c.ops, needs: 'ops' },
   { path: 'admin/calendar', load: () => import('./admin-calendar.js'), nav: 'nav.calendar', show: (c) => c.ops, needs: 'ops' },

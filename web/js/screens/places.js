@@ -13,7 +13,7 @@ export async function render(ctx) {
   let compounds = null;
   if (code.length === 12 || code.length === 15) {
     try {
-      const r = await api.get(`/places/${code.slice(0, 12)}/compounds`);
+      const r = await api.get(`/places/${code}/compounds`);
       compounds = (r.items || []).filter((c) => code.length === 12 || (c.grids || []).includes(code));
     } catch {
       compounds = null; // outside the scope of compounds: show none

@@ -152,11 +152,12 @@ export async function render(ctx) {
     const chosen = h('p', { class: 'hint', 'aria-live': 'polite' });
     async function loadCompounds(code) {
       replace(compoundSel, h('option', { value: '' }, t('report.compound.none')));
-      if (code.length < 12) return;
+      if (!/^\d{12}(\d{3}(\d{2})?)?$/.test(code)) return;
       try {
-        const r = await api.get(`/places/${code.slice(0, 12)}/compounds`);
+        // the compounds of a community, or those overlapping a grid (a micro-grid: its grid)
+        const r = await api.get(`/places/${code.slice(0, 15)}/compounds`);
         for (const c of r.items || []) {
-          if (code.length > 12 && !(c.grids || []).some((g) => code.startsWith(g) || g.startsWith(code))) continue;
+          if (code.length > 12 && !(c.grids || []).some((g) => code.startsWith(g))) continue;
           compoundSel.appendChild(h('option', { value: String(c.id) }, c.name));
         }
       } catch {
