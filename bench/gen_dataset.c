@@ -229,6 +229,51 @@ static enum st pick_status(int64_t age)
     return CLOSED;
 }
 
+/* The category's required attributes (and some optional ones), keys sorted, compact: the form
+ * case_insert stores after category_attrs_check. */
+static void attrs_for(const char *cat, const char *bldg, char *out, size_t cap)
+{
+    static const char *const companies[] = {"浙江舜江机械有限公司", "上虞华兴化工有限公司",
+                                            "绍兴凤鸣纺织有限公司", "上虞江扬电子科技有限公司"};
+#define ONE(...) PICK(((const char *const[]){__VA_ARGS__}))
+    if (strcmp(cat, "ebike") == 0)
+        snprintf(out, cap, "{\"building\":\"%s\",\"stairwell_charging\":\"%s\"}",
+                 bldg[0] ? bldg : "1幢", urand() < 0.7 ? "yes" : "no");
+    else if (strcmp(cat, "dispute") == 0)
+        snprintf(out, cap, "{\"kind\":\"%s\"}", ONE("leak", "boundary", "noise", "pets", "other"));
+    else if (strcmp(cat, "elderly") == 0)
+        snprintf(out, cap, "{\"age\":%d,\"need\":[\"%s\"]}", irand(70, 96),
+                 ONE("meal", "bath", "medical", "visit"));
+    else if (strncmp(cat, "ent_", 4) == 0)
+        snprintf(out, cap, "{\"company_name\":\"%s\",\"%s\":\"%s\",\"uscc\":\"91330604MA2%07d\"}",
+                 PICK(companies), strcmp(cat, "ent_labour") == 0 ? "kind" : "matter",
+                 strcmp(cat, "ent_labour") == 0 ? ONE("recruit", "training", "dispute", "insurance")
+                 : strcmp(cat, "ent_land") == 0 ? ONE("new", "expand", "certificate", "planning")
+                                                : ONE("declare", "inspect", "credit", "tax", "other"),
+                 irand(0, 9999999));
+    else if (strcmp(cat, "house_safety") == 0)
+        snprintf(out, cap, "{\"building\":\"%s\",\"hazard\":[\"%s\"],\"occupied\":\"%s\"}",
+                 bldg[0] ? bldg : "1幢", ONE("crack", "tilt", "leak", "facade"), ONE("yes", "no"));
+    else if (strcmp(cat, "illegal_build") == 0)
+        snprintf(out, cap, "{\"location\":\"%s\"}", ONE("roof", "yard", "balcony", "public"));
+    else if (strcmp(cat, "noise") == 0)
+        snprintf(out, cap, "{\"period\":\"%s\",\"source\":\"%s\"}", ONE("day", "night"),
+                 ONE("construction", "business", "square_dance", "neighbor", "other"));
+    else if (strcmp(cat, "parking") == 0)
+        snprintf(out, cap, "{\"kind\":\"%s\"}", ONE("fire_lane", "sidewalk", "compound", "zombie"));
+    else if (strcmp(cat, "pole") == 0)
+        snprintf(out, cap, "{\"pole_kind\":\"%s\"}", ONE("power", "telecom", "streetlight", "pipe", "other"));
+    else if (strcmp(cat, "property") == 0)
+        snprintf(out, cap, "{\"issue\":\"%s\"}", ONE("fee", "repair", "service", "public_income"));
+    else if (strcmp(cat, "sanitation") == 0)
+        snprintf(out, cap, "{\"kind\":[\"%s\"]}", ONE("garbage", "sewage", "greenbelt", "pests"));
+    else if (strcmp(cat, "streetlight") == 0)
+        snprintf(out, cap, "{\"fault\":\"%s\"}", ONE("off", "always_on", "flicker", "damaged"));
+    else
+        snprintf(out, cap, "{}");
+#undef ONE
+}
+
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -521,11 +566,7 @@ int main(int argc, char **argv)
                  cat->v->what[rnd() % (uint64_t)cat->v->nwhat], PICK(tails));
         grams(desc, gram, sizeof(gram));
         snprintf(addr, sizeof(addr), "%s%s", loc, bldg);
-        if (strcmp(cat->code, "ebike") == 0)
-            snprintf(attrs, sizeof(attrs), "{\"building\":\"%s\",\"stairwell_charging\":\"%s\"}",
-                     bldg[0] ? bldg : "1幢", urand() < 0.7 ? "yes" : "no");
-        else
-            snprintf(attrs, sizeof(attrs), "{}");
+        attrs_for(cat->code, bldg, attrs, sizeof(attrs));
         snprintf(name, sizeof(name), "%s%s", PICK(surnames), PICK(titles));
         snprintf(phone, sizeof(phone), "1%d%08d", irand(30, 89), irand(0, 99999999));
 

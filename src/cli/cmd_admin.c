@@ -48,8 +48,8 @@ static int boundaries_fn(struct db *db, void *arg, struct err *e)
     json_t *f;
     json_array_foreach(features, i, f)
     {
-        const char *code = json_string_value(json_object_get(json_object_get(f, "properties"),
-                                                             "code"));
+        const char *code =
+            json_string_value(json_object_get(json_object_get(f, "properties"), "code"));
         if (code == NULL) {
             return err_set(e, ERR_INVALID, "properties.code",
                            "feature %zu has no properties.code (the place code)", i);

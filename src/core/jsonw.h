@@ -14,8 +14,8 @@ struct jsonw {
 };
 
 void jw_init(struct jsonw *w, size_t max);
-void jw_obj(struct jsonw *w);   /* { */
-void jw_arr(struct jsonw *w);   /* [ */
+void jw_obj(struct jsonw *w); /* { */
+void jw_arr(struct jsonw *w); /* [ */
 void jw_end_obj(struct jsonw *w);
 void jw_end_arr(struct jsonw *w);
 void jw_key(struct jsonw *w, const char *key); /* "key": (keys are program constants) */

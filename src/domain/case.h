@@ -223,8 +223,8 @@ int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t no
 
 /* Open cases of the same category within 50 m or in the same compound, with similar text,
  * among those u may read. */
-int case_duplicates(struct db *db, struct arena *a, const struct case_rec *cs,
-                    const struct user *u, json_t **out, struct err *e);
+int case_duplicates(struct db *db, struct arena *a, const struct case_rec *cs, const struct user *u,
+                    json_t **out, struct err *e);
 /* Character-bigram text for the search index ("电动 动车 车停 ..."), arena-allocated. */
 char *case_grams(struct arena *a, const char *text);
 /* Dice similarity of the bigram sets of two texts, 0..1. */

@@ -161,8 +161,8 @@ static double distance_m(double lat1, double lon1, double lat2, double lon2)
     return 2 * r * asin(sqrt(h));
 }
 
-int case_duplicates(struct db *db, struct arena *a, const struct case_rec *cs,
-                    const struct user *u, json_t **out, struct err *e)
+int case_duplicates(struct db *db, struct arena *a, const struct case_rec *cs, const struct user *u,
+                    json_t **out, struct err *e)
 {
     struct dbrows r;
     double dlat = DUP_RADIUS_M / 111320.0;

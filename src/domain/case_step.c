@@ -408,9 +408,9 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
                          cs.merged_into ? DBI(cs.merged_into) : DBNULL, DBI(cs.confirmed),
                          cs.rating ? DBI(cs.rating) : DBNULL, DBI(cs.reopen_count),
                          DBI(cs.rework_count), cs.on_time >= 0 ? DBI(cs.on_time) : DBNULL,
-                         DBI(cs.late),
-                         cs.closed_at ? DBI(cs.closed_at) : DBNULL, DBI(cs.timeline_seq),
-                         DBS(cs.timeline_head), DBI(now), DBI(cs.id), DBI(cs.version)));
+                         DBI(cs.late), cs.closed_at ? DBI(cs.closed_at) : DBNULL,
+                         DBI(cs.timeline_seq), DBS(cs.timeline_head), DBI(now), DBI(cs.id),
+                         DBI(cs.version)));
     if (rc == 0) {
         rc = err_set(e, ERR_CONFLICT, "version", "the case changed meanwhile; reload it");
         goto out;

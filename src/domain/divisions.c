@@ -98,8 +98,8 @@ static int import_fn(struct db *db, void *arg, struct err *e)
             const char *path;
             rc = db_query(db, &a, &r, e, "SELECT 1 FROM places WHERE code = ?",
                           DB_ARGS(DBS(parent)));
-            if (rc != ERR_OK || (rc = place_child_path(db, &a, r.nrows ? parent : NULL, &path,
-                                                       e)) != ERR_OK)
+            if (rc != ERR_OK ||
+                (rc = place_child_path(db, &a, r.nrows ? parent : NULL, &path, e)) != ERR_OK)
                 break;
             rc = db_exec(db, e,
                          "INSERT INTO places (code, parent_code, level, kind, name, county, "

@@ -29,8 +29,8 @@ int photo_path(const char *data_dir, const char *hex, char *out, size_t n)
     return 0;
 }
 
-int photo_store(const char *data_dir, const void *data, size_t len, char hex[65],
-                const char **mime, struct err *e)
+int photo_store(const char *data_dir, const void *data, size_t len, char hex[65], const char **mime,
+                struct err *e)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
     char path[700], dir[700], tmp[720];

@@ -85,8 +85,7 @@ int place_code_check(const char *code, const char *field, struct err *e)
     return ERR_OK;
 }
 
-#define PLACE_COLS                                                                                 \
-    "code, parent_code, level, kind, name, households, created_at, updated_at, path"
+#define PLACE_COLS "code, parent_code, level, kind, name, households, created_at, updated_at, path"
 
 static void place_from_row(const struct dbrows *r, int i, struct place *p)
 {
@@ -334,9 +333,9 @@ int place_paths_rename(struct db *db, const char *code, const char *name, struct
     struct arena a;
     struct dbrows r;
     arena_init(&a, 0);
-    int rc = db_query(db, &a, &r, e,
-                      "SELECT code, path FROM places WHERE code LIKE ? AND code <> ?",
-                      DB_ARGS(DBS(arena_printf(&a, "%s%%", code)), DBS(code)));
+    int rc =
+        db_query(db, &a, &r, e, "SELECT code, path FROM places WHERE code LIKE ? AND code <> ?",
+                 DB_ARGS(DBS(arena_printf(&a, "%s%%", code)), DBS(code)));
     for (int i = 0; rc == ERR_OK && i < r.nrows; i++) {
         json_t *p = json_loads(dbrows_get(&r, i, 1), 0, NULL);
         size_t k;

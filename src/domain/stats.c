@@ -16,9 +16,8 @@ static const char *subtree(struct db *db)
                : "place_code >= ? AND place_code < ?";
 }
 
-static int group_counts(struct db *db, struct arena *a, const char *select_key,
-                        const char *place, int64_t from, int64_t to, const char *extra,
-                        json_t **out, struct err *e)
+static int group_counts(struct db *db, struct arena *a, const char *select_key, const char *place,
+                        int64_t from, int64_t to, const char *extra, json_t **out, struct err *e)
 {
     struct dbrows r;
     char *sql = arena_printf(a,
@@ -65,10 +64,9 @@ static int ratios(struct db *db, struct arena *a, const char *select_key, const 
         json_array_append_new(
             *out,
             json_pack("{s:s, s:I, s:I, s:I, s:f, s:f, s:f, s:o}", "key",
-                      dbrows_get(&r, i, 0) ? dbrows_get(&r, i, 0) : "", "cases",
-                      (json_int_t)total, "closed", (json_int_t)closed, "on_time",
-                      (json_int_t)dbrows_int(&r, i, 3), "closure_rate",
-                      total ? closed / total : 0.0, "on_time_rate",
+                      dbrows_get(&r, i, 0) ? dbrows_get(&r, i, 0) : "", "cases", (json_int_t)total,
+                      "closed", (json_int_t)closed, "on_time", (json_int_t)dbrows_int(&r, i, 3),
+                      "closure_rate", total ? closed / total : 0.0, "on_time_rate",
                       total ? (double)dbrows_int(&r, i, 3) / total : 0.0, "rework_rate",
                       total ? (double)dbrows_int(&r, i, 4) / total : 0.0, "satisfaction",
                       rated ? json_real((double)dbrows_int(&r, i, 5) / rated) : json_null()));
@@ -140,10 +138,9 @@ int stats_cases(struct db *db, struct arena *a, const char *place, int64_t from,
     json_object_del(summary, "key");
     json_object_set_new(summary, "open", json_integer(dbrows_int(&r, 0, 0)));
     json_object_set_new(summary, "overdue", json_integer(dbrows_int(&r, 0, 1)));
-    *out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "place", place, "summary",
-                     summary, "by_status", by_status, "by_category", by_category,
-                     "open_by_place", by_place, "by_day", by_day, "by_place", places, "by_month",
-                     months);
+    *out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "place", place, "summary", summary,
+                     "by_status", by_status, "by_category", by_category, "open_by_place", by_place,
+                     "by_day", by_day, "by_place", places, "by_month", months);
     return ERR_OK;
 fail:
     json_decref(by_status);
@@ -171,11 +168,11 @@ int stats_map(struct db *db, struct arena *a, const char *place, json_t **out, s
     json_t *features = json_array();
     for (int i = 0; i < r.nrows; i++) {
         json_t *g = json_loads(dbrows_get(&r, i, 2), 0, NULL);
-        json_array_append_new(
-            features, json_pack("{s:s, s:o, s:{s:s, s:s, s:I}}", "type", "Feature", "geometry",
-                                g ? g : json_null(), "properties", "code", dbrows_get(&r, i, 0),
-                                "name", dbrows_get(&r, i, 1), "open",
-                                (json_int_t)dbrows_int(&r, i, 3)));
+        json_array_append_new(features,
+                              json_pack("{s:s, s:o, s:{s:s, s:s, s:I}}", "type", "Feature",
+                                        "geometry", g ? g : json_null(), "properties", "code",
+                                        dbrows_get(&r, i, 0), "name", dbrows_get(&r, i, 1), "open",
+                                        (json_int_t)dbrows_int(&r, i, 3)));
     }
     *out = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
     return ERR_OK;

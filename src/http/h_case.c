@@ -551,9 +551,8 @@ int case_contact_h(struct req *rq)
     struct target t = case_target(&cs);
     if (!authz_allow(rq->user, PERM_PII_READ, &t))
         return reply_code(rq, ERR_FORBIDDEN, NULL, "reading contact details needs pii:read here");
-    const char *row[4] = {arena_printf(&rq->arena, "%lld", (long long)rq->user->id),
-                          "pii_read", arena_printf(&rq->arena, "case:%lld", (long long)id),
-                          "reporter contact"};
+    const char *row[4] = {arena_printf(&rq->arena, "%lld", (long long)rq->user->id), "pii_read",
+                          arena_printf(&rq->arena, "case:%lld", (long long)id), "reporter contact"};
     if (req_write(rq, audit_fn, row, &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 200,

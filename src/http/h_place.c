@@ -368,16 +368,15 @@ int place_boundary_put_h(struct req *rq)
     struct err e = {0};
     struct boundary_write w;
     double box[4];
-    if (code_param(rq, &w.code) != ERR_OK ||
-        req_allow_or_reply(rq, PERM_PLACE_WRITE, w.code, 0))
+    if (code_param(rq, &w.code) != ERR_OK || req_allow_or_reply(rq, PERM_PLACE_WRITE, w.code, 0))
         return -1;
     w.geometry = json_object_get(rq->json, "geometry");
     if (json_only_keys(rq->json, keys, &e) || place_boundary_check(w.geometry, box, &e) ||
         req_write(rq, boundary_fn, &w, &e))
         return reply_err(rq, &e);
-    return reply_json(rq, 200,
-                      json_pack("{s:s, s:[f, f, f, f]}", "code", w.code, "bbox", box[2], box[0],
-                                box[3], box[1]));
+    return reply_json(
+        rq, 200,
+        json_pack("{s:s, s:[f, f, f, f]}", "code", w.code, "bbox", box[2], box[0], box[3], box[1]));
 }
 
 /* GET /api/v1/places/{code}/boundary: the stored geometry as a GeoJSON Feature. */

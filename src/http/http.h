@@ -27,7 +27,7 @@ struct app {
     size_t body_max;      /* bytes, 413 past it */
     size_t upload_max;    /* bytes, for R_UPLOAD routes */
     const char *data_dir; /* photos live here */
-    int session_ttl; /* seconds */
+    int session_ttl;      /* seconds */
     const char *version;
     double started; /* monotonic seconds at start */
 };

@@ -90,7 +90,8 @@ int multipart_parse(struct arena *a, const char *body, size_t len, const char *b
 
     *nparts = 0;
     /* the first boundary may open the body without a leading CRLF */
-    if (len >= blen + 2 && body[0] == '-' && body[1] == '-' && memcmp(body + 2, boundary, blen) == 0)
+    if (len >= blen + 2 && body[0] == '-' && body[1] == '-' &&
+        memcmp(body + 2, boundary, blen) == 0)
         p = body + 2 + blen;
     else {
         const char *first = memmem(body, len, delim, blen + 4);

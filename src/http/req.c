@@ -20,11 +20,11 @@ void req_init(struct req *rq, struct app *app, const char *method, const char *p
     rq->method = http_method_of(method);
     rq->path = path;
     /* route once, as the headers arrive: the route's flags set the body cap */
-    rq->match = router_match(method, rq->method, path, rq->params, &rq->nparams, &rq->arena,
-                             &rq->allow);
+    rq->match =
+        router_match(method, rq->method, path, rq->params, &rq->nparams, &rq->arena, &rq->allow);
     rq->route_index = rq->match >= 0 ? rq->match : http_routes_count;
     size_t cap = rq->match >= 0 && (http_routes[rq->match].flags & R_UPLOAD) ? app->upload_max
-                                                                              : app->body_max;
+                                                                             : app->body_max;
     buf_init(&rq->body, cap + 1);
 }
 

@@ -104,10 +104,12 @@ static int parse_num(const char *s, long min, long max, long *out)
     char *end;
     long v;
 
-    if (!isdigit((unsigned char)*s)) return -1;
+    if (!isdigit((unsigned char)*s))
+        return -1;
     errno = 0;
     v = strtol(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min || v > max) return -1;
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return -1;
     *out = v;
     return 0;
 }
@@ -116,9 +118,11 @@ static bool is_name(const char *s, size_t n)
 {
     size_t i;
 
-    if (n == 0) return false;
+    if (n == 0)
+        return false;
     for (i = 0; i < n; i++)
-        if (!isalnum((unsigned char)s[i]) && s[i] != '_') return false;
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+            return false;
     return true;
 }
 
@@ -170,7 +174,8 @@ static void print_snip(FILE *f, const char *s, size_t n, size_t max)
         else
             fputc(c, f);
     }
-    if (n > lim) fprintf(f, "... (%zu bytes)", n);
+    if (n > lim)
+        fprintf(f, "... (%zu bytes)", n);
 }
 
 /* ---- capped growable buffer --------------------------------------------------------------- */
@@ -193,17 +198,20 @@ static void buf_init(struct buf *b, size_t max)
 /* Appends n bytes; returns -1 (and leaves b unchanged) if that would pass the cap. */
 static int buf_add(struct buf *b, const void *data, size_t n)
 {
-    if (n > b->max - b->len) return -1;
+    if (n > b->max - b->len)
+        return -1;
     if (b->p == NULL || b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
 
         while (cap < b->len + n + 1)
             cap *= 2;
-        if (cap > b->max + 1) cap = b->max + 1;
+        if (cap > b->max + 1)
+            cap = b->max + 1;
         b->p = xrealloc(b->p, cap);
         b->cap = cap;
     }
-    if (n > 0) memcpy(b->p + b->len, data, n);
+    if (n > 0)
+        memcpy(b->p + b->len, data, n);
     b->len += n;
     b->p[b->len] = '\0';
     return 0;
@@ -217,7 +225,8 @@ static int buf_addstr(struct buf *b, const char *s)
 static void buf_reset(struct buf *b)
 {
     b->len = 0;
-    if (b->p != NULL) b->p[0] = '\0';
+    if (b->p != NULL)
+        b->p[0] = '\0';
 }
 
 static const char *buf_str(const struct buf *b)
@@ -297,7 +306,8 @@ static int subst(const struct vars *vs, const char *in, size_t n, struct buf *ou
     size_t i = 0;
 
     buf_reset(out);
-    if (buf_add(out, "", 0) < 0) return errf(err, "out of buffer space");
+    if (buf_add(out, "", 0) < 0)
+        return errf(err, "out of buffer space");
     while (i < n) {
         size_t j;
 
@@ -306,11 +316,13 @@ static int subst(const struct vars *vs, const char *in, size_t n, struct buf *ou
             const char *end = memchr(name, '}', n - i - 2);
             const char *val;
 
-            if (end == NULL) return errf(err, "unterminated ${ in \"%.60s\"", in + i);
+            if (end == NULL)
+                return errf(err, "unterminated ${ in \"%.60s\"", in + i);
             if (!is_name(name, (size_t)(end - name)))
                 return errf(err, "bad variable name ${%.*s}", (int)(end - name), name);
             val = vars_get(vs, name, (size_t)(end - name));
-            if (val == NULL) return errf(err, "unknown variable ${%.*s}", (int)(end - name), name);
+            if (val == NULL)
+                return errf(err, "unknown variable ${%.*s}", (int)(end - name), name);
             if (buf_addstr(out, val) < 0)
                 return errf(err, "text longer than %zu bytes after substitution", out->max);
             i = (size_t)(end - in) + 1;
@@ -454,7 +466,8 @@ static int parse_request_line(struct parser *ps, char *line, char *err)
     st->method = xstrndup(line, (size_t)(p - line));
     path = skip_ws(p);
     n = strcspn(path, " \t");
-    if (*path != '/') return errf(err, "line %d: path must start with /", ps->lineno);
+    if (*path != '/')
+        return errf(err, "line %d: path must start with /", ps->lineno);
     if (*skip_ws(path + n) != '\0')
         return errf(err, "line %d: unexpected text after the path", ps->lineno);
     st->path = xstrndup(path, n);
@@ -472,18 +485,22 @@ static int parse_directive(struct parser *ps, char *line, char *err)
 
     kw = skip_ws(line + 3);
     p = kw + strcspn(kw, " \t");
-    if (*p != '\0') *p++ = '\0';
+    if (*p != '\0')
+        *p++ = '\0';
     arg = skip_ws(p);
     rtrim(arg);
 
-    if (finish_section(ps, err) < 0) return -1;
+    if (finish_section(ps, err) < 0)
+        return -1;
     ps->st = P_DIRECTIVE;
     if (ps->repeat != 0 && strcmp(kw, "request") != 0)
         return errf(err, "line %d: --- repeat must be followed by --- request", ln);
 
     if (strcmp(kw, "request") == 0) {
-        if (*arg != '\0') return errf(err, "line %d: unexpected text after --- request", ln);
-        if (finish_step(ps, err) < 0) return -1;
+        if (*arg != '\0')
+            return errf(err, "line %d: unexpected text after --- request", ln);
+        if (finish_step(ps, err) < 0)
+            return -1;
         ps->sc->steps = xrealloc(ps->sc->steps, (ps->sc->nsteps + 1) * sizeof(*ps->sc->steps));
         st = &ps->sc->steps[ps->sc->nsteps++];
         memset(st, 0, sizeof(*st));
@@ -504,10 +521,12 @@ static int parse_directive(struct parser *ps, char *line, char *err)
     }
 
     st = cur_step(ps);
-    if (st == NULL) return errf(err, "line %d: --- %s before any --- request", ln, kw);
+    if (st == NULL)
+        return errf(err, "line %d: --- %s before any --- request", ln, kw);
 
     if (strcmp(kw, "expect") == 0) {
-        if (st->status != 0) return errf(err, "line %d: second --- expect for one request", ln);
+        if (st->status != 0)
+            return errf(err, "line %d: second --- expect for one request", ln);
         if (parse_num(arg, 100, 599, &n) < 0)
             return errf(err, "line %d: --- expect needs an HTTP status 100..599", ln);
         st->status = (int)n;
@@ -523,7 +542,8 @@ static int parse_directive(struct parser *ps, char *line, char *err)
         ck->arg = xstrdup(skip_ws(arg + tl + 1));
     } else if (strcmp(kw, "expect-count") == 0) {
         sep = strrchr(arg, ' ');
-        if (sep == NULL) sep = strrchr(arg, '\t');
+        if (sep == NULL)
+            sep = strrchr(arg, '\t');
         if (sep == NULL || parse_num(sep + 1, 0, LONG_MAX, &n) < 0)
             return errf(err, "line %d: --- expect-count needs PATH N", ln);
         *sep = '\0';
@@ -533,7 +553,8 @@ static int parse_directive(struct parser *ps, char *line, char *err)
         ck->n = n;
     } else if (strcmp(kw, "capture") == 0) {
         sep = strchr(arg, '=');
-        if (sep == NULL) return errf(err, "line %d: --- capture needs NAME=PATH", ln);
+        if (sep == NULL)
+            return errf(err, "line %d: --- capture needs NAME=PATH", ln);
         *sep = '\0';
         rtrim(arg);
         if (!is_name(arg, strlen(arg)) || *skip_ws(sep + 1) == '\0')
@@ -567,7 +588,8 @@ static int parse_line(struct parser *ps, char *line, size_t len, char *err)
     case P_PRE:
         return 0;
     case P_DIRECTIVE:
-        if (!skip) return errf(err, "line %d: unexpected text \"%.60s\"", ps->lineno, line);
+        if (!skip)
+            return errf(err, "line %d: unexpected text \"%.60s\"", ps->lineno, line);
         return 0;
     case P_REQ_LINE:
         return skip ? 0 : parse_request_line(ps, line, err);
@@ -576,7 +598,8 @@ static int parse_line(struct parser *ps, char *line, size_t len, char *err)
             ps->st = P_REQ_BODY; /* blank line: body follows */
             return 0;
         }
-        if (line[0] == '#') return 0;
+        if (line[0] == '#')
+            return 0;
         if (is_header_line(line)) {
             st->hdrs = xrealloc(st->hdrs, (st->nhdrs + 1) * sizeof(*st->hdrs));
             st->hdrs[st->nhdrs++] = xstrndup(line, len);
@@ -587,7 +610,8 @@ static int parse_line(struct parser *ps, char *line, size_t len, char *err)
     case P_REQ_BODY:
         return body_line(ps, &st->body, line, len, err);
     case P_EXPECT:
-        if (st->expect.len == 0 && skip) return 0;
+        if (st->expect.len == 0 && skip)
+            return 0;
         return body_line(ps, &st->expect, line, len, err);
     }
     return 0;
@@ -606,17 +630,22 @@ static int parse_script(char *text, size_t len, struct script *sc, char *err)
 
         p = nl != NULL ? nl + 1 : end;
         ps.lineno++;
-        if (ll > 0 && line[ll - 1] == '\r') ll--;
+        if (ll > 0 && line[ll - 1] == '\r')
+            ll--;
         line[ll] = '\0';
         if (strncmp(line, "---", 3) == 0) {
-            if (parse_directive(&ps, line, err) < 0) return -1;
+            if (parse_directive(&ps, line, err) < 0)
+                return -1;
         } else if (parse_line(&ps, line, ll, err) < 0) {
             return -1;
         }
     }
-    if (finish_section(&ps, err) < 0 || finish_step(&ps, err) < 0) return -1;
-    if (ps.repeat != 0) return errf(err, "--- repeat at end of file");
-    if (sc->nsteps == 0) return errf(err, "no --- request in file");
+    if (finish_section(&ps, err) < 0 || finish_step(&ps, err) < 0)
+        return -1;
+    if (ps.repeat != 0)
+        return errf(err, "--- repeat at end of file");
+    if (sc->nsteps == 0)
+        return errf(err, "no --- request in file");
     return 0;
 }
 
@@ -628,7 +657,8 @@ static json_t *json_at(json_t *root, const char *path)
     json_t *cur = root;
     const char *p = path;
 
-    if (*p == '$') p++;
+    if (*p == '$')
+        p++;
     while (*p != '\0' && cur != NULL) {
         size_t n;
         bool digits;
@@ -641,10 +671,12 @@ static json_t *json_at(json_t *root, const char *path)
             char *end;
             unsigned long idx;
 
-            if (!isdigit((unsigned char)p[1])) return NULL;
+            if (!isdigit((unsigned char)p[1]))
+                return NULL;
             errno = 0;
             idx = strtoul(p + 1, &end, 10);
-            if (errno != 0 || *end != ']' || !json_is_array(cur)) return NULL;
+            if (errno != 0 || *end != ']' || !json_is_array(cur))
+                return NULL;
             cur = json_array_get(cur, idx);
             p = end + 1;
             continue;
@@ -720,10 +752,13 @@ static int json_match(json_t *exp, json_t *act, char *path, char *err)
     if (json_is_string(exp)) {
         const char *s = json_string_value(exp);
 
-        if (strcmp(s, "*") == 0) return 0;
+        if (strcmp(s, "*") == 0)
+            return 0;
         if (s[0] == '~') {
-            if (!json_is_string(act)) return mismatch(err, path, exp, act);
-            if (regex_match(s + 1, json_string_value(act), path, err) == 0) return 0;
+            if (!json_is_string(act))
+                return mismatch(err, path, exp, act);
+            if (regex_match(s + 1, json_string_value(act), path, err) == 0)
+                return 0;
             return err[0] != '\0' ? -1 : mismatch(err, path, exp, act);
         }
     }
@@ -731,7 +766,8 @@ static int json_match(json_t *exp, json_t *act, char *path, char *err)
         const char *key;
         json_t *ev, *av;
 
-        if (!json_is_object(act)) return mismatch(err, path, exp, act);
+        if (!json_is_object(act))
+            return mismatch(err, path, exp, act);
         json_object_foreach(exp, key, ev)
         {
             jpath_push(path, key, 0, false);
@@ -742,7 +778,8 @@ static int json_match(json_t *exp, json_t *act, char *path, char *err)
                 json_show(ev, e, sizeof(e));
                 return errf(err, "%s: missing, expected %s", path, e);
             }
-            if (json_match(ev, av, path, err) < 0) return -1;
+            if (json_match(ev, av, path, err) < 0)
+                return -1;
             path[base] = '\0';
         }
         return 0;
@@ -750,7 +787,8 @@ static int json_match(json_t *exp, json_t *act, char *path, char *err)
     if (json_is_array(exp)) {
         size_t i;
 
-        if (!json_is_array(act)) return mismatch(err, path, exp, act);
+        if (!json_is_array(act))
+            return mismatch(err, path, exp, act);
         if (json_array_size(exp) != json_array_size(act))
             return errf(err, "%s: expected %zu elements, got %zu", path, json_array_size(exp),
                         json_array_size(act));
@@ -763,11 +801,13 @@ static int json_match(json_t *exp, json_t *act, char *path, char *err)
         return 0;
     }
     if (json_is_integer(exp) && json_is_integer(act)) {
-        if (json_integer_value(exp) == json_integer_value(act)) return 0;
+        if (json_integer_value(exp) == json_integer_value(act))
+            return 0;
         return mismatch(err, path, exp, act);
     }
     if (json_is_number(exp) && json_is_number(act)) {
-        if (json_number_value(exp) == json_number_value(act)) return 0;
+        if (json_number_value(exp) == json_number_value(act))
+            return 0;
         return mismatch(err, path, exp, act);
     }
     return json_equal(exp, act) ? 0 : mismatch(err, path, exp, act);
@@ -846,7 +886,8 @@ static json_t *resp_json(struct run *r)
 {
     json_error_t je;
 
-    if (r->json != NULL) return r->json;
+    if (r->json != NULL)
+        return r->json;
     if (r->rbody.len == 0) {
         errf(r->err, "response body is empty, expected JSON");
         return NULL;
@@ -865,7 +906,8 @@ static int check_body(struct run *r, const struct step *st)
     char path[JPATH_LEN] = "$";
     int rc = -1;
 
-    if (subst(&r->vars, st->expect.p, st->expect.len, &r->tmp, r->err) < 0) goto out;
+    if (subst(&r->vars, st->expect.p, st->expect.len, &r->tmp, r->err) < 0)
+        goto out;
     exp = json_loadb(r->tmp.p, r->tmp.len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
     if (exp == NULL) {
         errf(r->err, "expected body after line %d is not valid JSON: %s (body line %d)",
@@ -873,7 +915,8 @@ static int check_body(struct run *r, const struct step *st)
         goto out;
     }
     act = resp_json(r);
-    if (act == NULL) goto out;
+    if (act == NULL)
+        goto out;
     r->err[0] = '\0';
     rc = json_match(exp, act, path, r->err);
 out:
@@ -887,7 +930,8 @@ static int check_header(struct run *r, const struct check *ck)
     size_t n, el;
     bool ok;
 
-    if (subst(&r->vars, ck->arg, strlen(ck->arg), &r->tmp, r->err) < 0) return -1;
+    if (subst(&r->vars, ck->arg, strlen(ck->arg), &r->tmp, r->err) < 0)
+        return -1;
     if (!resp_header(r, ck->name, &v, &n))
         return errf(r->err, "header %s: missing, expected \"%.100s\"", ck->name, r->tmp.p);
     el = r->tmp.len;
@@ -899,7 +943,8 @@ static int check_header(struct run *r, const struct check *ck)
         r->err[0] = '\0';
         ok = regex_match(r->tmp.p + 1, val, ck->name, r->err) == 0;
         free(val);
-        if (r->err[0] != '\0') return -1;
+        if (r->err[0] != '\0')
+            return -1;
     } else if (strcasecmp(ck->name, "Content-Type") == 0) {
         /* media type prefix: "application/json" matches "application/json; charset=utf-8" */
         ok = n >= el && strncasecmp(v, r->tmp.p, el) == 0 &&
@@ -918,9 +963,11 @@ static int check_count(struct run *r, const struct check *ck)
     json_t *root = resp_json(r), *v;
     char a[VALUE_MAX + 8];
 
-    if (root == NULL) return -1;
+    if (root == NULL)
+        return -1;
     v = json_at(root, ck->name);
-    if (v == NULL) return errf(r->err, "expect-count %s: no value at this path", ck->name);
+    if (v == NULL)
+        return errf(r->err, "expect-count %s: no value at this path", ck->name);
     if (!json_is_array(v)) {
         json_show(v, a, sizeof(a));
         return errf(r->err, "expect-count %s: not an array: %s", ck->name, a);
@@ -937,9 +984,11 @@ static int capture(struct run *r, const struct check *ck)
     char num[64], a[VALUE_MAX + 8];
     const char *s;
 
-    if (root == NULL) return -1;
+    if (root == NULL)
+        return -1;
     v = json_at(root, ck->arg);
-    if (v == NULL) return errf(r->err, "capture %s=%s: no value at this path", ck->name, ck->arg);
+    if (v == NULL)
+        return errf(r->err, "capture %s=%s: no value at this path", ck->name, ck->arg);
     if (json_is_string(v)) {
         s = json_string_value(v);
     } else if (json_is_integer(v)) {
@@ -991,7 +1040,8 @@ static void verbose_response(const struct run *r)
     while (*p != '\0') {
         size_t n = strcspn(p, "\r\n");
 
-        if (n > 0) fprintf(stderr, "< %.*s\n", (int)n, p);
+        if (n > 0)
+            fprintf(stderr, "< %.*s\n", (int)n, p);
         p += n + strspn(p + n, "\r\n");
     }
     fputs("< ", stderr);
@@ -1006,10 +1056,12 @@ static int body_fill(struct buf *b, size_t size)
     size_t fill = size - 8, n;
 
     memset(a, 'a', sizeof(a));
-    if (buf_addstr(b, "{\"x\":\"") < 0) return -1;
+    if (buf_addstr(b, "{\"x\":\"") < 0)
+        return -1;
     for (; fill > 0; fill -= n) {
         n = fill < sizeof(a) ? fill : sizeof(a);
-        if (buf_add(b, a, n) < 0) return -1;
+        if (buf_add(b, a, n) < 0)
+            return -1;
     }
     return buf_addstr(b, "\"}");
 }
@@ -1033,7 +1085,8 @@ static int run_step(struct run *r, const struct step *st)
     r->json = NULL;
 
     snprintf(r->label, sizeof(r->label), "%s %s", m, st->path);
-    if (subst(&r->vars, st->path, strlen(st->path), &r->tmp, r->err) < 0) goto out;
+    if (subst(&r->vars, st->path, strlen(st->path), &r->tmp, r->err) < 0)
+        goto out;
     snprintf(r->label, sizeof(r->label), "%s %s", m, r->tmp.p);
     buf_reset(&r->url);
     if (buf_addstr(&r->url, r->base) < 0 || buf_add(&r->url, r->tmp.p, r->tmp.len) < 0) {
@@ -1042,7 +1095,8 @@ static int run_step(struct run *r, const struct step *st)
     }
 
     for (i = 0; i < st->nhdrs; i++) {
-        if (subst(&r->vars, st->hdrs[i], strlen(st->hdrs[i]), &r->tmp, r->err) < 0) goto out;
+        if (subst(&r->vars, st->hdrs[i], strlen(st->hdrs[i]), &r->tmp, r->err) < 0)
+            goto out;
         has_ct = has_ct || header_is(r->tmp.p, "Content-Type");
         has_expect = has_expect || header_is(r->tmp.p, "Expect");
         hl = hdr_add(hl, r->tmp.p);
@@ -1055,7 +1109,8 @@ static int run_step(struct run *r, const struct step *st)
             goto out;
         }
     } else if (st->body.len > 0) {
-        if (subst(&r->vars, st->body.p, st->body.len, &r->body, r->err) < 0) goto out;
+        if (subst(&r->vars, st->body.p, st->body.len, &r->body, r->err) < 0)
+            goto out;
     }
     has_body = r->body.len > 0;
 
@@ -1064,7 +1119,8 @@ static int run_step(struct run *r, const struct step *st)
                                         strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0);
     if (fields && !has_ct)
         hl = hdr_add(hl, has_body ? "Content-Type: application/json" : "Content-Type:");
-    if (!has_expect) hl = hdr_add(hl, "Expect:");
+    if (!has_expect)
+        hl = hdr_add(hl, "Expect:");
 
     curl_easy_setopt(r->curl, CURLOPT_URL, r->url.p);
     curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER, hl);
@@ -1076,16 +1132,19 @@ static int run_step(struct run *r, const struct step *st)
     } else if (fields) {
         curl_easy_setopt(r->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body.len);
         curl_easy_setopt(r->curl, CURLOPT_POSTFIELDS, buf_str(&r->body));
-        if (strcmp(m, "POST") != 0) curl_easy_setopt(r->curl, CURLOPT_CUSTOMREQUEST, m);
+        if (strcmp(m, "POST") != 0)
+            curl_easy_setopt(r->curl, CURLOPT_CUSTOMREQUEST, m);
     } else if (strcmp(m, "GET") != 0) {
         curl_easy_setopt(r->curl, CURLOPT_CUSTOMREQUEST, m);
     }
-    if (r->verbose) verbose_request(r, hl);
+    if (r->verbose)
+        verbose_request(r, hl);
 
     r->curl_err[0] = '\0';
     cc = curl_easy_perform(r->curl);
     curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &r->status);
-    if (r->verbose) verbose_response(r);
+    if (r->verbose)
+        verbose_response(r);
     if (cc != CURLE_OK) {
         if (r->too_big) {
             errf(r->err, "response larger than %zu bytes", RESP_MAX);
@@ -1106,7 +1165,8 @@ static int run_step(struct run *r, const struct step *st)
         errf(r->err, "expected status %d, got %ld", st->status, r->status);
         goto out;
     }
-    if (st->expect.len > 0 && check_body(r, st) < 0) goto out;
+    if (st->expect.len > 0 && check_body(r, st) < 0)
+        goto out;
     for (i = 0; i < st->nchecks; i++) {
         const struct check *ck = &st->checks[i];
         int crc = 0;
@@ -1117,7 +1177,8 @@ static int run_step(struct run *r, const struct step *st)
             crc = check_count(r, ck);
         else
             crc = capture(r, ck);
-        if (crc < 0) goto out;
+        if (crc < 0)
+            goto out;
     }
     rc = 0;
 out:
@@ -1133,8 +1194,10 @@ static int read_file(const char *name, struct buf *b, char *err)
     size_t n;
     int rc = -1;
 
-    if (f == NULL) return errf(err, "cannot open: %s", strerror(errno));
-    if (buf_add(b, "", 0) < 0) goto out;
+    if (f == NULL)
+        return errf(err, "cannot open: %s", strerror(errno));
+    if (buf_add(b, "", 0) < 0)
+        goto out;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (buf_add(b, chunk, n) < 0) {
             errf(err, "file larger than %zu bytes", b->max);
@@ -1165,7 +1228,8 @@ static void run_init(struct run *r, const char *base, bool verbose)
 
 static void run_free(struct run *r)
 {
-    if (r->curl != NULL) curl_easy_cleanup(r->curl);
+    if (r->curl != NULL)
+        curl_easy_cleanup(r->curl);
     json_decref(r->json);
     vars_free(&r->vars);
     buf_free(&r->url);
@@ -1179,7 +1243,8 @@ static CURL *curl_new(struct run *r)
 {
     CURL *c = curl_easy_init();
 
-    if (c == NULL) return NULL;
+    if (c == NULL)
+        return NULL;
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -1207,7 +1272,8 @@ static int run_file(const char *name, const char *base, const struct vars *globa
 
     run_init(&r, base, verbose);
     buf_init(&text, FILE_MAX);
-    if (verbose) fprintf(stderr, "== %s\n", name);
+    if (verbose)
+        fprintf(stderr, "== %s\n", name);
     if (read_file(name, &text, r.err) < 0 || parse_script(text.p, text.len, &sc, r.err) < 0) {
         printf("FAIL %s: %s\n", shown, r.err);
         goto out;
@@ -1220,7 +1286,8 @@ static int run_file(const char *name, const char *base, const struct vars *globa
     }
     for (i = 0; i < sc.nsteps; i++) {
         for (it = 0; it < sc.steps[i].repeat; it++) {
-            if (run_step(&r, &sc.steps[i]) < 0) goto fail;
+            if (run_step(&r, &sc.steps[i]) < 0)
+                goto fail;
         }
     }
     printf("ok   %s\n", shown);
@@ -1228,7 +1295,8 @@ static int run_file(const char *name, const char *base, const struct vars *globa
     goto out;
 fail:
     printf("FAIL %s: step %zu (%s)", shown, i + 1, r.label);
-    if (sc.steps[i].repeat > 1) printf(" [repeat %ld of %ld]", it + 1, sc.steps[i].repeat);
+    if (sc.steps[i].repeat > 1)
+        printf(" [repeat %ld of %ld]", it + 1, sc.steps[i].repeat);
     printf(": %s", r.err);
     if (r.show_body) {
         fputs("; body: ", stdout);
@@ -1307,7 +1375,8 @@ int main(int argc, char **argv)
         goto out;
     }
     for (i = 0; i < nfiles; i++)
-        if (run_file(files[i], base_copy, &globals, verbose) < 0) failed++;
+        if (run_file(files[i], base_copy, &globals, verbose) < 0)
+            failed++;
     printf("%zu passed, %zu failed\n", nfiles - failed, failed);
     curl_global_cleanup();
     rc = failed == 0 ? 0 : 1;

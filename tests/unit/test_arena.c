@@ -169,7 +169,7 @@ static void test_arena_limit_huge_size(void **state)
     void *p = arena_alloc(&a, SIZE_MAX);
     arena_free(&a);
     regression(p == NULL, "arena_alloc(SIZE_MAX) under a 1 MiB limit returns a non-NULL pointer "
-                         "(size rounding wraps to 0 in arena.c arena_alloc)");
+                          "(size rounding wraps to 0 in arena.c arena_alloc)");
 }
 
 /* ---- buf ---- */

@@ -265,7 +265,7 @@ static void test_load_file_error_field(void **state)
     unlink(path);
     kept &= strcmp(e.field, "threads") == 0;
     regression(kept, "config_load_file loses e->field (the key) when it adds file:line: "
-                    "err_set(e, e->code, e->field, ...) copies e->field onto itself");
+                     "err_set(e, e->code, e->field, ...) copies e->field onto itself");
 }
 
 static void test_load_env(void **state)

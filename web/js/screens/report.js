@@ -285,7 +285,7 @@ export async function render(ctx) {
 
 function showResult(ctx, r) {
   const { root } = ctx;
-  const again = h('p', null, h('a', { href: '#/report', onclick: (ev) => { ev.preventDefault(); ctx.navigate('report'); render(ctx); } }, t('report.another')));
+  const again = h('p', null, h('a', { href: '#/report', onclick: (ev) => { ev.preventDefault(); ctx.navigate('report'); } }, t('report.another')));
   if (r.token) {
     rememberToken(r.token, r.case_no);
     const tok = h('code', { class: 'token', id: 'token' }, r.token);
