@@ -18,12 +18,19 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
     static const char *const names[] = {"debug", "info", "warn", "error"};
     if (lvl < min_level)
         return;
+    /* the date and time to the second change once a second: format them once per thread */
+    static _Thread_local time_t last_sec = -1;
+    static _Thread_local char stamp[24];
     char line[2048];
     struct timespec ts;
-    struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    int n = (int)strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (ts.tv_sec != last_sec) {
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+        last_sec = ts.tv_sec;
+    }
+    int n = snprintf(line, sizeof(line), "%s", stamp);
     n += snprintf(line + n, sizeof(line) - (size_t)n, ".%03ldZ %s ", ts.tv_nsec / 1000000,
                   names[lvl]);
     va_list ap;

@@ -94,6 +94,15 @@ int reply_jw(struct req *rq, int status, struct jsonw *w)
 
 int reply_code(struct req *rq, enum err_code code, const char *field, const char *msg)
 {
+    if (strncmp(rq->path ? rq->path : "", "/open311/", 9) == 0) {
+        /* Open311 clients read errors as [{"code", "description"}], even a router's 404 */
+        json_t *list = json_pack("[{s:i, s:s}]", "code", err_http_status(code), "description",
+                                 msg && *msg ? msg : err_default_msg(code));
+        char *s = json_dumps(list, JSON_COMPACT);
+        json_decref(list);
+        set_reply(rq, err_http_status(code), "application/json; charset=utf-8", s, strlen(s));
+        return -1;
+    }
     json_t *err = json_pack("{s:s, s:s}", "code", err_code_name(code), "message",
                             msg && *msg ? msg : err_default_msg(code));
     if (field && *field)

@@ -302,8 +302,41 @@ async function conflictShowsState(ctx) {
   check(text.includes('已受理') && text.includes('派遣'), `the 409 box says: ${text}`);
   check(await page.locator('#actions button[data-action="dispatch"]').count() === 1, 'the actions were not refreshed');
   await shot(page, '10-conflict');
+  state.conflictId = id;
+  state.conflictCaseNo = r.caseNo;
   // the 409 is an expected answer; the browser logs it as a failed resource, which is not a page error
   consoleErrors.splice(before).filter((e) => !/status of 409/.test(e)).forEach((e) => consoleErrors.push(e));
+}
+
+async function gridAndExtension(ctx) {
+  // the case of the 409 test goes back to the grid; the grid leader asks for more days
+  const bowen = state.bowen;
+  check(bowen && state.conflictId, 'the earlier scenarios did not leave a case');
+  const id = state.conflictId;
+  await act(bowen, id, 'dispatch', 'dispatched', async (form) => {
+    await form.locator('#dispatch-to').selectOption('grid');
+    await form.locator('#dispatch-deadline').fill('5d');
+  });
+  check((await bowen.textContent('.col-side')).includes('退回网格处置'), 'the case does not show it went to the grid');
+  const leader = await newPage(ctx, 'wangfang');
+  await login(leader, 'wangfang', PW);
+  const lid = await openFromQueue(leader, 'in_hand', state.conflictCaseNo);
+  check(lid === id, 'the grid leader opened another case');
+  await act(leader, id, 'start', 'in_progress');
+  await act(leader, id, 'extend', null, async (form) => {
+    await form.locator('input[name="days"]').fill('3');
+    await form.locator('textarea[name="reason"]').fill('需要供电公司配合更换灯具，等待材料');
+  });
+  await openCase(bowen, id);
+  check((await bowen.textContent('main')).includes('等待材料'), 'the pending extension is not shown to the office');
+  await act(bowen, id, 'approve_extension', null, async (form) => {
+    const sel = form.locator('select[name="extension_id"]');
+    const values = await sel.locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    check(values.length === 1, `extensions offered: ${values}`);
+    await sel.selectOption(values[0]);
+  });
+  check((await bowen.textContent('#timeline')).includes('批准延期'), 'the approval is not on the timeline');
+  await shot(bowen, '10b-extension-approved');
 }
 
 const XSS = '<script>alert(1)</script><img src=x onerror="alert(2)"> 楼道<b>堆物</b>';
@@ -498,6 +531,10 @@ async function everyPage(ctx) {
   await visit('cases', 'table.cases', '20-cases');
   await visit('places', '#children', '21-places-district');
   await visit('places/330604002007', '#compounds', '22-places-community');
+  const bowenArea = { type: 'Feature', properties: { name: '博文社区' }, geometry: { type: 'Polygon', coordinates: [[[120.81, 30.01], [120.83, 30.01], [120.83, 30.03], [120.81, 30.03], [120.81, 30.01]]] } };
+  await page.setInputFiles('#boundary-file', { name: 'bowen.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(bowenArea)) });
+  await page.click('#boundary-form button[type="submit"]');
+  await page.waitForSelector('#boundary-form .msg-ok');
   await visit('admin/users', '#users', '23-users');
   await page.click('#user-new');
   await page.fill('#user-form [name="username"]', 'gridworker3');
@@ -542,6 +579,7 @@ const scenarios = [
   ['a resident reports an e-bike case with its attributes and a photo, then follows it by token', residentReports],
   ['staff accept, dispatch to zjj, zjj starts, holds a joint meeting and resolves, the grid worker verifies, the resident confirms with 5 stars, the office closes', staffWorkflow],
   ['a 409 answer shows the current status and the actions allowed now', conflictShowsState],
+  ['the office sends a case back to the grid, the grid leader asks for 3 more days, the office approves', gridAndExtension],
   ['a description with <script> and <img onerror> is shown as text, no dialog fires', htmlShownAsText],
   ['the dashboard draws its charts with data', dashboardCharts],
   ['at 375 px: report, menu, a work queue and a case fit the phone', phoneWidth],

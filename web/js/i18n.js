@@ -337,6 +337,12 @@ const T = {
   'places.grids': ['所在网格', 'Grids'],
   'places.cases': ['该地案件', 'Cases here'],
   'places.nocompany': ['无物业', 'none'],
+  'places.boundary': ['地图边界', 'Map boundary'],
+  'places.boundary.file': ['边界文件（GeoJSON）', 'Boundary file (GeoJSON)'],
+  'places.boundary.hint': ['Polygon 或 MultiPolygon，经纬度坐标（WGS84）；上传后统计页的地图按此边界着色', 'A Polygon or MultiPolygon in longitude/latitude; the dashboard map uses it'],
+  'places.boundary.upload': ['上传边界', 'Upload the boundary'],
+  'places.boundary.done': ['已保存 {name} 的边界', 'Boundary of {name} saved'],
+  'places.boundary.notjson': ['文件不是有效的 JSON', 'The file is not valid JSON'],
 
   /* users */
   'users.title': ['用户与角色', 'Users and roles'],

@@ -215,7 +215,7 @@ function draw(echarts, stats, cats, features) {
     make('map', {
       tooltip: { trigger: 'item', formatter: (p) => `${p.name}: ${Number.isFinite(p.value) ? p.value : 0}` },
       visualMap: { min: 0, max, left: 8, bottom: 8, calculable: true, inRange: { color: ['#e7f0ff', '#1f6feb', '#c92a2a'] } },
-      series: [{ type: 'map', map: mapName, roam: true, data, label: { show: true, fontSize: 10 } }],
+      series: [{ type: 'map', map: mapName, roam: true, data, label: { show: true, fontSize: 11, color: '#1d2433', textBorderColor: '#fff', textBorderWidth: 2 } }],
     });
     label(document.getElementById('chart-map'), `${t('dash.map')}：${data.map((d) => `${d.name} ${d.value}`).join('，')}`);
   }

@@ -3,7 +3,7 @@
 // with their property company and owners' committee.
 import { h, replace, field, link } from '../dom.js';
 import { t, tOr } from '../i18n.js';
-import { pageTitle, showError, loading, homePlace, facts } from '../ui.js';
+import { pageTitle, showError, showNotice, clearMessages, loading, homePlace, facts } from '../ui.js';
 
 export async function render(ctx) {
   const { root, api, user, params } = ctx;
@@ -62,6 +62,35 @@ export async function render(ctx) {
       h('td', { 'data-label': t('places.committee') }, c.owners_committee ? t('common.yes') : t('common.no')),
       h('td', { 'data-label': t('places.grids') }, (c.grids || []).map((g, i) => [i ? '、' : '', link(`#/places/${g}`, g)])))))) : null;
 
+  // offices load a boundary (GeoJSON Polygon or MultiPolygon) for the map of the dashboard
+  let boundary = null;
+  if (ctx.caps.office) {
+    const file = h('input', { type: 'file', id: 'boundary-file', accept: '.geojson,.json,application/geo+json,application/json' });
+    boundary = h('form', { class: 'card form', id: 'boundary-form' }, h('h2', null, t('places.boundary')),
+      field(t('places.boundary.file'), file, { hint: t('places.boundary.hint'), wide: true }),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn secondary' }, t('places.boundary.upload'))));
+    boundary.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearMessages(boundary);
+      const f = file.files && file.files[0];
+      if (!f) return;
+      try {
+        let g;
+        try {
+          g = JSON.parse(await f.text());
+        } catch {
+          throw { code: 'invalid', field: 'geometry', message: t('places.boundary.notjson') };
+        }
+        if (g && g.type === 'FeatureCollection') g = (g.features || [])[0] || {};
+        if (g && g.type === 'Feature') g = g.geometry;
+        await api.put(`/places/${encodeURIComponent(place.code)}/boundary`, { geometry: g });
+        showNotice(boundary, t('places.boundary.done', { name: place.name }));
+      } catch (e) {
+        showError(boundary, e);
+      }
+    });
+  }
+
   replace(root, pageTitle(place.name), crumbs,
     h('section', { class: 'card' }, facts([
       [t('common.code'), place.code],
@@ -70,5 +99,6 @@ export async function render(ctx) {
     ]), h('p', null, link(`#/cases?place=${place.code}`, t('places.cases')))),
     h('section', { class: 'card' }, search, results),
     h('section', { class: 'card' }, h('h2', null, t('places.children', { n: children.length })), kidsTable),
-    comp ? h('section', { class: 'card' }, h('h2', null, t('places.compounds', { n: compounds.length })), comp) : null);
+    comp ? h('section', { class: 'card' }, h('h2', null, t('places.compounds', { n: compounds.length })), comp) : null,
+    boundary);
 }

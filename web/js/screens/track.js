@@ -58,7 +58,9 @@ function renderCase(ctx, c, attrList) {
 
   const photos = (c.photos || []).map((p, i) => {
     const u = photoUrl(p.url);
-    return u ? h('a', { href: u, target: '_blank', rel: 'noopener' }, h('img', { src: u, alt: t('case.photo.alt', { n: i + 1 }) })) : null;
+    const stage = t(`case.photo.stage.${p.stage}`);
+    return u ? h('figure', null, h('a', { href: u, target: '_blank', rel: 'noopener' }, h('img', { src: u, alt: t('case.photo.alt', { n: i + 1 }) })),
+      h('figcaption', null, stage.startsWith('case.') ? '' : stage)) : null;
   });
 
   const timeline = h('ol', { class: 'timeline' }, (c.timeline || []).map((ev) => h('li', null,
