@@ -25,6 +25,9 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT     := $(UNIT_SRC:tests/unit/%.c=build/%)
 ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=build/asan/%)
 
+# keep every object: the pattern rules would otherwise delete fuzz objects as intermediates
+.SECONDARY:
+
 .PHONY: all demo test test-quick lint format clean bench fuzz asan
 all: build/gridgov build/api-runner build/bench-bare
 

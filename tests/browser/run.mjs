@@ -18,6 +18,7 @@ let passed = 0;
 let failed = 0;
 const consoleErrors = []; // every console error, uncaught exception and failed request of any page
 const dialogs = [];
+let current = ''; // the scenario running, for the messages
 
 /* ---- helpers ---- */
 
@@ -75,7 +76,7 @@ async function newPage(ctx, label, viewport = DESKTOP) {
     if (m.type() === 'error') consoleErrors.push(`${label}: console: ${m.text()}`);
   });
   page.on('pageerror', (e) => consoleErrors.push(`${label}: exception: ${e.message}`));
-  page.on('requestfailed', (r) => consoleErrors.push(`${label}: request failed: ${r.url()} ${r.failure() && r.failure().errorText}`));
+  page.on('requestfailed', (r) => consoleErrors.push(`${label} in '${current}': request failed: ${r.method()} ${r.url()} ${r.failure() && r.failure().errorText} (page at ${page.url()})`));
   page.on('dialog', async (d) => {
     dialogs.push(`${label}: ${d.type()} ${d.message()}`);
     await d.dismiss().catch(() => {});
@@ -603,6 +604,7 @@ async function main() {
   try {
     for (const [name, fn] of scenarios) {
       const t0 = Date.now();
+      current = name.slice(0, 40);
       try {
         await fn(ctx);
         passed++;

@@ -299,21 +299,20 @@ static int utf8_valid(const unsigned char *s, size_t n)
     return 1;
 }
 
-/* Errors are {"error":{"code":...}}; an Open311 handler answers [{"code":N,"description":...}]
- * instead (http_dispatch's own errors on those routes, e.g. 413, keep the first shape). */
+/* Errors are {"error":{"code":...}}; under /open311/ (handlers and router alike) they are
+ * [{"code":N,"description":...}]. */
 static void check_error_shape(const struct req *rq, json_t *doc, const char *what)
 {
-    json_t *err = json_object_get(doc, "error");
-    if (json_is_object(err) && json_is_string(json_object_get(err, "code")))
-        return;
-    if (rq->route != NULL && strncmp(rq->route->pattern, "/open311/", 9) == 0) {
+    if (strncmp(rq->path, "/open311/", 9) == 0) {
         json_t *first = json_array_get(doc, 0);
-        if (json_is_array(doc) && json_is_integer(json_object_get(first, "code")) &&
-            json_is_string(json_object_get(first, "description")))
-            return;
-        die("Open311 error reply without [{\"code\":N,\"description\":...}]", what);
+        if (!json_is_array(doc) || !json_is_integer(json_object_get(first, "code")) ||
+            !json_is_string(json_object_get(first, "description")))
+            die("Open311 error reply without [{\"code\":N,\"description\":...}]", what);
+        return;
     }
-    die("error reply without {\"error\":{\"code\":...}}", what);
+    json_t *err = json_object_get(doc, "error");
+    if (!json_is_object(err) || !json_is_string(json_object_get(err, "code")))
+        die("error reply without {\"error\":{\"code\":...}}", what);
 }
 
 static void check_reply(const struct req *rq)
