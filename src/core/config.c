@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void config_defaults(struct config *c)
 {
@@ -12,7 +13,10 @@ void config_defaults(struct config *c)
     snprintf(c->db, sizeof(c->db), "sqlite:./gridgov.db");
     snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
     snprintf(c->data_dir, sizeof(c->data_dir), "./gridgov-data");
-    c->threads = 16;
+    /* HTTP threads: four per core, so requests waiting on a group commit do not idle the
+     * machine, and few enough that reads do not pay for switching among many */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    c->threads = cores < 1 ? 4 : cores > 16 ? 64 : (int)cores * 4;
     c->db_readers = 0; /* 0 = threads + 2 */
     c->body_max = 1L << 20;
     c->upload_max = 100L << 20;
