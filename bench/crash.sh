@@ -122,12 +122,16 @@ make_template() {
     done >"$TMP/client.$n.tmpl"
 }
 
-# client URL ROUND ACKS N: one curl process submits cases one after another over a keep-alive
+# client_config URL ROUND N: client N's curl config for this round.
+client_config() {
+    sed -e "s#@URL@#$1#" -e "s#@ROUND@#$2#" "$TMP/client.$3.tmpl" >"$TMP/client.$3.cfg"
+}
+
+# client ACKS N: one curl process submits cases one after another over a keep-alive
 # connection until the server is gone (--fail-early); a case goes to ACKS as "id case_no" only
 # once its whole 201 answer has arrived (curl's exit code for that transfer is 0).
 client() {
-    local url=$1 round=$2 acks=$3 n=$4 code rc line
-    sed -e "s#@URL@#$url#" -e "s#@ROUND@#$round#" "$TMP/client.$n.tmpl" >"$TMP/client.$n.cfg"
+    local acks=$1 n=$2 code rc line
     curl -sS -N --fail-early --max-time 15 --config "$TMP/client.$n.cfg" 2>/dev/null |
         while IFS= read -r line && IFS=' ' read -r code rc; do
             if [ "$code" != 201 ] || [ "$rc" != 0 ]; then
@@ -178,8 +182,9 @@ for round in $(seq 1 "$ROUNDS"); do
     : >"$acks"
     before=$(cases_in)
     cpids=()
+    for c in $(seq 1 "$CLIENTS"); do client_config "$URL" "$round" "$c"; done
     for c in $(seq 1 "$CLIENTS"); do
-        client "$URL" "$round" "$acks" "$c" &
+        client "$acks" "$c" &
         cpids+=($!)
     done
     PIDS+=("${cpids[@]}")

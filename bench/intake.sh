@@ -150,12 +150,24 @@ metric() {
 
 now() { date +%s.%N; }
 
+# conn_spread PID: how wrk's connections sit on the server's libmicrohttpd workers, from the
+# epoll sets in /proc (each worker's set holds the listening socket and its connections):
+# "busy_workers/workers max_per_worker".
+conn_spread() {
+    local fd
+    for fd in $(ls -l "/proc/$1/fd" 2>/dev/null | awk '/anon_inode:\[eventpoll\]/ { print $9 }'); do
+        grep -c '^tfd' "/proc/$1/fdinfo/$fd" 2>/dev/null || true
+    done | awk '{ n++; c = $1 - 1; if (c > 0) busy++; if (c > max) max = c }
+        END { printf "%d/%d %d\n", busy, n, max }'
+}
+
 mkdir -p bench/out
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="bench/out/$STAMP-intake-$SYNC"
 
 # gridgov_run N: a fresh demo with --threads N, 1 s warm-up, then the measured wrk run.
-# Appends "N cases/s p50 p99 non2xx sockerr batch commit_share wrk_rps" to $TMP/results.
+# Appends "N cases/s p50 p99 non2xx sockerr batch commit_share wrk_rps rows spread" to
+# $TMP/results.
 gridgov_run() {
     local n=$1 dir="$TMP/gg-$1" port url pid conf=() before after t0 t1
     mkdir -p "$dir"
@@ -190,6 +202,9 @@ gridgov_run() {
         --timeout 10s --latency -s bench/intake.lua "$url/api/v1/cases" \
         >"$OUT-gridgov-t$n.txt" 2>"$OUT-gridgov-t$n.err" &
     WRK_PID=$!
+    sleep $((secs / 2))
+    local spread
+    spread=$(conn_spread "$pid")
     wait "$WRK_PID"
     WRK_PID=
     t1=$(now)
@@ -201,7 +216,8 @@ gridgov_run() {
     s1=$(metric "$url" gridgov_store_commit_seconds_total)
     stop_pid "$pid"
     awk -v n="$n" -v b="$before" -v a="$after" -v t0="$t0" -v t1="$t1" \
-        -v c0="$c0" -v c1="$c1" -v j0="$j0" -v j1="$j1" -v s0="$s0" -v s1="$s1" '
+        -v c0="$c0" -v c1="$c1" -v j0="$j0" -v j1="$j1" -v s0="$s0" -v s1="$s1" \
+        -v spread="${spread/ /:}" '
         function ms(v) {
             if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
             if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
@@ -216,8 +232,8 @@ gridgov_run() {
         END {
             batch = (c1 > c0) ? (j1 - j0) / (c1 - c0) : 0
             share = (t1 > t0) ? (s1 - s0) / (t1 - t0) : 0
-            printf "%s %.0f %.3f %.3f %d %d %.1f %.2f %.0f %d\n", n, (a - b) / (t1 - t0), p50, p99,
-                bad, err, batch, share, rps, a - b
+            printf "%s %.0f %.3f %.3f %d %d %.1f %.2f %.0f %d %s\n", n, (a - b) / (t1 - t0), p50,
+                p99, bad, err, batch, share, rps, a - b, spread
         }' "$OUT-gridgov-t$n.txt" >>"$TMP/results"
 }
 
@@ -250,20 +266,24 @@ BAD=0
     echo "machine: nproc=$(nproc) cpu=\"$cpu\" kernel=$(uname -r) load before=\"$LOAD\" after=\"$LOAD_AFTER\"$BUSY"
     echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  git: $rev"
     echo
-    printf '%-34s %9s %9s %9s %7s %7s %7s %7s\n' target cases/s p50_ms p99_ms non2xx sockerr batch commit%
-    while read -r n rate p50 p99 bad err batch share rps rows; do
-        printf '%-34s %9s %9s %9s %7s %7s %7s %6.0f%%\n' "gridgov --threads $n" "$rate" "$p50" \
-            "$p99" "$bad" "$err" "$batch" "$(awk -v s="$share" 'BEGIN { print s * 100 }')"
+    printf '%-26s %8s %9s %9s %6s %7s %6s %7s %10s\n' target cases/s p50_ms p99_ms non2xx \
+        sockerr batch commit% conns/wkr
+    while read -r n rate p50 p99 bad err batch share rps rows spread; do
+        printf '%-26s %8s %9s %9s %6s %7s %6s %6.0f%% %10s\n' "gridgov --threads $n" "$rate" \
+            "$p50" "$p99" "$bad" "$err" "$batch" "$(awk -v s="$share" 'BEGIN { print s * 100 }')" \
+            "$spread"
         [ "$bad" -eq 0 ] || BAD=1
     done <"$TMP/results"
-    printf '%-34s %9s %9s %9s %7s %7s %7s %7s\n' "raw SQLite, 1 commit/row" "$RAW_RATE" \
-        "$RAW_P50" "$RAW_P99" - - 1.0 -
+    printf '%-26s %8s %9s %9s %6s %7s %6s %7s %10s\n' "raw SQLite, 1 commit/row" "$RAW_RATE" \
+        "$RAW_P50" "$RAW_P99" - - 1.0 - -
     echo
     echo "cases/s: rows added to the cases table during the run / its wall time (durable: committed"
     echo "before the 201; sync=normal survives a process crash, sync=full also a power cut)."
     echo "batch: writes per group commit; commit%: share of the run the writer spent in COMMIT."
     echo "raw p50/p99: time per transaction in bench-raw-insert (no HTTP)."
-    while read -r n rate p50 p99 bad err batch share rps rows; do
+    echo "conns/wkr: busy/all libmicrohttpd workers:most connections on one worker, sampled mid-run"
+    echo "(a worker blocks in the group commit, so its connections wait on each other)."
+    while read -r n rate p50 p99 bad err batch share rps rows spread; do
         awk -v n="$n" -v r="$rate" -v raw="$RAW_RATE" -v p99="$p99" -v bad="$bad" 'BEGIN {
             x = raw > 0 ? r / raw : 0
             printf "gridgov(--threads %s)/raw %.2fx   goal >= 1.0x with p99 < 50 ms: %s\n", n, x,

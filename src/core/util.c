@@ -23,58 +23,86 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-static int digits(const char *s, int n, int *out)
+static int digits(const char **p, int n)
 {
     int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
+    for (int i = 0; i < n; i++, (*p)++) {
+        if (**p < '0' || **p > '9')
             return -1;
-        v = v * 10 + (s[i] - '0');
+        v = v * 10 + (**p - '0');
     }
-    *out = v;
-    return 0;
+    return v;
 }
 
-int time_parse_iso(const char *s, int64_t *out)
+static int days_in_month(int y, int m)
 {
-    int y, mo, d, h = 0, mi = 0, se = 0, off = 8 * 3600;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-        digits(s + 8, 2, &d))
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : d[m - 1];
+}
+
+int time_parse_iso(const char *s, int64_t *out, int *has_offset)
+{
+    const char *p = s;
+    int h = 0, mi = 0, sec = 0, off = 8 * 3600, given = 0;
+    if (s == NULL)
         return -1;
-    if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+    int y = digits(&p, 4);
+    if (y < 1970 || y > 2200 || *p++ != '-')
         return -1;
-    if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    int mo = digits(&p, 2);
+    if (mo < 1 || mo > 12 || *p++ != '-')
         return -1;
-    const char *p = s + 10;
-    if (*p == 'T' || *p == ' ') {
-        if (digits(p + 1, 2, &h) || p[3] != ':' || digits(p + 4, 2, &mi))
+    int d = digits(&p, 2);
+    if (d < 1 || d > days_in_month(y, mo))
+        return -1;
+    if (*p == 'T' || *p == 't' ||
+        (*p == ' ' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' && p[3] == ':')) {
+        p++;
+        h = digits(&p, 2);
+        if (h < 0 || h > 23 || *p++ != ':')
             return -1;
-        p += 6;
+        mi = digits(&p, 2);
+        if (mi < 0 || mi > 59)
+            return -1;
         if (*p == ':') {
-            if (digits(p + 1, 2, &se))
-                return -1;
-            p += 3;
-            if (*p == '.') /* fractions are ignored */
-                for (p++; *p >= '0' && *p <= '9'; p++)
-                    ;
-        }
-        if (h > 23 || mi > 59 || se > 60)
-            return -1;
-        if (*p == 'Z') {
-            off = 0;
             p++;
-        } else if (*p == '+' || *p == '-') {
-            int oh, om;
-            if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 14 || om > 59)
+            sec = digits(&p, 2);
+            if (sec < 0 || sec > 59)
                 return -1;
-            off = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
-            p += 6;
+            if (*p == '.' || *p == ',') { /* fractions of a second are dropped */
+                p++;
+                if (*p < '0' || *p > '9')
+                    return -1;
+                while (*p >= '0' && *p <= '9')
+                    p++;
+            }
+        }
+        if (*p == 'Z' || *p == 'z') {
+            off = 0;
+            given = 1;
+            p++;
+        } else if (*p == '+' || *p == '-' || *p == ' ') {
+            /* a space stands for '+' that a query string did not escape */
+            int sign = *p++ == '-' ? -1 : 1;
+            int oh = digits(&p, 2), om = 0;
+            if (oh < 0 || oh > 14)
+                return -1;
+            if (*p == ':')
+                p++;
+            if (*p >= '0' && *p <= '9') {
+                om = digits(&p, 2);
+                if (om < 0 || om > 59)
+                    return -1;
+            }
+            off = sign * (oh * 3600 + om * 60);
+            given = 1;
         }
     }
     if (*p != '\0')
         return -1;
-    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - off;
+    if (has_offset)
+        *has_offset = given;
+    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec - off;
     return 0;
 }
 

@@ -11,9 +11,11 @@
 /* "2026-11-29T09:30:00+08:00": a UTC instant shown in Asia/Shanghai (China has no DST). */
 void time_iso_cst(time_t t, char out[32]);
 
-/* Parse ISO 8601 "YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]" (no offset = Asia/Shanghai) or a date
- * "YYYY-MM-DD" (00:00 Asia/Shanghai) into UTC seconds; -1 if malformed. */
-int time_parse_iso(const char *s, int64_t *out);
+/* Parse ISO 8601 "YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|+HH:MM|+HHMM|+HH]" into UTC seconds; -1 if
+ * malformed. No offset means Asia/Shanghai (+08:00), and a date alone its 00:00. A space may
+ * stand for 'T', and for '+' (a query string whose '+' was not escaped). has_offset (may be
+ * NULL) tells whether the text named its offset. */
+int time_parse_iso(const char *s, int64_t *out, int *has_offset);
 /* Days from 1970-01-01 of a civil date (proleptic Gregorian). */
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 

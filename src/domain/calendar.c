@@ -3,6 +3,7 @@
  * seed data, and a process-wide snapshot cache. Dates use integer civil-day arithmetic
  * (days_from_civil); local time is UTC+8 throughout, so no timezone database is needed. */
 #include "domain/calendar.h"
+#include "core/util.h"
 #include "core/embed.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -23,17 +24,6 @@ static int64_t floor_div(int64_t a, int64_t b)
 {
     int64_t q = a / b;
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* Days since 1970-01-01 (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
 }
 
 static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
@@ -59,7 +49,7 @@ static int days_in_month(int64_t y, int m)
 
 int64_t calendar_days_from_ymd(int ymd)
 {
-    return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
+    return days_from_civil(ymd / 10000, (unsigned)(ymd / 100 % 100), (unsigned)(ymd % 100));
 }
 
 int calendar_ymd_from_days(int64_t days)
@@ -114,66 +104,6 @@ int calendar_date_parse(const char *s, int *ymd, const char *field, struct err *
         return err_set(e, ERR_INVALID, field, "'%s' must be a date YYYY-MM-DD (years %d-%d)", field,
                        CAL_YEAR_MIN, CAL_YEAR_MAX);
     *ymd = v;
-    return ERR_OK;
-}
-
-static int time_at(const char *s, int64_t *out)
-{
-    const char *p = s;
-    int ymd = date_at(&p), h = 0, mi = 0, sec = 0, off = CAL_UTC_OFFSET;
-    if (ymd == 0)
-        return -1;
-    if (*p == 'T' || *p == 't' ||
-        (*p == ' ' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' && p[3] == ':')) {
-        p++;
-        h = digits(&p, 2);
-        if (h < 0 || h > 23 || *p++ != ':')
-            return -1;
-        mi = digits(&p, 2);
-        if (mi < 0 || mi > 59)
-            return -1;
-        if (*p == ':') {
-            p++;
-            sec = digits(&p, 2);
-            if (sec < 0 || sec > 59)
-                return -1;
-            if (*p == '.' || *p == ',') { /* fractions of a second are dropped */
-                p++;
-                if (*p < '0' || *p > '9')
-                    return -1;
-                while (*p >= '0' && *p <= '9')
-                    p++;
-            }
-        }
-        if (*p == 'Z' || *p == 'z') {
-            off = 0;
-            p++;
-        } else if (*p == '+' || *p == '-' || *p == ' ') {
-            int sign = *p++ == '-' ? -1 : 1;
-            int oh = digits(&p, 2), om = 0;
-            if (oh < 0 || oh > 14)
-                return -1;
-            if (*p == ':')
-                p++;
-            if (*p >= '0' && *p <= '9') {
-                om = digits(&p, 2);
-                if (om < 0 || om > 59)
-                    return -1;
-            }
-            off = sign * (oh * 3600 + om * 60);
-        }
-    }
-    if (*p != '\0')
-        return -1;
-    *out = calendar_days_from_ymd(ymd) * DAY_SECONDS + h * 3600 + mi * 60 + sec - off;
-    return 0;
-}
-
-int calendar_time_parse(const char *s, int64_t *out, const char *field, struct err *e)
-{
-    if (s == NULL || time_at(s, out) != 0)
-        return err_set(e, ERR_INVALID, field,
-                       "'%s' must be an ISO 8601 time like 2026-02-13T10:00:00+08:00", field);
     return ERR_OK;
 }
 

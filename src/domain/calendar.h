@@ -63,10 +63,6 @@ void calendar_cache_free(void);
 #define CAL_YEAR_MAX 2100
 /* Parse "YYYY-MM-DD" (a real date) into ymd; ERR_INVALID naming field otherwise. */
 int calendar_date_parse(const char *s, int *ymd, const char *field, struct err *e);
-/* Parse ISO 8601 "YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|+HH:MM|+HHMM|+HH]" into UTC seconds; no
- * offset means local time (+08:00). A space may stand for 'T' and for '+' (a query string whose
- * '+' was not escaped). */
-int calendar_time_parse(const char *s, int64_t *out, const char *field, struct err *e);
 /* Days since 1970-01-01 of ymd, and back (proleptic Gregorian). */
 int64_t calendar_days_from_ymd(int ymd);
 int calendar_ymd_from_days(int64_t days);

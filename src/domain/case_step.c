@@ -92,7 +92,7 @@ int meeting_check(json_t *m, struct err *e)
         json_get_str(m, "location", 1, 100, &s, e) || json_get_str(m, "topic", 1, 200, &s, e) ||
         json_get_str(m, "decisions", 1, 2000, &s, e) || json_get_str(m, "follow_up", 0, 500, &s, e))
         return e->code;
-    if (time_parse_iso(held, &t) != 0)
+    if (time_parse_iso(held, &t, NULL) != 0)
         return err_set(e, ERR_INVALID, "held_at", "'held_at' is an ISO 8601 date and time");
     json_t *ps = json_object_get(m, "participants");
     if (!json_is_array(ps) || json_array_size(ps) == 0 || json_array_size(ps) > 50)
@@ -118,7 +118,7 @@ int meeting_insert(struct db *db, struct arena *a, json_t *m, const char *place,
     struct dbrows r;
     int64_t held = 0;
     char county[8];
-    time_parse_iso(json_string_value(json_object_get(m, "held_at")), &held);
+    time_parse_iso(json_string_value(json_object_get(m, "held_at")), &held, NULL);
     snprintf(county, sizeof(county), "%.6s", place);
     const char *follow = json_string_value(json_object_get(m, "follow_up"));
     int rc = db_query(db, a, &r, e,

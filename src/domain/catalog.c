@@ -623,73 +623,6 @@ json_t *category_json(const struct category *c, int with_attrs)
 
 /* ---- attribute values of a case ---- */
 
-static int days_in_month(int y, int m)
-{
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return d[m - 1];
-}
-
-static int digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
-/* ISO 8601 date and time with an offset: YYYY-MM-DDTHH:MM[:SS[.fff]](Z|+HH:MM|-HH:MM). */
-static int iso8601_parse(const char *s, int64_t *out)
-{
-    int y, mo, d, h, mi, sec = 0, oh = 0, om = 0, sign = 1;
-    const char *p = s;
-    if (!digits(p, 4, &y) || p[4] != '-' || !digits(p + 5, 2, &mo) || p[7] != '-' ||
-        !digits(p + 8, 2, &d) || (p[10] != 'T' && p[10] != 't') || !digits(p + 11, 2, &h) ||
-        p[13] != ':' || !digits(p + 14, 2, &mi))
-        return -1;
-    p += 16;
-    if (*p == ':') {
-        if (!digits(p + 1, 2, &sec))
-            return -1;
-        p += 3;
-        if (*p == '.' || *p == ',') {
-            p++;
-            if (*p < '0' || *p > '9')
-                return -1;
-            while (*p >= '0' && *p <= '9')
-                p++;
-        }
-    }
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        sign = *p == '-' ? -1 : 1;
-        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om))
-            return -1;
-        p += 6;
-        if (oh > 14 || om > 59)
-            return -1;
-    } else {
-        return -1; /* no offset: the instant would be ambiguous */
-    }
-    if (*p != '\0' || y < 1900 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
-        h > 23 || mi > 59 || sec > 59)
-        return -1;
-    struct tm tm = {.tm_year = y - 1900,
-                    .tm_mon = mo - 1,
-                    .tm_mday = d,
-                    .tm_hour = h,
-                    .tm_min = mi,
-                    .tm_sec = sec};
-    *out = (int64_t)timegm(&tm) - sign * (oh * 3600 + om * 60);
-    return 0;
-}
-
 /* A decimal number: JSON number, or a string like "-12", "3.5". */
 static json_t *number_value(json_t *v)
 {
@@ -785,8 +718,12 @@ static int attr_value_check(const struct category_attr *at, json_t *v, json_t **
                            at->description);
     } else if (strcmp(dt, "datetime") == 0) {
         int64_t t;
+        int has_offset = 0;
         char iso[32];
-        if (!json_is_string(v) || iso8601_parse(json_string_value(v), &t) != 0)
+        /* a datetime attribute names its offset: without one the instant would be ambiguous */
+        const char *text = json_string_value(v);
+        if (text == NULL || strlen(text) < 16 || (text[10] != 'T' && text[10] != 't') ||
+            time_parse_iso(text, &t, &has_offset) != 0 || !has_offset)
             return err_set(e, ERR_INVALID, field,
                            "%s (%.60s) must be a date and time like 2026-05-01T09:30:00+08:00",
                            field, at->description);

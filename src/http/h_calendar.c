@@ -157,7 +157,9 @@ int calendar_due_h(struct req *rq)
     char sbuf[32], dbuf[32];
 
     if (sla_parse(sl, &sla, "sla", &e) != ERR_OK ||
-        (ss != NULL && calendar_time_parse(ss, &start, "start", &e) != ERR_OK))
+        (ss != NULL && time_parse_iso(ss, &start, NULL) != 0 &&
+         err_set(&e, ERR_INVALID, "start",
+                 "'start' must be an ISO 8601 time like 2026-02-13T10:00:00+08:00")))
         return reply_err(rq, &e);
     const struct calendar *cal = calendar_cached(req_db(rq), &e);
     if (cal == NULL)

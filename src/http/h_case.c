@@ -270,7 +270,7 @@ static int time_arg(struct req *rq, const char *name, int64_t *out, struct err *
     const char *v = rq->query(rq, name);
     if (v == NULL)
         return ERR_OK;
-    if (time_parse_iso(v, out) != 0)
+    if (time_parse_iso(v, out, NULL) != 0)
         return err_set(e, ERR_INVALID, name, "'%s' is an ISO 8601 date or date-time", name);
     return ERR_OK;
 }

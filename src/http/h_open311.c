@@ -661,7 +661,7 @@ static int date_arg(struct req *rq, enum fmt f, const char *name, int64_t *out)
     const char *v = qarg(rq, name);
     if (v == NULL)
         return 0;
-    if (time_parse_iso(v, out) != 0)
+    if (time_parse_iso(v, out, NULL) != 0)
         return o311_error(rq, f, 400, "%s must be a w3 date-time like 2026-05-01T00:00:00Z", name);
     return 1;
 }

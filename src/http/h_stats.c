@@ -40,9 +40,9 @@ int stats_h(struct req *rq)
     json_t *out;
     if (stats_place(rq, &place) != ERR_OK)
         return -1;
-    if (from && time_parse_iso(from, &f) != 0)
+    if (from && time_parse_iso(from, &f, NULL) != 0)
         return reply_code(rq, ERR_INVALID, "from", "'from' is an ISO 8601 date");
-    if (to && time_parse_iso(to, &t) != 0)
+    if (to && time_parse_iso(to, &t, NULL) != 0)
         return reply_code(rq, ERR_INVALID, "to", "'to' is an ISO 8601 date");
     if (stats_cases(req_db(rq), &rq->arena, place, f, t, time(NULL), &out, &e) != ERR_OK)
         return reply_err(rq, &e);

@@ -1,6 +1,7 @@
 // tests/browser/run.mjs - the web page of gridgov in Debian's chromium (headless), driven by
 // playwright-core against a demo server that run.sh started (BASE_URL). Each scenario is one
 // test; the last line printed is "N passed, N failed". Screenshots go to $SCREENS.
+// DEBUG=1 prints every request that changes something, and its answer.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,14 @@ async function newPage(ctx, label, viewport = DESKTOP) {
   });
   page.on('pageerror', (e) => consoleErrors.push(`${label}: exception: ${e.message}`));
   page.on('requestfailed', (r) => consoleErrors.push(`${label} in '${current}': request failed: ${r.method()} ${r.url()} ${r.failure() && r.failure().errorText} (page at ${page.url()})`));
+  if (process.env.DEBUG) {
+    page.on('request', (r) => {
+      if (r.method() !== 'GET') console.log(`# ${label} ${r.method()} ${r.url()} ${r.postData() || ''}`);
+    });
+    page.on('response', (r) => {
+      if (r.request().method() !== 'GET') console.log(`# ${label} <- ${r.status()} ${r.url()}`);
+    });
+  }
   page.on('dialog', async (d) => {
     dialogs.push(`${label}: ${d.type()} ${d.message()}`);
     await d.dismiss().catch(() => {});
@@ -289,13 +298,15 @@ async function conflictShowsState(ctx) {
   await page.click('#actions button[data-action="accept"]');
   await page.waitForSelector('#form-accept');
   // meanwhile someone else accepts it
-  await page.evaluate(async (cid) => {
-    await fetch(`/api/v1/cases/${cid}/actions`, {
+  const other = await page.evaluate(async (cid) => {
+    const r = await fetch(`/api/v1/cases/${cid}/actions`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${sessionStorage.getItem('gridgov.token')}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ action: 'accept' }),
     });
+    return (await r.json()).status; // read the body, or the next navigation aborts it
   }, id);
+  check(other === 'accepted', `the other accept left the case ${other}`);
   const before = consoleErrors.length;
   await page.click('#action-submit');
   await page.waitForSelector('#actions .msg-error .conflict-now');
