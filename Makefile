@@ -35,7 +35,8 @@ build/.deps-build: scripts/deps.sh
 	@bash scripts/deps.sh build && mkdir -p build && touch $@
 build/.deps-test: scripts/deps.sh
 	@bash scripts/deps.sh build test bench && mkdir -p build && touch $@
-build/.deps-browser: scripts/deps.sh
+# one apt-get at a time under parallel make: the browser group waits for the other groups
+build/.deps-browser: scripts/deps.sh | build/.deps-build $(if $(filter test,$(MAKECMDGOALS)),build/.deps-test)
 	@bash scripts/deps.sh browser && mkdir -p build && touch $@
 
 # The web page's npm packages (package-lock.json pins them): ECharts is shipped with the page,

@@ -119,6 +119,9 @@ fi
 if [ "$ANALYZE" -eq 1 ]; then
     echo "ANALYZE ..." >&2
     sqlite3 "$DB" 'ANALYZE'
+else
+    # as gridgov leaves it: no planner statistics (a kept dataset may hold some from --analyze)
+    sqlite3 "$DB" 'DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4'
 fi
 DB_BYTES=$(stat -c %s "$DB")
 SIZE_MB=$(awk -v b="$DB_BYTES" 'BEGIN { printf "%.0f", b / 1048576 }')

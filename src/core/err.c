@@ -5,6 +5,39 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Messages quote client text, and snprintf may cut a character in half: keep them valid UTF-8
+ * (a replies' JSON needs it) by replacing every byte that is not part of a whole, well-formed
+ * character with '?'. */
+static void utf8_repair(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        int len = 0;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (*p < 0x80)
+            len = 1;
+        else if (*p >= 0xC2 && *p <= 0xDF)
+            len = 2;
+        else if (*p >= 0xE0 && *p <= 0xEF) {
+            len = 3;
+            lo = *p == 0xE0 ? 0xA0 : 0x80;
+            hi = *p == 0xED ? 0x9F : 0xBF;
+        } else if (*p >= 0xF0 && *p <= 0xF4) {
+            len = 4;
+            lo = *p == 0xF0 ? 0x90 : 0x80;
+            hi = *p == 0xF4 ? 0x8F : 0xBF;
+        }
+        int ok = len > 0;
+        for (int i = 1; ok && i < len; i++)
+            ok = i == 1 ? (p[1] >= lo && p[1] <= hi) : (p[i] & 0xC0) == 0x80;
+        if (!ok) {
+            *p++ = '?';
+            continue;
+        }
+        p += len;
+    }
+}
+
 int err_set(struct err *e, enum err_code code, const char *field, const char *fmt, ...)
 {
     if (e == NULL)
@@ -19,6 +52,8 @@ int err_set(struct err *e, enum err_code code, const char *field, const char *fm
     } else {
         snprintf(e->msg, sizeof(e->msg), "%s", err_default_msg(code));
     }
+    utf8_repair(e->field);
+    utf8_repair(e->msg);
     return code;
 }
 

@@ -76,7 +76,9 @@ int place_search_h(struct req *rq)
                *lim = rq->query(rq, "limit");
     int n, limit = 50;
 
-    if (q != NULL && (utf8_chars(q) < 0 || utf8_chars(q) > 40))
+    if (q != NULL && utf8_chars(q) < 0)
+        return reply_code(rq, ERR_INVALID, "q", "'q' is not valid UTF-8");
+    if (q != NULL && utf8_chars(q) > 40)
         return reply_code(rq, ERR_INVALID, "q", "'q' is longer than 40 characters");
     if (lim != NULL) {
         char *end;

@@ -94,17 +94,20 @@ int reply_jw(struct req *rq, int status, struct jsonw *w)
 
 int reply_code(struct req *rq, enum err_code code, const char *field, const char *msg)
 {
+    /* JSON strings are UTF-8: text that is not (a client's bytes) gives way to the default */
+    if (msg == NULL || *msg == '\0' || utf8_chars(msg) < 0)
+        msg = err_default_msg(code);
+    if (field != NULL && utf8_chars(field) < 0)
+        field = NULL;
     if (strncmp(rq->path ? rq->path : "", "/open311/", 9) == 0) {
         /* Open311 clients read errors as [{"code", "description"}], even a router's 404 */
-        json_t *list = json_pack("[{s:i, s:s}]", "code", err_http_status(code), "description",
-                                 msg && *msg ? msg : err_default_msg(code));
+        json_t *list = json_pack("[{s:i, s:s}]", "code", err_http_status(code), "description", msg);
         char *s = json_dumps(list, JSON_COMPACT);
         json_decref(list);
         set_reply(rq, err_http_status(code), "application/json; charset=utf-8", s, strlen(s));
         return -1;
     }
-    json_t *err = json_pack("{s:s, s:s}", "code", err_code_name(code), "message",
-                            msg && *msg ? msg : err_default_msg(code));
+    json_t *err = json_pack("{s:s, s:s}", "code", err_code_name(code), "message", msg);
     if (field && *field)
         json_object_set_new(err, "field", json_string(field));
     json_t *doc = json_pack("{s:o}", "error", err);

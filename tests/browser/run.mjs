@@ -571,6 +571,20 @@ async function everyPage(ctx) {
     await pub.waitForSelector(sel);
     await shot(pub, name);
   }
+  // the keyboard: the first Tab reaches the skip link, shown with a focus ring; Enter jumps to
+  // the content; the menu links and the language switch come next
+  await pub.goto(`${BASE}/#/report`);
+  await pub.waitForSelector('#report-form');
+  await pub.locator('body').focus();
+  await pub.evaluate(() => document.activeElement && document.activeElement.blur());
+  await pub.keyboard.press('Tab');
+  check(await pub.evaluate(() => document.activeElement.id) === 'skip', 'the first Tab does not reach the skip link');
+  const ring = await pub.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  check(ring && ring !== 'none', 'the focused skip link has no visible outline');
+  await pub.keyboard.press('Enter');
+  check(await pub.evaluate(() => document.activeElement.id) === 'main', 'the skip link does not move to the content');
+  await pub.keyboard.press('Tab');
+  check(await pub.evaluate(() => document.activeElement.id) === 'category', 'Tab from the content does not reach the first field');
   await pub.selectOption('#lang', 'en');
   await pub.goto(`${BASE}/#/report`);
   await pub.waitForSelector('#report-form');
