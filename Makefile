@@ -63,7 +63,8 @@ build/gen/assets.c: build/embed $(ASSETS)
 build/gen/version.h: FORCE
 	@mkdir -p $(@D)
 	@v='#define GRIDGOV_VERSION "$(VERSION)"'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
-build/obj/src/cli/cmd_serve.o build/asan/src/cli/cmd_serve.o build/fuzz/obj/src/cli/cmd_serve.o: build/gen/version.h
+VERSIONED := src/cli/cmd_serve src/domain/webhook
+$(foreach v,$(VERSIONED),build/obj/$(v).o build/asan/$(v).o build/fuzz/obj/$(v).o): build/gen/version.h
 .PHONY: FORCE
 FORCE:
 

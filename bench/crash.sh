@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
 done
 case "$ROUNDS$CLIENTS" in *[!0-9]*) usage ;; esac
 case "$SYNC" in normal | full) ;; *) usage ;; esac
-[ "$ROUNDS" -ge 1 ] && [ "$CLIENTS" -ge 1 ] || usage
+if [ "$ROUNDS" -lt 1 ] || [ "$CLIENTS" -lt 1 ]; then usage; fi
 
 for tool in curl sqlite3; do
     command -v "$tool" >/dev/null || {
@@ -82,7 +82,7 @@ fi
 free_port() {
     local p i
     for i in $(seq 1 100); do
-        p=$((20000 + RANDOM % 40000))
+        p=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768-)
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"
             return 0
@@ -91,23 +91,32 @@ free_port() {
     die "no free port found"
 }
 
-# start_server: serve the crash database on a fresh port; sets SERVER and URL.
+# start_server: serve the crash database on a fresh port; sets SERVER and URL. A port taken
+# between the check and the bind is retried with another.
 start_server() {
-    local port i
-    port=$(free_port)
-    URL="http://127.0.0.1:$port"
-    "$GG" serve --db "sqlite:$DB" --data-dir "$TMP" --listen "127.0.0.1:$port" --log-level warn \
-        "${CONF[@]}" >>"$TMP/gridgov.log" 2>&1 &
-    SERVER=$!
-    for i in $(seq 1 300); do
-        curl -fsS -o /dev/null --max-time 1 "$URL/healthz" 2>/dev/null && return 0
-        kill -0 "$SERVER" 2>/dev/null || {
-            cat "$TMP/gridgov.log" >&2
-            die "the server exited at start"
-        }
-        sleep 0.1
+    local port i try
+    for try in 1 2 3 4 5; do
+        port=$(free_port)
+        URL="http://127.0.0.1:$port"
+        "$GG" serve --db "sqlite:$DB" --data-dir "$TMP" --listen "127.0.0.1:$port" \
+            --log-level warn "${CONF[@]}" >"$TMP/serve.log" 2>&1 &
+        SERVER=$!
+        for i in $(seq 1 300); do
+            if curl -fsS -o /dev/null --max-time 1 "$URL/healthz" 2>/dev/null; then
+                cat "$TMP/serve.log" >>"$TMP/gridgov.log"
+                return 0
+            fi
+            kill -0 "$SERVER" 2>/dev/null || break
+            sleep 0.1
+        done
+        wait "$SERVER" 2>/dev/null || true
+        SERVER=
+        cat "$TMP/serve.log" >>"$TMP/gridgov.log"
+        grep -q 'cannot listen' "$TMP/serve.log" || break
+        echo "crash.sh: port $port taken, trying another (attempt $try)" >&2
     done
-    die "the server did not answer within 30 s"
+    cat "$TMP/gridgov.log" >&2
+    die "the server did not start"
 }
 
 # One curl config per client: up to PER_CLIENT submissions, @URL@ and @ROUND@ filled in per

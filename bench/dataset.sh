@@ -44,7 +44,7 @@ while [ $# -gt 0 ]; do
 done
 case "$CASES$GRIDS$RUNS" in *[!0-9]*) usage ;; esac
 case "$EVENTS" in full | submit) ;; *) usage ;; esac
-[ "$RUNS" -ge 1 ] && [ "$CASES" -ge 1 ] && [ "$GRIDS" -ge 1 ] || usage
+if [ "$RUNS" -lt 1 ] || [ "$CASES" -lt 1 ] || [ "$GRIDS" -lt 1 ]; then usage; fi
 
 for tool in curl sqlite3 cc; do
     command -v "$tool" >/dev/null || {
@@ -100,7 +100,7 @@ mkdir -p bench/out
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="bench/out/$STAMP-dataset"
 
-GEN_SECONDS=reused
+GEN_SECONDS=
 if [ "$(cat "$DIR/dataset.params" 2>/dev/null)" != "$PARAMS" ]; then
     rm -f "$DIR/dataset.params" "$DB" "$DB-wal" "$DB-shm"
     echo "creating the demo database ..." >&2
@@ -134,7 +134,7 @@ read -r NCASES NEVENTS NGRIDS <<<"$(sqlite3 -separator ' ' "$DB" "SELECT (SELECT
 free_port() {
     local p i
     for i in $(seq 1 100); do
-        p=$((20000 + RANDOM % 40000))
+        p=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768-)
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"
             return 0
@@ -176,7 +176,7 @@ DEEP=${DEEP:-0.0}
 # measure NAME PATH: one cold request, then RUNS timed ones (within QUERY_BUDGET seconds).
 # Appends "NAME items first_ms p50_ms p95_ms runs status" to $TMP/results.
 measure() {
-    local name=$1 path=$2 body code first times=() t start items
+    local name=$1 path=$2 code first times=() t start items
     code=$(curl -sS -o "$TMP/body" -w '%{http_code} %{time_total}' --max-time 120 \
         -H "Authorization: Bearer $TOKEN" "$URL$path") || code="000 0"
     first=${code#* }
@@ -220,7 +220,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "Dataset benchmark $STAMP: $NCASES cases, $NEVENTS timeline rows, $NGRIDS grids (events=$EVENTS)$([ "$ANALYZE" -eq 1 ] && echo ', after ANALYZE')"
     echo "machine: nproc=$(nproc) kernel=$(uname -r) load before=\"$LOAD\" after=\"$LOAD_AFTER\""
     echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  git: $rev"
-    echo "generation: $GEN_SECONDS s; database file: $SIZE_MB MB ($DB_BYTES bytes)"
+    echo "generation: ${GEN_SECONDS:+$GEN_SECONDS s}${GEN_SECONDS:-reused the dataset in $DIR}; database file: $SIZE_MB MB ($DB_BYTES bytes)"
     [ ! -s "$OUT-gen.txt" ] || sed 's/^/  /' "$OUT-gen.txt"
     [ ! -s "$TMP/space.txt" ] || { echo "largest tables and indexes:"; sed 's/^/  /; s/|/: /' "$TMP/space.txt"; }
     echo

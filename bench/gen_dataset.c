@@ -14,6 +14,10 @@
  *   - their timelines: one row per step taken (submit, accept, dispatch, start, resolve,
  *     verify, confirm, close, reject, merge), or only the submit row with --events submit.
  *
+ * The secondary indexes of cases and case_events and the FTS5 insert trigger are dropped for
+ * the load and made again afterwards from their own SQL (the full-text index by 'rebuild'):
+ * the same schema and index content as row-by-row intake, several times faster.
+ *
  * The timeline hashes are PLACEHOLDERS (not the keyed BLAKE2b chain): `gridgov audit verify`
  * reports every generated case on such a database. Do not run it there.
  *
@@ -57,8 +61,14 @@ static uint64_t rnd(void)
     rng_state ^= rng_state >> 27;
     return rng_state * 2685821657736338717ull;
 }
-static double urand(void) { return (double)(rnd() >> 11) / 9007199254740992.0; }
-static int irand(int lo, int hi) { return lo + (int)(rnd() % (uint64_t)(hi - lo + 1)); }
+static double urand(void)
+{
+    return (double)(rnd() >> 11) / 9007199254740992.0;
+}
+static int irand(int lo, int hi)
+{
+    return lo + (int)(rnd() % (uint64_t)(hi - lo + 1));
+}
 #define PICK(a) (a[rnd() % (sizeof(a) / sizeof(a[0]))])
 
 static sqlite3_stmt *prep(const char *sql)
@@ -101,12 +111,13 @@ static char *xstrdup(const char *s)
 /* ---- vocabulary ---- */
 
 static const char *const locations[] = {
-    "春江花城", "博文苑",   "江扬花园", "曹娥新村", "舜江名邸", "锦绣江南", "凤鸣苑",
-    "华府小区", "金色家园", "滨江一品", "百官新村", "龙山花园", "城东新区", "人民西路",
-    "市民大道", "江扬路",   "舜耕大道", "凤山路",   "青春路",   "解放街",   "五星东路",
-    "崧厦老街", "工业园区", "上虞高铁站附近", "东澄村文化礼堂旁", "舜源村村口"};
+    "春江花城",         "博文苑",    "江扬花园", "曹娥新村", "舜江名邸", "锦绣江南",
+    "凤鸣苑",           "华府小区",  "金色家园", "滨江一品", "百官新村", "龙山花园",
+    "城东新区",         "人民西路",  "市民大道", "江扬路",   "舜耕大道", "凤山路",
+    "青春路",           "解放街",    "五星东路", "崧厦老街", "工业园区", "上虞高铁站附近",
+    "东澄村文化礼堂旁", "舜源村村口"};
 
-static const char *const tails[] = {"请尽快处理。",     "希望有关部门重视。", "已经反映多次了。",
+static const char *const tails[] = {"请尽快处理。",       "希望有关部门重视。", "已经反映多次了。",
                                     "影响居民正常生活。", "请派人现场查看。",   "谢谢！",
                                     "周边居民意见很大。", "希望早日解决。"};
 
@@ -117,50 +128,63 @@ struct vocab {
     double weight;
 };
 
-#define WHAT(...) (const char *const[]){__VA_ARGS__}, (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(char *))
+#define WHAT(...)                                                                                  \
+    (const char *const[]){__VA_ARGS__},                                                            \
+        (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(char *))
 
 static const struct vocab vocab[] = {
-    {"ebike", WHAT("楼道里有人给电动车充电", "电动车停在消防通道上", "电瓶车在楼梯间充电存在火灾隐患",
-                   "电动车乱停放堵住单元门口", "有人从楼上拉飞线给电动车充电", "地下室电动车充电插座不够用"),
+    {"ebike",
+     WHAT("楼道里有人给电动车充电", "电动车停在消防通道上", "电瓶车在楼梯间充电存在火灾隐患",
+          "电动车乱停放堵住单元门口", "有人从楼上拉飞线给电动车充电", "地下室电动车充电插座不够用"),
      18},
-    {"parking", WHAT("机动车长期占用消防通道", "小区内僵尸车长期停放", "路边乱停车影响通行",
-                     "车位被外来车辆占用", "夜间货车停在小区门口"),
+    {"parking",
+     WHAT("机动车长期占用消防通道", "小区内僵尸车长期停放", "路边乱停车影响通行",
+          "车位被外来车辆占用", "夜间货车停在小区门口"),
      12},
-    {"property", WHAT("物业不作为，电梯坏了一周没人修", "物业费上涨没有公示", "小区门禁损坏很久没修",
-                      "物业与业主委员会矛盾", "垃圾清运不及时物业推诿"),
+    {"property",
+     WHAT("物业不作为，电梯坏了一周没人修", "物业费上涨没有公示", "小区门禁损坏很久没修",
+          "物业与业主委员会矛盾", "垃圾清运不及时物业推诿"),
      10},
-    {"sanitation", WHAT("垃圾桶满了没人清运", "路边有建筑垃圾堆放", "河道里漂浮垃圾",
-                        "公共厕所卫生很差", "绿化带里有人乱倒垃圾"),
+    {"sanitation",
+     WHAT("垃圾桶满了没人清运", "路边有建筑垃圾堆放", "河道里漂浮垃圾", "公共厕所卫生很差",
+          "绿化带里有人乱倒垃圾"),
      15},
-    {"illegal_build", WHAT("楼顶违章搭建阳光房", "一楼住户私自扩建院子", "绿化带被圈占搭棚",
-                           "沿街店铺违规搭建雨棚", "农户未经审批建房"),
+    {"illegal_build",
+     WHAT("楼顶违章搭建阳光房", "一楼住户私自扩建院子", "绿化带被圈占搭棚", "沿街店铺违规搭建雨棚",
+          "农户未经审批建房"),
      6},
-    {"noise", WHAT("夜间施工噪声扰民", "广场舞音响太吵", "楼上装修时间不规范", "KTV深夜噪音",
-                   "工厂机器夜间噪音大"),
+    {"noise",
+     WHAT("夜间施工噪声扰民", "广场舞音响太吵", "楼上装修时间不规范", "KTV深夜噪音",
+          "工厂机器夜间噪音大"),
      8},
-    {"pole", WHAT("电线杆倾斜影响通行", "废弃电线杆未拆除", "通信线缆垂落很危险", "电线杆挡住道路拓宽",
-                  "管线移位影响施工"),
+    {"pole",
+     WHAT("电线杆倾斜影响通行", "废弃电线杆未拆除", "通信线缆垂落很危险", "电线杆挡住道路拓宽",
+          "管线移位影响施工"),
      3},
-    {"streetlight", WHAT("路灯不亮已经一周", "路灯白天也亮着", "路灯杆被撞歪", "小区道路照明不足",
-                         "路灯线路裸露"),
+    {"streetlight",
+     WHAT("路灯不亮已经一周", "路灯白天也亮着", "路灯杆被撞歪", "小区道路照明不足", "路灯线路裸露"),
      6},
-    {"house_safety", WHAT("老房子外墙开裂", "阳台有脱落危险", "楼梯扶手松动", "房屋地基下沉",
-                          "墙体渗水严重"),
-     3},
-    {"dispute", WHAT("邻居之间因漏水发生纠纷", "宠物狗扰民引发矛盾", "相邻院墙边界争议",
-                     "楼上漏水楼下受损协商不成", "公共区域堆物引起争吵"),
+    {"house_safety",
+     WHAT("老房子外墙开裂", "阳台有脱落危险", "楼梯扶手松动", "房屋地基下沉", "墙体渗水严重"), 3},
+    {"dispute",
+     WHAT("邻居之间因漏水发生纠纷", "宠物狗扰民引发矛盾", "相邻院墙边界争议",
+          "楼上漏水楼下受损协商不成", "公共区域堆物引起争吵"),
      9},
-    {"elderly", WHAT("独居老人需要上门探访", "申请居家养老助餐服务", "老人行动不便需要助浴",
-                     "为高龄老人申请补贴", "老人家中无人照看"),
+    {"elderly",
+     WHAT("独居老人需要上门探访", "申请居家养老助餐服务", "老人行动不便需要助浴",
+          "为高龄老人申请补贴", "老人家中无人照看"),
      5},
-    {"ent_customs", WHAT("企业出口报关流程咨询", "进口原料通关时间过长", "申请海关AEO认证辅导",
-                         "出口退税手续办理", "跨境电商通关问题"),
+    {"ent_customs",
+     WHAT("企业出口报关流程咨询", "进口原料通关时间过长", "申请海关AEO认证辅导", "出口退税手续办理",
+          "跨境电商通关问题"),
      1},
-    {"ent_labour", WHAT("企业招工困难需要对接", "员工社保缴纳问题咨询", "技能工人培训补贴申请",
-                        "劳动合同纠纷调解", "外来务工人员子女入学"),
+    {"ent_labour",
+     WHAT("企业招工困难需要对接", "员工社保缴纳问题咨询", "技能工人培训补贴申请",
+          "劳动合同纠纷调解", "外来务工人员子女入学"),
      2},
-    {"ent_land", WHAT("企业扩建用地指标申请", "厂房土地证办理进度", "工业用地规划调整咨询",
-                      "土地出让手续办理", "低效用地改造政策咨询"),
+    {"ent_land",
+     WHAT("企业扩建用地指标申请", "厂房土地证办理进度", "工业用地规划调整咨询", "土地出让手续办理",
+          "低效用地改造政策咨询"),
      2},
 };
 #define NVOCAB ((int)(sizeof(vocab) / sizeof(vocab[0])))
@@ -168,8 +192,8 @@ static const struct vocab vocab[] = {
 static const char *const surnames[] = {"张", "王", "李", "赵", "陈", "刘", "杨", "黄", "周", "吴",
                                        "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"};
 static const char *const titles[] = {"先生", "女士", "阿姨", "师傅", "大伯", "老师"};
-static const char *const zh_num[] = {"一", "二", "三", "四", "五", "六", "七",
-                                     "八", "九", "十", "十一", "十二"};
+static const char *const zh_num[] = {"一", "二", "三", "四", "五",   "六",
+                                     "七", "八", "九", "十", "十一", "十二"};
 
 /* ---- the catalogue as stored ---- */
 
@@ -205,16 +229,27 @@ static struct user_ref user_ref(const char *username)
     return u;
 }
 
-enum st { SUBMITTED, ACCEPTED, DISPATCHED, IN_PROGRESS, RESOLVED, VERIFIED, CLOSED, REJECTED, MERGED };
-static const char *const st_name[] = {"submitted", "accepted", "dispatched", "in_progress", "resolved",
-                                      "verified",  "closed",   "rejected",   "merged"};
+enum st {
+    SUBMITTED,
+    ACCEPTED,
+    DISPATCHED,
+    IN_PROGRESS,
+    RESOLVED,
+    VERIFIED,
+    CLOSED,
+    REJECTED,
+    MERGED
+};
+static const char *const st_name[] = {"submitted",   "accepted", "dispatched",
+                                      "in_progress", "resolved", "verified",
+                                      "closed",      "rejected", "merged"};
 
 /* Status by age: recent cases are open, older ones mostly closed; some stay stuck. */
 static enum st pick_status(int64_t age)
 {
-    static const double young[] = {35, 25, 20, 15, 0, 0, 0, 5, 0};        /* < 1 day */
-    static const double week[] = {3, 5, 15, 25, 15, 12, 20, 4, 1};        /* < 7 days */
-    static const double month[] = {0.2, 0.3, 3, 5, 4, 3, 78.5, 4, 2};     /* < 30 days */
+    static const double young[] = {35, 25, 20, 15, 0, 0, 0, 5, 0};           /* < 1 day */
+    static const double week[] = {3, 5, 15, 25, 15, 12, 20, 4, 1};           /* < 7 days */
+    static const double month[] = {0.2, 0.3, 3, 5, 4, 3, 78.5, 4, 2};        /* < 30 days */
     static const double old[] = {0.02, 0.03, 0.15, 0.5, 0.1, 0.2, 92, 5, 2}; /* older */
     const double *w = age < 86400 ? young : age < 7 * 86400 ? week : age < 30 * 86400 ? month : old;
     double total = 0, x;
@@ -248,8 +283,9 @@ static void attrs_for(const char *cat, const char *bldg, char *out, size_t cap)
         snprintf(out, cap, "{\"company_name\":\"%s\",\"%s\":\"%s\",\"uscc\":\"91330604MA2%07d\"}",
                  PICK(companies), strcmp(cat, "ent_labour") == 0 ? "kind" : "matter",
                  strcmp(cat, "ent_labour") == 0 ? ONE("recruit", "training", "dispute", "insurance")
-                 : strcmp(cat, "ent_land") == 0 ? ONE("new", "expand", "certificate", "planning")
-                                                : ONE("declare", "inspect", "credit", "tax", "other"),
+                 : strcmp(cat, "ent_land") == 0
+                     ? ONE("new", "expand", "certificate", "planning")
+                     : ONE("declare", "inspect", "credit", "tax", "other"),
                  irand(0, 9999999));
     else if (strcmp(cat, "house_safety") == 0)
         snprintf(out, cap, "{\"building\":\"%s\",\"hazard\":[\"%s\"],\"occupied\":\"%s\"}",
@@ -262,7 +298,8 @@ static void attrs_for(const char *cat, const char *bldg, char *out, size_t cap)
     else if (strcmp(cat, "parking") == 0)
         snprintf(out, cap, "{\"kind\":\"%s\"}", ONE("fire_lane", "sidewalk", "compound", "zombie"));
     else if (strcmp(cat, "pole") == 0)
-        snprintf(out, cap, "{\"pole_kind\":\"%s\"}", ONE("power", "telecom", "streetlight", "pipe", "other"));
+        snprintf(out, cap, "{\"pole_kind\":\"%s\"}",
+                 ONE("power", "telecom", "streetlight", "pipe", "other"));
     else if (strcmp(cat, "property") == 0)
         snprintf(out, cap, "{\"issue\":\"%s\"}", ONE("fee", "repair", "service", "public_income"));
     else if (strcmp(cat, "sanitation") == 0)
@@ -317,8 +354,7 @@ int main(int argc, char **argv)
         rng_state = 1;
 
     double t_start = now_s();
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         die("open");
     /* A bulk load, alone on the file: no journal, no fsync, a large cache. The database goes
      * back to WAL at the end, as gridgov expects it. */
@@ -440,8 +476,8 @@ int main(int argc, char **argv)
     if (created == NULL)
         return 1;
     {
-        static const double hour_w[24] = {0.3, 0.2, 0.1, 0.1, 0.1, 0.3, 1,   2.5, 5,   7,   7,   6,
-                                          4,   5,   6.5, 6.5, 6,   5,   3.5, 3,   2.5, 2,   1.2, 0.6};
+        static const double hour_w[24] = {0.3, 0.2, 0.1, 0.1, 0.1, 0.3, 1,   2.5, 5,   7, 7,   6,
+                                          4,   5,   6.5, 6.5, 6,   5,   3.5, 3,   2.5, 2, 1.2, 0.6};
         double hcum[24], tot = 0;
         for (int h = 0; h < 24; h++)
             hcum[h] = (tot += hour_w[h]);
@@ -542,7 +578,7 @@ int main(int argc, char **argv)
         if (enterprise)
             channel = x < 0.7 ? "enterprise_visit" : "hotline";
         else
-            channel = x < 0.40 ? "resident"
+            channel = x < 0.40   ? "resident"
                       : x < 0.70 ? "grid_patrol"
                       : x < 0.80 ? "commissioner"
                       : x < 0.95 ? "hotline"
@@ -556,6 +592,8 @@ int main(int argc, char **argv)
         else if (strcmp(channel, "hotline") == 0)
             reporter = u_street;
         int public_ = reporter.id == 0;
+        /* a hotline call is logged by the street office, but the caller is the reporter */
+        int contact = public_ || strcmp(channel, "hotline") == 0;
 
         /* text */
         const char *loc = PICK(locations);
@@ -593,16 +631,26 @@ int main(int argc, char **argv)
         const char *dept = to_grid ? NULL : cat->dept;
         if (dept == NULL)
             to_grid = 1;
-        static const char *const actions[] = {"submit", "accept",  "dispatch", "start",
+        static const char *const actions[] = {"submit",  "accept", "dispatch", "start",
                                               "resolve", "verify", "confirm",  "close"};
         int nsteps; /* of the regular path, submit included */
         int confirmed = 0, rating = 0;
         switch (status) {
-        case SUBMITTED: nsteps = 1; break;
-        case ACCEPTED: nsteps = 2; break;
-        case DISPATCHED: nsteps = 3; break;
-        case IN_PROGRESS: nsteps = 4; break;
-        case RESOLVED: nsteps = 5; break;
+        case SUBMITTED:
+            nsteps = 1;
+            break;
+        case ACCEPTED:
+            nsteps = 2;
+            break;
+        case DISPATCHED:
+            nsteps = 3;
+            break;
+        case IN_PROGRESS:
+            nsteps = 4;
+            break;
+        case RESOLVED:
+            nsteps = 5;
+            break;
         case VERIFIED:
             confirmed = urand() < 0.4;
             nsteps = confirmed ? 7 : 6;
@@ -611,7 +659,9 @@ int main(int argc, char **argv)
             confirmed = urand() < 0.8;
             nsteps = confirmed ? 8 : 7;
             break;
-        default: nsteps = 2; break; /* submit + reject or merge */
+        default:
+            nsteps = 2;
+            break; /* submit + reject or merge */
         }
         if (confirmed)
             rating = urand() < 0.75 ? 5 : urand() < 0.8 ? 4 : irand(1, 3);
@@ -642,17 +692,30 @@ int main(int argc, char **argv)
         int64_t due = 0;
         int escalations = 0;
         switch (status) {
-        case SUBMITTED: due = t0 + cat->sla[0]; break;
-        case ACCEPTED: due = at[1] + cat->sla[1]; break;
+        case SUBMITTED:
+            due = t0 + cat->sla[0];
+            break;
+        case ACCEPTED:
+            due = at[1] + cat->sla[1];
+            break;
         case DISPATCHED:
-        case IN_PROGRESS: due = at[2] + cat->sla[2]; break;
-        case RESOLVED: due = at[4] + cat->sla[3]; break;
-        case VERIFIED: due = at[5] + 7 * 86400; break;
-        default: due = 0; break;
+        case IN_PROGRESS:
+            due = at[2] + cat->sla[2];
+            break;
+        case RESOLVED:
+            due = at[4] + cat->sla[3];
+            break;
+        case VERIFIED:
+            due = at[5] + 7 * 86400;
+            break;
+        default:
+            due = 0;
+            break;
         }
         if (due && due < now && status != VERIFIED)
             escalations = urand() < 0.5 ? 1 : 0;
-        int64_t merged_into = status == MERGED && id > 1 ? id - irand(1, (int)(id < 500 ? id - 1 : 500)) : 0;
+        int64_t merged_into =
+            status == MERGED && id > 1 ? id - irand(1, (int)(id < 500 ? id - 1 : 500)) : 0;
         if (status == MERGED && merged_into < 1)
             merged_into = 0;
         if (merged_into == 0 && status == MERGED) {
@@ -686,8 +749,8 @@ int main(int argc, char **argv)
                 else
                     snprintf(data, sizeof(data), "{}");
             } else {
-                static const enum st after[] = {SUBMITTED, ACCEPTED,  DISPATCHED, IN_PROGRESS,
-                                                RESOLVED,  VERIFIED,  VERIFIED,   CLOSED};
+                static const enum st after[] = {SUBMITTED, ACCEPTED, DISPATCHED, IN_PROGRESS,
+                                                RESOLVED,  VERIFIED, VERIFIED,   CLOSED};
                 /* unconfirmed closed cases skip the confirm step */
                 int a = (k == 6 && !confirmed) ? 7 : k;
                 action = actions[a];
@@ -769,8 +832,8 @@ int main(int argc, char **argv)
             sqlite3_bind_int64(ins_case, 12, reporter.id);
         else
             sqlite3_bind_null(ins_case, 12);
-        sqlite3_bind_text(ins_case, 13, public_ ? name : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins_case, 14, public_ ? phone : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins_case, 13, contact ? name : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins_case, 14, contact ? phone : "", -1, SQLITE_STATIC);
         if (public_) {
             hex64(rnd(), token);
             sqlite3_bind_text(ins_case, 15, token, -1, SQLITE_STATIC);

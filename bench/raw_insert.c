@@ -53,22 +53,23 @@ static double now_s(void)
 
 /* ---- a description as residents write them (the same vocabulary as bench/intake.lua) ---- */
 
-static const char *const compounds[] = {"春江花城", "博文苑",   "江扬花园", "曹娥新村", "舜江名邸",
-                                        "锦绣江南", "凤鸣苑",   "华府小区", "金色家园", "滨江一品"};
-static const char *const whos[] = {"有住户", "楼上邻居", "几户人家",   "外卖小哥", "租户",
-                                   "有人",   "一楼商户", "快递员", "几个年轻人", "对门住户"};
+static const char *const compounds[] = {"春江花城", "博文苑", "江扬花园", "曹娥新村", "舜江名邸",
+                                        "锦绣江南", "凤鸣苑", "华府小区", "金色家园", "滨江一品"};
+static const char *const whos[] = {"有住户", "楼上邻居", "几户人家", "外卖小哥",   "租户",
+                                   "有人",   "一楼商户", "快递员",   "几个年轻人", "对门住户"};
 static const char *const wheres[] = {"楼道里",   "一楼楼梯间", "消防通道上", "电梯前室",
                                      "楼梯拐角", "地下室入口", "单元门口",   "安全出口旁"};
-static const char *const whats[] = {"给电动车充电",   "拉飞线给电瓶车充电", "停放好几辆电动车",
-                                    "把电瓶拿回家充电", "堆放电动车和电瓶",   "用插线板给电动车充电"};
+static const char *const whats[] = {"给电动车充电",     "拉飞线给电瓶车充电",
+                                    "停放好几辆电动车", "把电瓶拿回家充电",
+                                    "堆放电动车和电瓶", "用插线板给电动车充电"};
 static const char *const whens[] = {"每天晚上", "经常半夜", "已经一个多月",
                                     "周末都",   "这几天",   "从去年开始一直"};
-static const char *const worries[] = {"存在很大的火灾隐患", "堵塞了消防通道",
-                                      "老人小孩进出很不方便", "闻到过焦糊味，很担心",
-                                      "物业劝说过但没有用", "之前已经反映过一次",
-                                      "晚上有时候还冒火花"};
-static const char *const asks[] = {"请尽快处理。",   "希望社区上门劝导。",   "请物业和社区一起来看看。",
-                                   "希望能增设集中充电桩。", "请安排人员现场核实。", "谢谢！"};
+static const char *const worries[] = {
+    "存在很大的火灾隐患", "堵塞了消防通道",     "老人小孩进出很不方便", "闻到过焦糊味，很担心",
+    "物业劝说过但没有用", "之前已经反映过一次", "晚上有时候还冒火花"};
+static const char *const asks[] = {
+    "请尽快处理。",           "希望社区上门劝导。",   "请物业和社区一起来看看。",
+    "希望能增设集中充电桩。", "请安排人员现场核实。", "谢谢！"};
 static const char *const names[] = {"张先生", "李女士", "王阿姨", "陈师傅",
                                     "刘女士", "赵先生", "周大伯", "吴女士"};
 
@@ -131,8 +132,7 @@ int main(int argc, char **argv)
         strlen(place) != 15)
         usage();
 
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         die("open");
     sqlite3_busy_timeout(db, 10000);
     char pragmas[256];
@@ -178,9 +178,10 @@ int main(int argc, char **argv)
                  PICK(wheres), PICK(whens), PICK(whos), PICK(whats), PICK(worries), PICK(asks),
                  n + 1);
         grams(desc, gram, sizeof(gram));
-        snprintf(attrs, sizeof(attrs), "{\"building\":\"%s\",\"count\":%d,"
-                 "\"stairwell_charging\":\"%s\"}", bldg, 1 + rand() % 12,
-                 rand() % 10 < 7 ? "yes" : "no");
+        snprintf(attrs, sizeof(attrs),
+                 "{\"building\":\"%s\",\"count\":%d,"
+                 "\"stairwell_charging\":\"%s\"}",
+                 bldg, 1 + rand() % 12, rand() % 10 < 7 ? "yes" : "no");
         snprintf(addr, sizeof(addr), "%s%s", compound, bldg);
         snprintf(phone, sizeof(phone), "13%09d", rand() % 1000000000);
         hex64(++seq * 2654435761u ^ (uint64_t)rand(), token);
@@ -216,12 +217,12 @@ int main(int argc, char **argv)
         sqlite3_bind_null(ins_case, k++);                                 /* reporter user */
         sqlite3_bind_text(ins_case, k++, PICK(names), -1, SQLITE_STATIC); /* name */
         sqlite3_bind_text(ins_case, k++, phone, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins_case, k++, "", -1, SQLITE_STATIC);          /* email */
-        sqlite3_bind_text(ins_case, k++, token, -1, SQLITE_STATIC);       /* token_hash */
-        sqlite3_bind_null(ins_case, k++);                                 /* api key */
-        sqlite3_bind_null(ins_case, k++);                                 /* idem_key */
-        sqlite3_bind_null(ins_case, k++);                                 /* token_box */
-        sqlite3_bind_int64(ins_case, k++, now + 4 * 3600);                /* stage_due_at */
+        sqlite3_bind_text(ins_case, k++, "", -1, SQLITE_STATIC);    /* email */
+        sqlite3_bind_text(ins_case, k++, token, -1, SQLITE_STATIC); /* token_hash */
+        sqlite3_bind_null(ins_case, k++);                           /* api key */
+        sqlite3_bind_null(ins_case, k++);                           /* idem_key */
+        sqlite3_bind_null(ins_case, k++);                           /* token_box */
+        sqlite3_bind_int64(ins_case, k++, now + 4 * 3600);          /* stage_due_at */
         sqlite3_bind_text(ins_case, k++, gram, -1, SQLITE_STATIC);
         sqlite3_bind_int64(ins_case, k++, now);
         sqlite3_bind_int64(ins_case, k++, now);

@@ -34,7 +34,7 @@ static const char options_help[] =
 static void usage(FILE *f)
 {
     fprintf(f, "usage: gridgov COMMAND [OPTIONS]\n\ngridgov runs grid-based grassroots "
-               "governance: places, cases, registries and the index.\n\nCommands:\n");
+               "governance: places, cases, their timelines and the dashboard.\n\nCommands:\n");
     for (size_t i = 0; i < ARRAY_LEN(commands); i++)
         fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nRun 'gridgov COMMAND --help' for a command's arguments.\n\n%s", options_help);

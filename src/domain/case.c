@@ -429,7 +429,8 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
     if ((rc = next_case_no(db, &a, now, out->case_no, e)) != ERR_OK)
         goto out;
     const char *token_hash = NULL;
-    if (who->user == NULL) {
+    /* the public and hotline callers follow their case by token (staff give it to the caller) */
+    if (who->user == NULL || strcmp(in->channel, "hotline") == 0) {
         char th[65];
         token_new(out->token);
         hash_hex(out->token, th);

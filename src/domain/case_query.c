@@ -78,7 +78,11 @@ static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
             q_prefix(q, "c.grid_code", g->place);
             q_add(q, ")");
         } else if (p == PERM_CASE_VERIFY) {
+            /* the grid's cases, and those known only by the grid's community */
+            q_add(q, "(");
             q_prefix(q, "c.grid_code", g->place);
+            q_add(q, " OR (c.grid_code IS NULL AND c.place_code = ?))");
+            q_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
         } else {
             q_prefix(q, "c.place_code", g->place);
         }

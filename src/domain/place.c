@@ -630,7 +630,7 @@ int place_boundary_put(struct db *db, const char *code, json_t *geometry, struct
     if (rc == ERR_OK && r.nrows == 0)
         rc = err_set(e, ERR_NOT_FOUND, "code", "no place %.20s", code);
     if (rc == ERR_OK) {
-        char *text = json_dumps(geometry, JSON_COMPACT);
+        char *text = json_dumps(geometry, JSON_COMPACT | JSON_REAL_PRECISION(10));
         rc = db_exec(db, e,
                      "INSERT INTO place_boundaries (place_code, min_lat, max_lat, min_lon, "
                      "max_lon, geometry, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
@@ -679,7 +679,8 @@ int place_locate(struct db *db, struct arena *a, double lat, double lon, const c
     struct dbrows r;
     /* deepest places first, so a micro-grid wins over its grid */
     int rc = db_query(db, a, &r, e,
-                      "SELECT place_code, geometry FROM place_boundaries WHERE min_lat <= ? AND "
+                      "SELECT place_code, geometry FROM place_boundaries WHERE length(place_code) >= 12 AND "
+                      "min_lat <= ? AND "
                       "max_lat >= ? AND min_lon <= ? AND max_lon >= ? ORDER BY "
                       "length(place_code) DESC, place_code",
                       DB_ARGS(DBR(lat), DBR(lat), DBR(lon), DBR(lon)));

@@ -19,9 +19,7 @@
 #include <strings.h>
 #include <time.h>
 
-#ifndef GRIDGOV_VERSION
-#define GRIDGOV_VERSION "0.1.0"
-#endif
+#include "version.h" /* build/gen/version.h: GRIDGOV_VERSION */
 
 /* ---- subscriptions ---- */
 

@@ -104,7 +104,8 @@ static int intake_from_json(struct req *rq, json_t *j, struct case_input *in, st
 
 /* Scope the client's Idempotency-Key to the submitter, so keys of different clients never
  * collide. */
-static int idem_key(struct req *rq, const struct actor *who, const char **out, struct err *e)
+static int idem_key(struct req *rq, const struct actor *who, const struct case_input *in,
+                    const char **out, struct err *e)
 {
     const char *k = rq->header(rq, "Idempotency-Key");
     *out = NULL;
@@ -122,10 +123,20 @@ static int idem_key(struct req *rq, const struct actor *who, const char **out, s
     else if (who->api_key_id)
         *out = arena_printf(&rq->arena, "k%lld:%s", (long long)who->api_key_id, k);
     else {
-        /* the public shares one key space: bind the key to the request's content too, so a
-         * replay needs both the key and the same body (and a stranger's key gets nothing) */
+        /* the public shares one key space: bind the key to the report's content too, so a
+         * replay needs both the key and the same report (and a stranger's key gets nothing).
+         * The content is the JSON in canonical form and the photos' hashes, so a retry that
+         * encodes the same report differently (a new multipart boundary) still replays. */
+        struct buf fp;
         char h[65];
-        hash_hex(rq->body.data ? rq->body.data : "", h);
+        buf_init(&fp, 1 << 20);
+        char *canon = rq->json ? json_dumps(rq->json, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        buf_puts(&fp, canon ? canon : (rq->body.data ? rq->body.data : ""));
+        free(canon);
+        for (int i = 0; i < in->nphotos; i++)
+            buf_printf(&fp, "|%s", in->photos[i].sha256);
+        hash_hex(fp.data ? fp.data : "", h);
+        buf_free(&fp);
         *out = arena_printf(&rq->arena, "p:%s:%.32s", k, h);
     }
     return ERR_OK;
@@ -137,7 +148,7 @@ int case_submit(struct req *rq, struct case_input *in, const struct actor *who,
     struct intake_ctx c = {.in = *in, .who = *who};
     int rc;
     if ((rc = case_input_check(&c.in, who, e)) != ERR_OK ||
-        (rc = idem_key(rq, who, &c.in.idem_key, e)) != ERR_OK)
+        (rc = idem_key(rq, who, &c.in, &c.in.idem_key, e)) != ERR_OK)
         return rc;
     if ((c.cal = calendar_cached(req_db(rq), e)) == NULL)
         return e->code;

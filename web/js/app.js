@@ -14,6 +14,7 @@ const foot = document.getElementById('foot');
 let generation = 0;
 let pendingNotice = null;
 let refocusLang = false;
+let firstRoute = true; // on a fresh load the browser's own focus order starts at the skip link
 
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
@@ -169,6 +170,10 @@ function focusTitle() {
     refocusLang = false;
     const l = document.getElementById('lang');
     if (l) l.focus();
+    return;
+  }
+  if (firstRoute) {
+    firstRoute = false;
     return;
   }
   const h1 = main.querySelector('h1');

@@ -324,6 +324,9 @@ const T = {
   'data.on_time': ['按期', 'on time'],
   'data.meeting': ['会议', 'meeting'],
 
+  'actor.reporter': ['上报人', 'reporter'],
+  'actor.scheduler': ['系统自动', 'scheduler'],
+
   /* places */
   'places.title': ['网格与小区', 'Places and compounds'],
   'places.search': ['查找地点', 'Find a place'],

@@ -101,7 +101,7 @@ function timeline(tl) {
         h('time', { datetime: ev.at }, fmtTime(ev.at)), ' ',
         h('strong', null, t(`action.${ev.action}`) === `action.${ev.action}` ? ev.action_label : t(`action.${ev.action}`)),
         ev.to && ev.from !== ev.to ? h('span', { class: 'hint' }, ` → ${t(`status.${ev.to}`)}`) : null,
-        ev.actor ? h('span', { class: 'actor' }, ` · ${ev.actor}`) : null,
+        ev.actor ? h('span', { class: 'actor' }, ` · ${tOr(`actor.${ev.actor}`, ev.actor)}`) : null,
         ev.public === false ? h('span', { class: 'badge internal' }, t('case.timeline.internal')) : null),
       ev.note ? h('p', { class: 'tl-note' }, ev.note) : null,
       dataLine(ev.data),
