@@ -87,6 +87,7 @@ static int serve_store(struct cli *c, struct store *s)
         fprintf(stderr, "gridgov: %s\n", e.msg);
         return EXIT_FAIL;
     }
+    log_start_flusher();
     log_info("gridgov %s serving %s database on http://%s%s%s:%d/ with %d threads", GRIDGOV_VERSION,
              store_backend(s), strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
              port, c->cfg.threads);
@@ -105,6 +106,7 @@ static int serve_store(struct cli *c, struct store *s)
     scheduler_stop(scheduler);
     webhook_worker_stop(webhooks);
     server_stop(srv);
+    log_stop_flusher();
     metrics_free();
     calendar_cache_free();
     return EXIT_OK;

@@ -1,27 +1,72 @@
-/* log.c - timestamped log lines to stderr; one write per line so threads do not interleave. */
+/* log.c - timestamped log lines to stderr, one write per line so threads do not interleave.
+ * Access lines, one per request, are gathered in a buffer that a flusher thread writes out every
+ * 100 ms (or sooner when it fills), so the request path makes no system call for them; any
+ * other line flushes the buffer first, so the log stays in order. */
 #include "core/log.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#define ACCESS_BUF (64 * 1024)
+#define FLUSH_MS 100
+
 static enum log_level min_level = LOG_INFO;
+
+static pthread_mutex_t buf_mu = PTHREAD_MUTEX_INITIALIZER;
+static char access_buf[ACCESS_BUF];
+static size_t access_len;
+
+static pthread_t flusher;
+static pthread_mutex_t run_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t run_cv = PTHREAD_COND_INITIALIZER;
+static int flusher_running, flusher_stop;
 
 void log_set_level(enum log_level lvl)
 {
     min_level = lvl;
 }
 
-void log_msg(enum log_level lvl, const char *fmt, ...)
+int log_enabled(enum log_level lvl)
+{
+    return lvl >= min_level;
+}
+
+static void write_all(const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, p, n);
+        if (w <= 0)
+            return; /* nowhere to report a failing log */
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Caller holds buf_mu. */
+static void flush_locked(void)
+{
+    write_all(access_buf, access_len);
+    access_len = 0;
+}
+
+void log_flush(void)
+{
+    pthread_mutex_lock(&buf_mu);
+    flush_locked();
+    pthread_mutex_unlock(&buf_mu);
+}
+
+/* "2026-11-29T01:35:54.526Z info " into line; returns its length. */
+static int prefix(char *line, size_t size, enum log_level lvl)
 {
     static const char *const names[] = {"debug", "info", "warn", "error"};
-    if (lvl < min_level)
-        return;
     /* the date and time to the second change once a second: format them once per thread */
     static _Thread_local time_t last_sec = -1;
     static _Thread_local char stamp[24];
-    char line[2048];
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     if (ts.tv_sec != last_sec) {
@@ -30,19 +75,96 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
         strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
         last_sec = ts.tv_sec;
     }
-    int n = snprintf(line, sizeof(line), "%s", stamp);
-    n += snprintf(line + n, sizeof(line) - (size_t)n, ".%03ldZ %s ", ts.tv_nsec / 1000000,
-                  names[lvl]);
-    va_list ap;
-    va_start(ap, fmt);
-    int m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-    va_end(ap);
+    return snprintf(line, size, "%s.%03ldZ %s ", stamp, ts.tv_nsec / 1000000, names[lvl]);
+}
+
+static size_t format_line(char *line, size_t size, enum log_level lvl, const char *fmt, va_list ap)
+{
+    int n = prefix(line, size, lvl);
+    int m = vsnprintf(line + n, size - (size_t)n - 1, fmt, ap);
     if (m < 0)
         m = 0;
     n += m;
-    if (n > (int)sizeof(line) - 2)
-        n = (int)sizeof(line) - 2;
+    if (n > (int)size - 2)
+        n = (int)size - 2;
     line[n++] = '\n';
-    ssize_t w = write(STDERR_FILENO, line, (size_t)n);
-    (void)w;
+    return (size_t)n;
+}
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+{
+    char line[2048];
+    if (lvl < min_level)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = format_line(line, sizeof(line), lvl, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&buf_mu);
+    flush_locked();
+    write_all(line, n);
+    pthread_mutex_unlock(&buf_mu);
+}
+
+void log_access(const char *fmt, ...)
+{
+    char line[2048];
+    if (LOG_INFO < min_level)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = format_line(line, sizeof(line), LOG_INFO, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&buf_mu);
+    if (access_len + n > sizeof(access_buf))
+        flush_locked();
+    memcpy(access_buf + access_len, line, n);
+    access_len += n;
+    /* without a flusher thread (tools, tests) write at once */
+    if (!flusher_running)
+        flush_locked();
+    pthread_mutex_unlock(&buf_mu);
+}
+
+static void *flusher_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&run_mu);
+    while (!flusher_stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += FLUSH_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&run_cv, &run_mu, &until);
+        log_flush();
+    }
+    pthread_mutex_unlock(&run_mu);
+    return NULL;
+}
+
+void log_start_flusher(void)
+{
+    if (flusher_running)
+        return;
+    flusher_stop = 0;
+    if (pthread_create(&flusher, NULL, flusher_main, NULL) == 0)
+        flusher_running = 1;
+}
+
+void log_stop_flusher(void)
+{
+    if (!flusher_running)
+        return;
+    pthread_mutex_lock(&run_mu);
+    flusher_stop = 1;
+    pthread_cond_signal(&run_cv);
+    pthread_mutex_unlock(&run_mu);
+    pthread_join(flusher, NULL);
+    pthread_mutex_lock(&buf_mu);
+    flusher_running = 0;
+    flush_locked();
+    pthread_mutex_unlock(&buf_mu);
 }

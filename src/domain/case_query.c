@@ -19,6 +19,7 @@ struct sqlq {
     int overflow;
     struct arena *a;
     int pg;
+    int by_time; /* the list is read newest first: wide scopes should walk the time index */
 };
 
 static void q_init(struct sqlq *q, struct arena *a, struct db *db)
@@ -28,6 +29,7 @@ static void q_init(struct sqlq *q, struct arena *a, struct db *db)
     q->overflow = 0;
     q->a = a;
     q->pg = strcmp(db_backend(db), "postgres") == 0;
+    q->by_time = 0;
 }
 
 static void q_add(struct sqlq *q, const char *text)
@@ -53,6 +55,16 @@ static void q_prefix(struct sqlq *q, const char *col, const char *code)
     q_add(q, frag);
     q_param(q, DBS(code));
     q_param(q, DBS(arena_printf(q->a, "%s;", code))); /* ';' sorts right after the digits */
+}
+
+/* The case lies under place. A district, town or community holds many cases: a list read
+ * newest first should walk them by time and filter, not gather them all by place and sort
+ * (measured on 1M cases: 1 ms against 6.5 s), so SQLite is kept off the place index there
+ * ('+'); a grid's few cases are best found by place. */
+static void q_place(struct sqlq *q, const char *place)
+{
+    int walk = q->by_time && !q->pg && strlen(place) <= 12;
+    q_prefix(q, walk ? "+c.place_code" : "c.place_code", place);
 }
 
 /* OR over the user's grants that carry p; "1 = 0" when none does. */
@@ -84,7 +96,7 @@ static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
             q_add(q, " OR (c.grid_code IS NULL AND c.place_code = ?))");
             q_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
         } else {
-            q_prefix(q, "c.place_code", g->place);
+            q_place(q, g->place);
         }
     }
     if (n == 0)
@@ -194,6 +206,7 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
     if (strcmp(sort, "-created") && strcmp(sort, "created") && strcmp(sort, "due"))
         return err_set(e, ERR_INVALID, "sort", "'sort' is -created, created or due");
     q_init(&q, a, db);
+    q.by_time = strcmp(sort, "due") != 0 && f->q == NULL;
     q_add(&q, case_select_sql);
     q_add(&q, "WHERE ");
     q_scope(&q, u, PERM_CASE_READ);
@@ -226,7 +239,7 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
     }
     if (f->place) {
         q_add(&q, " AND ");
-        q_prefix(&q, "c.place_code", f->place);
+        q_place(&q, f->place);
     }
     if (f->department) {
         q_add(&q, " AND c.department_code = ?");

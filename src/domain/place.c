@@ -678,12 +678,13 @@ int place_locate(struct db *db, struct arena *a, double lat, double lon, const c
 {
     struct dbrows r;
     /* deepest places first, so a micro-grid wins over its grid */
-    int rc = db_query(db, a, &r, e,
-                      "SELECT place_code, geometry FROM place_boundaries WHERE length(place_code) >= 12 AND "
-                      "min_lat <= ? AND "
-                      "max_lat >= ? AND min_lon <= ? AND max_lon >= ? ORDER BY "
-                      "length(place_code) DESC, place_code",
-                      DB_ARGS(DBR(lat), DBR(lat), DBR(lon), DBR(lon)));
+    int rc = db_query(
+        db, a, &r, e,
+        "SELECT place_code, geometry FROM place_boundaries WHERE length(place_code) >= 12 AND "
+        "min_lat <= ? AND "
+        "max_lat >= ? AND min_lon <= ? AND max_lon >= ? ORDER BY "
+        "length(place_code) DESC, place_code",
+        DB_ARGS(DBR(lat), DBR(lat), DBR(lon), DBR(lon)));
     if (rc != ERR_OK)
         return rc;
     for (int i = 0; i < r.nrows; i++) {

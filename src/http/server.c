@@ -153,9 +153,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     double dt = mono() - m->t0;
     struct req *rq = &m->rq;
     metrics_observe(rq->route_index < 0 ? http_routes_count : rq->route_index, rq->status, dt);
-    log_info("access %s \"%s %s\" %d %.3fms user=%s%s", m->client, rq->method_str, rq->path,
-             rq->status, dt * 1000.0, rq->user ? rq->user->username : "-",
-             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+    log_access("access %s \"%s %s\" %d %.3fms user=%s%s", m->client, rq->method_str, rq->path,
+               rq->status, dt * 1000.0, rq->user ? rq->user->username : "-",
+               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
     req_finish(rq);
     free(m);
     *con_cls = NULL;

@@ -31,6 +31,13 @@ struct store {
     /* group commit */
     pthread_t writer;
     int writer_running, stopping;
+
+    /* WAL checkpoints, off the writer thread so commits do not wait for their fsync */
+    pthread_t checkpointer;
+    int checkpointer_running, checkpointer_stop;
+    struct db *cdb;
+    pthread_mutex_t c_mu;
+    pthread_cond_t c_cv;
     struct db *wdb;
     pthread_mutex_t q_mu;
     pthread_cond_t q_cv;    /* jobs queued / stop */
@@ -262,6 +269,35 @@ int store_write(struct store *s, store_fn fn, void *ctx, struct err *e)
     return rc;
 }
 
+/* ---- checkpoints ---- */
+
+#define CHECKPOINT_MS 250
+
+static void *checkpointer_main(void *arg)
+{
+    struct store *s = arg;
+    pthread_mutex_lock(&s->c_mu);
+    while (!s->checkpointer_stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += CHECKPOINT_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->c_cv, &s->c_mu, &until);
+        if (s->checkpointer_stop)
+            break;
+        pthread_mutex_unlock(&s->c_mu);
+        struct err e = {0};
+        if (db_script(s->cdb, &e, s->ops->checkpoint_sql) != ERR_OK)
+            log_warn("checkpoint: %s", e.msg);
+        pthread_mutex_lock(&s->c_mu);
+    }
+    pthread_mutex_unlock(&s->c_mu);
+    return NULL;
+}
+
 /* ---- pool ---- */
 
 struct db *store_acquire(struct store *s)
@@ -328,6 +364,8 @@ struct store *store_open(const struct store_config *cfg, struct err *e)
     pthread_cond_init(&s->q_cv, NULL);
     pthread_cond_init(&s->done_cv, NULL);
     pthread_mutex_init(&s->stats_mu, NULL);
+    pthread_mutex_init(&s->c_mu, NULL);
+    pthread_cond_init(&s->c_cv, NULL);
 
     /* The migrating connection: the writer on SQLite, the first pool connection otherwise. */
     struct db *first = ops->connect(&s->cfg, ops->group_commit ? DB_WRITER : DB_READER, e);
@@ -359,6 +397,15 @@ struct store *store_open(const struct store_config *cfg, struct err *e)
         }
         s->writer_running = 1;
     }
+    if (ops->checkpoint_sql != NULL) {
+        if ((s->cdb = ops->connect(&s->cfg, DB_WRITER, e)) == NULL)
+            goto fail;
+        if (pthread_create(&s->checkpointer, NULL, checkpointer_main, s) != 0) {
+            err_set(e, ERR_INTERNAL, NULL, "cannot start the checkpoint thread");
+            goto fail;
+        }
+        s->checkpointer_running = 1;
+    }
     return s;
 fail:
     store_close(s);
@@ -376,6 +423,18 @@ void store_close(struct store *s)
         pthread_mutex_unlock(&s->q_mu);
         pthread_join(s->writer, NULL);
     }
+    if (s->checkpointer_running) {
+        pthread_mutex_lock(&s->c_mu);
+        s->checkpointer_stop = 1;
+        pthread_cond_signal(&s->c_cv);
+        pthread_mutex_unlock(&s->c_mu);
+        pthread_join(s->checkpointer, NULL);
+    }
+    if (s->cdb) {
+        /* a last full checkpoint leaves a small WAL behind */
+        db_script(s->cdb, NULL, "PRAGMA wal_checkpoint(TRUNCATE)");
+        s->ops->disconnect(s->cdb);
+    }
     if (s->wdb)
         s->ops->disconnect(s->wdb);
     while (s->free_list) {
@@ -389,6 +448,8 @@ void store_close(struct store *s)
     pthread_cond_destroy(&s->q_cv);
     pthread_cond_destroy(&s->done_cv);
     pthread_mutex_destroy(&s->stats_mu);
+    pthread_mutex_destroy(&s->c_mu);
+    pthread_cond_destroy(&s->c_cv);
     free(s->dsn);
     free(s);
 }

@@ -22,6 +22,7 @@ struct store_ops {
     /* Drop every table, inside a write transaction. */
     int (*wipe)(struct db *db, struct err *e);
     const char *begin_write_sql; /* BEGIN IMMEDIATE / BEGIN */
+    const char *checkpoint_sql;  /* run by the checkpoint thread; NULL = the backend needs none */
 };
 
 struct db {

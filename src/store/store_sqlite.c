@@ -217,7 +217,9 @@ static struct db *sq_connect(const struct store_config *cfg, enum db_role role, 
     snprintf(pragmas, sizeof(pragmas),
              "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=%s; "
              "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;%s",
-             cfg->sync_full ? "FULL" : "NORMAL", role == DB_READER ? " PRAGMA query_only=1;" : "");
+             cfg->sync_full ? "FULL" : "NORMAL",
+             /* the writer leaves checkpoints (and their fsync) to the checkpoint thread */
+             role == DB_READER ? " PRAGMA query_only=1;" : " PRAGMA wal_autocheckpoint=0;");
     if (sq_script(&d->base, e, pragmas) != ERR_OK) {
         sq_disconnect(&d->base);
         return NULL;
@@ -256,4 +258,5 @@ const struct store_ops store_sqlite_ops = {
     .migrate_lock_sql = "",
     .wipe = sq_wipe,
     .begin_write_sql = "BEGIN IMMEDIATE",
+    .checkpoint_sql = "PRAGMA wal_checkpoint(PASSIVE)",
 };

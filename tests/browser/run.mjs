@@ -573,8 +573,8 @@ async function everyPage(ctx) {
   }
   // the keyboard: the first Tab reaches the skip link, shown with a focus ring; Enter jumps to
   // the content; the menu links and the language switch come next
+  await pub.goto('about:blank'); // a fresh load, not a hash change
   await pub.goto(`${BASE}/#/report`);
-  await pub.reload();
   await pub.waitForSelector('#report-form');
   await pub.keyboard.press('Tab');
   check(await pub.evaluate(() => document.activeElement.id) === 'skip', 'the first Tab does not reach the skip link');
