@@ -1,10 +1,13 @@
 /* log.c - timestamped log lines to stderr, one write per line so threads do not interleave.
- * Access lines, one per request, are gathered in a buffer that a flusher thread writes out every
- * 100 ms (or sooner when it fills), so the request path makes no system call for them; any
- * other line flushes the buffer first, so the log stays in order. */
+ * Access lines, one per request, are gathered in a buffer per thread that a flusher thread
+ * writes out every 100 ms (or sooner when it fills), so the request path makes no system call
+ * and takes no contended lock for them; any other line flushes the buffers first, so the log
+ * stays in order. */
 #include "core/log.h"
+#include "core/arena.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,14 +19,24 @@
 
 static enum log_level min_level = LOG_INFO;
 
-static pthread_mutex_t buf_mu = PTHREAD_MUTEX_INITIALIZER;
-static char access_buf[ACCESS_BUF];
-static size_t access_len;
+/* one per thread that logs requests, on a list the flusher walks; never freed (threads of a
+ * server live as long as it) */
+struct logbuf {
+    pthread_mutex_t mu; /* taken by its thread and, briefly, by the flusher */
+    size_t len;
+    struct logbuf *next;
+    char data[ACCESS_BUF];
+};
+
+static pthread_mutex_t list_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct logbuf *buffers;
+static _Thread_local struct logbuf *mine;
 
 static pthread_t flusher;
 static pthread_mutex_t run_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t run_cv = PTHREAD_COND_INITIALIZER;
-static int flusher_running, flusher_stop;
+static _Atomic int flusher_running;
+static int flusher_stop;
 
 void log_set_level(enum log_level lvl)
 {
@@ -46,18 +59,16 @@ static void write_all(const char *p, size_t n)
     }
 }
 
-/* Caller holds buf_mu. */
-static void flush_locked(void)
-{
-    write_all(access_buf, access_len);
-    access_len = 0;
-}
-
 void log_flush(void)
 {
-    pthread_mutex_lock(&buf_mu);
-    flush_locked();
-    pthread_mutex_unlock(&buf_mu);
+    pthread_mutex_lock(&list_mu);
+    for (struct logbuf *b = buffers; b; b = b->next) {
+        pthread_mutex_lock(&b->mu);
+        write_all(b->data, b->len);
+        b->len = 0;
+        pthread_mutex_unlock(&b->mu);
+    }
+    pthread_mutex_unlock(&list_mu);
 }
 
 /* "2026-11-29T01:35:54.526Z info " into line; returns its length. */
@@ -100,10 +111,8 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
     va_start(ap, fmt);
     size_t n = format_line(line, sizeof(line), lvl, fmt, ap);
     va_end(ap);
-    pthread_mutex_lock(&buf_mu);
-    flush_locked();
+    log_flush();
     write_all(line, n);
-    pthread_mutex_unlock(&buf_mu);
 }
 
 void log_access(const char *fmt, ...)
@@ -115,15 +124,26 @@ void log_access(const char *fmt, ...)
     va_start(ap, fmt);
     size_t n = format_line(line, sizeof(line), LOG_INFO, fmt, ap);
     va_end(ap);
-    pthread_mutex_lock(&buf_mu);
-    if (access_len + n > sizeof(access_buf))
-        flush_locked();
-    memcpy(access_buf + access_len, line, n);
-    access_len += n;
-    /* without a flusher thread (tools, tests) write at once */
-    if (!flusher_running)
-        flush_locked();
-    pthread_mutex_unlock(&buf_mu);
+    if (!flusher_running) { /* tools and tests: no flusher, write at once */
+        write_all(line, n);
+        return;
+    }
+    if (mine == NULL) {
+        mine = xcalloc(1, sizeof(*mine));
+        pthread_mutex_init(&mine->mu, NULL);
+        pthread_mutex_lock(&list_mu);
+        mine->next = buffers;
+        buffers = mine;
+        pthread_mutex_unlock(&list_mu);
+    }
+    pthread_mutex_lock(&mine->mu);
+    if (mine->len + n > sizeof(mine->data)) {
+        write_all(mine->data, mine->len);
+        mine->len = 0;
+    }
+    memcpy(mine->data + mine->len, line, n);
+    mine->len += n;
+    pthread_mutex_unlock(&mine->mu);
 }
 
 static void *flusher_main(void *arg)
@@ -163,8 +183,6 @@ void log_stop_flusher(void)
     pthread_cond_signal(&run_cv);
     pthread_mutex_unlock(&run_mu);
     pthread_join(flusher, NULL);
-    pthread_mutex_lock(&buf_mu);
     flusher_running = 0;
-    flush_locked();
-    pthread_mutex_unlock(&buf_mu);
+    log_flush();
 }

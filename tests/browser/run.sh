@@ -41,21 +41,30 @@ free_port() {
     done
 }
 
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
 ADMIN_PW="admin-$RANDOM-$RANDOM"
 PW="users-$RANDOM-$RANDOM"
-build/gridgov demo --db "sqlite:$WORK/t.db" --data-dir "$WORK" --listen "127.0.0.1:$PORT" \
-    --admin-password "$ADMIN_PW" --users-password "$PW" >"$LOG" 2>&1 &
-SERVER_PID=$!
+# a port found free may be taken before the server binds it: then try another, three times
 up=0
-for _ in $(seq 1 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-        up=1
-        break
-    fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
+for _attempt in 1 2 3; do
+    PORT=$(free_port)
+    BASE="http://127.0.0.1:$PORT"
+    rm -rf "${WORK:?}"/*
+    build/gridgov demo --db "sqlite:$WORK/t.db" --data-dir "$WORK" --listen "127.0.0.1:$PORT" \
+        --admin-password "$ADMIN_PW" --users-password "$PW" >"$LOG" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 300); do
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        # our own server says so (another process may answer on a port taken meanwhile)
+        if grep -q "serving on http://127.0.0.1:$PORT/" "$LOG"; then
+            up=1
+            break
+        fi
+        sleep 0.1
+    done
+    [ "$up" -eq 1 ] && break
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=""
 done
 if [ "$up" -ne 1 ]; then
     tail -30 "$LOG" >&2
