@@ -25,7 +25,7 @@ static const char options_help[] =
     "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
     "  --data-dir DIR      where uploaded files live (default ./gridgov-data)\n"
     "  --config FILE       read KEY = VALUE settings (see docs/operations.md)\n"
-    "  --threads N         HTTP worker threads (default 4 per core)\n"
+    "  --threads N         HTTP threads: 0 = one per connection (default), N = a pool\n"
     "  --log-level LEVEL   debug, info, warn or error\n"
     "  -h, --help          show help\n"
     "Environment: GRIDGOV_DB, GRIDGOV_LISTEN, GRIDGOV_DATA_DIR, GRIDGOV_LOG_LEVEL,\n"

@@ -195,11 +195,15 @@ struct server *server_start(struct app *app, const char *host, int port, int thr
     struct server *srv = xcalloc(1, sizeof(*srv));
     srv->app = app;
     metrics_init(http_routes_count);
-    srv->d = MHD_start_daemon(
-        flags, (uint16_t)port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-        NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_END);
+    if (threads == 0) /* a thread per connection */
+        flags = (flags & ~(unsigned)MHD_USE_EPOLL_INTERNAL_THREAD) | MHD_USE_THREAD_PER_CONNECTION |
+                MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
+    srv->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, srv,
+                              MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa,
+                              MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 1),
+                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+                              MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
+                              threads > 0 ? 4096u : 1024u, MHD_OPTION_END);
     if (srv->d == NULL) {
         err_set(e, ERR_UNAVAILABLE, "listen", "cannot listen on %s:%d (in use or not allowed)",
                 host, port);

@@ -312,8 +312,64 @@ static void *checkpointer_main(void *arg)
 #define POOL_GROW_MAX 256
 
 static _Atomic uint64_t store_ids = 1;
-static _Thread_local uint64_t parked_store;
-static _Thread_local struct db *parked;
+
+/* A thread's parked connection. When the thread ends (a connection's thread, say) the
+ * connection goes back to its store's pool, if that store is still open. */
+struct parking {
+    uint64_t store_id;
+    struct db *db;
+};
+
+static pthread_key_t park_key;
+static pthread_once_t park_once = PTHREAD_ONCE_INIT;
+static _Thread_local struct parking *mine;
+
+/* the open stores, so a thread's end can find its parked connection's store */
+#define LIVE_MAX 64
+static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct store *live[LIVE_MAX];
+
+static void pool_put(struct store *s, struct db *db)
+{
+    pthread_mutex_lock(&s->pool_mu);
+    db->next_free = s->free_list;
+    s->free_list = db;
+    pthread_cond_signal(&s->pool_cv);
+    pthread_mutex_unlock(&s->pool_mu);
+}
+
+static void unpark(void *arg)
+{
+    struct parking *p = arg;
+    if (p->db != NULL) {
+        pthread_mutex_lock(&live_mu);
+        for (int i = 0; i < LIVE_MAX; i++) {
+            if (live[i] != NULL && live[i]->id == p->store_id) {
+                pool_put(live[i], p->db);
+                break;
+            }
+        }
+        pthread_mutex_unlock(&live_mu);
+    }
+    free(p);
+}
+
+static void park_key_init(void)
+{
+    pthread_key_create(&park_key, unpark);
+}
+
+static void live_set(struct store *s, int add)
+{
+    pthread_mutex_lock(&live_mu);
+    for (int i = 0; i < LIVE_MAX; i++) {
+        if (add ? live[i] == NULL : live[i] == s) {
+            live[i] = add ? s : NULL;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&live_mu);
+}
 
 static void pool_track(struct store *s, struct db *db)
 {
@@ -327,9 +383,9 @@ static void pool_track(struct store *s, struct db *db)
 struct db *store_acquire(struct store *s)
 {
     atomic_fetch_add_explicit(&s->reads, 1, memory_order_relaxed);
-    if (parked != NULL && parked_store == s->id) {
-        struct db *db = parked;
-        parked = NULL;
+    if (mine != NULL && mine->db != NULL && mine->store_id == s->id) {
+        struct db *db = mine->db;
+        mine->db = NULL;
         return db;
     }
     pthread_mutex_lock(&s->pool_mu);
@@ -357,16 +413,17 @@ void store_release(struct store *s, struct db *db)
 {
     if (db == NULL)
         return;
-    if (parked == NULL) {
-        parked = db;
-        parked_store = s->id;
+    if (mine == NULL) {
+        pthread_once(&park_once, park_key_init);
+        mine = xcalloc(1, sizeof(*mine));
+        pthread_setspecific(park_key, mine);
+    }
+    if (mine->db == NULL) {
+        mine->db = db;
+        mine->store_id = s->id;
         return;
     }
-    pthread_mutex_lock(&s->pool_mu);
-    db->next_free = s->free_list;
-    s->free_list = db;
-    pthread_cond_signal(&s->pool_cv);
-    pthread_mutex_unlock(&s->pool_mu);
+    pool_put(s, db);
 }
 
 void store_stats_get(struct store *s, struct store_stats *out)
@@ -453,6 +510,7 @@ struct store *store_open(const struct store_config *cfg, struct err *e)
         }
         s->checkpointer_running = 1;
     }
+    live_set(s, 1);
     return s;
 fail:
     store_close(s);
@@ -463,6 +521,7 @@ void store_close(struct store *s)
 {
     if (s == NULL)
         return;
+    live_set(s, 0); /* threads that end from now on keep their parked connection to themselves */
     if (s->writer_running) {
         pthread_mutex_lock(&s->q_mu);
         s->stopping = 1;
@@ -488,8 +547,8 @@ void store_close(struct store *s)
     for (int i = 0; i < s->nall; i++)
         s->ops->disconnect(s->all[i]);
     free(s->all);
-    if (parked_store == s->id)
-        parked = NULL;
+    if (mine != NULL && mine->store_id == s->id)
+        mine->db = NULL;
     pthread_mutex_destroy(&s->pool_mu);
     pthread_cond_destroy(&s->pool_cv);
     pthread_mutex_destroy(&s->q_mu);

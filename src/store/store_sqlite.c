@@ -216,10 +216,13 @@ static struct db *sq_connect(const struct store_config *cfg, enum db_role role, 
     char pragmas[256];
     snprintf(pragmas, sizeof(pragmas),
              "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=%s; "
-             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;%s",
+             "PRAGMA temp_store=MEMORY;%s",
              cfg->sync_full ? "FULL" : "NORMAL",
-             /* the writer leaves checkpoints (and their fsync) to the checkpoint thread */
-             role == DB_READER ? " PRAGMA query_only=1;" : " PRAGMA wal_autocheckpoint=0;");
+             /* readers are many (one per busy thread) and share the OS page cache: a small
+              * cache each; the writer keeps a large one and leaves checkpoints (and their
+              * fsync) to the checkpoint thread */
+             role == DB_READER ? " PRAGMA query_only=1; PRAGMA cache_size=-2000;"
+                               : " PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-16000;");
     if (sq_script(&d->base, e, pragmas) != ERR_OK) {
         sq_disconnect(&d->base);
         return NULL;

@@ -30,7 +30,7 @@ static void test_defaults(void **state)
     assert_string_equal(c.db, "sqlite:./gridgov.db");
     assert_string_equal(c.listen, "127.0.0.1:8080");
     assert_string_equal(c.data_dir, "./gridgov-data");
-    assert_int_equal(c.threads, (int)(sysconf(_SC_NPROCESSORS_ONLN) > 16 ? 64 : sysconf(_SC_NPROCESSORS_ONLN) * 4));
+    assert_int_equal(c.threads, 0); /* a thread per connection */
     assert_int_equal(c.db_readers, 0);
     assert_int_equal(c.body_max, 1L << 20);
     assert_int_equal(c.session_ttl, 12 * 3600);
@@ -78,6 +78,8 @@ static void test_set_valid(void **state)
     assert_string_equal(c.listen, "[::1]:9000");
     set_ok(&c, "data_dir", "/var/lib/gridgov");
     assert_string_equal(c.data_dir, "/var/lib/gridgov");
+    set_ok(&c, "threads", "0"); /* a thread per connection */
+    assert_int_equal(c.threads, 0);
     set_ok(&c, "threads", "1");
     assert_int_equal(c.threads, 1);
     set_ok(&c, "threads", "256");
@@ -113,7 +115,7 @@ static void test_set_invalid(void **state)
 {
     (void)state;
     /* numbers: out of range, not a number, trailing junk, empty */
-    static const char *const threads[] = {"0", "257", "-1", "abc", "16x", "", "1.5", "0x10"};
+    static const char *const threads[] = {"257", "-1", "abc", "16x", "", "1.5", "0x10"};
     for (size_t i = 0; i < sizeof(threads) / sizeof(threads[0]); i++)
         set_bad("threads", threads[i]);
     set_bad("db_readers", "0");
