@@ -51,6 +51,9 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
+# one install at a time: a parallel make may call this for two groups at once
+exec 9>/tmp/gridgov-deps.lock
+flock 9
 echo "deps.sh: installing ${missing[*]}" >&2
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"

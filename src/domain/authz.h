@@ -52,6 +52,7 @@ struct role_grant {
 struct user {
     int64_t id;
     const char *username, *display_name;
+    int disabled;
     struct role_grant *roles;
     int nroles;
 };

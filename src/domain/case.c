@@ -23,10 +23,11 @@ const char case_select_sql[] =
     "coalesce(c.rating, 0), c.reopen_count, c.rework_count, coalesce(c.on_time, -1), "
     "c.timeline_seq, c.version, c.created_at, c.updated_at, coalesce(c.closed_at, 0), "
     "c.timeline_head, c.token_box, cat.name, p.name, d.name, (SELECT count(*) FROM extensions x "
-    "WHERE x.case_id = c.id AND x.status = 'pending'), c.late "
+    "WHERE x.case_id = c.id AND x.status = 'pending'), c.late, cm.name "
     "FROM cases c JOIN categories cat ON cat.code = c.category_code "
     "JOIN places p ON p.code = c.place_code "
-    "LEFT JOIN departments d ON d.code = c.department_code ";
+    "LEFT JOIN departments d ON d.code = c.department_code "
+    "LEFT JOIN compounds cm ON cm.id = c.compound_id ";
 
 void case_from_row(const struct dbrows *r, int i, struct case_rec *cs)
 {
@@ -74,6 +75,7 @@ void case_from_row(const struct dbrows *r, int i, struct case_rec *cs)
     cs->department_name = dbrows_get(r, i, 38);
     cs->pending_extensions = dbrows_int(r, i, 39);
     cs->late = dbrows_int(r, i, 40);
+    cs->compound_name = dbrows_get(r, i, 41);
 }
 
 int case_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out, struct err *e)
@@ -137,6 +139,8 @@ json_t *case_json(const struct case_rec *cs, int public_view)
         attrs ? attrs : json_object(), "created_at", created, "updated_at", updated);
     json_object_set_new(j, "compound",
                         cs->compound_id ? json_integer(cs->compound_id) : json_null());
+    json_object_set_new(j, "compound_name",
+                        cs->compound_name ? json_string(cs->compound_name) : json_null());
     if (cs->has_point) {
         json_object_set_new(j, "lat", json_real(cs->lat));
         json_object_set_new(j, "lon", json_real(cs->lon));

@@ -85,6 +85,7 @@ struct case_rec {
     const char *category_name, *place_name, *department_name; /* joined for display */
     int64_t pending_extensions;
     int64_t late; /* some staff stage passed its deadline: the case cannot close on time */
+    const char *compound_name;
 };
 
 /* Who acts. A public reporter has no user; proven by the tracking token of the case. */

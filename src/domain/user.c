@@ -208,7 +208,8 @@ static int roles_load(struct db *db, struct arena *a, struct user *u, struct err
 int user_get(struct db *db, struct arena *a, int64_t id, struct user *out, struct err *e)
 {
     struct dbrows r;
-    int rc = db_query(db, a, &r, e, "SELECT id, username, display_name FROM users WHERE id = ?",
+    int rc = db_query(db, a, &r, e,
+                      "SELECT id, username, display_name, disabled FROM users WHERE id = ?",
                       DB_ARGS(DBI(id)));
     if (rc != ERR_OK)
         return rc;
@@ -217,14 +218,16 @@ int user_get(struct db *db, struct arena *a, int64_t id, struct user *out, struc
     out->id = id;
     out->username = dbrows_get(&r, 0, 1);
     out->display_name = dbrows_get(&r, 0, 2);
+    out->disabled = (int)dbrows_int(&r, 0, 3);
     return roles_load(db, a, out, e);
 }
 
 int user_list(struct db *db, struct arena *a, struct user **out, int *n, struct err *e)
 {
     struct dbrows r;
-    int rc = db_query(db, a, &r, e, "SELECT id, username, display_name FROM users ORDER BY id",
-                      DB_NOARGS);
+    int rc =
+        db_query(db, a, &r, e, "SELECT id, username, display_name, disabled FROM users ORDER BY id",
+                 DB_NOARGS);
     if (rc != ERR_OK)
         return rc;
     *out = arena_alloc(a, sizeof(struct user) * (size_t)(r.nrows + 1));
@@ -233,6 +236,7 @@ int user_list(struct db *db, struct arena *a, struct user **out, int *n, struct 
         u->id = dbrows_int(&r, i, 0);
         u->username = dbrows_get(&r, i, 1);
         u->display_name = dbrows_get(&r, i, 2);
+        u->disabled = (int)dbrows_int(&r, i, 3);
         if ((rc = roles_load(db, a, u, e)) != ERR_OK)
             return rc;
     }
@@ -264,8 +268,8 @@ json_t *user_json(const struct user *u)
                               json_pack("{s:s, s:s, s:s, s:s}", "role", role_name(u->roles[i].role),
                                         "label", role_label_zh(u->roles[i].role), "scope",
                                         u->roles[i].scope, "place", u->roles[i].place));
-    return json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)u->id, "username", u->username,
-                     "display_name", u->display_name, "roles", roles);
+    return json_pack("{s:I, s:s, s:s, s:b, s:o}", "id", (json_int_t)u->id, "username", u->username,
+                     "display_name", u->display_name, "disabled", u->disabled, "roles", roles);
 }
 
 int session_insert(struct db *db, int64_t user_id, const char *token_hash, int64_t expires_at,
