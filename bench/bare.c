@@ -59,15 +59,18 @@ static int parse_listen(const char *arg, struct sockaddr_in *sa)
     long port;
     size_t n;
 
-    if (colon == NULL) return -1;
+    if (colon == NULL)
+        return -1;
     n = (size_t)(colon - arg);
-    if (n == 0 || n >= sizeof(host)) return -1;
+    if (n == 0 || n >= sizeof(host))
+        return -1;
     memcpy(host, arg, n);
     host[n] = '\0';
 
     errno = 0;
     port = strtol(colon + 1, &end, 10);
-    if (errno != 0 || end == colon + 1 || *end != '\0' || port < 0 || port > 65535) return -1;
+    if (errno != 0 || end == colon + 1 || *end != '\0' || port < 0 || port > 65535)
+        return -1;
 
     memset(sa, 0, sizeof(*sa));
     sa->sin_family = AF_INET;
@@ -83,7 +86,8 @@ static unsigned parse_threads(const char *arg)
 
     errno = 0;
     v = strtol(arg, &end, 10);
-    if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > 1024) return 0;
+    if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > 1024)
+        return 0;
     return (unsigned)v;
 }
 
@@ -128,12 +132,14 @@ int main(int argc, char **argv)
             listen_arg = argv[++i];
         } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
             threads = parse_threads(argv[++i]);
-            if (threads == 0) usage(argv[0]);
+            if (threads == 0)
+                usage(argv[0]);
         } else {
             usage(argv[0]);
         }
     }
-    if (listen_arg == NULL || parse_listen(listen_arg, &sa) != 0) usage(argv[0]);
+    if (listen_arg == NULL || parse_listen(listen_arg, &sa) != 0)
+        usage(argv[0]);
     if (threads == 0) {
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
         threads = ncpu > 0 ? (unsigned)ncpu : 1;
@@ -164,7 +170,8 @@ int main(int argc, char **argv)
         {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
-    if (threads < 2) ops[3].option = MHD_OPTION_END;
+    if (threads < 2)
+        ops[3].option = MHD_OPTION_END;
     daemon = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
         ntohs(sa.sin_port), NULL, NULL, handle, NULL, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);

@@ -32,6 +32,7 @@ struct store {
     int nall, cap_all;
     uint64_t id; /* tells this store's parked connections from an older one's */
     _Atomic uint64_t reads;
+    struct err grow_err; /* the last failure to grow the pool (under pool_mu) */
 
     /* group commit */
     pthread_t writer;
@@ -380,6 +381,21 @@ static void pool_track(struct store *s, struct db *db)
     s->all[s->nall++] = db;
 }
 
+/* A new connection for the pool, while it may grow; NULL otherwise. Caller holds pool_mu. */
+static struct db *pool_grow(struct store *s)
+{
+    if (s->pool_size >= s->cfg.readers + POOL_GROW_MAX)
+        return NULL;
+    struct db *db = s->ops->connect(&s->cfg, DB_READER, &s->grow_err);
+    if (db == NULL) {
+        log_warn("cannot open another database connection: %s", s->grow_err.msg);
+        return NULL;
+    }
+    s->pool_size++;
+    pool_track(s, db);
+    return db;
+}
+
 struct db *store_acquire(struct store *s)
 {
     atomic_fetch_add_explicit(&s->reads, 1, memory_order_relaxed);
@@ -390,16 +406,10 @@ struct db *store_acquire(struct store *s)
     }
     pthread_mutex_lock(&s->pool_mu);
     while (s->free_list == NULL) {
-        if (s->pool_size < s->cfg.readers + POOL_GROW_MAX) {
-            struct err e = {0};
-            struct db *db = s->ops->connect(&s->cfg, DB_READER, &e);
-            if (db != NULL) {
-                s->pool_size++;
-                pool_track(s, db);
-                pthread_mutex_unlock(&s->pool_mu);
-                return db;
-            }
-            log_warn("cannot open another database connection: %s", e.msg);
+        struct db *db = pool_grow(s);
+        if (db != NULL) {
+            pthread_mutex_unlock(&s->pool_mu);
+            return db;
         }
         pthread_cond_wait(&s->pool_cv, &s->pool_mu);
     }
