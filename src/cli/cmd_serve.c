@@ -107,6 +107,7 @@ static int serve_store(struct cli *c, struct store *s)
     webhook_worker_stop(webhooks);
     server_stop(srv);
     log_stop_flusher();
+    session_cache_clear();
     metrics_free();
     calendar_cache_free();
     return EXIT_OK;

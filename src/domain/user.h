@@ -52,6 +52,13 @@ int session_insert(struct db *db, int64_t user_id, const char *token_hash, int64
                    struct err *e);
 int session_revoke(struct db *db, const char *token_hash, struct err *e);
 /* Load the user of a live session with its roles, in one query; ERR_UNAUTHORIZED if none. */
+/* session_user through a cache of a few seconds (session_cache.c); forget_user drops a user's
+ * entries after a change to the account, clear drops all (at shutdown). */
+#define SESSION_CACHE_TTL 5
+int session_user_cached(struct db *db, struct arena *a, const char *token_hash, struct user *out,
+                        struct err *e);
+void session_cache_forget_user(int64_t user_id);
+void session_cache_clear(void);
 int session_user(struct db *db, struct arena *a, const char *token_hash, struct user *out,
                  struct err *e);
 

@@ -112,5 +112,6 @@ int session_delete_h(struct req *rq)
     struct err e = {0};
     if (req_write(rq, logout_fn, rq->token_hash, &e) != ERR_OK)
         return reply_err(rq, &e);
+    session_cache_forget_user(rq->user->id);
     return reply_json(rq, 200, json_pack("{s:b}", "logged_out", 1));
 }

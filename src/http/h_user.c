@@ -210,5 +210,6 @@ int user_update_h(struct req *rq)
         return reply_err(rq, &e);
     if (req_write(rq, user_update_fn, &w, &e) != ERR_OK)
         return reply_err(rq, &e);
+    session_cache_forget_user(w.id); /* a disabled user, a new password or new roles */
     return reply_user(rq, 200, w.id);
 }

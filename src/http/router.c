@@ -113,7 +113,7 @@ static int authenticate(struct req *rq)
     struct err e = {0};
     struct user *u = arena_alloc(&rq->arena, sizeof(*u));
     hash_hex(h + 7, rq->token_hash);
-    if (session_user(req_db(rq), &rq->arena, rq->token_hash, u, &e) != ERR_OK)
+    if (session_user_cached(req_db(rq), &rq->arena, rq->token_hash, u, &e) != ERR_OK)
         return reply_err(rq, &e);
     rq->user = u;
     return ERR_OK;

@@ -30,7 +30,8 @@ static void test_defaults(void **state)
     assert_string_equal(c.db, "sqlite:./gridgov.db");
     assert_string_equal(c.listen, "127.0.0.1:8080");
     assert_string_equal(c.data_dir, "./gridgov-data");
-    assert_int_equal(c.threads, 0); /* a thread per connection */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    assert_int_equal(c.threads, cores > 16 ? 64 : (int)cores * 4);
     assert_int_equal(c.db_readers, 0);
     assert_int_equal(c.body_max, 1L << 20);
     assert_int_equal(c.session_ttl, 12 * 3600);
