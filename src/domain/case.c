@@ -383,15 +383,39 @@ static int next_case_no(struct db *db, struct arena *a, int64_t now, char out[24
     return ERR_OK;
 }
 
+int case_prepare(struct db *db, struct arena *a, struct case_input *in, struct err *e)
+{
+    struct category cat;
+    json_t *attrs = NULL;
+    int rc = category_get(db, a, in->category, &cat, e);
+    if (rc == ERR_NOT_FOUND || (rc == ERR_OK && !cat.active))
+        return err_set(e, ERR_INVALID, "category", "no active category '%.40s'", in->category);
+    if (rc != ERR_OK)
+        return rc;
+    json_t *given = in->attributes ? json_incref(in->attributes) : json_object();
+    rc = category_attrs_check(&cat, given, &attrs, e);
+    json_decref(given);
+    if (rc != ERR_OK)
+        return rc;
+    char *text = json_dumps(attrs, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(attrs);
+    in->prep.attrs_text = arena_strdup(a, text ? text : "{}");
+    free(text);
+    if ((rc = locate(db, a, in, &in->prep.place, &in->prep.grid, e)) != ERR_OK)
+        return rc;
+    in->prep.grams = case_grams(a, in->description);
+    in->prep.accept = cat.sla[SLA_ACCEPT];
+    in->prep.done = 1;
+    return ERR_OK;
+}
+
 int case_insert(struct db *db, const struct case_input *in, const struct actor *who,
                 const struct calendar *cal, struct case_created *out, struct err *e)
 {
     struct arena a;
     struct dbrows r;
-    struct category cat;
-    const char *place, *grid;
-    json_t *attrs = NULL;
-    char *attrs_text = NULL, *box = NULL;
+    struct case_input local = *in;
+    char *box = NULL;
     int64_t now = time(NULL);
     int rc;
 
@@ -415,21 +439,9 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
             goto out;
         }
     }
-    rc = category_get(db, &a, in->category, &cat, e);
-    if (rc == ERR_NOT_FOUND || (rc == ERR_OK && !cat.active)) {
-        rc = err_set(e, ERR_INVALID, "category", "no active category '%.40s'", in->category);
+    if (!local.prep.done && (rc = case_prepare(db, &a, &local, e)) != ERR_OK)
         goto out;
-    }
-    if (rc != ERR_OK)
-        goto out;
-    json_t *given = in->attributes ? json_incref(in->attributes) : json_object();
-    rc = category_attrs_check(&cat, given, &attrs, e);
-    json_decref(given);
-    if (rc != ERR_OK)
-        goto out;
-    attrs_text = json_dumps(attrs, JSON_COMPACT | JSON_SORT_KEYS);
-    if ((rc = locate(db, &a, in, &place, &grid, e)) != ERR_OK)
-        goto out;
+    const char *place = local.prep.place, *grid = local.prep.grid;
     if ((rc = next_case_no(db, &a, now, out->case_no, e)) != ERR_OK)
         goto out;
     const char *token_hash = NULL;
@@ -444,7 +456,7 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
     }
     char county[8];
     snprintf(county, sizeof(county), "%.6s", place);
-    int64_t due = calendar_due(cal, now, cat.sla[SLA_ACCEPT]);
+    int64_t due = calendar_due(cal, now, local.prep.accept);
     rc = db_query(
         db, &a, &r, e,
         "INSERT INTO cases (county, case_no, category_code, description, status, channel, "
@@ -456,13 +468,13 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
                 DBS(in->channel), DBS(place), DBS(grid),
                 in->compound_id ? DBI(in->compound_id) : DBNULL,
                 DBS(in->address ? in->address : ""), in->has_point ? DBR(in->lat) : DBNULL,
-                in->has_point ? DBR(in->lon) : DBNULL, DBS(attrs_text),
+                in->has_point ? DBR(in->lon) : DBNULL, DBS(local.prep.attrs_text),
                 who->user ? DBI(who->user->id) : DBNULL,
                 DBS(in->reporter_name ? in->reporter_name : ""),
                 DBS(in->reporter_phone ? in->reporter_phone : ""),
                 DBS(in->reporter_email ? in->reporter_email : ""), DBS(token_hash),
                 who->api_key_id ? DBI(who->api_key_id) : DBNULL, DBS(in->idem_key), DBS(box),
-                DBI(due), DBS(case_grams(&a, in->description)), DBI(now), DBI(now)));
+                DBI(due), DBS(local.prep.grams), DBI(now), DBI(now)));
     if (rc == ERR_CONFLICT && in->idem_key)
         err_set(e, ERR_CONFLICT, "Idempotency-Key", "a submission with this key is in flight");
     if (rc != ERR_OK)
@@ -490,8 +502,6 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
                  DB_ARGS(DBI(cs.timeline_seq), DBS(cs.timeline_head), DBI(out->id)));
     rc = rc < 0 ? rc : ERR_OK;
 out:
-    json_decref(attrs);
-    free(attrs_text);
     free(box);
     arena_free(&a);
     return rc;

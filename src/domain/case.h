@@ -122,6 +122,16 @@ struct target case_target(const struct case_rec *cs);
 
 /* ---- intake ---- */
 
+/* What intake works out before its write transaction (case_prepare): the checks and text work,
+ * kept out of the writer thread so the group commit's transaction only writes. */
+struct case_prep {
+    int done;
+    const char *place, *grid; /* where the case is */
+    const char *attrs_text;   /* the attributes, checked and normalised (JSON) */
+    const char *grams;        /* the description's bigrams, for search */
+    struct sla accept;        /* the category's deadline to accept */
+};
+
 struct case_input {
     const char *category, *description, *channel;
     const char *place_code, *address;
@@ -133,6 +143,7 @@ struct case_input {
     const char *idem_key; /* already scoped to the submitter */
     struct photo_ref *photos;
     int nphotos;
+    struct case_prep prep;
 };
 
 struct photo_ref {
@@ -150,8 +161,11 @@ struct case_created {
 
 /* Validate an intake request without touching the store. */
 int case_input_check(struct case_input *in, const struct actor *who, struct err *e);
-/* In a write transaction: resolve the place, check the category, number the case, insert it
- * with its first timeline row and outbox entries. */
+/* On a read connection, before the write: check the category and its attributes, find the
+ * place, compute the search text (strings in a). case_insert does it itself when not done. */
+int case_prepare(struct db *db, struct arena *a, struct case_input *in, struct err *e);
+/* In a write transaction: number the case, insert it with its first timeline row and outbox
+ * entries. */
 int case_insert(struct db *db, const struct case_input *in, const struct actor *who,
                 const struct calendar *cal, struct case_created *out, struct err *e);
 

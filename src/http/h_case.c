@@ -152,6 +152,9 @@ int case_submit(struct req *rq, struct case_input *in, const struct actor *who,
         return rc;
     if ((c.cal = calendar_cached(req_db(rq), e)) == NULL)
         return e->code;
+    /* the checks and text work happen here, on this thread, not in the group commit */
+    if ((rc = case_prepare(req_db(rq), &rq->arena, &c.in, e)) != ERR_OK)
+        return rc;
     rc = req_write(rq, intake_fn, &c, e);
     if (rc == ERR_CONFLICT && c.in.idem_key) {
         /* the same key raced us on another connection: answer with its case */
