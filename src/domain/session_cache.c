@@ -18,7 +18,7 @@ struct slot {
     char token_hash[65];
     int64_t until; /* 0 = empty */
     int64_t user_id;
-    char *blob;   /* username \0 display_name \0 then per role: role \0 scope \0 place \0 compound */
+    char *blob; /* username \0 display_name \0 then per role: role \0 scope \0 place \0 compound */
     size_t bloblen;
     int nroles;
     int disabled;
