@@ -87,6 +87,11 @@ build/asan/gridgov: build/asan/src/main.o $(ASAN_OBJ)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) -lm
 build/api-runner: tests/api/runner.c | build/.deps-build
 	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs libcurl jansson)
+# the bench generators write rows as gridgov does, with its own code (bench/rows.h)
+build/bench-raw-insert: bench/raw_insert.c bench/rows.h $(OBJ)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) -lm
+build/bench-gen-dataset: bench/gen_dataset.c bench/rows.h $(OBJ)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) -lm
 build/bench-bare: bench/bare.c | build/.deps-build
 	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs libmicrohttpd)
 

@@ -53,10 +53,7 @@ for tool in curl sqlite3 cc; do
     }
 done
 [ -x "$GRIDGOV_BIN" ] || make -s "$GRIDGOV_BIN"
-if [ ! -x "$GEN_BIN" ] || [ bench/gen_dataset.c -nt "$GEN_BIN" ] || [ bench/grams.h -nt "$GEN_BIN" ]; then
-    mkdir -p build
-    cc -std=c17 -O2 -Wall -Wextra -Werror bench/gen_dataset.c -o "$GEN_BIN" -lsqlite3 -lm
-fi
+make -s "$GEN_BIN"
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 TMP=$(mktemp -d /tmp/gridgov-dataset.XXXXXX)

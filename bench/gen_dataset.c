@@ -35,7 +35,7 @@
 
 #include <sqlite3.h>
 
-#include "grams.h"
+#include "rows.h"
 
 static sqlite3 *db;
 
@@ -100,7 +100,7 @@ static int64_t query_int(const char *sql)
     return v;
 }
 
-static char *xstrdup(const char *s)
+static char *gd_strdup(const char *s)
 {
     char *d = strdup(s ? s : "");
     if (d == NULL)
@@ -447,8 +447,8 @@ int main(int argc, char **argv)
                 c->code = vocab[i].code;
                 c->dept = sqlite3_column_type(st, 1) == SQLITE_NULL
                               ? NULL
-                              : xstrdup((const char *)sqlite3_column_text(st, 1));
-                c->level = xstrdup((const char *)sqlite3_column_text(st, 2));
+                              : gd_strdup((const char *)sqlite3_column_text(st, 1));
+                c->level = gd_strdup((const char *)sqlite3_column_text(st, 2));
                 for (int k = 0; k < 4; k++)
                     c->sla[k] = sla_seconds((const char *)sqlite3_column_text(st, 3 + k));
                 c->v = &vocab[i];
@@ -516,10 +516,10 @@ int main(int argc, char **argv)
         char *drops[32];
         int ndrops = 0;
         while (sqlite3_step(st) == SQLITE_ROW && nlater < 32) {
-            later[nlater++] = xstrdup((const char *)sqlite3_column_text(st, 2));
+            later[nlater++] = gd_strdup((const char *)sqlite3_column_text(st, 2));
             snprintf(drop, sizeof(drop), "DROP %s \"%s\"", sqlite3_column_text(st, 0),
                      sqlite3_column_text(st, 1));
-            drops[ndrops++] = xstrdup(drop);
+            drops[ndrops++] = gd_strdup(drop);
         }
         sqlite3_finalize(st);
         for (int k = 0; k < ndrops; k++) {

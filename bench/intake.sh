@@ -58,11 +58,7 @@ for tool in wrk curl sqlite3 cc; do
 done
 
 [ -x "$GRIDGOV_BIN" ] || make -s "$GRIDGOV_BIN"
-# No Makefile rule: the naive limit is one file against libsqlite3.
-if [ ! -x "$RAW_BIN" ] || [ bench/raw_insert.c -nt "$RAW_BIN" ]; then
-    mkdir -p build
-    cc -std=c17 -O2 -Wall -Wextra -Werror bench/raw_insert.c -o "$RAW_BIN" -lsqlite3
-fi
+make -s "$RAW_BIN"
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 BUSY=$(awk -v l="${LOAD%% *}" -v n="$(nproc)" \

@@ -34,7 +34,7 @@
 
 #include <sqlite3.h>
 
-#include "grams.h"
+#include "rows.h"
 
 static sqlite3 *db;
 
