@@ -408,3 +408,77 @@ int place_boundary_get_h(struct req *rq)
     jw_end_obj(&w);
     return reply_jw(rq, 200, &w);
 }
+
+/* GET /api/v1/public/places?q=: communities, grids and micro-grids by name or code, for the
+ * public's report form (names and codes only: what any map or sign shows). */
+int public_place_search_h(struct req *rq)
+{
+    struct err e = {0};
+    struct place *found;
+    const char *q = rq->query(rq, "q");
+    int n;
+
+    if (q == NULL || q[0] == '\0')
+        return reply_code(rq, ERR_INVALID, "q", "search for a name or a code");
+    if (utf8_chars(q) < 0 || utf8_chars(q) > 40)
+        return reply_code(rq, ERR_INVALID, "q", "'q' is 1 to 40 characters of UTF-8");
+    if (place_search(req_db(rq), &rq->arena, q, NULL, 0, 200, NULL, &found, &n, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    struct jsonw w;
+    int shown = 0;
+    jw_init(&w, 1 << 20);
+    jw_obj(&w);
+    jw_key(&w, "items");
+    jw_arr(&w);
+    for (int i = 0; i < n && shown < 20; i++) {
+        if (place_level_of(found[i].code) < PL_COMMUNITY)
+            continue;
+        jw_obj(&w);
+        jw_kstr(&w, "code", found[i].code);
+        jw_kstr(&w, "name", found[i].name);
+        jw_kstr(&w, "level", found[i].level);
+        jw_key(&w, "path");
+        jw_raw(&w, found[i].path && found[i].path[0] == '[' ? found[i].path : "[]");
+        jw_end_obj(&w);
+        shown++;
+    }
+    jw_end_arr(&w);
+    jw_end_obj(&w);
+    return reply_jw(rq, 200, &w);
+}
+
+/* GET /api/v1/public/places/{code}/compounds: the compounds' names and grids, for the same
+ * form (no household counts or companies). */
+int public_compound_list_h(struct req *rq)
+{
+    struct err e = {0};
+    struct compound *cs;
+    const char *code;
+    int n;
+    if (code_param(rq, &code) != ERR_OK)
+        return -1;
+    if (place_level_of(code) < PL_COMMUNITY)
+        return reply_code(rq, ERR_INVALID, "code", "a community, grid or micro-grid");
+    if (compound_list(req_db(rq), &rq->arena, code, &cs, &n, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    struct jsonw w;
+    jw_init(&w, 1 << 20);
+    jw_obj(&w);
+    jw_key(&w, "items");
+    jw_arr(&w);
+    for (int i = 0; i < n; i++) {
+        jw_obj(&w);
+        jw_kint(&w, "id", cs[i].id);
+        jw_kstr(&w, "name", cs[i].name);
+        jw_kstr(&w, "community", cs[i].community_code);
+        jw_key(&w, "grids");
+        jw_arr(&w);
+        for (int g = 0; g < cs[i].ngrids; g++)
+            jw_str(&w, cs[i].grids[g]);
+        jw_end_arr(&w);
+        jw_end_obj(&w);
+    }
+    jw_end_arr(&w);
+    jw_end_obj(&w);
+    return reply_jw(rq, 200, &w);
+}

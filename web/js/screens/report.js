@@ -143,8 +143,10 @@ export async function render(ctx) {
 
   const where = h('fieldset', { class: 'group' }, h('legend', null, t('report.where')));
   let compoundSel = null;
-  if (staff) {
-    // staff may search places in their scope and pick a compound of the community
+  {
+    // search places and pick a compound of the community: staff within their scope, the
+    // public through the public lookup (names and codes only)
+    const base = staff ? '/places' : '/public/places';
     const q = h('input', { type: 'search', id: 'place-q', maxlength: 40 });
     const results = h('ul', { class: 'picklist', 'aria-live': 'polite' });
     compoundSel = h('select', { id: 'compound', name: 'compound' });
@@ -155,7 +157,7 @@ export async function render(ctx) {
       if (!/^\d{12}(\d{3}(\d{2})?)?$/.test(code)) return;
       try {
         // the compounds of a community, or those overlapping a grid (a micro-grid: its grid)
-        const r = await api.get(`/places/${code.slice(0, 15)}/compounds`);
+        const r = await api.get(`${base}/${code.slice(0, 15)}/compounds`);
         for (const c of r.items || []) {
           if (code.length > 12 && !(c.grids || []).some((g) => code.startsWith(g))) continue;
           compoundSel.appendChild(h('option', { value: String(c.id) }, c.name));
@@ -168,7 +170,7 @@ export async function render(ctx) {
       const v = q.value.trim();
       if (!v) return;
       try {
-        const r = await api.get('/places', { q: v, limit: 20 });
+        const r = await api.get(base, staff ? { q: v, limit: 20 } : { q: v });
         replace(results, (r.items || []).map((p) => h('li', null, h('button', {
           type: 'button', class: 'link',
           onclick: () => {
