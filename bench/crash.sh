@@ -42,33 +42,9 @@ for tool in curl sqlite3; do
 done
 [ -x "$GRIDGOV_BIN" ] || make -s "$GRIDGOV_BIN"
 
-LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 TMP=$(mktemp -d /tmp/gridgov-crash.XXXXXX)
-PIDS=()
-SERVER=
-
-cleanup() {
-    local pid i
-    [ -z "$SERVER" ] || PIDS+=("$SERVER")
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for i in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            [ "$i" -eq 50 ] && kill -KILL "$pid" 2>/dev/null
-            sleep 0.1
-        done
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-die() {
-    echo "crash.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 cp "$GRIDGOV_BIN" "$TMP/gridgov"
 GG="$TMP/gridgov"

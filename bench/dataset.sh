@@ -64,29 +64,8 @@ if [ -z "$DIR" ]; then
 fi
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
-PIDS=()
-
-cleanup() {
-    local pid i
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for i in $(seq 1 100); do
-            kill -0 "$pid" 2>/dev/null || break
-            [ "$i" -eq 100 ] && kill -KILL "$pid" 2>/dev/null
-            sleep 0.1
-        done
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-die() {
-    echo "dataset.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 cp "$GRIDGOV_BIN" "$TMP/gridgov"
 GG="$TMP/gridgov"

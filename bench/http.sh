@@ -61,38 +61,9 @@ need=()
 [ "$BARE_ONLY" -eq 1 ] || [ -x "$GRIDGOV_BIN" ] || need+=("$GRIDGOV_BIN")
 [ ${#need[@]} -eq 0 ] || make -s "${need[@]}"
 
-# Load before we start anything: other work on the machine skews every figure.
-LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-BUSY=$(awk -v l="${LOAD%% *}" -v n="$(nproc)" \
-    'BEGIN { if (l > n / 2) print " (busy: figures unreliable)" }')
-
 TMP=$(mktemp -d /tmp/gridgov-bench.XXXXXX)
-PIDS=()
-WRK_PID=
-
-# Stop everything we started (TERM, then KILL after 5 s) and remove the temp dir.
-cleanup() {
-    local pid i
-    [ -z "$WRK_PID" ] || PIDS+=("$WRK_PID")
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for i in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            [ "$i" -eq 50 ] && kill -KILL "$pid" 2>/dev/null
-            sleep 0.1
-        done
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-die() {
-    echo "http.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # A loopback port nobody listens on (racy, good enough for a benchmark).
 free_port() {

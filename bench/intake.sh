@@ -60,36 +60,9 @@ done
 [ -x "$GRIDGOV_BIN" ] || make -s "$GRIDGOV_BIN"
 make -s "$RAW_BIN"
 
-LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-BUSY=$(awk -v l="${LOAD%% *}" -v n="$(nproc)" \
-    'BEGIN { if (l > n / 2) print " (busy: figures unreliable)" }')
-
 TMP=$(mktemp -d /tmp/gridgov-intake.XXXXXX)
-PIDS=()
-WRK_PID=
-
-cleanup() {
-    local pid i
-    [ -z "$WRK_PID" ] || PIDS+=("$WRK_PID")
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for i in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            [ "$i" -eq 50 ] && kill -KILL "$pid" 2>/dev/null
-            sleep 0.1
-        done
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-die() {
-    echo "intake.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # The binary under test, copied: another build of build/gridgov during the run changes nothing.
 cp "$GRIDGOV_BIN" "$TMP/gridgov"
