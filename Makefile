@@ -3,7 +3,7 @@
 CC      ?= cc
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl xlsxwriter
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
            -D_GNU_SOURCE -Isrc -Ibuild/gen -pthread

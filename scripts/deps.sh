@@ -6,9 +6,9 @@ set -euo pipefail
 group_pkgs() {
     case "$1" in
     build) echo build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
-        libpq-dev libsodium-dev libcurl4-openssl-dev ;;
+        libpq-dev libsodium-dev libcurl4-openssl-dev libxlsxwriter-dev ;;
     test) echo libcmocka-dev postgresql clang libclang-rt-14-dev cppcheck clang-format curl \
-        python3-jsonschema ;;
+        python3-jsonschema python3-stdnum ;;
     bench) echo wrk curl ;;
     browser) echo chromium fonts-wqy-microhei nodejs npm ;;
     *)

@@ -61,6 +61,11 @@ enum {
     OPT_SCOPE,
     OPT_NAME,
     OPT_PW_STDIN,
+    OPT_DRY_RUN,
+    OPT_VALID_ONLY,
+    OPT_ENCODING,
+    OPT_PLACE,
+    OPT_PURPOSE,
 };
 
 static int parse_options(struct cli *c, int argc, char **argv)
@@ -80,6 +85,11 @@ static int parse_options(struct cli *c, int argc, char **argv)
         {"scope", required_argument, NULL, OPT_SCOPE},
         {"name", required_argument, NULL, OPT_NAME},
         {"password-stdin", no_argument, NULL, OPT_PW_STDIN},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"valid-only", no_argument, NULL, OPT_VALID_ONLY},
+        {"encoding", required_argument, NULL, OPT_ENCODING},
+        {"place", required_argument, NULL, OPT_PLACE},
+        {"purpose", required_argument, NULL, OPT_PURPOSE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -135,6 +145,21 @@ static int parse_options(struct cli *c, int argc, char **argv)
             break;
         case OPT_PW_STDIN:
             c->password_stdin = 1;
+            break;
+        case OPT_DRY_RUN:
+            c->dry_run = 1;
+            break;
+        case OPT_VALID_ONLY:
+            c->valid_only = 1;
+            break;
+        case OPT_ENCODING:
+            c->encoding = optarg;
+            break;
+        case OPT_PLACE:
+            c->place = optarg;
+            break;
+        case OPT_PURPOSE:
+            c->purpose = optarg;
             break;
         case 'h':
             c->help = 1;

@@ -16,7 +16,8 @@ struct cli {
     char **argv;
     /* subcommand-specific options, all optional */
     const char *admin_password, *users_password, *prefix, *role, *scope, *name;
-    int no_serve, password_stdin, help;
+    const char *encoding, *place, *purpose; /* registry import and export */
+    int no_serve, password_stdin, help, dry_run, valid_only;
 };
 
 int cli_main(int argc, char **argv);
@@ -24,6 +25,10 @@ int cli_main(int argc, char **argv);
 struct store *cli_store_open(const struct cli *c);
 /* Create the data directory and load (or create) the server's secret key in it. */
 int cli_data_dir(const struct cli *c);
+
+struct registry;
+/* `gridgov import REGISTRY FILE` (cmd_registry.c). */
+int cli_registry_import(struct cli *c, const struct registry *r, const char *path);
 
 #define COMMAND(name, fn, args, summary) int fn(struct cli *c);
 #include "cli/commands.def"

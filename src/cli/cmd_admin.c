@@ -3,6 +3,7 @@
 #include "core/util.h"
 #include "domain/divisions.h"
 #include "domain/place.h"
+#include "domain/registry.h"
 #include "domain/user.h"
 
 #include <stdio.h>
@@ -101,9 +102,13 @@ int cmd_import(struct cli *c)
 
     if (c->argc == 2 && strcmp(c->argv[0], "boundaries") == 0)
         return import_boundaries(c, c->argv[1]);
+    if (c->argc == 2 && registry_find(c->argv[0]) != NULL)
+        return cli_registry_import(c, registry_find(c->argv[0]), c->argv[1]);
     if (c->argc != 2 || strcmp(c->argv[0], "divisions") != 0) {
         fprintf(stderr, "usage: gridgov import divisions FILE --prefix CODE\n"
-                        "       gridgov import boundaries FILE.geojson\n");
+                        "       gridgov import boundaries FILE.geojson\n"
+                        "       gridgov import REGISTRY FILE.csv [--dry-run] [--valid-only] "
+                        "[--encoding utf-8|gbk]\n");
         return EXIT_USAGE;
     }
     if (c->prefix == NULL || strlen(c->prefix) < 2 ||

@@ -5,6 +5,7 @@
 #include "domain/calendar.h"
 #include "domain/demo.h"
 #include "domain/scheduler.h"
+#include "domain/pii.h"
 #include "domain/secret.h"
 #include "domain/user.h"
 #include "domain/webhook.h"
@@ -44,7 +45,7 @@ int cli_data_dir(const struct cli *c)
                 strerror(errno));
         return EXIT_FAIL;
     }
-    if (secret_init(c->cfg.data_dir, &e) != ERR_OK) {
+    if (secret_init(c->cfg.data_dir, &e) != ERR_OK || pii_init(c->cfg.data_dir, &e) != ERR_OK) {
         fprintf(stderr, "gridgov: %s\n", e.msg);
         return EXIT_FAIL;
     }

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #define P(x) (1u << PERM_##x)
-#define BASE (P(LOGIN) | P(PLACE_READ) | P(COMPOUND_READ) | P(CASE_READ) | P(CASE_SUBMIT))
+#define BASE (P(LOGIN) | P(PLACE_READ) | P(CASE_READ) | P(CASE_SUBMIT))
 #define OFFICE                                                                                     \
-    (BASE | P(PLACE_WRITE) | P(COMPOUND_WRITE) | P(USER_ADMIN) | P(CASE_OFFICE) | P(PII_READ))
+    (BASE | P(PLACE_WRITE) | P(USER_ADMIN) | P(CASE_OFFICE) | P(PII_READ))
 
 static const unsigned role_perms[ROLE__COUNT] = {
     [ROLE_DISTRICT_ADMIN] = OFFICE | P(OPS),
@@ -149,4 +149,31 @@ int authz_scopes(const struct user *u, enum perm p, const char **out, int max)
         out[n++] = g->place;
     }
     return n;
+}
+
+int authz_verb_has(const struct user *u, const uint8_t grants[ROLE__COUNT], unsigned verb)
+{
+    for (int i = 0; u != NULL && i < u->nroles; i++) {
+        if ((grants[u->roles[i].role] & verb) == verb)
+            return 1;
+    }
+    return 0;
+}
+
+int authz_verb_allow(const struct user *u, const uint8_t grants[ROLE__COUNT], unsigned verb,
+                     const struct target *t)
+{
+    for (int i = 0; u != NULL && t != NULL && i < u->nroles; i++) {
+        const struct role_grant *g = &u->roles[i];
+        if ((grants[g->role] & verb) != verb || strncmp(g->scope, "dept:", 5) == 0)
+            continue;
+        if (g->compound != 0) {
+            if (t->compound != 0 && t->compound == g->compound)
+                return 1;
+            continue;
+        }
+        if (t->place != NULL && within(t->place, g->place))
+            return 1;
+    }
+    return 0;
 }

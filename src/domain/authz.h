@@ -29,8 +29,6 @@ enum perm {
     PERM_LOGIN,         /* any logged-in user */
     PERM_PLACE_READ,    /* places and their path */
     PERM_PLACE_WRITE,   /* create and rename places below the scope */
-    PERM_COMPOUND_READ, /* compounds */
-    PERM_COMPOUND_WRITE,
     PERM_USER_ADMIN,  /* users and role grants inside the scope */
     PERM_OPS,         /* catalogue, calendar, API keys, webhooks: district operations */
     PERM_CASE_READ,   /* cases at places in scope (department handlers: their department's) */
@@ -79,6 +77,13 @@ int authz_has(const struct user *u, enum perm p);
 int authz_allow(const struct user *u, enum perm p, const struct target *t);
 /* May granter give role r at place? (no one grants above their own scope or power) */
 int authz_may_grant(const struct user *granter, enum role r, const char *place);
+/* Registries (registry.h): a permission is a registry and a verb; grants is the registry's row of
+ * verbs per role, so registries add no permission bits here. A grant scoped to a department
+ * reaches no registry record by place; one scoped to a compound reaches t->compound only. */
+int authz_verb_has(const struct user *u, const uint8_t grants[ROLE__COUNT], unsigned verb);
+int authz_verb_allow(const struct user *u, const uint8_t grants[ROLE__COUNT], unsigned verb,
+                     const struct target *t);
+
 /* The place codes whose subtrees u may list with p (for search filters); returns count. */
 int authz_scopes(const struct user *u, enum perm p, const char **out, int max);
 

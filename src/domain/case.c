@@ -3,6 +3,7 @@
 #include "domain/case_int.h"
 #include "core/json.h"
 #include "core/util.h"
+#include "domain/compound.h"
 #include "domain/place.h"
 #include "domain/secret.h"
 

@@ -5,57 +5,11 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "core/util.h"
+#include "store/sqlq.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAXP 64
-
-struct sqlq {
-    struct buf sql;
-    struct dbv p[MAXP];
-    int np;
-    int overflow;
-    struct arena *a;
-    int pg;
-    int by_time; /* the list is read newest first: wide scopes should walk the time index */
-};
-
-static void q_init(struct sqlq *q, struct arena *a, struct db *db)
-{
-    buf_init(&q->sql, 1 << 16);
-    q->np = 0;
-    q->overflow = 0;
-    q->a = a;
-    q->pg = strcmp(db_backend(db), "postgres") == 0;
-    q->by_time = 0;
-}
-
-static void q_add(struct sqlq *q, const char *text)
-{
-    if (buf_puts(&q->sql, text) != 0)
-        q->overflow = 1;
-}
-
-static void q_param(struct sqlq *q, struct dbv v)
-{
-    if (q->np == MAXP) {
-        q->overflow = 1;
-        return;
-    }
-    q->p[q->np++] = v;
-}
-
-/* col lies in the subtree of code: a range on the code, which can use an index. */
-static void q_prefix(struct sqlq *q, const char *col, const char *code)
-{
-    const char *coll = q->pg ? " COLLATE \"C\"" : "";
-    char *frag = arena_printf(q->a, "(%s%s >= ? AND %s%s < ?)", col, coll, col, coll);
-    q_add(q, frag);
-    q_param(q, DBS(code));
-    q_param(q, DBS(arena_printf(q->a, "%s;", code))); /* ';' sorts right after the digits */
-}
 
 /* The case lies under place. A district, town or community holds many cases: a list read
  * newest first should walk them by time and filter, not gather them all by place and sort
@@ -64,44 +18,44 @@ static void q_prefix(struct sqlq *q, const char *col, const char *code)
 static void q_place(struct sqlq *q, const char *place)
 {
     int walk = q->by_time && !q->pg && strlen(place) <= 12;
-    q_prefix(q, walk ? "+c.place_code" : "c.place_code", place);
+    sqlq_prefix(q, walk ? "+c.place_code" : "c.place_code", place);
 }
 
 /* OR over the user's grants that carry p; "1 = 0" when none does. */
 static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
 {
     int n = 0;
-    q_add(q, "(");
+    sqlq_add(q, "(");
     for (int i = 0; u && i < u->nroles; i++) {
         const struct role_grant *g = &u->roles[i];
         if (!authz_grant_has(g, p))
             continue;
         if (n++)
-            q_add(q, " OR ");
+            sqlq_add(q, " OR ");
         if (g->role == ROLE_DEPT_HANDLER && p != PERM_PLACE_READ) {
-            q_add(q, p == PERM_CASE_HANDLE ? "(c.department_code = ? AND c.to_grid = 0)"
+            sqlq_add(q, p == PERM_CASE_HANDLE ? "(c.department_code = ? AND c.to_grid = 0)"
                                            : "c.department_code = ?");
-            q_param(q, DBS(g->scope + 5));
+            sqlq_param(q, DBS(g->scope + 5));
         } else if (g->compound) {
-            q_add(q, "c.compound_id = ?");
-            q_param(q, DBI(g->compound));
+            sqlq_add(q, "c.compound_id = ?");
+            sqlq_param(q, DBI(g->compound));
         } else if (p == PERM_CASE_HANDLE) {
-            q_add(q, "(c.to_grid = 1 AND ");
-            q_prefix(q, "c.grid_code", g->place);
-            q_add(q, ")");
+            sqlq_add(q, "(c.to_grid = 1 AND ");
+            sqlq_prefix(q, "c.grid_code", g->place);
+            sqlq_add(q, ")");
         } else if (p == PERM_CASE_VERIFY) {
             /* the grid's cases, and those known only by the grid's community */
-            q_add(q, "(");
-            q_prefix(q, "c.grid_code", g->place);
-            q_add(q, " OR (c.grid_code IS NULL AND c.place_code = ?))");
-            q_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
+            sqlq_add(q, "(");
+            sqlq_prefix(q, "c.grid_code", g->place);
+            sqlq_add(q, " OR (c.grid_code IS NULL AND c.place_code = ?))");
+            sqlq_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
         } else {
             q_place(q, g->place);
         }
     }
     if (n == 0)
-        q_add(q, "1 = 0");
-    q_add(q, ")");
+        sqlq_add(q, "1 = 0");
+    sqlq_add(q, ")");
 }
 
 #define OPEN_SQL                                                                                   \
@@ -135,11 +89,11 @@ static const struct queue *queue_find(const char *name)
 
 static void q_queue(struct sqlq *q, const struct queue *qu, const struct user *u, int64_t now)
 {
-    q_add(q, " AND ");
-    q_add(q, qu->where);
+    sqlq_add(q, " AND ");
+    sqlq_add(q, qu->where);
     for (int i = 0; i < qu->uses_now; i++)
-        q_param(q, DBI(now));
-    q_add(q, " AND ");
+        sqlq_param(q, DBI(now));
+    sqlq_add(q, " AND ");
     q_scope(q, u, qu->perm);
 }
 
@@ -159,8 +113,8 @@ static int q_search(struct sqlq *q, const char *text, struct err *e)
     buf_init(&m, 8192);
     for (char *t = strtok_r(grams, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
         if ((unsigned char)t[0] >= 0x80 && utf8_chars(t) == 1) {
-            q_add(q, " AND c.description LIKE ?");
-            q_param(q, DBS(arena_printf(q->a, "%%%s%%", t)));
+            sqlq_add(q, " AND c.description LIKE ?");
+            sqlq_param(q, DBS(arena_printf(q->a, "%%%s%%", t)));
             continue;
         }
         /* FTS5 wants "t1" AND "t2"; plainto_tsquery takes the words as they are (terms hold
@@ -172,10 +126,10 @@ static int q_search(struct sqlq *q, const char *text, struct err *e)
         nidx++;
     }
     if (nidx > 0) {
-        q_add(q, q->pg ? " AND to_tsvector('simple', c.search_grams) @@ "
+        sqlq_add(q, q->pg ? " AND to_tsvector('simple', c.search_grams) @@ "
                          "plainto_tsquery('simple', ?)"
                        : " AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)");
-        q_param(q, DBS(arena_strdup(q->a, m.data)));
+        sqlq_param(q, DBS(arena_strdup(q->a, m.data)));
     }
     buf_free(&m);
     return rc;
@@ -205,10 +159,10 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
 
     if (strcmp(sort, "-created") && strcmp(sort, "created") && strcmp(sort, "due"))
         return err_set(e, ERR_INVALID, "sort", "'sort' is -created, created or due");
-    q_init(&q, a, db);
+    sqlq_init(&q, a, db);
     q.by_time = strcmp(sort, "due") != 0 && f->q == NULL;
-    q_add(&q, case_select_sql);
-    q_add(&q, "WHERE ");
+    sqlq_add(&q, case_select_sql);
+    sqlq_add(&q, "WHERE ");
     q_scope(&q, u, PERM_CASE_READ);
     if (f->queue) {
         const struct queue *qu = queue_find(f->queue);
@@ -220,46 +174,46 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
     }
     if (f->status) {
         int n = 0;
-        q_add(&q, " AND c.status IN (");
+        sqlq_add(&q, " AND c.status IN (");
         for (int s = 0; s < CS__COUNT; s++) {
             if (csv_has(f->status, case_status_name((enum case_status)s))) {
-                q_add(&q, n++ ? ", ?" : "?");
-                q_param(&q, DBS(case_status_name((enum case_status)s)));
+                sqlq_add(&q, n++ ? ", ?" : "?");
+                sqlq_param(&q, DBS(case_status_name((enum case_status)s)));
             }
         }
         if (n == 0) {
             rc = err_set(e, ERR_INVALID, "status", "unknown status '%.40s'", f->status);
             goto out;
         }
-        q_add(&q, ")");
+        sqlq_add(&q, ")");
     }
     if (f->category) {
-        q_add(&q, " AND c.category_code = ?");
-        q_param(&q, DBS(f->category));
+        sqlq_add(&q, " AND c.category_code = ?");
+        sqlq_param(&q, DBS(f->category));
     }
     if (f->place) {
-        q_add(&q, " AND ");
+        sqlq_add(&q, " AND ");
         q_place(&q, f->place);
     }
     if (f->department) {
-        q_add(&q, " AND c.department_code = ?");
-        q_param(&q, DBS(f->department));
+        sqlq_add(&q, " AND c.department_code = ?");
+        sqlq_param(&q, DBS(f->department));
     }
     if (f->channel) {
-        q_add(&q, " AND c.channel = ?");
-        q_param(&q, DBS(f->channel));
+        sqlq_add(&q, " AND c.channel = ?");
+        sqlq_param(&q, DBS(f->channel));
     }
     if (f->from) {
-        q_add(&q, " AND c.created_at >= ?");
-        q_param(&q, DBI(f->from));
+        sqlq_add(&q, " AND c.created_at >= ?");
+        sqlq_param(&q, DBI(f->from));
     }
     if (f->to) {
-        q_add(&q, " AND c.created_at < ?");
-        q_param(&q, DBI(f->to));
+        sqlq_add(&q, " AND c.created_at < ?");
+        sqlq_param(&q, DBI(f->to));
     }
     if (f->overdue) {
-        q_add(&q, " AND " OPEN_SQL " AND c.stage_due_at < ?");
-        q_param(&q, DBI(now));
+        sqlq_add(&q, " AND " OPEN_SQL " AND c.stage_due_at < ?");
+        sqlq_param(&q, DBI(now));
     }
     if (f->q && (rc = q_search(&q, f->q, e)) != ERR_OK)
         goto out;
@@ -273,15 +227,15 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
             rc = err_set(e, ERR_INVALID, "cursor", "use the 'next' value of the previous page");
             goto out;
         }
-        q_add(&q, arena_printf(a, " AND (%s %s ? OR (%s = ? AND c.id %s ?))", key, desc ? "<" : ">",
+        sqlq_add(&q, arena_printf(a, " AND (%s %s ? OR (%s = ? AND c.id %s ?))", key, desc ? "<" : ">",
                                key, desc ? "<" : ">"));
-        q_param(&q, DBI(kv));
-        q_param(&q, DBI(kv));
-        q_param(&q, DBI(id));
+        sqlq_param(&q, DBI(kv));
+        sqlq_param(&q, DBI(kv));
+        sqlq_param(&q, DBI(id));
     }
-    q_add(&q, arena_printf(a, " ORDER BY %s %s, c.id %s LIMIT ?", key, desc ? "DESC" : "ASC",
+    sqlq_add(&q, arena_printf(a, " ORDER BY %s %s, c.id %s LIMIT ?", key, desc ? "DESC" : "ASC",
                            desc ? "DESC" : "ASC"));
-    q_param(&q, DBI(limit + 1));
+    sqlq_param(&q, DBI(limit + 1));
     if (q.overflow) {
         rc = err_set(e, ERR_INVALID, NULL, "too many filters");
         goto out;
@@ -317,8 +271,8 @@ int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t no
         struct dbrows r;
         if (!authz_has(u, queues[i].perm))
             continue;
-        q_init(&q, a, db);
-        q_add(&q, "SELECT count(*) FROM cases c WHERE ");
+        sqlq_init(&q, a, db);
+        sqlq_add(&q, "SELECT count(*) FROM cases c WHERE ");
         q_scope(&q, u, PERM_CASE_READ);
         q_queue(&q, &queues[i], u, now);
         int rc = db_query(db, a, &r, e, q.sql.data, q.p, q.np);

@@ -22,7 +22,6 @@
 #define VALUE_NAME_MAX_CHARS 100
 #define ATTR_STRING_MAX_CHARS 200
 #define ATTR_TEXT_MAX_CHARS 2000
-#define DEPT_NAME_MAX_CHARS 64
 
 static const char *const sla_keys[SLA__COUNT] = {"accept", "dispatch", "resolve", "verify"};
 static const char *const levels[] = {"community", "town", "district", NULL};
@@ -814,88 +813,4 @@ int category_attrs_check(const struct category *c, json_t *in, json_t **out, str
     }
     *out = res;
     return ERR_OK;
-}
-
-/* ---- departments ---- */
-
-int department_get(struct db *db, struct arena *a, const char *code, struct department *out,
-                   struct err *e)
-{
-    struct dbrows r;
-    int rc = db_query(db, a, &r, e, "SELECT code, name, place_code FROM departments WHERE code = ?",
-                      DB_ARGS(DBS(code)));
-    if (rc != ERR_OK)
-        return rc;
-    if (r.nrows == 0)
-        return err_set(e, ERR_NOT_FOUND, "code", "no department %.32s", code);
-    out->code = dbrows_get(&r, 0, 0);
-    out->name = dbrows_get(&r, 0, 1);
-    out->place_code = dbrows_get(&r, 0, 2);
-    return ERR_OK;
-}
-
-int department_list(struct db *db, struct arena *a, struct department **out, int *n, struct err *e)
-{
-    struct dbrows r;
-    int rc = db_query(db, a, &r, e,
-                      "SELECT code, name, place_code FROM departments ORDER BY place_code, code",
-                      DB_NOARGS);
-    if (rc != ERR_OK)
-        return rc;
-    *out = arena_alloc(a, sizeof(**out) * (size_t)(r.nrows + 1));
-    for (int i = 0; i < r.nrows; i++) {
-        (*out)[i].code = dbrows_get(&r, i, 0);
-        (*out)[i].name = dbrows_get(&r, i, 1);
-        (*out)[i].place_code = dbrows_get(&r, i, 2);
-    }
-    *n = r.nrows;
-    return ERR_OK;
-}
-
-int department_put(struct db *db, const struct department *d, struct err *e)
-{
-    struct arena a;
-    struct dbrows r;
-    int rc;
-
-    if (!code_ok(d->code, 2, 32, "-"))
-        return err_set(e, ERR_INVALID, "code",
-                       "a department code has 2 to 32 characters of a-z, 0-9 and -");
-    if (text_check(d->name, "name", 1, DEPT_NAME_MAX_CHARS, e) != ERR_OK)
-        return e->code;
-    size_t pl = d->place_code != NULL ? strlen(d->place_code) : 0;
-    if (pl == 0)
-        return err_set(e, ERR_INVALID, "place_code", "'place_code' is required");
-    if (strspn(d->place_code, "0123456789") != pl || (pl != 6 && pl != 9))
-        return err_set(e, ERR_INVALID, "place_code",
-                       "a department belongs to a district (6 digits) or a town (9 digits)");
-    arena_init(&a, 0);
-    rc = db_query(db, &a, &r, e, "SELECT level FROM places WHERE code = ?",
-                  DB_ARGS(DBS(d->place_code)));
-    if (rc != ERR_OK)
-        goto out;
-    if (r.nrows == 0) {
-        rc = err_set(e, ERR_INVALID, "place_code", "no place %s", d->place_code);
-        goto out;
-    }
-    rc = db_exec(db, e,
-                 "INSERT INTO departments (code, name, place_code, created_at) VALUES (?, ?, ?, "
-                 "?) ON CONFLICT (code) DO UPDATE SET name = excluded.name, place_code = "
-                 "excluded.place_code",
-                 DB_ARGS(DBS(d->code), DBS(d->name), DBS(d->place_code), DBI(time(NULL))));
-    if (rc < 0)
-        goto out;
-    /* handlers scoped to the department cover the place it belongs to */
-    rc = db_exec(db, e, "UPDATE user_roles SET place_code = ? WHERE scope = ?",
-                 DB_ARGS(DBS(d->place_code), DBS(arena_printf(&a, "dept:%s", d->code))));
-    rc = rc < 0 ? rc : ERR_OK;
-out:
-    arena_free(&a);
-    return rc;
-}
-
-json_t *department_json(const struct department *d)
-{
-    return json_pack("{s:s, s:s, s:s}", "code", d->code, "name", d->name, "place_code",
-                     d->place_code);
 }

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "domain/calendar.h"
+#include "domain/department.h"
 #include "store/store.h"
 
 enum sla_stage { SLA_ACCEPT, SLA_DISPATCH, SLA_RESOLVE, SLA_VERIFY, SLA__COUNT };
@@ -27,10 +28,6 @@ struct category {
     int nattrs;
 };
 
-struct department {
-    const char *code, *name, *place_code;
-};
-
 /* Reads; strings live in the arena; category_get and category_list fill attrs. */
 int category_get(struct db *db, struct arena *a, const char *code, struct category *out,
                  struct err *e);
@@ -47,12 +44,6 @@ json_t *category_json(const struct category *c, int with_attrs);
  * (number, datetime ISO 8601, list keys), unknown codes refused. *out is a new normalized
  * object {code: value}; field of errors is "attribute[CODE]". */
 int category_attrs_check(const struct category *c, json_t *in, json_t **out, struct err *e);
-
-int department_get(struct db *db, struct arena *a, const char *code, struct department *out,
-                   struct err *e);
-int department_list(struct db *db, struct arena *a, struct department **out, int *n, struct err *e);
-int department_put(struct db *db, const struct department *d, struct err *e);
-json_t *department_json(const struct department *d);
 
 /* The demonstration catalogue (Chinese categories from the Shangyu practice). */
 int catalog_demo_seed(struct db *db, struct err *e);

@@ -3,6 +3,7 @@
 #include "domain/demo.h"
 #include "core/util.h"
 #include "domain/catalog.h"
+#include "domain/compound.h"
 #include "domain/divisions.h"
 #include "domain/place.h"
 #include "domain/user.h"
@@ -72,6 +73,19 @@ struct demo_ctx {
     struct grant_input grants[NUSERS];
 };
 
+/* Store one record through the registry engine, as the system. */
+static int demo_record(struct db *db, const struct registry *r, const json_t *o, struct err *e)
+{
+    struct arena a;
+    struct reg_ctx c;
+    struct reg_rec rec;
+    arena_init(&a, 0);
+    c = (struct reg_ctx){.a = &a};
+    int rc = reg_create_json(db, &c, r, o, &rec, e);
+    arena_free(&a);
+    return rc;
+}
+
 static int places_fn(struct db *db, void *arg, struct err *e)
 {
     int rc;
@@ -94,25 +108,27 @@ static int places_fn(struct db *db, void *arg, struct err *e)
         }
     }
     for (size_t i = 0; i < ARRAY_LEN(demo_compounds); i++) {
-        struct compound c = {.community_code = demo_compounds[i].community,
-                             .name = demo_compounds[i].name,
-                             .address = demo_compounds[i].address,
-                             .property_company = demo_compounds[i].company,
-                             .households = demo_compounds[i].households,
-                             .owners_committee = demo_compounds[i].committee,
-                             .grids = (const char **)demo_compounds[i].grids};
-        int64_t id;
-        while (c.ngrids < 3 && demo_compounds[i].grids[c.ngrids])
-            c.ngrids++;
-        if ((rc = compound_insert(db, &c, &id, e)) != ERR_OK)
+        const char *const *g = demo_compounds[i].grids;
+        json_t *grids = json_array();
+        for (int k = 0; k < 3 && g[k]; k++)
+            json_array_append_new(grids, json_string(g[k]));
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:o}", "community",
+                              demo_compounds[i].community, "name", demo_compounds[i].name,
+                              "address", demo_compounds[i].address, "property_company",
+                              demo_compounds[i].company, "households",
+                              (json_int_t)demo_compounds[i].households, "owners_committee",
+                              demo_compounds[i].committee, "grids", grids);
+        rc = demo_record(db, &reg_compounds, o, e);
+        json_decref(o);
+        if (rc != ERR_OK)
             return rc;
     }
     for (size_t i = 0; i < ARRAY_LEN(demo_departments); i++) {
         rc = db_exec(db, e,
-                     "INSERT INTO departments (code, name, place_code, created_at) VALUES (?, "
-                     "?, ?, ?)",
+                     "INSERT INTO departments (code, name, place_code, created_at, updated_at) "
+                     "VALUES (?, ?, ?, ?, ?)",
                      DB_ARGS(DBS(demo_departments[i].code), DBS(demo_departments[i].name),
-                             DBS(demo_departments[i].place), DBI(time(NULL))));
+                             DBS(demo_departments[i].place), DBI(time(NULL)), DBI(time(NULL))));
         if (rc < 0)
             return rc;
     }

@@ -1,5 +1,5 @@
 /* place.h - the tree of places (district, town/street, community/village, grid, micro-grid)
- * and the residential compounds inside communities. Codes are prefixes of their children's:
+ * (compounds are a registry: compound.h). Codes are prefixes of their children's:
  * 330604 > 330604002 > 330604002007 > 330604002007001 > 33060400200700101. */
 #ifndef GG_PLACE_H
 #define GG_PLACE_H
@@ -16,14 +16,6 @@ struct place {
     const char *code, *parent_code, *level, *kind, *name;
     int64_t households, created_at, updated_at;
     const char *path; /* JSON: the ancestors [{code, name, level}], root first */
-};
-
-struct compound {
-    int64_t id;
-    const char *community_code, *name, *address, *property_company;
-    int64_t households, owners_committee, created_at, updated_at;
-    const char **grids;
-    int ngrids;
 };
 
 enum place_level place_level_of(const char *code);
@@ -69,12 +61,5 @@ int place_boundary_put(struct db *db, const char *code, json_t *geometry, struct
 /* The most precise place whose boundary contains the point; ERR_NOT_FOUND if none. */
 int place_locate(struct db *db, struct arena *a, double lat, double lon, const char **code,
                  struct err *e);
-
-int compound_get(struct db *db, struct arena *a, int64_t id, struct compound *out, struct err *e);
-int compound_list(struct db *db, struct arena *a, const char *under, struct compound **out, int *n,
-                  struct err *e);
-int compound_insert(struct db *db, const struct compound *c, int64_t *id, struct err *e);
-int compound_update(struct db *db, const struct compound *c, struct err *e);
-json_t *compound_json(const struct compound *c);
 
 #endif

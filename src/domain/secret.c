@@ -27,33 +27,25 @@ void secret_init_fixed(const unsigned char key[32])
     derive(key);
 }
 
-int secret_init(const char *data_dir, struct err *e)
+int secret_key_load(const char *env_name, const char *path, unsigned char key[32], struct err *e)
 {
-    unsigned char master[32];
-    const char *env = getenv("GRIDGOV_SECRET_KEY");
-    char path[600];
-
+    const char *env = getenv(env_name);
     if (env != NULL && *env) {
         size_t n = 0;
-        if (sodium_hex2bin(master, sizeof(master), env, strlen(env), NULL, &n, NULL) != 0 ||
-            n != sizeof(master))
-            return err_set(e, ERR_INVALID, "GRIDGOV_SECRET_KEY", "must be 64 hex digits");
-        derive(master);
-        sodium_memzero(master, sizeof(master));
+        if (sodium_hex2bin(key, 32, env, strlen(env), NULL, &n, NULL) != 0 || n != 32)
+            return err_set(e, ERR_INVALID, env_name, "must be 64 hex digits");
         return ERR_OK;
     }
-    snprintf(path, sizeof(path), "%s/secret.key", data_dir);
     int fd = open(path, O_RDONLY);
     if (fd >= 0) {
-        ssize_t got = read(fd, master, sizeof(master));
+        ssize_t got = read(fd, key, 32);
         close(fd);
-        if (got != (ssize_t)sizeof(master))
+        if (got != 32)
             return err_set(e, ERR_INVALID, "secret", "%s is not a 32-byte key", path);
     } else if (errno == ENOENT) {
-        randombytes_buf(master, sizeof(master));
+        randombytes_buf(key, 32);
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-        if (fd < 0 || write(fd, master, sizeof(master)) != (ssize_t)sizeof(master) ||
-            fsync(fd) != 0) {
+        if (fd < 0 || write(fd, key, 32) != 32 || fsync(fd) != 0) {
             if (fd >= 0)
                 close(fd);
             return err_set(e, ERR_INTERNAL, "secret", "cannot write %s: %s", path, strerror(errno));
@@ -62,6 +54,16 @@ int secret_init(const char *data_dir, struct err *e)
     } else {
         return err_set(e, ERR_INTERNAL, "secret", "cannot read %s: %s", path, strerror(errno));
     }
+    return ERR_OK;
+}
+
+int secret_init(const char *data_dir, struct err *e)
+{
+    unsigned char master[32];
+    char path[600];
+    snprintf(path, sizeof(path), "%s/secret.key", data_dir);
+    if (secret_key_load("GRIDGOV_SECRET_KEY", path, master, e) != ERR_OK)
+        return e->code;
     derive(master);
     sodium_memzero(master, sizeof(master));
     return ERR_OK;

@@ -11,6 +11,9 @@
 
 /* Load or create the master key; call once at start before serving. */
 int secret_init(const char *data_dir, struct err *e);
+/* A 32-byte key from the environment variable env_name (64 hex digits) or else the file path,
+ * which is created with a random key (mode 0600) when it does not exist. */
+int secret_key_load(const char *env_name, const char *path, unsigned char key[32], struct err *e);
 /* For tests and the fuzzer: a fixed key. */
 void secret_init_fixed(const unsigned char key[32]);
 

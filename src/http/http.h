@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "domain/authz.h"
+#include "domain/registry.h"
 #include "store/store.h"
 
 enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_HEAD, HTTP_OTHER };
@@ -42,6 +43,8 @@ struct route {
     enum perm perm; /* what the caller needs somewhere; scope is checked by the handler */
     unsigned flags;
     const char *name; /* for metrics and logs: the pattern */
+    int reg;          /* a registry's route (enum reg_id): the caller needs verb somewhere */
+    unsigned verb;
 };
 
 #define REQ_MAX_PARAMS 4
@@ -78,6 +81,7 @@ struct req {
     size_t reply_len;
     const char *allow;       /* Allow header for 405 */
     const char *retry_after; /* Retry-After header for 429 */
+    const char *disposition; /* Content-Disposition header of a download */
 };
 
 void req_init(struct req *rq, struct app *app, const char *method, const char *path);
@@ -96,6 +100,13 @@ int reply_jw(struct req *rq, int status, struct jsonw *w); /* takes the writer's
 int reply_err(struct req *rq, const struct err *e);
 int reply_code(struct req *rq, enum err_code code, const char *field, const char *msg);
 int reply_text(struct req *rq, int status, const char *content_type, const char *text, size_t n);
+
+/* Query arguments, checked: absent leaves *out as it is; a bad value replies 422 naming the
+ * argument and returns -1. */
+int req_query_int(struct req *rq, const char *name, int64_t min, int64_t max, int64_t *out);
+int req_query_bool(struct req *rq, const char *name, int *out);
+/* A text argument of 1..maxchars characters of UTF-8 (NULL when absent). */
+int req_query_text(struct req *rq, const char *name, long maxchars, const char **out);
 
 /* The scoped check every handler makes: 0 if allowed, else replies 403 and returns -1. */
 int req_allow_or_reply(struct req *rq, enum perm p, const char *place, int64_t compound);

@@ -186,3 +186,54 @@ int req_json_and_photos(struct req *rq, struct photo_ref **photos, int *nphotos,
         return err_set(e, ERR_BAD_REQUEST, "data", "the 'data' part (JSON) is missing");
     return ERR_OK;
 }
+
+int req_query_int(struct req *rq, const char *name, int64_t min, int64_t max, int64_t *out)
+{
+    const char *v = rq->query(rq, name);
+    char *end;
+    if (v == NULL)
+        return 0;
+    long long n = strtoll(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || n < min || n > max) {
+        reply_code(rq, ERR_INVALID, name,
+                   arena_printf(&rq->arena, "'%s' must be an integer from %lld to %lld", name,
+                                (long long)min, (long long)max));
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+int req_query_bool(struct req *rq, const char *name, int *out)
+{
+    const char *v = rq->query(rq, name);
+    if (v == NULL)
+        return 0;
+    if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        *out = 1;
+    else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+        *out = 0;
+    else {
+        reply_code(rq, ERR_INVALID, name,
+                   arena_printf(&rq->arena, "'%s' must be true or false", name));
+        return -1;
+    }
+    return 0;
+}
+
+int req_query_text(struct req *rq, const char *name, long maxchars, const char **out)
+{
+    const char *v = rq->query(rq, name);
+    *out = NULL;
+    if (v == NULL || *v == '\0')
+        return 0;
+    long n = utf8_chars(v);
+    if (n < 0 || n > maxchars) {
+        reply_code(rq, ERR_INVALID, name,
+                   arena_printf(&rq->arena, "'%s' must be 1 to %ld characters of UTF-8", name,
+                                maxchars));
+        return -1;
+    }
+    *out = v;
+    return 0;
+}

@@ -10,13 +10,36 @@
 #include <strings.h>
 
 #define ROUTE(m, p, h, perm, f) int h(struct req *rq);
+#define RROUTE(m, p, h, reg, verb, f) int h(struct req *rq);
 #include "http/routes.def"
+#undef RROUTE
 #undef ROUTE
+int reg_list_h(struct req *rq);
+int reg_create_h(struct req *rq);
+int reg_get_h(struct req *rq);
+int reg_update_h(struct req *rq);
+int reg_delete_h(struct req *rq);
+int reg_import_h(struct req *rq);
+int reg_export_h(struct req *rq);
 
+#define REG_ROUTE(m, p, h, ID, verb, f) {HTTP_##m, p, h, PERM_LOGIN, f, p, REG_##ID, verb}
 const struct route http_routes[] = {
-#define ROUTE(m, p, h, perm, f) {HTTP_##m, p, h, perm, f, p},
+#define ROUTE(m, p, h, perm, f) {HTTP_##m, p, h, perm, f, p, REG_NONE, 0},
+#define RROUTE(m, p, h, ID, verb, f) REG_ROUTE(m, p, h, ID, verb, f),
 #include "http/routes.def"
+#undef RROUTE
 #undef ROUTE
+/* every registry's generic routes; literal segments before {id} */
+#define REGISTRY(ID, sym, path)                                                                    \
+    REG_ROUTE(GET, "/api/v1/" path, reg_list_h, ID, V_READ, 0),                                    \
+        REG_ROUTE(POST, "/api/v1/" path, reg_create_h, ID, V_WRITE, R_JSON),                       \
+        REG_ROUTE(POST, "/api/v1/" path "/import", reg_import_h, ID, V_IMPORT, R_UPLOAD),          \
+        REG_ROUTE(GET, "/api/v1/" path "/export", reg_export_h, ID, V_EXPORT, 0),                  \
+        REG_ROUTE(GET, "/api/v1/" path "/{id}", reg_get_h, ID, V_READ, 0),                         \
+        REG_ROUTE(PATCH, "/api/v1/" path "/{id}", reg_update_h, ID, V_WRITE, R_JSON),              \
+        REG_ROUTE(DELETE, "/api/v1/" path "/{id}", reg_delete_h, ID, V_WRITE, 0),
+#include "domain/registries.def"
+#undef REGISTRY
 };
 const int http_routes_count = (int)ARRAY_LEN(http_routes);
 
@@ -145,7 +168,8 @@ void http_dispatch(struct req *rq)
             reply_code(rq, ERR_UNAUTHORIZED, NULL, "login required");
             return;
         }
-        if (!authz_has(rq->user, rt->perm)) {
+        if (rt->reg != REG_NONE ? !reg_may(rq->user, registry_get(rt->reg), rt->verb)
+                                : !authz_has(rq->user, rt->perm)) {
             reply_code(rq, ERR_FORBIDDEN, NULL, "your roles do not allow this");
             return;
         }

@@ -83,6 +83,8 @@ static enum MHD_Result send_reply(struct mhd_req *m)
         MHD_add_response_header(resp, "Allow", rq->allow);
     if (rq->retry_after)
         MHD_add_response_header(resp, "Retry-After", rq->retry_after);
+    if (rq->disposition)
+        MHD_add_response_header(resp, "Content-Disposition", rq->disposition);
     enum MHD_Result ret = MHD_queue_response(m->c, (unsigned)rq->status, resp);
     MHD_destroy_response(resp);
     m->queued = 1;
