@@ -18,16 +18,16 @@
 #ifndef CSV_CHUNK /* a fuzzing build may shrink it to cut characters more often */
 #define CSV_CHUNK 65536
 #endif
-/* GB18030 to UTF-8 at most triples nothing: 1 -> 1, 2 -> 3, 4 -> 3 or 4 bytes */
+/* GB18030 text grows by half at most as UTF-8: 1 -> 1, 2 -> 3, 4 -> 3 or 4 bytes */
 #define CSV_DEC_CAP (CSV_CHUNK / 2 * 3 + 16)
 
 struct csv_reader {
     FILE *f;
     const unsigned char *mem; /* csv_open_mem's input */
     size_t mem_len, mem_pos;
-    int gb;     /* reading GB18030 */
-    int in_eof; /* the input is exhausted */
-    int bom;    /* a BOM at the start of the text has yet to be looked for */
+    int gb;        /* reading GB18030 */
+    int in_eof;    /* the input is exhausted */
+    int bom;       /* a BOM at the start of the text has yet to be looked for */
     int undecided; /* CSV_ENC_AUTO, no non-ASCII byte seen yet */
     iconv_t cd;
     unsigned char raw[CSV_CHUNK];
@@ -148,8 +148,7 @@ static int csv_use_gb18030(struct csv_reader *r, struct err *e)
 {
     r->cd = iconv_open("UTF-8", "GB18030");
     if (r->cd == (iconv_t)-1)
-        return err_set(e, ERR_INTERNAL, "file", "cannot convert from GB18030: %s",
-                       strerror(errno));
+        return err_set(e, ERR_INTERNAL, "file", "cannot convert from GB18030: %s", strerror(errno));
     r->gb = 1;
     r->dec = xmalloc(CSV_DEC_CAP);
     return 0;
@@ -532,9 +531,13 @@ int csv_write_row(struct buf *b, const char *const *fields, int n)
             rc |= buf_puts(b, s);
             continue;
         }
-        for (const char *q; rc == 0 && (q = strchr(s, '"')) != NULL; s = q + 1)
-            rc |= buf_add(b, s, (size_t)(q - s + 1)) | buf_add(b, "\"", 1);
-        rc |= buf_puts(b, s) | buf_add(b, "\"", 1);
+        /* each quote doubled */
+        for (const char *q; rc == 0 && (q = strchr(s, '"')) != NULL; s = q + 1) {
+            rc |= buf_add(b, s, (size_t)(q - s + 1));
+            rc |= buf_add(b, "\"", 1);
+        }
+        rc |= buf_puts(b, s);
+        rc |= buf_add(b, "\"", 1);
     }
     rc |= buf_add(b, "\r\n", 2);
     if (rc != 0) {

@@ -170,11 +170,11 @@ int xlsx_row(struct xlsx *x, const char *const *cells, int n, int header)
                              (long)x->row + 1, XLSX_CELL_MAX);
         if (w > x->width[i])
             x->width[i] = w;
-        lxw_error le = worksheet_write_string(x->ws, x->row, (lxw_col_t)i, s,
-                                              header ? x->bold : NULL);
+        lxw_error le =
+            worksheet_write_string(x->ws, x->row, (lxw_col_t)i, s, header ? x->bold : NULL);
         if (le != LXW_NO_ERROR)
-            return xlsx_fail(x, ERR_INTERNAL, "cannot write a cell: %s (row %ld)",
-                             lxw_strerror(le), (long)x->row + 1);
+            return xlsx_fail(x, ERR_INTERNAL, "cannot write a cell: %s (row %ld)", lxw_strerror(le),
+                             (long)x->row + 1);
     }
     if (header && x->row == 0 && !x->frozen) {
         worksheet_freeze_panes(x->ws, 1, 0);

@@ -26,7 +26,8 @@ static const struct reg_field fields[] = {
     {.name = "owners_committee", .label = "业委会", .label_en = "Owners' committee",
      .type = FT_BOOL, .flags = F_LIST | F_FILTER, .dflt = "0"},
     {.name = "grids", .label = "网格", .label_en = "Grids", .type = FT_CODES,
-     .flags = F_SCOPE | F_PUBLIC, .max = 50, .levels = LV(PL_GRID), .link_table = "compound_grids",
+     .flags = F_SCOPE | F_PUBLIC, .max = 50, .levels = LV(PL_GRID), .dflt = "[]",
+     .link_table = "compound_grids",
      .link_owner = "compound_id", .link_col = "grid_code"},
 };
 

@@ -1004,7 +1004,10 @@ void reg_write_json(struct jsonw *w, const struct reg_ctx *c, const struct regis
             continue;
         jw_key(w, f->name);
         if (v == NULL) {
-            jw_null(w);
+            if (f->type == FT_TAGS || f->type == FT_CODES)
+                jw_raw(w, "[]");
+            else
+                jw_null(w);
             continue;
         }
         if (f->flags & F_PII) {

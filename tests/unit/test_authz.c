@@ -13,6 +13,7 @@
 
 #include "core/util.h"
 #include "domain/authz.h"
+#include "domain/compound.h"
 
 /* The places used below: one district, two streets, communities, grids and a micro-grid. */
 #define DISTRICT "330604"
@@ -91,9 +92,17 @@ static void one_of_role(struct one *o, enum role r)
     }
 }
 
+/* Compounds are a registry: reading and writing one are the registry's verbs, checked by
+ * authz_verb_allow with the registry's grants (these two stand for them in the tables below). */
+#define PERM_COMPOUND_READ ((enum perm)(PERM__COUNT + 1))
+#define PERM_COMPOUND_WRITE ((enum perm)(PERM__COUNT + 2))
+
 static int allow(const struct user *u, enum perm p, const char *place, int64_t compound)
 {
     struct target t = {.place = place, .compound = compound};
+    if (p == PERM_COMPOUND_READ || p == PERM_COMPOUND_WRITE)
+        return authz_verb_allow(u, reg_compounds.grants,
+                                p == PERM_COMPOUND_READ ? V_READ : V_WRITE, &t);
     return authz_allow(u, p, &t);
 }
 
@@ -106,8 +115,8 @@ static int allow_dept(const struct user *u, enum perm p, const char *place, cons
 #define L (1u << PERM_LOGIN)
 #define PR (1u << PERM_PLACE_READ)
 #define PW (1u << PERM_PLACE_WRITE)
-#define CR (1u << PERM_COMPOUND_READ)
-#define CW (1u << PERM_COMPOUND_WRITE)
+#define CR 0u /* compounds: the registry's verbs, see test_compound_verbs */
+#define CW 0u
 #define UA (1u << PERM_USER_ADMIN)
 #define OPS (1u << PERM_OPS)
 #define KR (1u << PERM_CASE_READ)
@@ -239,6 +248,18 @@ static void test_target_required_for_place_perms(void **state)
             continue;
         if (authz_allow(&o.u, (enum perm)p, NULL) || authz_allow(&o.u, (enum perm)p, &none))
             fail_msg("perm %d allowed without a target place", p);
+    }
+}
+
+/* The compounds registry's verbs per role: offices write, everyone reads in scope. */
+static void test_compound_verbs(void **state)
+{
+    (void)state;
+    for (int r = 0; r < ROLE__COUNT; r++) {
+        int office = r == ROLE_DISTRICT_ADMIN || r == ROLE_STREET_OFFICE || r == ROLE_COMMUNITY_OFFICE;
+        assert_true(reg_compounds.grants[r] & V_READ);
+        assert_int_equal((reg_compounds.grants[r] & V_WRITE) != 0, office);
+        assert_false(reg_compounds.grants[r] & V_PII);
     }
 }
 
@@ -524,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_unscoped_permissions),
         cmocka_unit_test(test_null_and_empty_user),
         cmocka_unit_test(test_target_required_for_place_perms),
+        cmocka_unit_test(test_compound_verbs),
         cmocka_unit_test(test_scope_subtree),
         cmocka_unit_test(test_scope_ancestors_read_only),
         cmocka_unit_test(test_scope_commissioner),

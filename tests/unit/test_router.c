@@ -304,7 +304,7 @@ static void test_match_wrong_method(void **state)
     assert_string_equal(r.allow, "GET");
 
     /* HEAD where there is no GET */
-    r = match(&a, HTTP_HEAD, "/api/v1/compounds");
+    r = match(&a, HTTP_HEAD, "/api/v1/meetings");
     assert_int_equal(r.idx, -2);
     assert_string_equal(r.allow, "POST");
 
