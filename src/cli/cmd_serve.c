@@ -141,6 +141,8 @@ int cmd_demo(struct cli *c)
         fprintf(stderr, "gridgov demo: %s\n", e.msg);
         return EXIT_USAGE;
     }
+    if (cli_data_dir(c) != EXIT_OK) /* the keys, before any personal data is written */
+        return EXIT_FAIL;
     struct store *s = cli_store_open(c);
     if (s == NULL)
         return EXIT_FAIL;

@@ -203,7 +203,8 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
         if ((rc = password_hash(pws[i], c.users[i].pw_hash, e)) != ERR_OK)
             return rc;
     }
-    if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK)
+    if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK ||
+        (rc = demo_people_seed(s, e)) != ERR_OK)
         return rc;
     struct db *db = store_acquire(s);
     struct arena a;

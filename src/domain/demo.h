@@ -10,6 +10,8 @@
 /* Populate an empty, migrated store. Passwords NULL = random; every account is printed to out. */
 int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, FILE *out,
                   struct err *e);
+/* Households, residents and new-resident registrations on every demo grid (demo_people.c). */
+int demo_people_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 
