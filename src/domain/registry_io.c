@@ -227,8 +227,8 @@ int reg_import(struct store *s, struct reg_ctx *c, const struct registry *r,
     struct import_job j = {c, r, csv, how, rep, progress, progress_arg, 0};
     memset(rep, 0, sizeof(*rep));
     rep->errors = arena_alloc(c->a, sizeof(struct reg_import_error) * REG_IMPORT_MAX_ERRORS);
-    rep->encoding = csv_encoding(csv);
     int rc = store_write(s, import_fn, &j, e);
+    rep->encoding = csv_encoding(csv); /* known for sure once the rows were read */
     if (j.dry_done) {
         memset(e, 0, sizeof(*e));
         return ERR_OK;
