@@ -65,6 +65,11 @@ int reg_may(const struct user *u, const struct registry *r, unsigned verb)
     return authz_verb_has(u, r->grants, verb);
 }
 
+int reg_unmask_allowed(const struct user *u, const struct registry *r, const char *purpose)
+{
+    return purpose != NULL && *purpose != '\0' && reg_may(u, r, V_PII);
+}
+
 /* Each place a record is scoped by: its F_SCOPE place fields and the codes of F_SCOPE lists. */
 static int scope_places(const struct registry *r, struct arena *a, const struct reg_rec *rec,
                         const char **out, int max)

@@ -167,6 +167,10 @@ int reg_may(const struct user *u, const struct registry *r, unsigned verb);
 int reg_allows(const struct user *u, const struct registry *r, unsigned verb,
                const struct reg_rec *rec);
 
+/* May u see r's personal fields in clear? Only with the registry's pii verb and a purpose
+ * (which the access log keeps). */
+int reg_unmask_allowed(const struct user *u, const struct registry *r, const char *purpose);
+
 /* ---- input ---- */
 /* A record with every value absent. */
 void reg_rec_init(const struct registry *r, struct arena *a, struct reg_rec *rec);

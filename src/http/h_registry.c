@@ -45,7 +45,7 @@ static int unmask_or_reply(struct req *rq, const struct registry *r, struct reg_
         reply_code(rq, ERR_INVALID, "purpose", "say why with ?purpose= (it is logged)");
         return -1;
     }
-    if (!reg_may(rq->user, r, V_PII)) {
+    if (!reg_unmask_allowed(rq->user, r, p)) {
         reply_code(rq, ERR_FORBIDDEN, "purpose",
                    "your roles do not allow reading personal data unmasked");
         return -1;
