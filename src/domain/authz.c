@@ -6,8 +6,7 @@
 
 #define P(x) (1u << PERM_##x)
 #define BASE (P(LOGIN) | P(PLACE_READ) | P(CASE_READ) | P(CASE_SUBMIT))
-#define OFFICE                                                                                     \
-    (BASE | P(PLACE_WRITE) | P(USER_ADMIN) | P(CASE_OFFICE) | P(PII_READ))
+#define OFFICE (BASE | P(PLACE_WRITE) | P(USER_ADMIN) | P(CASE_OFFICE) | P(PII_READ))
 
 static const unsigned role_perms[ROLE__COUNT] = {
     [ROLE_DISTRICT_ADMIN] = OFFICE | P(OPS),

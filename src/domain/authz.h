@@ -25,10 +25,10 @@ enum role {
 };
 
 enum perm {
-    PERM_PUBLIC,        /* no login needed */
-    PERM_LOGIN,         /* any logged-in user */
-    PERM_PLACE_READ,    /* places and their path */
-    PERM_PLACE_WRITE,   /* create and rename places below the scope */
+    PERM_PUBLIC,      /* no login needed */
+    PERM_LOGIN,       /* any logged-in user */
+    PERM_PLACE_READ,  /* places and their path */
+    PERM_PLACE_WRITE, /* create and rename places below the scope */
     PERM_USER_ADMIN,  /* users and role grants inside the scope */
     PERM_OPS,         /* catalogue, calendar, API keys, webhooks: district operations */
     PERM_CASE_READ,   /* cases at places in scope (department handlers: their department's) */

@@ -34,7 +34,7 @@ static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
             sqlq_add(q, " OR ");
         if (g->role == ROLE_DEPT_HANDLER && p != PERM_PLACE_READ) {
             sqlq_add(q, p == PERM_CASE_HANDLE ? "(c.department_code = ? AND c.to_grid = 0)"
-                                           : "c.department_code = ?");
+                                              : "c.department_code = ?");
             sqlq_param(q, DBS(g->scope + 5));
         } else if (g->compound) {
             sqlq_add(q, "c.compound_id = ?");
@@ -127,8 +127,8 @@ static int q_search(struct sqlq *q, const char *text, struct err *e)
     }
     if (nidx > 0) {
         sqlq_add(q, q->pg ? " AND to_tsvector('simple', c.search_grams) @@ "
-                         "plainto_tsquery('simple', ?)"
-                       : " AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)");
+                            "plainto_tsquery('simple', ?)"
+                          : " AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)");
         sqlq_param(q, DBS(arena_strdup(q->a, m.data)));
     }
     buf_free(&m);
@@ -227,14 +227,14 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
             rc = err_set(e, ERR_INVALID, "cursor", "use the 'next' value of the previous page");
             goto out;
         }
-        sqlq_add(&q, arena_printf(a, " AND (%s %s ? OR (%s = ? AND c.id %s ?))", key, desc ? "<" : ">",
-                               key, desc ? "<" : ">"));
+        sqlq_add(&q, arena_printf(a, " AND (%s %s ? OR (%s = ? AND c.id %s ?))", key,
+                                  desc ? "<" : ">", key, desc ? "<" : ">"));
         sqlq_param(&q, DBI(kv));
         sqlq_param(&q, DBI(kv));
         sqlq_param(&q, DBI(id));
     }
     sqlq_add(&q, arena_printf(a, " ORDER BY %s %s, c.id %s LIMIT ?", key, desc ? "DESC" : "ASC",
-                           desc ? "DESC" : "ASC"));
+                              desc ? "DESC" : "ASC"));
     sqlq_param(&q, DBI(limit + 1));
     if (q.overflow) {
         rc = err_set(e, ERR_INVALID, NULL, "too many filters");

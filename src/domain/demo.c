@@ -112,12 +112,11 @@ static int places_fn(struct db *db, void *arg, struct err *e)
         json_t *grids = json_array();
         for (int k = 0; k < 3 && g[k]; k++)
             json_array_append_new(grids, json_string(g[k]));
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:o}", "community",
-                              demo_compounds[i].community, "name", demo_compounds[i].name,
-                              "address", demo_compounds[i].address, "property_company",
-                              demo_compounds[i].company, "households",
-                              (json_int_t)demo_compounds[i].households, "owners_committee",
-                              demo_compounds[i].committee, "grids", grids);
+        json_t *o = json_pack(
+            "{s:s, s:s, s:s, s:s, s:I, s:b, s:o}", "community", demo_compounds[i].community, "name",
+            demo_compounds[i].name, "address", demo_compounds[i].address, "property_company",
+            demo_compounds[i].company, "households", (json_int_t)demo_compounds[i].households,
+            "owners_committee", demo_compounds[i].committee, "grids", grids);
         rc = demo_record(db, &reg_compounds, o, e);
         json_decref(o);
         if (rc != ERR_OK)
@@ -203,8 +202,7 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
         if ((rc = password_hash(pws[i], c.users[i].pw_hash, e)) != ERR_OK)
             return rc;
     }
-    if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK ||
-        (rc = demo_people_seed(s, e)) != ERR_OK)
+    if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK || (rc = demo_people_seed(s, e)) != ERR_OK)
         return rc;
     struct db *db = store_acquire(s);
     struct arena a;

@@ -42,8 +42,8 @@ static void fake_id(int y, int m, int d, int seq, char out[19])
     out[18] = '\0';
 }
 
-static int add(struct db *db, struct reg_ctx *c, const struct registry *r, json_t *o,
-               int64_t *id, struct err *e)
+static int add(struct db *db, struct reg_ctx *c, const struct registry *r, json_t *o, int64_t *id,
+               struct err *e)
 {
     struct reg_rec rec;
     int rc = reg_create_json(db, c, r, o, &rec, e);
@@ -62,8 +62,8 @@ static int people_fn(struct db *db, void *arg, struct err *e)
     (void)arg;
     arena_init(&a, 0);
     struct reg_ctx c = {.a = &a};
-    rc = db_query(db, &a, &grids, e, "SELECT code, name FROM places WHERE level = 'grid' ORDER BY code",
-                  DB_NOARGS);
+    rc = db_query(db, &a, &grids, e,
+                  "SELECT code, name FROM places WHERE level = 'grid' ORDER BY code", DB_NOARGS);
     for (int g = 0; rc == ERR_OK && g < grids.nrows; g++) {
         const char *grid = dbrows_get(&grids, g, 0);
         for (int h = 0; rc == ERR_OK && h < 18; h++) {
@@ -88,11 +88,11 @@ static int people_fn(struct db *db, void *arg, struct err *e)
                     json_array_append_new(tags, json_string("志愿者"));
                 int64_t rid;
                 rc = add(db, &c, &reg_residents,
-                         json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o}", "name",
-                                   arena_printf(&a, "%s%s", surnames[next(&r) % 20],
-                                                given[next(&r) % 8]),
-                                   "id_number", id, "phone", phone, "place", grid, "household",
-                                   (json_int_t)hid, "address", addr, "kind", "local", "tags", tags),
+                         json_pack(
+                             "{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o}", "name",
+                             arena_printf(&a, "%s%s", surnames[next(&r) % 20], given[next(&r) % 8]),
+                             "id_number", id, "phone", phone, "place", grid, "household",
+                             (json_int_t)hid, "address", addr, "kind", "local", "tags", tags),
                          &rid, e);
                 if (k == 0)
                     head = rid;
@@ -116,19 +116,20 @@ static int people_fn(struct db *db, void *arg, struct err *e)
             id[17] = idcard_check_char(id);
             snprintf(phone, sizeof(phone), "1980%07u", (unsigned)(person * 7919 % 10000000));
             int o = (int)(next(&r) % ARRAY_LEN(origins));
-            rc = add(db, &c, &reg_residents,
-                     json_pack("{s:s, s:s, s:s, s:s, s:s}", "name",
-                               arena_printf(&a, "%s%s", surnames[next(&r) % 20], given[next(&r) % 8]),
-                               "id_number", id, "phone", phone, "place", grid, "kind", "new"),
-                     &rid, e);
+            rc = add(
+                db, &c, &reg_residents,
+                json_pack("{s:s, s:s, s:s, s:s, s:s}", "name",
+                          arena_printf(&a, "%s%s", surnames[next(&r) % 20], given[next(&r) % 8]),
+                          "id_number", id, "phone", phone, "place", grid, "kind", "new"),
+                &rid, e);
             if (rc == ERR_OK)
                 rc = add(db, &c, &reg_registrations,
-                         json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i}", "resident", (json_int_t)rid,
-                                   "registered_on",
-                                   arena_printf(&a, "2026-%02d-%02d", 1 + k, 3 + g),
-                                   "origin", origins[o][0], "origin_code", origins[o][1],
-                                   "workplace", workplaces[next(&r) % ARRAY_LEN(workplaces)],
-                                   "landlord", arena_printf(&a, "%s先生", surnames[next(&r) % 20]),
+                         json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i}", "resident",
+                                   (json_int_t)rid, "registered_on",
+                                   arena_printf(&a, "2026-%02d-%02d", 1 + k, 3 + g), "origin",
+                                   origins[o][0], "origin_code", origins[o][1], "workplace",
+                                   workplaces[next(&r) % ARRAY_LEN(workplaces)], "landlord",
+                                   arena_printf(&a, "%s先生", surnames[next(&r) % 20]),
                                    "expected_months", 6 + (int)(next(&r) % 30)),
                          NULL, e);
         }

@@ -21,13 +21,25 @@ static int dept_code_check(const char *in, char *out, size_t outsz, const char *
 }
 
 static const struct reg_field fields[] = {
-    [D_CODE] = {.name = "code", .label = "部门代码", .label_en = "Code", .type = FT_TEXT,
-                .flags = F_REQ | F_IMMUTABLE | F_LIST | F_SEARCH | F_PUBLIC, .max = 32,
+    [D_CODE] = {.name = "code",
+                .label = "部门代码",
+                .label_en = "Code",
+                .type = FT_TEXT,
+                .flags = F_REQ | F_IMMUTABLE | F_LIST | F_SEARCH | F_PUBLIC,
+                .max = 32,
                 .check = dept_code_check},
-    [D_NAME] = {.name = "name", .label = "部门名称", .label_en = "Name", .type = FT_TEXT,
-                .flags = F_REQ | F_LIST | F_SEARCH | F_PUBLIC, .max = 64},
-    [D_PLACE] = {.name = "place_code", .label = "所属区划", .label_en = "Place", .type = FT_PLACE,
-                 .flags = F_REQ | F_LIST | F_FILTER, .levels = (1u << PL_DISTRICT) | (1u << PL_TOWN)},
+    [D_NAME] = {.name = "name",
+                .label = "部门名称",
+                .label_en = "Name",
+                .type = FT_TEXT,
+                .flags = F_REQ | F_LIST | F_SEARCH | F_PUBLIC,
+                .max = 64},
+    [D_PLACE] = {.name = "place_code",
+                 .label = "所属区划",
+                 .label_en = "Place",
+                 .type = FT_PLACE,
+                 .flags = F_REQ | F_LIST | F_FILTER,
+                 .levels = (1u << PL_DISTRICT) | (1u << PL_TOWN)},
 };
 
 /* handlers scoped to the department ("dept:CODE") cover the place it belongs to */
@@ -37,9 +49,9 @@ static int department_rules(struct db *db, struct reg_ctx *c, const struct regis
     (void)r;
     if (old == NULL || strcmp(old->v[D_PLACE], rec->v[D_PLACE]) == 0)
         return ERR_OK;
-    int rc = db_exec(db, e, "UPDATE user_roles SET place_code = ? WHERE scope = ?",
-                     DB_ARGS(DBS(rec->v[D_PLACE]),
-                             DBS(arena_printf(c->a, "dept:%s", rec->v[D_CODE]))));
+    int rc =
+        db_exec(db, e, "UPDATE user_roles SET place_code = ? WHERE scope = ?",
+                DB_ARGS(DBS(rec->v[D_PLACE]), DBS(arena_printf(c->a, "dept:%s", rec->v[D_CODE]))));
     return rc < 0 ? rc : ERR_OK;
 }
 
@@ -113,7 +125,7 @@ int department_put(struct db *db, const struct department *d, struct err *e)
     rec.v[D_CODE] = d->code;
     rec.v[D_NAME] = d->name;
     rec.v[D_PLACE] = d->place_code;
-    memset(rec.given, 1, ARRAY_LEN(fields));
+    memset(rec.given, 1, (size_t)reg_departments.nfields);
     int rc = reg_get(db, &c, &reg_departments, d->code ? d->code : "", &old, e);
     if (rc == ERR_NOT_FOUND) {
         rc = reg_check(&reg_departments, &a, &rec, 1, e);

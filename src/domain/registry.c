@@ -139,13 +139,13 @@ void reg_rec_init(const struct registry *r, struct arena *a, struct reg_rec *rec
 
 static const char *type_name(enum fld_type t)
 {
-    static const char *const names[] = {"text", "int",   "bool", "date",  "place",
-                                        "ref",  "enum",  "tags", "codes", "money"};
+    static const char *const names[] = {"text", "int",  "bool", "date",  "place",
+                                        "ref",  "enum", "tags", "codes", "money"};
     return names[t];
 }
 
-int reg_from_json(const struct registry *r, struct arena *a, const json_t *obj,
-                  struct reg_rec *rec, struct err *e)
+int reg_from_json(const struct registry *r, struct arena *a, const json_t *obj, struct reg_rec *rec,
+                  struct err *e)
 {
     const char *key;
     json_t *v;
@@ -291,7 +291,8 @@ static int check_value(const struct registry *r, struct arena *a, int i, struct 
         break;
     case FT_BOOL: {
         static const char *const yes[] = {"1", "true", "TRUE", "True", "是", "有", "yes", "Y", "y"};
-        static const char *const no[] = {"0", "false", "FALSE", "False", "否", "无", "no", "N", "n"};
+        static const char *const no[] = {"0",  "false", "FALSE", "False", "否",
+                                         "无", "no",    "N",     "n"};
         const char *t = trim(a, v);
         const char *got = NULL;
         for (size_t k = 0; k < ARRAY_LEN(yes) && !got; k++)
@@ -321,8 +322,8 @@ static int check_value(const struct registry *r, struct arena *a, int i, struct 
                 got = o->value;
         }
         if (got == NULL)
-            return err_set(e, ERR_INVALID, f->name, "%s（%s）的取值“%.40s”不在可选范围内",
-                           f->label, f->name, t);
+            return err_set(e, ERR_INVALID, f->name, "%s（%s）的取值“%.40s”不在可选范围内", f->label,
+                           f->name, t);
         v = got;
         break;
     }
@@ -337,8 +338,9 @@ static int check_value(const struct registry *r, struct arena *a, int i, struct 
             const char *s = json_string_value(x);
             if (s == NULL || utf8_chars(s) < 1 || utf8_chars(s) > 40)
                 bad = 1;
-            else if (f->type == FT_CODES && (!all_digits(s) || place_level_of(s) == PL_NONE ||
-                                             (f->levels && !(f->levels & (1u << place_level_of(s))))))
+            else if (f->type == FT_CODES &&
+                     (!all_digits(s) || place_level_of(s) == PL_NONE ||
+                      (f->levels && !(f->levels & (1u << place_level_of(s))))))
                 bad = 1;
         }
         json_decref(list);
@@ -459,8 +461,8 @@ static int load_links(struct db *db, struct reg_ctx *c, const struct registry *r
             for (int j = 0; j < rows.nrows; j++) {
                 if (dbrows_int(&rows, j, 0) != recs[k].id)
                     continue;
-                list = arena_printf(c->a, "%s%s\"%s\"", list, m++ ? "," : "",
-                                    dbrows_get(&rows, j, 1));
+                list =
+                    arena_printf(c->a, "%s%s\"%s\"", list, m++ ? "," : "", dbrows_get(&rows, j, 1));
             }
             recs[k].v[i] = arena_printf(c->a, "%s]", list);
         }
@@ -543,8 +545,8 @@ static int check_refs(struct db *db, struct reg_ctx *c, const struct registry *r
         } else if (f->type == FT_REF) {
             const struct registry *to = registry_find(f->ref);
             rc = db_query(db, c->a, &rows, e,
-                          arena_printf(c->a, "SELECT %s FROM %s WHERE %s = ?%s", to->key,
-                                       to->table, to->key,
+                          arena_printf(c->a, "SELECT %s FROM %s WHERE %s = ?%s", to->key, to->table,
+                                       to->key,
                                        (to->opts & RO_ARCHIVE) ? " AND archived_at IS NULL" : ""),
                           DB_ARGS(DBI(strtoll(v, NULL, 10))));
             if (rc != ERR_OK)
@@ -599,9 +601,9 @@ static int store_links(struct db *db, const struct registry *r, const struct reg
             continue;
         struct arena a;
         arena_init(&a, 0);
-        int rc = db_exec(db, e, arena_printf(&a, "DELETE FROM %s WHERE %s = ?", f->link_table,
-                                             f->link_owner),
-                         DB_ARGS(DBI(rec->id)));
+        int rc = db_exec(
+            db, e, arena_printf(&a, "DELETE FROM %s WHERE %s = ?", f->link_table, f->link_owner),
+            DB_ARGS(DBI(rec->id)));
         json_t *list = rec->v[i] ? json_loads(rec->v[i], 0, NULL) : NULL;
         size_t k;
         json_t *x;
@@ -808,8 +810,8 @@ static void where_under(struct sqlq *q, const struct registry *r, const char *pl
         if (n++)
             sqlq_add(q, " OR ");
         if (f->type == FT_CODES) {
-            sqlq_add(q, arena_printf(q->a, "%s IN (SELECT %s FROM %s WHERE ", r->key,
-                                     f->link_owner, f->link_table));
+            sqlq_add(q, arena_printf(q->a, "%s IN (SELECT %s FROM %s WHERE ", r->key, f->link_owner,
+                                     f->link_table));
             sqlq_prefix(q, f->link_col, place);
             sqlq_add(q, ")");
         } else {
@@ -849,8 +851,8 @@ static void where_scope(struct sqlq *q, const struct registry *r, const struct u
     sqlq_add(q, ")");
 }
 
-static int add_filter(struct sqlq *q, struct reg_ctx *c, const struct registry *r,
-                      const char *name, const char *value, struct err *e)
+static int add_filter(struct sqlq *q, struct reg_ctx *c, const struct registry *r, const char *name,
+                      const char *value, struct err *e)
 {
     int i = registry_field_index(r, name);
     const struct reg_field *f = i >= 0 ? &r->fields[i] : NULL;
@@ -896,8 +898,8 @@ int reg_list(struct db *db, struct reg_ctx *c, const struct registry *r, const s
     *n = 0;
     *next = NULL;
     sqlq_init(&q, c->a, db);
-    sqlq_add(&q, arena_printf(c->a, "SELECT %s FROM %s WHERE 1 = 1", select_cols(r, c->a),
-                              r->table));
+    sqlq_add(&q,
+             arena_printf(c->a, "SELECT %s FROM %s WHERE 1 = 1", select_cols(r, c->a), r->table));
     if (r->scope == RS_PLACE && !qy->all_scope) {
         sqlq_add(&q, " AND ");
         where_scope(&q, r, c->user);
@@ -1131,8 +1133,7 @@ int reg_audit_unmasked(struct db *db, const struct reg_ctx *c, const struct regi
                      "INSERT INTO audit_log (at, user_id, action, object, detail) VALUES (?, ?, ?, "
                      "?, ?)",
                      DB_ARGS(DBI(now), c->user_id ? DBI(c->user_id) : DBNULL, DBS(action),
-                             DBS(arena_printf(c->a, "%s:%s", r->name, recs[i].key)),
-                             DBS(detail)));
+                             DBS(arena_printf(c->a, "%s:%s", r->name, recs[i].key)), DBS(detail)));
     free(detail);
     return rc < 0 ? rc : ERR_OK;
 }
@@ -1159,8 +1160,8 @@ void reg_write_public(struct jsonw *w, const struct registry *r, const struct re
     jw_end_obj(w);
 }
 
-int reg_access_log(struct db *db, struct arena *a, const char *object, int limit,
-                   struct jsonw *w, struct err *e)
+int reg_access_log(struct db *db, struct arena *a, const char *object, int limit, struct jsonw *w,
+                   struct err *e)
 {
     struct dbrows rows;
     char t[32];

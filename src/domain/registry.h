@@ -34,8 +34,9 @@ enum reg_verb {
     V_PII = 1 << 4,    /* unmasked personal fields, each read audited */
 };
 #define V_ALL (V_READ | V_WRITE | V_IMPORT | V_EXPORT | V_PII)
-#define REG_VERB_MAP(X) X(V_READ, "read") X(V_WRITE, "write") X(V_IMPORT, "import") \
-    X(V_EXPORT, "export") X(V_PII, "pii")
+#define REG_VERB_MAP(X)                                                                            \
+    X(V_READ, "read")                                                                              \
+    X(V_WRITE, "write") X(V_IMPORT, "import") X(V_EXPORT, "export") X(V_PII, "pii")
 
 enum fld_type {
     FT_TEXT,  /* a string of at most max characters */
@@ -123,15 +124,15 @@ enum reg_scope_kind {
 enum { RO_ARCHIVE = 1 << 0 /* DELETE archives (archived_at) instead of deleting */ };
 
 struct registry {
-    int id;                  /* enum reg_id */
-    const char *name;        /* URL segment: "residents" */
-    const char *label;       /* 居民 */
-    const char *label_en;    /* Residents */
-    const char *table;       /* SQL table */
-    const char *key;         /* key column and JSON key: "id" or "code" */
-    int key_text;            /* the key is text given by the client (departments' code) */
+    int id;               /* enum reg_id */
+    const char *name;     /* URL segment: "residents" */
+    const char *label;    /* 居民 */
+    const char *label_en; /* Residents */
+    const char *table;    /* SQL table */
+    const char *key;      /* key column and JSON key: "id" or "code" */
+    int key_text;         /* the key is text given by the client (departments' code) */
     enum reg_scope_kind scope;
-    unsigned opts;           /* RO_* */
+    unsigned opts; /* RO_* */
     const struct reg_field *fields;
     int nfields;
     uint8_t grants[ROLE__COUNT]; /* verbs per role */
@@ -175,8 +176,8 @@ int reg_unmask_allowed(const struct user *u, const struct registry *r, const cha
 /* A record with every value absent. */
 void reg_rec_init(const struct registry *r, struct arena *a, struct reg_rec *rec);
 /* Read a JSON object: unknown keys, types and read-only fields are 422 naming the field. */
-int reg_from_json(const struct registry *r, struct arena *a, const json_t *obj,
-                  struct reg_rec *rec, struct err *e);
+int reg_from_json(const struct registry *r, struct arena *a, const json_t *obj, struct reg_rec *rec,
+                  struct err *e);
 /* Check and normalise every given value (lengths, formats, check hooks); creating: required
  * fields present and defaults filled. No store access. */
 int reg_check(const struct registry *r, struct arena *a, struct reg_rec *rec, int creating,
@@ -197,12 +198,12 @@ int reg_delete(struct db *db, struct reg_ctx *c, const struct registry *r, const
                struct err *e);
 
 struct reg_query {
-    const char *place;  /* only records under this place */
-    const char *q;      /* text search over F_SEARCH fields */
-    const char *cursor; /* the last key of the previous page */
-    int limit;          /* at most this many (1..1000) */
-    int archived;       /* include archived records */
-    int all_scope;      /* ignore the user's scope (system callers) */
+    const char *place;               /* only records under this place */
+    const char *q;                   /* text search over F_SEARCH fields */
+    const char *cursor;              /* the last key of the previous page */
+    int limit;                       /* at most this many (1..1000) */
+    int archived;                    /* include archived records */
+    int all_scope;                   /* ignore the user's scope (system callers) */
     const char *const *filter_names; /* exact filters: F_FILTER or F_PII fields */
     const char *const *filter_values;
     int nfilters;
@@ -228,8 +229,8 @@ int reg_audit_unmasked(struct db *db, const struct reg_ctx *c, const struct regi
 
 /* The access log of personal data, newest first: {"items":[{at, user, action, object, detail}]};
  * object ("residents:12") narrows it. */
-int reg_access_log(struct db *db, struct arena *a, const char *object, int limit,
-                   struct jsonw *w, struct err *e);
+int reg_access_log(struct db *db, struct arena *a, const char *object, int limit, struct jsonw *w,
+                   struct err *e);
 
 /* ---- import and export ---- */
 struct reg_import_error {
@@ -253,9 +254,9 @@ typedef void (*reg_progress_fn)(void *arg, long rows, long bytes);
  * IMPORT_VALID_ONLY, the valid ones; nothing with IMPORT_DRY_RUN (the transaction is rolled
  * back after every row was checked as a real run would). Returns ERR_INVALID when rows failed
  * and nothing was stored. */
-int reg_import(struct store *s, struct reg_ctx *c, const struct registry *r,
-               struct csv_reader *csv, unsigned how, struct reg_import_report *rep,
-               reg_progress_fn progress, void *progress_arg, struct err *e);
+int reg_import(struct store *s, struct reg_ctx *c, const struct registry *r, struct csv_reader *csv,
+               unsigned how, struct reg_import_report *rep, reg_progress_fn progress,
+               void *progress_arg, struct err *e);
 void reg_write_report(struct jsonw *w, const struct reg_import_report *rep, int dry_run);
 
 enum reg_format { REG_CSV, REG_XLSX };

@@ -79,8 +79,7 @@ static int map_header(struct import_job *j, const struct csv_row *h, int *map, s
         }
         if (map[k] == -1 && *name != '\0') {
             add_error(j->rep, a, h->line, name, NULL,
-                      arena_printf(a, "未知的列“%.40s”（%s的列：字段名或中文名）", name,
-                                   r->label));
+                      arena_printf(a, "未知的列“%.40s”（%s的列：字段名或中文名）", name, r->label));
             bad = 1;
         }
     }
@@ -164,8 +163,8 @@ static int import_fn(struct db *db, void *arg, struct err *e)
             if (i < 0 || v[strspn(v, " \t")] == '\0')
                 continue;
             enum fld_type t = r->fields[i].type;
-            rec.v[i] = t == FT_TAGS || t == FT_CODES ? list_cell(&scratch, v)
-                                                     : arena_strdup(&scratch, v);
+            rec.v[i] =
+                t == FT_TAGS || t == FT_CODES ? list_cell(&scratch, v) : arena_strdup(&scratch, v);
             rec.given[i] = 1;
         }
         int ok = row.n <= ncols;
@@ -220,12 +219,12 @@ static int import_fn(struct db *db, void *arg, struct err *e)
     return ERR_OK;
 }
 
-int reg_import(struct store *s, struct reg_ctx *c, const struct registry *r,
-               struct csv_reader *csv, unsigned how, struct reg_import_report *rep,
-               reg_progress_fn progress, void *progress_arg, struct err *e)
+int reg_import(struct store *s, struct reg_ctx *c, const struct registry *r, struct csv_reader *csv,
+               unsigned how, struct reg_import_report *rep, reg_progress_fn progress,
+               void *progress_arg, struct err *e)
 {
-    struct import_job j = {c, r, csv, how, rep, progress, progress_arg, 0};
     memset(rep, 0, sizeof(*rep));
+    struct import_job j = {c, r, csv, how, rep, progress, progress_arg, 0};
     rep->errors = arena_alloc(c->a, sizeof(struct reg_import_error) * REG_IMPORT_MAX_ERRORS);
     int rc = store_write(s, import_fn, &j, e);
     rep->encoding = csv_encoding(csv); /* known for sure once the rows were read */
@@ -277,8 +276,7 @@ struct export_out {
     struct xlsx *x;
 };
 
-static int out_row(struct export_out *o, const char *const *cells, int n, int header,
-                   struct err *e)
+static int out_row(struct export_out *o, const char *const *cells, int n, int header, struct err *e)
 {
     if (o->fmt == REG_XLSX)
         return xlsx_row(o->x, cells, n, header) == 0

@@ -483,13 +483,13 @@ static int put_fn(struct db *db, void *arg, struct err *e)
     if (rc == ERR_NOT_FOUND) {
         w->created = 1;
         return reg_check(w->r, w->c->a, w->rec, 1, e) ? e->code
-                                                       : reg_insert(db, w->c, w->r, w->rec, e);
+                                                      : reg_insert(db, w->c, w->r, w->rec, e);
     }
     if (rc != ERR_OK)
         return rc;
     w->rec->given[0] = 0; /* the code is the key */
     return reg_check(w->r, w->c->a, w->rec, 0, e) ? e->code
-                                                   : reg_update(db, w->c, w->r, w->key, w->rec, e);
+                                                  : reg_update(db, w->c, w->r, w->key, w->rec, e);
 }
 
 /* PUT /api/v1/departments/{code} {"name", "place_code"}: create (201) or replace (200). */

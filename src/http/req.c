@@ -229,9 +229,9 @@ int req_query_text(struct req *rq, const char *name, long maxchars, const char *
         return 0;
     long n = utf8_chars(v);
     if (n < 0 || n > maxchars) {
-        reply_code(rq, ERR_INVALID, name,
-                   arena_printf(&rq->arena, "'%s' must be 1 to %ld characters of UTF-8", name,
-                                maxchars));
+        reply_code(
+            rq, ERR_INVALID, name,
+            arena_printf(&rq->arena, "'%s' must be 1 to %ld characters of UTF-8", name, maxchars));
         return -1;
     }
     *out = v;

@@ -22,7 +22,10 @@ int reg_delete_h(struct req *rq);
 int reg_import_h(struct req *rq);
 int reg_export_h(struct req *rq);
 
-#define REG_ROUTE(m, p, h, ID, verb, f) {HTTP_##m, p, h, PERM_LOGIN, f, p, REG_##ID, verb}
+#define REG_ROUTE(m, p, h, ID, verb, f)                                                            \
+    {                                                                                              \
+        HTTP_##m, p, h, PERM_LOGIN, f, p, REG_##ID, verb                                           \
+    }
 const struct route http_routes[] = {
 #define ROUTE(m, p, h, perm, f) {HTTP_##m, p, h, perm, f, p, REG_NONE, 0},
 #define RROUTE(m, p, h, ID, verb, f) REG_ROUTE(m, p, h, ID, verb, f),
