@@ -47,6 +47,7 @@
 #include "domain/apikey.h"
 #include "domain/calendar.h"
 #include "domain/demo.h"
+#include "domain/pii.h"
 #include "domain/secret.h"
 #include "domain/user.h"
 #include "http/http.h"
@@ -547,6 +548,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (crypto_init() != 0)
         die("libsodium cannot start", NULL);
     secret_init_fixed(key);
+    pii_init_fixed(key);
     snprintf(tmpdir, sizeof(tmpdir), "%s/gridgov-fuzz-XXXXXX", td && *td ? td : "/tmp");
     if (mkdtemp(tmpdir) == NULL)
         die("cannot create a temporary directory", tmpdir);
