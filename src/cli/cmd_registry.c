@@ -27,16 +27,28 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* rows, rows/s and, for a file of known size, how far and the time left, on one line */
+/* rows, rows/s and, for a file of known size, the share read and the time left, on one line */
 static void progress_show(void *arg, long rows, long bytes)
 {
     struct progress *p = arg;
     double t = now_s() - p->start;
     double rate = t > 0 ? (double)rows / t : 0;
-    (void)bytes;
     if (!p->tty)
         return;
-    fprintf(stderr, "\r%ld rows  %.0f rows/s  %.1f s%s", rows, rate, t, bytes < 0 ? "\n" : "");
+    if (bytes < 0) {
+        fprintf(stderr, "\r%ld rows  %.0f rows/s  %.1f s%20s\n", rows, rate, t, "");
+        return;
+    }
+    if (p->total_bytes > 0 && bytes > 0) {
+        double share = (double)bytes / (double)p->total_bytes;
+        double left = share > 0 ? t / share - t : 0;
+        int w = (int)(share * 30);
+        fprintf(stderr, "\r[%.*s%*s] %3.0f%%  %ld rows  %.0f rows/s  ETA %.0f s ", w,
+                "##############################", 30 - w, "", share * 100, rows, rate,
+                left > 0 ? left : 0);
+    } else {
+        fprintf(stderr, "\r%ld rows  %.0f rows/s  %.1f s", rows, rate, t);
+    }
     fflush(stderr);
 }
 
@@ -89,7 +101,10 @@ int cli_registry_import(struct cli *c, const struct registry *r, const char *pat
     }
     struct arena a;
     struct reg_import_report rep;
+    struct stat st;
     struct progress p = {now_s(), 0, isatty(fileno(stderr))};
+    if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+        p.total_bytes = (long)st.st_size;
     arena_init(&a, 0);
     struct reg_ctx ctx = {.a = &a};
     unsigned how = (c->dry_run ? IMPORT_DRY_RUN : 0) | (c->valid_only ? IMPORT_VALID_ONLY : 0);

@@ -70,6 +70,23 @@ void arena_free(struct arena *a)
     a->used = 0;
 }
 
+void arena_reset(struct arena *a)
+{
+    struct arena_block *keep = a->head;
+    if (keep == NULL)
+        return;
+    /* keep the newest (largest) block, free the others */
+    struct arena_block *b = keep->next;
+    while (b != NULL) {
+        struct arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    keep->next = NULL;
+    keep->off = 0;
+    a->used = 0;
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
     const size_t align = _Alignof(max_align_t);

@@ -14,6 +14,8 @@ struct arena {
 
 void arena_init(struct arena *a, size_t limit);
 void arena_free(struct arena *a);
+/* Forget every allocation but keep one block for reuse (loops that allocate per item). */
+void arena_reset(struct arena *a);
 /* Return zeroed memory; aborts on OOM, returns NULL only if the cap would be passed. */
 void *arena_alloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);

@@ -41,7 +41,8 @@ struct csv_reader {
     size_t rec_len;
     const char *fields[CSV_MAX_FIELDS];
     int failed;
-    struct err err; /* the final error, when failed */
+    struct err err;     /* the final error, when failed */
+    long long consumed; /* bytes of input read so far (for progress) */
 };
 
 /* ---- input ---- */
@@ -72,7 +73,13 @@ static int csv_read_more(struct csv_reader *r, struct err *e)
     if (n < want)
         r->in_eof = 1;
     r->rend += n;
+    r->consumed += (long long)n;
     return 0;
+}
+
+long long csv_bytes_read(const struct csv_reader *r)
+{
+    return r->consumed;
 }
 
 /* Scan UTF-8: return 0 if s[0..n) is valid, 1 if it is valid up to a character cut at its end,

@@ -43,6 +43,9 @@ struct csv_reader *csv_open(FILE *f, enum csv_enc enc, struct err *e);
 struct csv_reader *csv_open_mem(const char *data, size_t len, enum csv_enc enc, struct err *e);
 void csv_close(struct csv_reader *r);
 
+/* Bytes of input read so far (read ahead in chunks of up to 64 KiB): for progress bars. */
+long long csv_bytes_read(const struct csv_reader *r);
+
 /* "utf-8" or "gb18030": the encoding being read. With CSV_ENC_AUTO and a file whose first
  * 64 KiB are ASCII, "utf-8" until csv_next reaches non-ASCII text that is not. */
 const char *csv_encoding(const struct csv_reader *r);

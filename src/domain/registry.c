@@ -67,7 +67,9 @@ int reg_may(const struct user *u, const struct registry *r, unsigned verb)
 
 int reg_unmask_allowed(const struct user *u, const struct registry *r, const char *purpose)
 {
-    return purpose != NULL && *purpose != '\0' && reg_may(u, r, V_PII);
+    if (purpose == NULL || purpose[strspn(purpose, " \t\r\n")] == '\0')
+        return 0; /* a purpose says something */
+    return reg_may(u, r, V_PII);
 }
 
 /* Each place a record is scoped by: its F_SCOPE place fields and the codes of F_SCOPE lists. */
@@ -476,7 +478,10 @@ static int in_scope(const struct reg_ctx *c, const struct registry *r, unsigned 
 {
     if (!c->enforce || reg_allows(c->user, r, verb, rec))
         return ERR_OK;
-    return err_set(e, ERR_FORBIDDEN, NULL, "this %s record is outside your scope", r->name);
+    const char *field = NULL;
+    for (int i = 0; i < r->nfields && field == NULL; i++)
+        field = (r->fields[i].flags & F_SCOPE) ? r->fields[i].name : NULL;
+    return err_set(e, ERR_FORBIDDEN, field, "该%s记录不在您的管辖范围内", r->label);
 }
 
 static struct dbv key_dbv(const struct registry *r, const char *key)
@@ -506,6 +511,23 @@ int reg_get(struct db *db, struct reg_ctx *c, const struct registry *r, const ch
 
 /* ---- writing ---- */
 
+static int place_known(const struct reg_cache *k, const char *code)
+{
+    for (int i = 0; k != NULL && i < (int)ARRAY_LEN(k->places); i++) {
+        if (strcmp(k->places[i], code) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void place_remember(struct reg_cache *k, const char *code)
+{
+    if (k == NULL || strlen(code) >= sizeof(k->places[0]))
+        return;
+    snprintf(k->places[k->next], sizeof(k->places[0]), "%s", code);
+    k->next = (k->next + 1) % (int)ARRAY_LEN(k->places);
+}
+
 /* Every given place and reference exists; unique fields are free (409 names the holder). */
 static int check_refs(struct db *db, struct reg_ctx *c, const struct registry *r,
                       const struct reg_rec *rec, struct err *e)
@@ -518,12 +540,15 @@ static int check_refs(struct db *db, struct reg_ctx *c, const struct registry *r
         if (!rec->given[i] || v == NULL)
             continue;
         if (f->type == FT_PLACE) {
+            if (place_known(c->cache, v))
+                continue;
             rc = db_query(db, c->a, &rows, e, "SELECT level FROM places WHERE code = ?",
                           DB_ARGS(DBS(v)));
             if (rc != ERR_OK)
                 return rc;
             if (rows.nrows == 0)
                 return err_set(e, ERR_INVALID, f->name, "%s（%s）%s 不存在", f->label, f->name, v);
+            place_remember(c->cache, v);
         } else if (f->type == FT_CODES) {
             json_t *list = json_loads(v, 0, NULL);
             size_t k;
@@ -544,34 +569,55 @@ static int check_refs(struct db *db, struct reg_ctx *c, const struct registry *r
                 return rc;
         } else if (f->type == FT_REF) {
             const struct registry *to = registry_find(f->ref);
-            rc = db_query(db, c->a, &rows, e,
-                          arena_printf(c->a, "SELECT %s FROM %s WHERE %s = ?%s", to->key, to->table,
-                                       to->key,
-                                       (to->opts & RO_ARCHIVE) ? " AND archived_at IS NULL" : ""),
-                          DB_ARGS(DBI(strtoll(v, NULL, 10))));
-            if (rc != ERR_OK)
-                return rc;
-            if (rows.nrows == 0)
+            struct reg_rec target;
+            struct err te = {0};
+            /* a record outside the caller's scope is as good as absent: no hint it exists */
+            rc = reg_get(db, c, to, v, &target, &te);
+            if (rc == ERR_OK && target.archived_at != 0)
+                rc = ERR_NOT_FOUND;
+            if (rc == ERR_NOT_FOUND || rc == ERR_FORBIDDEN)
                 return err_set(e, ERR_INVALID, f->name, "%s（%s）：%s 中没有编号 %s 的记录",
                                f->label, f->name, to->label, v);
-        }
-        if (f->flags & F_UNIQUE) {
-            char h[65];
-            const char *lookup = v;
-            if (f->flags & F_PII) {
-                pii_hash(v, h);
-                lookup = h;
+            if (rc != ERR_OK) {
+                *e = te;
+                return rc;
             }
-            rc = db_query(db, c->a, &rows, e,
+        }
+    }
+    return ERR_OK;
+}
+
+/* Unique fields are free; 409 names the record that holds the value (the caller may write
+ * there: asked only after the scope check) or the earlier row of the same import. */
+static int check_unique(struct db *db, struct reg_ctx *c, const struct registry *r,
+                        const struct reg_rec *rec, struct err *e)
+{
+    struct dbrows rows;
+    for (int i = 0; i < r->nfields; i++) {
+        const struct reg_field *f = &r->fields[i];
+        const char *v = rec->v[i];
+        if (!(f->flags & F_UNIQUE) || !rec->given[i] || v == NULL)
+            continue;
+        char h[65];
+        const char *lookup = v;
+        if (f->flags & F_PII) {
+            pii_hash(v, h);
+            lookup = h;
+        }
+        int rc = db_query(db, c->a, &rows, e,
                           arena_printf(c->a, "SELECT %s FROM %s WHERE %s%s = ?", r->key, r->table,
                                        col(f), (f->flags & F_PII) ? "_hash" : ""),
                           DB_ARGS(DBS(lookup)));
-            if (rc != ERR_OK)
-                return rc;
-            if (rows.nrows > 0 && (rec->key == NULL || strcmp(rec->key, dbrows_get(&rows, 0, 0))))
-                return err_set(e, ERR_CONFLICT, f->name, "%s（%s）已登记：%s 记录 %s", f->label,
-                               f->name, r->label, dbrows_get(&rows, 0, 0));
-        }
+        if (rc != ERR_OK)
+            return rc;
+        if (rows.nrows == 0 || (rec->key != NULL && strcmp(rec->key, dbrows_get(&rows, 0, 0)) == 0))
+            continue;
+        const char *holder = dbrows_get(&rows, 0, 0);
+        if (c->run_first_id > 0 && !r->key_text && strtoll(holder, NULL, 10) >= c->run_first_id)
+            return err_set(e, ERR_CONFLICT, f->name, "%s（%s）与本次导入中前面的一行重复", f->label,
+                           f->name);
+        return err_set(e, ERR_CONFLICT, f->name, "%s（%s）已登记：%s 记录 %s", f->label, f->name,
+                       r->label, holder);
     }
     return ERR_OK;
 }
@@ -662,7 +708,8 @@ int reg_insert(struct db *db, struct reg_ctx *c, const struct registry *r, struc
         return rc;
     if (r->rules != NULL && (rc = r->rules(db, c, r, rec, NULL, e)) != ERR_OK)
         return rc;
-    if ((rc = in_scope(c, r, V_WRITE, rec, e)) != ERR_OK)
+    if ((rc = in_scope(c, r, V_WRITE, rec, e)) != ERR_OK ||
+        (rc = check_unique(db, c, r, rec, e)) != ERR_OK)
         return rc;
     struct sqlq q, vals;
     sqlq_init(&q, c->a, db);
@@ -739,7 +786,8 @@ int reg_update(struct db *db, struct reg_ctx *c, const struct registry *r, const
         return rc;
     if (r->rules != NULL && (rc = r->rules(db, c, r, &rec, &old, e)) != ERR_OK)
         return rc;
-    if ((rc = in_scope(c, r, V_WRITE, &rec, e)) != ERR_OK)
+    if ((rc = in_scope(c, r, V_WRITE, &rec, e)) != ERR_OK ||
+        (rc = check_unique(db, c, r, &rec, e)) != ERR_OK)
         return rc;
     struct sqlq q;
     sqlq_init(&q, c->a, db);

@@ -105,6 +105,12 @@ struct reg_rec {
     int64_t created_at, updated_at, archived_at;
 };
 
+/* Places known to exist, for a long run of writes (an import): their lookups are skipped. */
+struct reg_cache {
+    char places[16][24];
+    int next;
+};
+
 /* The context of an engine call: who acts (NULL for the CLI and the demo, which act as the
  * system), the arena, and whether personal fields may be shown unmasked. */
 struct reg_ctx {
@@ -114,6 +120,8 @@ struct reg_ctx {
     int enforce;         /* check user's scope on every record read or written (requests) */
     int unmask;          /* show personal fields in clear (the caller has V_PII and a purpose) */
     const char *purpose; /* why, for the access log */
+    struct reg_cache *cache; /* optional */
+    int64_t run_first_id;    /* an import's first stored id: duplicates inside the file */
 };
 
 enum reg_scope_kind {

@@ -148,13 +148,22 @@ static int import_fn(struct db *db, void *arg, struct err *e)
     for (int k = 0; k < row.n; k++)
         headers[k] = arena_strdup(j->c->a, header_trim(j->c->a, row.f[k]));
     int ncols = row.n;
+    /* a row's statements need a savepoint only where a failed statement spoils the
+     * transaction (PostgreSQL) or a row writes more than one statement (link tables) */
+    int savepoints = strcmp(db_backend(db), "sqlite") != 0;
+    for (int i = 0; i < r->nfields; i++)
+        savepoints |= r->fields[i].type == FT_CODES;
+    struct arena scratch;
+    struct reg_cache cache = {0};
+    int64_t first_id = 0;
+    arena_init(&scratch, 0);
     while ((rc = csv_next(j->csv, &row, e)) == 1) {
-        struct arena scratch;
         struct reg_ctx c = *j->c;
         struct reg_rec rec;
         struct err re = {0};
-        arena_init(&scratch, 0);
+        arena_reset(&scratch);
         c.a = &scratch;
+        c.cache = &cache;
         rep->rows++;
         reg_rec_init(r, &scratch, &rec);
         for (int k = 0; k < row.n && k < ncols; k++) {
@@ -172,14 +181,21 @@ static int import_fn(struct db *db, void *arg, struct err *e)
             add_error(rep, j->c->a, row.line, NULL, NULL,
                       arena_printf(&scratch, "该行有 %d 列，多于表头的 %d 列", row.n, ncols));
         if (ok && reg_check(r, &scratch, &rec, 1, &re) == ERR_OK) {
-            db_exec(db, &re, "SAVEPOINT reg_row", DB_NOARGS);
+            if (savepoints)
+                db_exec(db, &re, "SAVEPOINT reg_row", DB_NOARGS);
+            c.run_first_id = first_id;
             if (reg_insert(db, &c, r, &rec, &re) == ERR_OK) {
-                db_exec(db, &re, "RELEASE SAVEPOINT reg_row", DB_NOARGS);
+                if (first_id == 0)
+                    first_id = rec.id;
+                if (savepoints)
+                    db_exec(db, &re, "RELEASE SAVEPOINT reg_row", DB_NOARGS);
                 rep->valid++;
             } else {
                 struct err ignore = {0};
-                db_exec(db, &ignore, "ROLLBACK TO SAVEPOINT reg_row", DB_NOARGS);
-                db_exec(db, &ignore, "RELEASE SAVEPOINT reg_row", DB_NOARGS);
+                if (savepoints) {
+                    db_exec(db, &ignore, "ROLLBACK TO SAVEPOINT reg_row", DB_NOARGS);
+                    db_exec(db, &ignore, "RELEASE SAVEPOINT reg_row", DB_NOARGS);
+                }
                 ok = 0;
             }
         } else {
@@ -198,16 +214,16 @@ static int import_fn(struct db *db, void *arg, struct err *e)
             }
             add_error(rep, j->c->a, row.line, column, re.field[0] ? re.field : NULL, re.msg);
         }
-        arena_free(&scratch);
         if (j->progress && rep->rows % 1000 == 0)
-            j->progress(j->progress_arg, rep->rows, 0);
+            j->progress(j->progress_arg, rep->rows, csv_bytes_read(j->csv));
     }
+    arena_free(&scratch);
     if (rc < 0) {
         add_error(rep, j->c->a, 0, NULL, NULL, e->msg);
         return rc;
     }
     if (j->progress)
-        j->progress(j->progress_arg, rep->rows, -1);
+        j->progress(j->progress_arg, rep->rows, -1); /* the end */
     if (rep->error_count > 0 && !(j->how & IMPORT_VALID_ONLY))
         return err_set(e, ERR_INVALID, NULL, "%ld of %ld rows are not valid: nothing was stored",
                        rep->error_count, rep->rows);
@@ -321,7 +337,8 @@ int reg_export(struct store *s, struct reg_ctx *c, const struct registry *r, con
         fputs(CSV_BOM, o.f);
     }
     n = 0;
-    cells[n++] = "编号";
+    if (!r->key_text) /* a text key is a field of its own */
+        cells[n++] = "编号";
     for (int i = 0; i < r->nfields; i++)
         cells[n++] = r->fields[i].label;
     rc = out_row(&o, cells, n, 1, e);
@@ -337,7 +354,8 @@ int reg_export(struct store *s, struct reg_ctx *c, const struct registry *r, con
         rc = reg_list(db, &pc, r, &q, &recs, &m, &next, e);
         for (int k = 0; k < m && rc == ERR_OK; k++) {
             n = 0;
-            cells[n++] = recs[k].key;
+            if (!r->key_text)
+                cells[n++] = recs[k].key;
             for (int i = 0; i < r->nfields; i++)
                 cells[n++] = reg_value_text(&pc, r, i, &recs[k]);
             rc = out_row(&o, cells, n, 0, e);

@@ -39,6 +39,8 @@ static int unmask_or_reply(struct req *rq, const struct registry *r, struct reg_
     const char *p;
     if (req_query_text(rq, "purpose", 200, &p) != 0)
         return -1;
+    if (p != NULL && p[strspn(p, " \t\r\n")] == '\0')
+        p = NULL; /* blanks say nothing */
     if (p == NULL) {
         if (!required)
             return 0;
@@ -363,6 +365,9 @@ int reg_export_h(struct req *rq)
         return reply_code(rq, ERR_INVALID, "format", "'format' is csv or xlsx");
     if (req_query_text(rq, "place", 17, &place) != 0 || unmask_or_reply(rq, r, &c, 0) != 0)
         return -1;
+    if (place != NULL &&
+        (strspn(place, "0123456789") != strlen(place) || place_level_of(place) == PL_NONE))
+        return reply_code(rq, ERR_INVALID, "place", "'place' is a place code");
     int fd = mkstemp(path);
     if (fd < 0)
         return reply_code(rq, ERR_INTERNAL, NULL, "cannot create a temporary file");

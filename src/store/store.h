@@ -30,8 +30,14 @@ struct dbv {
     double d;
 };
 
+/* A text parameter, NULL as SQL NULL; a function so that its argument is evaluated once. */
+static inline struct dbv db_text(const char *s)
+{
+    return (struct dbv){s != NULL ? DB_TEXT : DB_NULL, 0, s, 0};
+}
+
 #define DBI(x) ((struct dbv){DB_INT, (int64_t)(x), NULL, 0})
-#define DBS(x) ((struct dbv){(x) != NULL ? DB_TEXT : DB_NULL, 0, (x), 0})
+#define DBS(x) db_text(x)
 #define DBR(x) ((struct dbv){DB_REAL, 0, NULL, (double)(x)})
 #define DBNULL ((struct dbv){DB_NULL, 0, NULL, 0})
 

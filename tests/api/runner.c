@@ -339,13 +339,13 @@ static int subst(const struct vars *vs, const char *in, size_t n, struct buf *ou
 
 /* ---- the parsed file ---------------------------------------------------------------------- */
 
-enum check_kind { CK_HEADER, CK_COUNT, CK_CAPTURE };
+enum check_kind { CK_HEADER, CK_COUNT, CK_CAPTURE, CK_TEXT, CK_NOTEXT };
 
 struct check {
     enum check_kind kind;
     int line;
     char *name; /* header name, count path, capture variable */
-    char *arg;  /* header value, capture path */
+    char *arg;  /* header value, capture path, body regex */
     long n;     /* expected count */
 };
 
@@ -562,6 +562,11 @@ static int parse_directive(struct parser *ps, char *line, char *err)
         ck = add_check(st, CK_CAPTURE, ln);
         ck->name = xstrdup(arg);
         ck->arg = xstrdup(skip_ws(sep + 1));
+    } else if (strcmp(kw, "expect-text") == 0 || strcmp(kw, "expect-no-text") == 0) {
+        if (*arg == '\0')
+            return errf(err, "line %d: --- %s needs a REGEX", ln, kw);
+        ck = add_check(st, strcmp(kw, "expect-text") == 0 ? CK_TEXT : CK_NOTEXT, ln);
+        ck->arg = xstrdup(arg);
     } else if (strcmp(kw, "body-size") == 0) {
         if (parse_num(arg, 8, (long)REQ_MAX, &n) < 0)
             return errf(err, "line %d: --- body-size needs a size 8..%zu", ln, REQ_MAX);
@@ -958,6 +963,30 @@ static int check_header(struct run *r, const struct check *ck)
     return 0;
 }
 
+/* The raw response body (up to a NUL byte) matches, or must not match, a POSIX ERE; ^ and $
+ * match at every line. For bodies that are not JSON, such as CSV downloads. */
+static int check_text(struct run *r, const struct check *ck)
+{
+    regex_t re;
+    char msg[128];
+    int rc;
+    bool want = ck->kind == CK_TEXT;
+
+    if (subst(&r->vars, ck->arg, strlen(ck->arg), &r->tmp, r->err) < 0)
+        return -1;
+    rc = regcomp(&re, r->tmp.p, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
+    if (rc != 0) {
+        regerror(rc, &re, msg, sizeof(msg));
+        return errf(r->err, "line %d: bad regex \"%.60s\": %s", ck->line, r->tmp.p, msg);
+    }
+    rc = regexec(&re, buf_str(&r->rbody), 0, NULL, 0);
+    regfree(&re);
+    if ((rc == 0) != want)
+        return errf(r->err, "%s: the body %s /%.100s/", want ? "expect-text" : "expect-no-text",
+                    want ? "does not match" : "matches", r->tmp.p);
+    return 0;
+}
+
 static int check_count(struct run *r, const struct check *ck)
 {
     json_t *root = resp_json(r), *v;
@@ -1175,6 +1204,8 @@ static int run_step(struct run *r, const struct step *st)
             crc = check_header(r, ck);
         else if (ck->kind == CK_COUNT)
             crc = check_count(r, ck);
+        else if (ck->kind == CK_TEXT || ck->kind == CK_NOTEXT)
+            crc = check_text(r, ck);
         else
             crc = capture(r, ck);
         if (crc < 0)

@@ -101,8 +101,8 @@ static int allow(const struct user *u, enum perm p, const char *place, int64_t c
 {
     struct target t = {.place = place, .compound = compound};
     if (p == PERM_COMPOUND_READ || p == PERM_COMPOUND_WRITE)
-        return authz_verb_allow(u, reg_compounds.grants,
-                                p == PERM_COMPOUND_READ ? V_READ : V_WRITE, &t);
+        return authz_verb_allow(u, reg_compounds.grants, p == PERM_COMPOUND_READ ? V_READ : V_WRITE,
+                                &t);
     return authz_allow(u, p, &t);
 }
 
@@ -256,7 +256,8 @@ static void test_compound_verbs(void **state)
 {
     (void)state;
     for (int r = 0; r < ROLE__COUNT; r++) {
-        int office = r == ROLE_DISTRICT_ADMIN || r == ROLE_STREET_OFFICE || r == ROLE_COMMUNITY_OFFICE;
+        int office =
+            r == ROLE_DISTRICT_ADMIN || r == ROLE_STREET_OFFICE || r == ROLE_COMMUNITY_OFFICE;
         assert_true(reg_compounds.grants[r] & V_READ);
         assert_int_equal((reg_compounds.grants[r] & V_WRITE) != 0, office);
         assert_false(reg_compounds.grants[r] & V_PII);

@@ -24,6 +24,7 @@
 #include "domain/calendar.h"
 #include "domain/case.h"
 #include "domain/demo.h"
+#include "domain/pii.h"
 #include "domain/secret.h"
 #include "domain/user.h"
 #include "store/store.h"
@@ -96,6 +97,7 @@ static int group_setup(void **state)
     if (mkdtemp(dir) == NULL)
         return -1;
     secret_init_fixed(key);
+    pii_init_fixed(key);
     snprintf(path, sizeof(path), "%s/template.db", dir);
     struct store *s = open_path(path);
     FILE *devnull = fopen("/dev/null", "w");
@@ -140,6 +142,7 @@ static int setup(void **state)
     if (f == NULL)
         return -1;
     secret_init_fixed(key);
+    pii_init_fixed(key);
     snprintf(f->path, sizeof(f->path), "%s/copy%d.db", dir, ++copies);
     snprintf(from, sizeof(from), "%s/template.db", dir);
     int rc = copy_file(from, f->path);
@@ -172,6 +175,7 @@ static int teardown(void **state)
     arena_free(&f->a);
     free(f);
     secret_init_fixed(key);
+    pii_init_fixed(key);
     return 0;
 }
 

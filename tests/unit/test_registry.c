@@ -105,8 +105,7 @@ static void test_personal_fields_masked_without_pii(void **state)
                 struct reg_ctx c = {.a = &a, .user = &u};
                 c.unmask = reg_unmask_allowed(&u, r, purpose);
                 if (c.unmask && !(r->grants[role] & V_PII))
-                    fail_msg("%s: role %s unmasks without the pii verb", r->name,
-                             role_name(role));
+                    fail_msg("%s: role %s unmasks without the pii verb", r->name, role_name(role));
                 struct jsonw w;
                 jw_init(&w, 1 << 16);
                 reg_write_json(&w, &c, r, &rec);
@@ -170,9 +169,11 @@ static void test_input_errors_name_the_field(void **state)
     expect_invalid("{\"name\":\"张三\",\"place\":\"330604002\"}", "place"); /* a town */
     expect_invalid("{\"name\":\"张三\",\"place\":\"33060400200A\"}", "place");
     expect_invalid("{\"name\":\"张三\",\"place\":\"" GRID1 "\",\"kind\":\"visitor\"}", "kind");
-    expect_invalid("{\"name\":\"张三\",\"place\":\"" GRID1 "\",\"id_number\":\"110105194912310021\"}",
+    expect_invalid("{\"name\":\"张三\",\"place\":\"" GRID1
+                   "\",\"id_number\":\"110105194912310021\"}",
                    "id_number"); /* check digit */
-    expect_invalid("{\"name\":\"张三\",\"place\":\"" GRID1 "\",\"id_number\":\"330604199002301234\"}",
+    expect_invalid("{\"name\":\"张三\",\"place\":\"" GRID1
+                   "\",\"id_number\":\"330604199002301234\"}",
                    "id_number"); /* 30 February */
     expect_invalid("{\"name\":\"张三\",\"place\":\"" GRID1 "\",\"phone\":\"12345\"}", "phone");
     char long_name[200] = "{\"place\":\"" GRID1 "\",\"name\":\"";
@@ -212,8 +213,10 @@ struct fixture {
 static int places_fn(struct db *db, void *arg, struct err *e)
 {
     static const char *const rows[][3] = {
-        {"330604", NULL, "district"},          {"330604002", "330604", "town"},
-        {"330604002007", "330604002", "community"}, {GRID1, "330604002007", "grid"},
+        {"330604", NULL, "district"},
+        {"330604002", "330604", "town"},
+        {"330604002007", "330604002", "community"},
+        {GRID1, "330604002007", "grid"},
         {GRID2, "330604002007", "grid"},
     };
     (void)arg;
@@ -221,8 +224,8 @@ static int places_fn(struct db *db, void *arg, struct err *e)
         int rc = db_exec(db, e,
                          "INSERT INTO places (code, parent_code, level, kind, name, county, "
                          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, '330604', 0, 0)",
-                         DB_ARGS(DBS(rows[i][0]), DBS(rows[i][1]), DBS(rows[i][2]),
-                                 DBS(rows[i][2]), DBS(rows[i][0])));
+                         DB_ARGS(DBS(rows[i][0]), DBS(rows[i][1]), DBS(rows[i][2]), DBS(rows[i][2]),
+                                 DBS(rows[i][0])));
         if (rc < 0)
             return rc;
     }
@@ -324,8 +327,8 @@ static void test_store_sealed_unique_scoped(void **state)
     struct db *db = store_acquire(f->s);
     /* found by the hash of the normalised number */
     const char *names[] = {"id_number"}, *values[] = {"11010519491231002x"};
-    struct reg_query q = {.all_scope = 1, .filter_names = names, .filter_values = values,
-                          .nfilters = 1};
+    struct reg_query q = {
+        .all_scope = 1, .filter_names = names, .filter_values = values, .nfilters = 1};
     assert_int_equal(reg_list(db, &sys, &reg_residents, &q, &list, &n, &next, &e), ERR_OK);
     assert_int_equal(n, 1);
     assert_string_equal(list[0].v[RES_ID_NUMBER], "11010519491231002X");
@@ -343,8 +346,8 @@ static void test_store_sealed_unique_scoped(void **state)
     assert_int_equal(reg_get(db, &gw, &reg_residents, other, &got, &e), ERR_FORBIDDEN);
     assert_int_equal(reg_get(db, &gw, &reg_residents, rec.key, &got, &e), ERR_OK);
     /* a commissioner reaches no resident at all */
-    struct role_grant cg = {.role = ROLE_COMMISSIONER, .scope = "compound:1", .place = GRID1,
-                            .compound = 1};
+    struct role_grant cg = {
+        .role = ROLE_COMMISSIONER, .scope = "compound:1", .place = GRID1, .compound = 1};
     struct user cu = {.id = 10, .username = "c", .roles = &cg, .nroles = 1};
     struct reg_ctx cc = {.a = &a, .user = &cu, .enforce = 1};
     assert_false(reg_may(&cu, &reg_residents, V_READ));

@@ -19,6 +19,7 @@
 #include "domain/case.h"
 #include "domain/demo.h"
 #include "domain/scheduler.h"
+#include "domain/pii.h"
 #include "domain/secret.h"
 #include "domain/user.h"
 #include "domain/webhook.h"
@@ -417,5 +418,6 @@ int main(void)
     if (crypto_init() != 0)
         return 1;
     secret_init_fixed(key);
+    pii_init_fixed(key);
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
