@@ -9,7 +9,7 @@ group_pkgs() {
         libpq-dev libsodium-dev libcurl4-openssl-dev libxlsxwriter-dev ;;
     test) echo libcmocka-dev postgresql clang libclang-rt-14-dev cppcheck clang-format curl \
         python3-jsonschema python3-stdnum ;;
-    bench) echo wrk curl ;;
+    bench) echo wrk curl time sqlite3 ;;
     browser) echo chromium fonts-wqy-microhei nodejs npm ;;
     *)
         echo "deps.sh: unknown group '$1' (build|test|bench|browser)" >&2

@@ -1,7 +1,8 @@
 // tests/browser/run.mjs - the web page of gridgov in Debian's chromium (headless), driven by
 // playwright-core against a demo server that run.sh started (BASE_URL). Each scenario is one
 // test; the last line printed is "N passed, N failed". Screenshots go to $SCREENS.
-// DEBUG=1 prints every request that changes something, and its answer.
+// DEBUG=1 prints every request that changes something, and its answer; ONLY=regex runs only the
+// scenarios whose names match.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ const PW = process.env.USERS_PW;
 const SCREENS = process.env.SCREENS || 'tests/out/screens';
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 375, height: 812 };
+// later scenarios may need what earlier ones left in `state`
+const ONLY = process.env.ONLY ? new RegExp(process.env.ONLY) : null;
 
 let passed = 0;
 let failed = 0;
@@ -595,6 +598,379 @@ async function everyPage(ctx) {
   await pub.waitForSelector('main h1');
 }
 
+/* ---- registers (台账): the generic screen of GET /registries ---- */
+
+const GB_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/** A citizen identity number (GB 11643): 17 digits and the check character. */
+function gb11643(first17) {
+  const sum = first17.split('').reduce((a, c, i) => a + Number(c) * GB_WEIGHTS[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+const rnd = (n) => Math.floor(Math.random() * n);
+const digits = (n) => Array.from({ length: n }, () => rnd(10)).join('');
+
+/** A valid identity number of Shangyu (330604), born 1950-1999, unlikely to exist already. */
+function newIdNumber() {
+  const y = 1950 + rnd(50);
+  const m = String(1 + rnd(12)).padStart(2, '0');
+  const d = String(1 + rnd(28)).padStart(2, '0');
+  return gb11643(`330604${y}${m}${d}${digits(3)}`);
+}
+
+/** The same number with a wrong check character. */
+function badIdNumber() {
+  const good = newIdNumber();
+  const wrong = '10X98765432'.split('').find((c) => c !== good[17]);
+  return good.slice(0, 17) + wrong;
+}
+
+const SURNAMES = '赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜';
+const GIVEN = '晓明华丽建国秀英志强海燕春梅文博雨欣子涵俊杰思远嘉怡浩然';
+/** A name not used before in this run (the search must find exactly this person). */
+const usedNames = new Set();
+function newName() {
+  for (;;) {
+    const n = SURNAMES[rnd(SURNAMES.length)] + GIVEN[rnd(GIVEN.length)] + GIVEN[rnd(GIVEN.length)] + GIVEN[rnd(GIVEN.length)];
+    if (!usedNames.has(n)) {
+      usedNames.add(n);
+      return n;
+    }
+  }
+}
+
+const GRID1 = '330604002007001'; // 博文社区第一网格: gridworker's grid (src/domain/demo.c)
+const GRID2 = '330604002007002'; // 博文社区第二网格: gridworker2's
+
+async function apiLogin(username, password) {
+  const r = await fetch(`${BASE}/api/v1/session`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  const j = await r.json();
+  check(r.ok, `login ${username}: ${r.status} ${JSON.stringify(j)}`);
+  return j.token;
+}
+
+async function apiJson(method, path, token, body) {
+  const r = await fetch(`${BASE}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  let j = null;
+  try {
+    j = text ? JSON.parse(text) : null;
+  } catch {
+    j = text;
+  }
+  return { status: r.status, body: j };
+}
+
+/** The residents register as the server describes it to this caller, with its fields found by
+ * their labels (姓名, 身份证号, ...) or names, so the test does not guess the server's names. */
+async function residentsSchema(token) {
+  const r = await apiJson('GET', '/registries', token);
+  check(r.status === 200, `GET /registries answered ${r.status}: the server has no registries yet?`);
+  const reg = (r.body.items || []).find((x) => x.name === 'residents');
+  check(reg, `no residents register in ${JSON.stringify((r.body.items || []).map((x) => x.name))}`);
+  const pick = (labels, names, type) => {
+    const f = reg.fields.find((x) => labels.includes(x.label)) || reg.fields.find((x) => names.includes(x.name)) ||
+      (type ? reg.fields.find((x) => x.type === type && !x.readonly) : null);
+    check(f, `residents has no field ${labels[0]}`);
+    return f;
+  };
+  return {
+    reg,
+    name: pick(['姓名'], ['name']),
+    id: pick(['身份证号', '公民身份号码'], ['id_number', 'id_card']),
+    phone: pick(['手机号', '联系电话'], ['phone', 'mobile']),
+    grid: pick(['网格', '所属网格'], ['grid', 'place'], 'place'),
+    address: pick(['住址', '地址', '居住地址'], ['address']),
+    category: pick(['类别', '人员类别'], ['category', 'kind'], 'enum'),
+  };
+}
+
+function optionValues(f) {
+  return (f.options || []).map((o) => (o && typeof o === 'object' ? o.value : o));
+}
+
+/** A value for a required field the test does not know by name. */
+function sampleValue(f) {
+  switch (f.type) {
+    case 'int': return 1;
+    case 'money': return 100;
+    case 'bool': return false;
+    case 'date': return '2020-01-01';
+    case 'place': return GRID1;
+    case 'codes': return [GRID1];
+    case 'enum': return optionValues(f)[0];
+    case 'tags': return [String(optionValues(f)[0] || '测试')];
+    default: return '测试';
+  }
+}
+
+/** The JSON of a new resident: the known fields and a sample of any other required one. */
+function residentBody(s, { name, id, grid, phone }) {
+  const body = {
+    [s.name.name]: name, [s.id.name]: id, [s.phone.name]: phone || `138${digits(8)}`, [s.grid.name]: grid,
+    [s.address.name]: '春江花城测试楼1单元', [s.category.name]: optionValues(s.category)[0],
+  };
+  for (const f of s.reg.fields) {
+    if (f.required && !f.readonly && body[f.name] === undefined && f.type !== 'ref') body[f.name] = sampleValue(f);
+  }
+  return body;
+}
+
+async function seedResident(token, s, grid) {
+  const p = { name: newName(), id: newIdNumber(), grid, phone: `139${digits(8)}` };
+  const r = await apiJson('POST', `/${s.reg.name}`, token, residentBody(s, p));
+  check(r.status === 201, `POST /residents answered ${r.status} ${JSON.stringify(r.body)}`);
+  return { ...p, key: r.body[s.reg.key || 'id'] };
+}
+
+/** Fill one control of #record-form as a user would. */
+async function fillField(page, f, value) {
+  const sel = `#record-form [name="${f.name}"]`;
+  if (f.type === 'enum' || f.type === 'bool') await page.selectOption(sel, String(value));
+  else if (Array.isArray(value)) await page.fill(sel, value.join(', '));
+  else if (f.type === 'money') await page.fill(sel, (value / 100).toFixed(2));
+  else await page.fill(sel, String(value));
+}
+
+/** Drop the console lines of an expected error answer (the browser logs them as failures). */
+function expectStatus(before, status) {
+  consoleErrors.splice(before).filter((e) => !new RegExp(`status of ${status}`).test(e)).forEach((e) => consoleErrors.push(e));
+}
+
+/** Search the register's list through its search box; waits for the new list, not the old. */
+async function searchList(page, q) {
+  await page.$eval('#reg-table', (el) => { el.dataset.stale = '1'; });
+  await page.fill('#reg-q', q);
+  await page.press('#reg-q', 'Enter');
+  await page.waitForSelector('#reg-table:not([data-stale]) :is(#records, .empty)');
+}
+
+async function openRegisterFromMenu(page, name, phone = false) {
+  if (phone) await page.click('.menu-btn');
+  await page.waitForSelector('#nav-registries summary');
+  await page.click('#nav-registries summary');
+  await page.click(`#nav-registries a[data-registry="${name}"]`);
+  await page.waitForSelector('#records, #reg-table .empty');
+}
+
+async function registerAdmin(ctx) {
+  const token = await apiLogin('admin', ADMIN_PW);
+  const s = await residentsSchema(token);
+  check(['read', 'write', 'pii'].every((v) => s.reg.verbs.includes(v)), `admin's verbs on residents: ${s.reg.verbs}`);
+  check(s.id.personal, `${s.id.label} is not a personal field`);
+  state.reg = s;
+  state.seed = [await seedResident(token, s, GRID1), await seedResident(token, s, GRID1), await seedResident(token, s, GRID2)];
+
+  const page = await newPage(ctx, 'admin-reg');
+  await login(page, 'admin', ADMIN_PW);
+  state.regAdmin = page;
+  // the menu lists the registers under 台账, in Chinese
+  await openRegisterFromMenu(page, 'residents');
+  check((await page.textContent('#nav-registries')).includes('居民'), 'the menu has no 居民');
+  check((await page.textContent('main h1')).includes(s.reg.label), `the title is not ${s.reg.label}`);
+  // identity numbers come masked, as the server sends them
+  const ids = await page.$$eval(`#records td[data-field="${s.id.name}"]`, (tds) => tds.map((td) => td.textContent.trim()).filter(Boolean));
+  check(ids.length > 0, 'no identity numbers in the list');
+  check(ids.every((x) => x.includes('*')), `unmasked identity numbers in the list: ${ids.filter((x) => !x.includes('*'))}`);
+  check(!ids.some((x) => state.seed.some((p) => p.id === x)), 'a seeded identity number is shown in full');
+  await shot(page, '30-registry-list');
+
+  // one person, unmasked for a stated purpose
+  const who = state.seed[0];
+  await searchList(page, who.name);
+  await page.waitForSelector(`#records tr:has-text("${who.name}")`);
+  await page.click(`#records tr:has-text("${who.name}") td:first-child a`);
+  await page.waitForSelector('#record');
+  const masked = (await page.textContent(`#record dd[data-field="${s.id.name}"]`)).trim();
+  check(masked.includes('*') && masked !== who.id, `the detail shows ${masked}`);
+  await page.click('#pii-view');
+  await page.fill('#pii-purpose', '入户走访核实');
+  await shot(page, '31-registry-purpose');
+  await page.click('#pii-go');
+  await page.waitForSelector('#pii-state .msg-warn');
+  const full = (await page.textContent(`#record dd[data-field="${s.id.name}"]`)).trim();
+  check(full === who.id, `the unmasked identity number is ${full}, not ${who.id}`);
+  check((await page.textContent('#pii-state')).includes('入户走访核实'), 'the purpose is not shown');
+  await shot(page, '32-registry-unmasked');
+  await page.click('#pii-hide');
+  check((await page.textContent(`#record dd[data-field="${s.id.name}"]`)).includes('*'), 'hiding does not mask again');
+
+  // a new resident: a wrong check digit is refused at the field, then the right one is stored
+  await visit(page, `r/${s.reg.name}`);
+  await page.waitForSelector('#reg-new');
+  await page.click('#reg-new');
+  await page.waitForSelector('#record-form');
+  const mine = { name: newName(), id: newIdNumber(), grid: GRID1, phone: `137${digits(8)}` };
+  const body = residentBody(s, mine);
+  for (const f of s.reg.fields) {
+    if (f.readonly || body[f.name] === undefined) continue;
+    await fillField(page, f, f === s.id ? badIdNumber() : body[f.name]);
+  }
+  check(await page.locator(`#record-form [data-field="${s.name.name}"] .req`).count() === 1, 'the name has no required mark');
+  check(await page.getAttribute(`#record-form [name="${s.name.name}"]`, 'maxlength') !== null, 'the name has no maximum length');
+  let before = consoleErrors.length;
+  await page.click('#record-save');
+  await page.waitForSelector(`#record-form [data-field="${s.id.name}"] .field-error`);
+  expectStatus(before, 422);
+  const fieldMsg = (await page.textContent(`#record-form [data-field="${s.id.name}"] .field-error`)).trim();
+  check(fieldMsg.length > 0, 'the 422 message is empty');
+  check(await page.getAttribute(`#record-form [name="${s.id.name}"]`, 'aria-invalid') === 'true', 'the identity field is not marked invalid');
+  check(await page.locator('#record-form .msg-error').count() === 1, 'no error box above the form');
+  await shot(page, '33-registry-422');
+  await page.fill(`#record-form [name="${s.id.name}"]`, mine.id);
+  await page.click('#record-save');
+  await page.waitForSelector('#record');
+  check(/#\/r\/residents\/[^/]+$/.test(page.url()), `after saving the page is ${page.url()}`);
+  check((await page.textContent('main h1')).includes(mine.name), 'the new record is not shown');
+  check(await page.locator('#notice .msg-ok').count() === 1, 'no notice of the new record');
+  await shot(page, '34-registry-created');
+  state.created = mine;
+
+  // found again by the search box
+  await visit(page, `r/${s.reg.name}`);
+  await page.waitForSelector('#reg-q');
+  await searchList(page, mine.name);
+  await page.waitForSelector(`#records tr:has-text("${mine.name}")`);
+  check(page.url().includes(`q=${encodeURIComponent(mine.name)}`), 'the search is not in the address');
+  check(await page.locator('#records tbody tr').count() === 1, 'the search finds more than the new resident');
+  await shot(page, '35-registry-search');
+  // by the whole identity number, which stays out of the address
+  if (s.id.filter) {
+    await visit(page, `r/${s.reg.name}`);
+    await page.waitForSelector('#reg-search .more-filters');
+    await page.click('#reg-search .more-filters summary');
+    await page.$eval('#reg-table', (el) => { el.dataset.stale = '1'; });
+    await page.fill(`#filter-${s.id.name}`, mine.id);
+    await page.press(`#filter-${s.id.name}`, 'Enter');
+    await page.waitForSelector('#reg-table:not([data-stale]) :is(#records, .empty)');
+    check(await page.locator(`#records tr:has-text("${mine.name}")`).count() === 1 && await page.locator('#records tbody tr').count() === 1,
+      'the identity-number filter does not find exactly the new resident');
+    check(!page.url().includes(mine.id), 'the identity number is in the address');
+  }
+
+  // export: a CSV file comes down
+  if (s.reg.verbs.includes('export')) {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    check(/\.csv$/i.test(dl.suggestedFilename()), `the export is called ${dl.suggestedFilename()}`);
+  }
+}
+
+async function registerGridWorker(ctx) {
+  const s = state.reg;
+  check(s && state.seed, 'the admin scenario did not seed residents');
+  const page = await newPage(ctx, 'gridworker-reg');
+  await login(page, 'gridworker', PW);
+  await openRegisterFromMenu(page, 'residents');
+  const grids = await page.$$eval(`#records td[data-field="${s.grid.name}"] [data-code]`, (els) => els.map((e) => e.dataset.code));
+  check(grids.length > 0, 'the grid worker sees no residents');
+  check(grids.every((g) => g.startsWith(GRID1)), `the grid worker sees other grids: ${[...new Set(grids)]}`);
+  const ids = await page.$$eval(`#records td[data-field="${s.id.name}"]`, (tds) => tds.map((td) => td.textContent.trim()).filter(Boolean));
+  check(ids.length > 0 && ids.every((x) => x.includes('*')), 'the grid worker sees unmasked identity numbers');
+  check(await page.locator('#pii-view').count() === 0, 'the grid worker is offered the unmasked view');
+  await shot(page, '36-registry-gridworker');
+  // the resident of the second grid is not found; the one of the first is, still masked
+  const other = state.seed[2];
+  await searchList(page, other.name);
+  check(await page.locator('#records').count() === 0 && !(await page.textContent('main #reg-table')).includes(other.name),
+    'the grid worker finds a resident of another grid');
+  const mine = state.seed[0];
+  await visit(page, `r/${s.reg.name}?q=${encodeURIComponent(mine.name)}`);
+  await page.waitForSelector(`#records tr:has-text("${mine.name}")`);
+  await page.click(`#records tr:has-text("${mine.name}") td:first-child a`);
+  await page.waitForSelector('#record');
+  check((await page.textContent(`#record dd[data-field="${s.id.name}"]`)).includes('*'), 'the detail is not masked for the grid worker');
+  check(await page.locator('#pii-view').count() === 0, 'the grid worker is offered the unmasked view of a record');
+}
+
+function csvOf(rows) {
+  return rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
+}
+
+async function registerImport(ctx) {
+  const s = state.reg;
+  const page = state.regAdmin;
+  check(s && page, 'the admin scenario did not run');
+  await visit(page, `r/${s.reg.name}`);
+  await page.waitForSelector('#reg-import');
+  await page.click('#reg-import');
+  await page.waitForSelector('#import-form');
+  check((await page.textContent('#import-columns')).includes(s.id.label), 'the column list has no identity number');
+  const cat = String(optionValues(s.category)[0]);
+  const people = [newName(), newName(), newName()];
+  const csv = csvOf([
+    [s.name.label, s.id.label, s.phone.label, s.grid.label, s.address.label, s.category.label], // 姓名,身份证号,手机号,网格,住址,类别
+    [people[0], newIdNumber(), `135${digits(8)}`, GRID1, '春江花城7幢1单元301', cat],
+    [people[1], badIdNumber(), `135${digits(8)}`, GRID1, '春江花城7幢1单元302', cat],
+    [people[2], newIdNumber(), `135${digits(8)}`, GRID2, '春江花城8幢2单元101', cat],
+  ]);
+  state.importCsv = csv;
+  await page.setInputFiles('#import-file', { name: '居民导入.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+  await page.click('#import-dry');
+  await page.waitForSelector('#import-summary');
+  const fig = async (k) => (await page.textContent(`#import-summary dd[data-k="${k}"]`)).trim();
+  check(await fig('rows') === '3', `rows: ${await fig('rows')}`);
+  check(await fig('valid') === '2', `valid: ${await fig('valid')}`);
+  check(await fig('stored') === '0', `a dry run stored ${await fig('stored')}`);
+  const bad = page.locator('#import-errors tbody tr.bad');
+  check(await bad.count() >= 1, 'no highlighted row in the report');
+  const rowsNamed = await bad.evaluateAll((trs) => [...new Set(trs.map((tr) => tr.dataset.row))]);
+  check(rowsNamed.length === 1 && ['2', '3'].includes(rowsNamed[0]), `the bad rows reported: ${rowsNamed}`);
+  const line = await bad.first().textContent();
+  check(line.includes(s.id.label) || line.includes(s.id.name), `the bad row does not name ${s.id.label}: ${line}`);
+  const bg = await bad.first().locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor);
+  check(bg !== 'rgba(0, 0, 0, 0)' && bg !== 'rgb(255, 255, 255)', 'the bad row is not highlighted');
+  await shot(page, '37-registry-import-dry');
+  // the valid rows only, for real
+  await page.check('#import-valid-only');
+  await page.click('#import-run');
+  await page.waitForSelector('#import-summary dd[data-k="mode"]:has-text("正式导入")');
+  check(await fig('stored') === '2', `stored: ${await fig('stored')}`);
+  await visit(page, `r/${s.reg.name}?q=${encodeURIComponent(people[0])}`);
+  await page.waitForSelector(`#records tr:has-text("${people[0]}")`);
+}
+
+async function registerPhone(ctx) {
+  const s = state.reg;
+  check(s && state.created, 'the admin scenario did not run');
+  const page = await newPage(ctx, 'phone-reg', PHONE);
+  await login(page, 'admin', ADMIN_PW);
+  const wide = () => page.evaluate(() => document.documentElement.scrollWidth);
+  const fits = async (what) => check(await wide() <= PHONE.width, `${what} is ${await wide()} px wide at 375 px`);
+  await page.click('.menu-btn');
+  await page.click('#nav-registries summary');
+  await shot(page, '38-registry-menu-375');
+  await page.click('#nav-registries a[data-registry="residents"]');
+  await page.waitForSelector('#records');
+  await fits('the list');
+  await shot(page, '39-registry-list-375');
+  await searchList(page, state.created.name);
+  await page.waitForSelector(`#records tr:has-text("${state.created.name}")`);
+  await page.click(`#records tr:has-text("${state.created.name}") td:first-child a`);
+  await page.waitForSelector('#record');
+  await fits('a record');
+  await shot(page, '40-registry-record-375');
+  await page.click('#record-edit');
+  await page.waitForSelector('#record-form');
+  const cols = await page.$eval('#record-form .grid2', (g) => getComputedStyle(g).gridTemplateColumns.split(' ').length);
+  check(cols === 1, `the form has ${cols} columns at 375 px`);
+  await fits('the form');
+  await shot(page, '41-registry-form-375');
+  await visit(page, `r/${s.reg.name}/import`);
+  await page.waitForSelector('#import-form');
+  await page.setInputFiles('#import-file', { name: '居民导入.csv', mimeType: 'text/csv', buffer: Buffer.from(state.importCsv || '', 'utf8') });
+  await page.click('#import-dry');
+  await page.waitForSelector('#import-summary');
+  await fits('the import report');
+  await shot(page, '42-registry-import-375');
+}
+
 async function noConsoleErrors() {
   check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
   check(dialogs.length === 0, `dialogs fired: ${dialogs.join('; ')}`);
@@ -609,6 +985,10 @@ const scenarios = [
   ['the dashboard draws its charts with data', dashboardCharts],
   ['at 375 px: report, menu, a work queue and a case fit the phone', phoneWidth],
   ['every screen opens: queues, cases, places, users, catalogue, calendar, login, track, English', everyPage],
+  ['registers: the district admin lists 居民 masked, unmasks one for a purpose, sees a 422 at the identity field, creates a resident and finds it', registerAdmin],
+  ['registers: a grid worker sees the residents of its own grid only, masked, without the unmasked view', registerGridWorker],
+  ['registers: a dry run of a CSV with Chinese headers reports the bad row; the valid rows are imported', registerImport],
+  ['registers at 375 px: menu, list, record, form and import report fit the phone', registerPhone],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 
@@ -627,6 +1007,7 @@ async function main() {
   });
   try {
     for (const [name, fn] of scenarios) {
+      if (ONLY && !ONLY.test(name)) continue;
       const t0 = Date.now();
       current = name.slice(0, 40);
       try {
