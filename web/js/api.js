@@ -1,6 +1,7 @@
-// api.js - the client of gridgov's JSON API: the session token, JSON and multipart bodies, and
-// one error type carrying the server's {"error": {code, message, field}} and any extra body
-// (a 409 carries the case's current status and allowed actions).
+// api.js - the client of gridgov's JSON API: the session token, JSON, multipart and file bodies,
+// file downloads, and one error type carrying the server's {"error": {code, message, field}} and
+// any extra body (a 409 carries the case's current status and allowed actions; a failed import
+// its report).
 
 const TOKEN_KEY = 'gridgov.token';
 const USER_KEY = 'gridgov.user';
@@ -38,6 +39,7 @@ export const session = {
   clear() {
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
+    sessionStorage.removeItem('gridgov.registries'); // the schema of registries.js
   },
 };
 
@@ -65,13 +67,15 @@ export function idemKey() {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-async function request(method, path, { params, json, form, headers = {}, auth = true } = {}) {
-  const h = { Accept: 'application/json', ...headers };
+async function request(method, path, { params, json, form, raw, headers = {}, auth = true, file = false } = {}) {
+  const h = { Accept: file ? '*/*' : 'application/json', ...headers };
   const token = session.token;
   if (auth && token) h.Authorization = `Bearer ${token}`;
   let body;
   if (form) {
     body = form; // the browser sets multipart/form-data with its boundary
+  } else if (raw !== undefined) {
+    body = raw; // a file as it is (the caller sets Content-Type)
   } else if (json !== undefined) {
     h['Content-Type'] = 'application/json';
     body = JSON.stringify(json);
@@ -82,8 +86,12 @@ async function request(method, path, { params, json, form, headers = {}, auth = 
   } catch (e) {
     throw new ApiError(0, { error: { code: 'network', message: String(e && e.message) } });
   }
-  let data = null;
   const ct = res.headers.get('Content-Type') || '';
+  if (file && res.ok) {
+    // a download: the bytes and the name from Content-Disposition
+    return { blob: await res.blob(), filename: dispositionName(res.headers.get('Content-Disposition')), type: ct };
+  }
+  let data = null;
   if (ct.includes('json')) {
     try {
       data = await res.json();
@@ -99,6 +107,21 @@ async function request(method, path, { params, json, form, headers = {}, auth = 
     throw new ApiError(res.status, data);
   }
   return data;
+}
+
+/** The file name of a Content-Disposition header (filename*=UTF-8'' first), or null. */
+function dispositionName(cd) {
+  if (!cd) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(cd);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      /* fall through to the plain name */
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(cd);
+  return plain ? plain[1].trim() : null;
 }
 
 /**
@@ -121,6 +144,10 @@ export const api = {
   patch: (path, json) => request('PATCH', path, { json }),
   del: (path) => request('DELETE', path),
   postWithPhotos: (path, json, files, opts = {}) => request('POST', path, { ...withPhotos(json, files), ...opts }),
+  /** POST a file as the body (e.g. text/csv); the answer is JSON. */
+  postFile: (path, body, contentType, params) => request('POST', path, { raw: body, params, headers: { 'Content-Type': contentType } }),
+  /** GET a file: {blob, filename, type}; errors come as ApiError like every other call. */
+  download: (path, params) => request('GET', path, { params, file: true }),
 
   async login(username, password) {
     const r = await request('POST', '/session', { json: { username, password }, auth: false });

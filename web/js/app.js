@@ -6,6 +6,7 @@ import { api, session, onSessionLost } from './api.js';
 import { t, setLang, getLang, languages } from './i18n.js';
 import { capsOf, errorBox, loading, pageTitle } from './ui.js';
 import { screens } from './screens/index.js';
+import { knownRegistries, loadRegistries, label as regLabel } from './registries.js';
 
 const main = document.getElementById('main');
 const top = document.getElementById('top');
@@ -65,10 +66,20 @@ function renderShell() {
   const { path } = parseHash();
   const nav = h('nav', { id: 'nav', class: 'nav', 'aria-label': t('app.menu') });
   const ul = h('ul');
+  // the registers (台账) the caller may read, from the server's schema, after the places; none
+  // when the list is empty or the call fails
+  const group = user ? h('li', { class: 'nav-group', id: 'nav-registries', hidden: true }) : null;
   for (const s of screens) {
     if (!s.nav || !s.show(caps)) continue;
     const active = path === s.path || path.startsWith(`${s.path}/`);
     ul.appendChild(h('li', null, h('a', { href: `#/${s.path}`, 'aria-current': active ? 'page' : null }, t(s.nav))));
+    if (group && s.path === 'places') ul.appendChild(group);
+  }
+  if (group) {
+    if (!group.parentNode) ul.appendChild(group);
+    const known = knownRegistries();
+    if (known) fillRegistryMenu(group, known, path);
+    else loadRegistries(api).then((items) => group.isConnected && fillRegistryMenu(group, items, parseHash().path));
   }
   nav.appendChild(ul);
   const menuBtn = h('button', {
@@ -99,6 +110,31 @@ function renderShell() {
   replace(foot, h('p', null, t('app.footer')));
   document.getElementById('skip').textContent = t('app.skip');
 }
+
+function fillRegistryMenu(group, items, path) {
+  if (!items.length) return;
+  const here = /^r\/([^/]+)/.exec(path);
+  const current = here ? here[1] : null;
+  const sub = h('ul', { class: 'nav-sub' }, items.map((r) => h('li', null,
+    h('a', { href: `#/r/${encodeURIComponent(r.name)}`, 'aria-current': r.name === current ? 'page' : null, dataset: { registry: r.name } }, regLabel(r)))));
+  const det = h('details', null,
+    h('summary', { class: items.some((r) => r.name === current) ? 'current' : null }, t('nav.registries')), sub);
+  replace(group, det);
+  group.hidden = false;
+}
+
+// the registers' menu folds away on a click elsewhere and on Escape
+document.addEventListener('click', (ev) => {
+  for (const d of top.querySelectorAll('.nav-group details[open]')) if (!d.contains(ev.target)) d.open = false;
+});
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== 'Escape') return;
+  const d = top.querySelector('.nav-group details[open]');
+  if (d) {
+    d.open = false;
+    d.querySelector('summary').focus();
+  }
+});
 
 async function logout() {
   try {

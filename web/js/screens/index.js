@@ -20,5 +20,12 @@ export const screens = [
   { path: 'dashboard', load: () => import('./dashboard.js'), nav: 'nav.dashboard', show: (c) => c.stats, needs: 'stats' },
   { path: 'admin/users', load: () => import('./admin-users.js'), nav: 'nav.users', show: (c) => c.userAdmin, needs: 'userAdmin' },
   { path: 'admin/catalog', load: () => import('./admin-catalog.js'), nav: 'nav.catalog', show: (c) => c.ops, needs: 'ops' },
+  // the registers (台账): one generic screen driven by GET /registries; the menu lists them
+  // under one heading (app.js), so these routes have no menu entry of their own
+  { path: 'r/:reg', load: () => import('./registry.js'), needs: 'login' },
+  { path: 'r/:reg/new', load: () => import('./registry.js'), view: 'renderForm', needs: 'login' },
+  { path: 'r/:reg/import', load: () => import('./registry.js'), view: 'renderImport', needs: 'login' },
+  { path: 'r/:reg/:key', load: () => import('./registry.js'), view: 'renderRecord', needs: 'login' },
+  { path: 'r/:reg/:key/edit', load: () => import('./registry.js'), view: 'renderForm', needs: 'login' },
   { path: 'admin/calendar', load: () => import('./admin-calendar.js'), nav: 'nav.calendar', show: (c) => c.ops, needs: 'ops' },
 ];
