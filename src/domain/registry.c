@@ -699,7 +699,6 @@ int reg_insert(struct db *db, struct reg_ctx *c, const struct registry *r, struc
                struct err *e)
 {
     int rc;
-    struct dbrows rows;
     int64_t now = time(NULL);
     char county[8];
 
@@ -741,15 +740,21 @@ int reg_insert(struct db *db, struct reg_ctx *c, const struct registry *r, struc
     }
     sqlq_add(&q, ") VALUES (");
     sqlq_add(&q, vals.sql.data);
-    sqlq_add(&q, arena_printf(c->a, ") RETURNING %s", r->key));
-    rc = q.overflow ? err_set(e, ERR_INTERNAL, NULL, "insert too long")
-                    : db_query(db, c->a, &rows, e, q.sql.data, q.p, q.np);
+    sqlq_add(&q, ")");
+    int64_t id = 0;
+    if (q.overflow)
+        rc = err_set(e, ERR_INTERNAL, NULL, "insert too long");
+    else if (r->key_text) /* the key is a field the client gave */
+        rc = db_exec(db, e, q.sql.data, q.p, q.np);
+    else /* integer keys are named id (registry_sound in the unit tests) */
+        rc = db_insert(db, e, q.sql.data, q.p, q.np, &id);
     sqlq_free(&q);
     sqlq_free(&vals);
-    if (rc != ERR_OK)
+    if (rc < 0)
         return conflict(r, rc, e);
-    rec->key = dbrows_get(&rows, 0, 0);
-    rec->id = r->key_text ? 0 : strtoll(rec->key, NULL, 10);
+    rec->id = id;
+    rec->key = r->key_text ? rec->v[registry_field_index(r, r->key)]
+                           : arena_printf(c->a, "%lld", (long long)id);
     rec->created_at = rec->updated_at = now;
     return store_links(db, r, rec, e);
 }

@@ -78,6 +78,12 @@ int db_query(struct db *db, struct arena *a, struct dbrows *out, struct err *e, 
     return db->ops->query(db, a, out, e, sql, p, np);
 }
 
+int db_insert(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
+              int64_t *id)
+{
+    return db->ops->insert(db, e, sql, p, np, id);
+}
+
 int db_script(struct db *db, struct err *e, const char *sql)
 {
     return db->ops->script(db, e, sql);

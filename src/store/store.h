@@ -59,6 +59,10 @@ int db_exec(struct db *db, struct err *e, const char *sql, const struct dbv *p, 
 /* Run a query; out receives all rows. Returns ERR_OK or a negative ERR_*. */
 int db_query(struct db *db, struct arena *a, struct dbrows *out, struct err *e, const char *sql,
              const struct dbv *p, int np);
+/* Run an INSERT into a table keyed by an integer column `id`: *id gets the new row's id (the
+ * last-insert rowid on SQLite, RETURNING id on PostgreSQL). Returns ERR_OK or a negative ERR_*. */
+int db_insert(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
+              int64_t *id);
 /* Run a script of several statements without parameters (migrations). */
 int db_script(struct db *db, struct err *e, const char *sql);
 /* Which backend: "sqlite" or "postgres" (for the rare statement that must differ). */

@@ -17,6 +17,9 @@ struct store_ops {
     int (*query)(struct db *db, struct arena *a, struct dbrows *out, struct err *e, const char *sql,
                  const struct dbv *p, int np);
     int (*script)(struct db *db, struct err *e, const char *sql);
+    /* An INSERT into a table keyed by an integer column `id`; *id gets the new row's. */
+    int (*insert)(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
+                  int64_t *id);
     /* SQL that takes the migration lock inside a transaction ("" when the file lock suffices). */
     const char *migrate_lock_sql;
     /* Drop every table, inside a write transaction. */

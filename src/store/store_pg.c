@@ -155,6 +155,25 @@ static int pg_exec(struct db *db, struct err *e, const char *sql, const struct d
     return rc;
 }
 
+static int pg_insert(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
+                     int64_t *id)
+{
+    int rc;
+    size_t n = strlen(sql);
+    char *with = xmalloc(n + sizeof(" RETURNING id"));
+    memcpy(with, sql, n);
+    memcpy(with + n, " RETURNING id", sizeof(" RETURNING id"));
+    PGresult *res = run((struct pg_db *)db, with, p, np, e, &rc);
+    free(with);
+    if (res == NULL)
+        return rc;
+    rc = PQntuples(res) == 1 ? ERR_OK : err_set(e, ERR_STORE, NULL, "INSERT returned no id");
+    if (rc == ERR_OK)
+        *id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return rc;
+}
+
 static int pg_query(struct db *db, struct arena *a, struct dbrows *out, struct err *e,
                     const char *sql, const struct dbv *p, int np)
 {
@@ -250,6 +269,7 @@ const struct store_ops store_pg_ops = {
     .exec = pg_exec,
     .query = pg_query,
     .script = pg_script,
+    .insert = pg_insert,
     .migrate_lock_sql = "SELECT pg_advisory_xact_lock(7270424)",
     .wipe = pg_wipe,
     .begin_write_sql = "BEGIN",

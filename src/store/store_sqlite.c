@@ -125,6 +125,16 @@ out:
     return rc;
 }
 
+static int sq_insert(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
+                     int64_t *id)
+{
+    int rc = sq_exec(db, e, sql, p, np);
+    if (rc < 0)
+        return rc;
+    *id = sqlite3_last_insert_rowid(((struct sqlite_db *)db)->h);
+    return ERR_OK;
+}
+
 static int sq_query(struct db *db, struct arena *a, struct dbrows *out, struct err *e,
                     const char *sql, const struct dbv *p, int np)
 {
@@ -258,6 +268,7 @@ const struct store_ops store_sqlite_ops = {
     .exec = sq_exec,
     .query = sq_query,
     .script = sq_script,
+    .insert = sq_insert,
     .migrate_lock_sql = "",
     .wipe = sq_wipe,
     .begin_write_sql = "BEGIN IMMEDIATE",

@@ -32,6 +32,11 @@ static void test_every_registry_is_sound(void **state)
         assert_int_equal(r->id, id);
         assert_ptr_equal(registry_find(r->name), r);
         assert_true(r->nfields > 0 && r->label[0] && r->label_en[0] && r->table[0]);
+        /* integer keys are named id (db_insert); text keys are one of the fields */
+        if (r->key_text)
+            assert_true(registry_field_index(r, r->key) >= 0);
+        else
+            assert_string_equal(r->key, "id");
         int scoped = 0;
         for (int i = 0; i < r->nfields; i++) {
             const struct reg_field *f = &r->fields[i];
