@@ -1,5 +1,6 @@
 /* err.c - error codes to names, messages and HTTP statuses. */
 #include "core/err.h"
+#include "core/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,31 +11,13 @@
  * character with '?'. */
 static void utf8_repair(char *s)
 {
-    unsigned char *p = (unsigned char *)s;
-    while (*p) {
-        int len = 0;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (*p < 0x80)
-            len = 1;
-        else if (*p >= 0xC2 && *p <= 0xDF)
-            len = 2;
-        else if (*p >= 0xE0 && *p <= 0xEF) {
-            len = 3;
-            lo = *p == 0xE0 ? 0xA0 : 0x80;
-            hi = *p == 0xED ? 0x9F : 0xBF;
-        } else if (*p >= 0xF0 && *p <= 0xF4) {
-            len = 4;
-            lo = *p == 0xF0 ? 0x90 : 0x80;
-            hi = *p == 0xF4 ? 0x8F : 0xBF;
-        }
-        int ok = len > 0;
-        for (int i = 1; ok && i < len; i++)
-            ok = i == 1 ? (p[1] >= lo && p[1] <= hi) : (p[i] & 0xC0) == 0x80;
-        if (!ok) {
-            *p++ = '?';
-            continue;
-        }
-        p += len;
+    uint32_t cp;
+    while (*s) {
+        int len = utf8_decode(s, 4, &cp);
+        if (len < 0)
+            *s++ = '?';
+        else
+            s += len;
     }
 }
 

@@ -1,5 +1,6 @@
 /* json.c - request JSON parsing and typed, validated field access. */
 #include "core/json.h"
+#include "core/utf8.h"
 
 #include <string.h>
 
@@ -43,38 +44,12 @@ int json_only_keys(const json_t *obj, const char *const *allowed, struct err *e)
 long utf8_chars(const char *s)
 {
     long n = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        int len;
-        /* the second byte's range rules out overlongs, surrogates and code points past
-         * U+10FFFF (RFC 3629, section 4) */
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (*p < 0x80) {
-            len = 1;
-        } else if (*p >= 0xC2 && *p <= 0xDF) {
-            len = 2;
-        } else if (*p >= 0xE0 && *p <= 0xEF) {
-            len = 3;
-            if (*p == 0xE0)
-                lo = 0xA0;
-            else if (*p == 0xED)
-                hi = 0x9F;
-        } else if (*p >= 0xF0 && *p <= 0xF4) {
-            len = 4;
-            if (*p == 0xF0)
-                lo = 0x90;
-            else if (*p == 0xF4)
-                hi = 0x8F;
-        } else {
+    uint32_t cp;
+    while (*s) {
+        int len = utf8_decode(s, 4, &cp);
+        if (len < 0)
             return -1;
-        }
-        if (len > 1 && (p[1] < lo || p[1] > hi))
-            return -1;
-        for (int i = 2; i < len; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return -1;
-        }
-        p += len;
+        s += len;
         n++;
     }
     return n;

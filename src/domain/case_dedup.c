@@ -3,6 +3,7 @@
  * is similar (Dice coefficient of bigram sets). */
 #include "domain/case_int.h"
 #include "core/buf.h"
+#include "core/utf8.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,36 +12,18 @@
 #define DUP_RADIUS_M 50.0
 #define DUP_MIN_SIMILARITY 0.25
 
-/* Decode one UTF-8 character strictly (RFC 3629: no overlongs, surrogates or code points past
- * U+10FFFF); anything else is one byte of U+FFFD, which counts as a separator. */
+/* One character; anything that is not well-formed UTF-8 is one byte of U+FFFD, which counts as
+ * a separator. */
 static int utf8_next(const unsigned char *p, unsigned *cp)
 {
-    *cp = 0xFFFD;
-    if (p[0] < 0x80) {
-        *cp = p[0];
+    uint32_t c;
+    int len = utf8_decode((const char *)p, 4, &c);
+    if (len < 0) {
+        *cp = 0xFFFD;
         return 1;
     }
-    if (p[0] >= 0xC2 && p[0] <= 0xDF && (p[1] & 0xC0) == 0x80) {
-        *cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-        return 2;
-    }
-    if (p[0] >= 0xE0 && p[0] <= 0xEF && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-        unsigned c = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-        if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
-            return 1;
-        *cp = c;
-        return 3;
-    }
-    if (p[0] >= 0xF0 && p[0] <= 0xF4 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
-        (p[3] & 0xC0) == 0x80) {
-        unsigned c = ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
-                     (p[3] & 0x3Fu);
-        if (c < 0x10000 || c > 0x10FFFF)
-            return 1;
-        *cp = c;
-        return 4;
-    }
-    return 1;
+    *cp = c;
+    return len;
 }
 
 /* Letters of words: ASCII letters and digits; ideographs and other scripts' letters. */

@@ -2,6 +2,7 @@
  * that decodes each pair into the arena and checks it, then a pass that gathers Open311's
  * attribute[CODE] and attribute[CODE][] pairs per code. */
 #include "http/form.h"
+#include "core/utf8.h"
 
 #include <string.h>
 
@@ -18,41 +19,13 @@ static int hexval(unsigned char c)
 
 int form_utf8_ok(const char *s, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    while (p < end) {
-        unsigned c = *p;
-        size_t len;
-        unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-        if (c == 0)
+    const char *end = s + n;
+    uint32_t cp;
+    while (s < end) {
+        int len = utf8_decode(s, (size_t)(end - s), &cp);
+        if (len < 0 || cp == 0)
             return 0;
-        if (c < 0x80) {
-            p++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            if (c == 0xE0)
-                lo = 0xA0; /* overlong */
-            else if (c == 0xED)
-                hi = 0x9F; /* surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            if (c == 0xF0)
-                lo = 0x90; /* overlong */
-            else if (c == 0xF4)
-                hi = 0x8F; /* above U+10FFFF */
-        } else {
-            return 0;
-        }
-        if ((size_t)(end - p) < len || p[1] < lo || p[1] > hi)
-            return 0;
-        for (size_t i = 2; i < len; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return 0;
-        }
-        p += len;
+        s += len;
     }
     return 1;
 }
