@@ -2,6 +2,7 @@
  * for SIGINT or SIGTERM, stop cleanly. */
 #include "cli/cli.h"
 #include "core/log.h"
+#include "core/util.h"
 #include "domain/calendar.h"
 #include "domain/demo.h"
 #include "domain/scheduler.h"
@@ -58,7 +59,6 @@ static int serve_store(struct cli *c, struct store *s)
     char host[128];
     int port;
     sigset_t set;
-    struct timespec ts;
 
     if (config_listen_split(c->cfg.listen, host, sizeof(host), &port, &e) != ERR_OK) {
         fprintf(stderr, "gridgov: --listen: %s\n", e.msg);
@@ -73,7 +73,6 @@ static int serve_store(struct cli *c, struct store *s)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
     struct app app = {
         .store = s,
         .body_max = (size_t)c->cfg.body_max,
@@ -81,7 +80,7 @@ static int serve_store(struct cli *c, struct store *s)
         .data_dir = c->cfg.data_dir,
         .session_ttl = c->cfg.session_ttl,
         .version = GRIDGOV_VERSION,
-        .started = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9,
+        .started = time_mono(),
     };
     struct server *srv = server_start(&app, host, port, c->cfg.threads, &e);
     if (srv == NULL) {

@@ -13,6 +13,13 @@ void time_iso_cst(time_t t, char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
+double time_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     y -= m <= 2;

@@ -18,6 +18,8 @@ void time_iso_cst(time_t t, char out[32]);
 int time_parse_iso(const char *s, int64_t *out, int *has_offset);
 /* Days from 1970-01-01 of a civil date (proleptic Gregorian). */
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC), for durations and uptime. */
+double time_mono(void);
 
 /* A random URL-safe token of 43 characters (32 bytes of entropy). */
 void token_new(char out[48]);

@@ -316,13 +316,6 @@ static struct snapshot *cache_cur, *cache_retired;
 static int64_t cache_loaded_at; /* monotonic seconds */
 static int cache_stale;
 
-static int64_t mono_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec;
-}
-
 static int same_days(const struct calendar *a, const struct calendar *b)
 {
     return a->ndays == b->ndays &&
@@ -332,7 +325,7 @@ static int same_days(const struct calendar *a, const struct calendar *b)
 const struct calendar *calendar_cached(struct db *db, struct err *e)
 {
     const struct calendar *out;
-    int64_t now = mono_seconds();
+    int64_t now = (int64_t)time_mono();
 
     pthread_mutex_lock(&cache_mu);
     if (cache_cur != NULL && !cache_stale && now - cache_loaded_at < CACHE_SECONDS) {

@@ -1,15 +1,9 @@
 /* h_meta.c - /healthz, /metrics and the API index. */
 #include "http/http.h"
 #include "http/metrics.h"
+#include "core/util.h"
 
 #include <time.h>
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* GET /healthz: 200 when the store answers, 503 otherwise. */
 int healthz_h(struct req *rq)
@@ -28,7 +22,7 @@ int metrics_h(struct req *rq)
 {
     struct buf b;
     buf_init(&b, 4 << 20);
-    if (metrics_render(&b, rq->app->store, mono() - rq->app->started) != 0) {
+    if (metrics_render(&b, rq->app->store, time_mono() - rq->app->started) != 0) {
         buf_free(&b);
         return reply_code(rq, ERR_INTERNAL, NULL, "metrics too large");
     }
@@ -42,12 +36,11 @@ int metrics_h(struct req *rq)
 /* GET /api/v1: the routes, for people exploring the API. */
 int api_index_h(struct req *rq)
 {
-    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "?"};
     json_t *routes = json_array();
     for (int i = 0; i < http_routes_count; i++)
-        json_array_append_new(routes,
-                              json_pack("{s:s, s:s}", "method", methods[http_routes[i].method],
-                                        "path", http_routes[i].pattern));
+        json_array_append_new(routes, json_pack("{s:s, s:s}", "method",
+                                                http_method_name(http_routes[i].method), "path",
+                                                http_routes[i].pattern));
     return reply_json(rq, 200,
                       json_pack("{s:s, s:s, s:o}", "name", "gridgov", "version", rq->app->version,
                                 "routes", routes));

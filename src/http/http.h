@@ -14,7 +14,15 @@
 #include "domain/registry.h"
 #include "store/store.h"
 
-enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_HEAD, HTTP_OTHER };
+/* The methods routes may name: one list for the enum, parsing and every printed name. */
+#define HTTP_METHOD_MAP(X) X(GET) X(POST) X(PUT) X(PATCH) X(DELETE) X(HEAD)
+
+enum http_method {
+#define X(m) HTTP_##m,
+    HTTP_METHOD_MAP(X)
+#undef X
+        HTTP_OTHER /* any other method: no route has it */
+};
 
 /* Route flags, enforced by http_dispatch before any handler runs. */
 enum {
@@ -127,6 +135,8 @@ int router_match(const char *method_str, enum http_method m, const char *path, c
                  int *nparams, struct arena *a, const char **allow);
 
 enum http_method http_method_of(const char *s);
+/* "GET", "POST" ...; "OTHER" for HTTP_OTHER. */
+const char *http_method_name(enum http_method m);
 
 /* The JSON of a request that may also carry photos: application/json, or multipart/form-data
  * with a "data" part (JSON) and up to 9 "photo" parts, stored before the call returns. The

@@ -57,8 +57,7 @@ static const char *route_label(int i)
 
 static const char *route_method(int i)
 {
-    static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OTHER"};
-    return i < nroutes ? names[http_routes[i].method] : "ANY";
+    return i < nroutes ? http_method_name(http_routes[i].method) : "ANY";
 }
 
 int metrics_render(struct buf *out, struct store *s, double uptime)

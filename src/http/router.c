@@ -46,20 +46,24 @@ const struct route http_routes[] = {
 };
 const int http_routes_count = (int)ARRAY_LEN(http_routes);
 
+static const char *const method_names[] = {
+#define X(m) #m,
+    HTTP_METHOD_MAP(X)
+#undef X
+        "OTHER"};
+
 enum http_method http_method_of(const char *s)
 {
-    static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
-    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
-        if (strcmp(s, names[i]) == 0)
+    for (int i = 0; i < HTTP_OTHER; i++) {
+        if (strcmp(s, method_names[i]) == 0)
             return (enum http_method)i;
     }
     return HTTP_OTHER;
 }
 
-static const char *method_name(enum http_method m)
+const char *http_method_name(enum http_method m)
 {
-    static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "?"};
-    return names[m];
+    return m >= HTTP_GET && m <= HTTP_OTHER ? method_names[m] : "OTHER";
 }
 
 /* Match path against pattern; captures {name} segments (never empty, never containing '/'). */
@@ -119,7 +123,7 @@ int router_match(const char *method_str, enum http_method m, const char *path, c
         }
         size_t off = strlen(allowed);
         snprintf(allowed + off, sizeof(allowed) - off, "%s%s", off ? ", " : "",
-                 method_name(rt->method));
+                 http_method_name(rt->method));
     }
     if (allowed[0]) {
         *allow = arena_strdup(a, allowed);
@@ -192,7 +196,7 @@ void http_dispatch(struct req *rq)
     }
     rt->handler(rq);
     if (rq->status == 0) {
-        log_error("handler for %s %s gave no reply", method_name(rt->method), rt->pattern);
+        log_error("handler for %s %s gave no reply", http_method_name(rt->method), rt->pattern);
         reply_code(rq, ERR_INTERNAL, NULL, NULL);
     }
 }

@@ -4,6 +4,7 @@
 #include "http/http.h"
 #include "http/metrics.h"
 #include "core/log.h"
+#include "core/util.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -28,13 +29,6 @@ struct mhd_req {
     size_t discarded;
     char client[64];
 };
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static const char *mhd_header(struct req *rq, const char *name)
 {
@@ -102,7 +96,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (m == NULL) {
         /* first call: headers only; answer on a later call so the connection stays alive */
         m = xcalloc(1, sizeof(*m));
-        m->t0 = mono();
+        m->t0 = time_mono();
         m->c = c;
         req_init(&m->rq, srv->app, method, url);
         m->rq.transport = m;
@@ -152,7 +146,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)c;
     if (m == NULL)
         return;
-    double dt = mono() - m->t0;
+    double dt = time_mono() - m->t0;
     struct req *rq = &m->rq;
     metrics_observe(rq->route_index < 0 ? http_routes_count : rq->route_index, rq->status, dt);
     log_access("access %s \"%s %s\" %d %.3fms user=%s%s", m->client, rq->method_str, rq->path,

@@ -2,6 +2,7 @@
  * group commit through one writer thread (SQLite) or a pooled transaction (PostgreSQL). */
 #include "store/store_int.h"
 #include "core/log.h"
+#include "core/util.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -53,13 +54,6 @@ struct store {
     pthread_mutex_t stats_mu;
     struct store_stats stats;
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int64_t dbrows_int(const struct dbrows *r, int row, int col)
 {
@@ -180,12 +174,12 @@ static void run_batch(struct store *s, struct write_job *jobs)
                 db_script(db, NULL, "ROLLBACK TO job");
             db_script(db, NULL, "RELEASE job");
         }
-        double t1 = now_seconds();
+        double t1 = time_mono();
         rc = db_script(db, &ce, "COMMIT");
         pthread_mutex_lock(&s->stats_mu);
         s->stats.commits++;
         s->stats.batched_jobs += (uint64_t)n;
-        s->stats.commit_seconds += now_seconds() - t1;
+        s->stats.commit_seconds += time_mono() - t1;
         pthread_mutex_unlock(&s->stats_mu);
         if (rc != ERR_OK)
             db_script(db, NULL, "ROLLBACK");
@@ -234,7 +228,7 @@ static void *writer_main(void *arg)
 
 int store_write(struct store *s, store_fn fn, void *ctx, struct err *e)
 {
-    double t0 = now_seconds();
+    double t0 = time_mono();
     int rc;
 
     if (s->ops->group_commit) {
@@ -261,12 +255,12 @@ int store_write(struct store *s, store_fn fn, void *ctx, struct err *e)
         if (rc == ERR_OK) {
             rc = fn(db, ctx, e);
             if (rc == ERR_OK) {
-                double t1 = now_seconds();
+                double t1 = time_mono();
                 rc = db_script(db, e, "COMMIT");
                 pthread_mutex_lock(&s->stats_mu);
                 s->stats.commits++;
                 s->stats.batched_jobs++;
-                s->stats.commit_seconds += now_seconds() - t1;
+                s->stats.commit_seconds += time_mono() - t1;
                 pthread_mutex_unlock(&s->stats_mu);
             }
             if (rc != ERR_OK)
@@ -276,7 +270,7 @@ int store_write(struct store *s, store_fn fn, void *ctx, struct err *e)
     }
     pthread_mutex_lock(&s->stats_mu);
     s->stats.writes++;
-    s->stats.write_wait_seconds += now_seconds() - t0;
+    s->stats.write_wait_seconds += time_mono() - t0;
     pthread_mutex_unlock(&s->stats_mu);
     return rc;
 }

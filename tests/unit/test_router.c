@@ -15,8 +15,7 @@
 
 static const char *mname(enum http_method m)
 {
-    static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OTHER"};
-    return m >= HTTP_GET && m <= HTTP_OTHER ? names[m] : "?";
+    return http_method_name(m);
 }
 
 /* The pattern with every {name} reduced to {}: two routes that match the same paths. */
