@@ -134,6 +134,31 @@ int authz_may_grant(const struct user *granter, enum role r, const char *place)
     return authz_allow(granter, PERM_USER_ADMIN, &t);
 }
 
+int authz_manages(const struct user *admin, const struct user *u, enum authz_how how)
+{
+    int in_scope = 0;
+    if (admin == NULL || u == NULL)
+        return 0;
+    for (int i = 0; i < u->nroles; i++) {
+        struct target t = {.place = u->roles[i].place};
+        int ok = authz_allow(admin, PERM_USER_ADMIN, &t) &&
+                 (how == AUTHZ_SEE || authz_may_grant(admin, u->roles[i].role, u->roles[i].place));
+        if (ok && how == AUTHZ_SEE)
+            return 1;
+        if (!ok && how == AUTHZ_CHANGE)
+            return 0;
+        in_scope += ok;
+    }
+    if (in_scope > 0)
+        return 1;
+    /* a user without roles is managed by district administrators only */
+    for (int i = 0; u->nroles == 0 && i < admin->nroles; i++) {
+        if (admin->roles[i].role == ROLE_DISTRICT_ADMIN)
+            return 1;
+    }
+    return 0;
+}
+
 int authz_scopes(const struct user *u, enum perm p, const char **out, int max)
 {
     int n = 0;

@@ -77,6 +77,12 @@ int authz_has(const struct user *u, enum perm p);
 int authz_allow(const struct user *u, enum perm p, const struct target *t);
 /* May granter give role r at place? (no one grants above their own scope or power) */
 int authz_may_grant(const struct user *granter, enum role r, const char *place);
+/* An administrator sees a user when one of the user's roles lies in the administrator's
+ * user-admin scope, and changes a user only when every role does and each could be granted by
+ * the administrator, so no one takes over an account that holds more than they may give. A user
+ * without roles is seen and changed by district administrators only. */
+enum authz_how { AUTHZ_SEE, AUTHZ_CHANGE };
+int authz_manages(const struct user *admin, const struct user *u, enum authz_how how);
 /* Registries (registry.h): a permission is a registry and a verb; grants is the registry's row of
  * verbs per role, so registries add no permission bits here. A grant scoped to a department
  * reaches no registry record by place; one scoped to a compound reaches t->compound only. */

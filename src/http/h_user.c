@@ -24,35 +24,6 @@ int roles_h(struct req *rq)
     return reply_json(rq, 200, json_pack("{s:o}", "items", items));
 }
 
-/* An administrator manages a user when one of the user's roles lies in the admin's scope. */
-/* An administrator sees a user when one of the user's roles lies in the admin's scope, and
- * changes a user only when every role does (and each could be granted by the admin), so no one
- * takes over an account that holds more than they may give. */
-enum { SEE, CHANGE };
-
-static int manages(struct req *rq, const struct user *u, int how)
-{
-    int in_scope = 0;
-    for (int i = 0; i < u->nroles; i++) {
-        struct target t = {.place = u->roles[i].place};
-        int ok = authz_allow(rq->user, PERM_USER_ADMIN, &t) &&
-                 (how == SEE || authz_may_grant(rq->user, u->roles[i].role, u->roles[i].place));
-        if (ok && how == SEE)
-            return 1;
-        if (!ok && how == CHANGE)
-            return 0;
-        in_scope += ok;
-    }
-    if (in_scope > 0)
-        return 1;
-    /* a user without roles is managed by district administrators only */
-    for (int i = 0; u->nroles == 0 && i < rq->user->nroles; i++) {
-        if (rq->user->roles[i].role == ROLE_DISTRICT_ADMIN)
-            return 1;
-    }
-    return 0;
-}
-
 int user_list_h(struct req *rq)
 {
     struct err e = {0};
@@ -62,7 +33,7 @@ int user_list_h(struct req *rq)
         return reply_err(rq, &e);
     json_t *items = json_array();
     for (int i = 0; i < n; i++) {
-        if (manages(rq, &us[i], SEE))
+        if (authz_manages(rq->user, &us[i], AUTHZ_SEE))
             json_array_append_new(items, user_json(&us[i]));
     }
     return reply_json(rq, 200, json_pack("{s:o}", "items", items));
@@ -87,7 +58,7 @@ int user_get_h(struct req *rq)
         return -1;
     if (user_get(req_db(rq), &rq->arena, id, &u, &e) != ERR_OK)
         return reply_err(rq, &e);
-    if (u.id != rq->user->id && !manages(rq, &u, SEE))
+    if (u.id != rq->user->id && !authz_manages(rq->user, &u, AUTHZ_SEE))
         return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     return reply_json(rq, 200, user_json(&u));
 }
@@ -192,7 +163,7 @@ int user_update_h(struct req *rq)
         return -1;
     if (user_get(req_db(rq), &rq->arena, w.id, &u, &e) != ERR_OK)
         return reply_err(rq, &e);
-    if (!manages(rq, &u, CHANGE))
+    if (!authz_manages(rq->user, &u, AUTHZ_CHANGE))
         return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     w.in.username = u.username;
     if (json_only_keys(rq->json, keys, &e) ||

@@ -473,6 +473,80 @@ static void test_may_grant(void **state)
     assert_false(authz_may_grant(&cm.u, ROLE_COMMISSIONER, COMMUNITY));
 }
 
+/* A user holding the given grants (at most 4). */
+struct multi {
+    struct role_grant g[4];
+    struct user u;
+};
+
+static void multi_init(struct multi *m, int n, const enum role *roles, const char *const *places)
+{
+    memset(m, 0, sizeof(*m));
+    for (int i = 0; i < n; i++) {
+        m->g[i].role = roles[i];
+        m->g[i].scope = places[i];
+        m->g[i].place = places[i];
+    }
+    m->u.id = 2;
+    m->u.username = "managed";
+    m->u.roles = m->g;
+    m->u.nroles = n;
+}
+
+static void test_manages(void **state)
+{
+    (void)state;
+    struct one da, so, co, gl;
+    struct multi worker, mixed, streetwide, outside, nobody, above;
+    one_of_role(&da, ROLE_DISTRICT_ADMIN);
+    one_of_role(&so, ROLE_STREET_OFFICE);
+    one_of_role(&co, ROLE_COMMUNITY_OFFICE);
+    one_of_role(&gl, ROLE_GRID_LEADER);
+
+    multi_init(&worker, 1, (enum role[]){ROLE_GRID_WORKER}, (const char *[]){GRID});
+    /* one role in the community, one in the next street */
+    multi_init(&mixed, 2, (enum role[]){ROLE_GRID_WORKER, ROLE_GRID_WORKER},
+               (const char *[]){GRID, "330604003001001"});
+    multi_init(&streetwide, 1, (enum role[]){ROLE_STREET_OFFICE}, (const char *[]){STREET});
+    multi_init(&outside, 1, (enum role[]){ROLE_GRID_WORKER}, (const char *[]){"330602002007001"});
+    multi_init(&nobody, 0, NULL, NULL);
+    multi_init(&above, 2, (enum role[]){ROLE_GRID_WORKER, ROLE_DISTRICT_ADMIN},
+               (const char *[]){GRID, DISTRICT});
+
+    /* a role inside the scope: seen and changed */
+    assert_true(authz_manages(&co.u, &worker.u, AUTHZ_SEE));
+    assert_true(authz_manages(&co.u, &worker.u, AUTHZ_CHANGE));
+    assert_true(authz_manages(&so.u, &worker.u, AUTHZ_CHANGE));
+    assert_true(authz_manages(&da.u, &worker.u, AUTHZ_CHANGE));
+    /* one role inside, one outside: seen, not changed */
+    assert_true(authz_manages(&co.u, &mixed.u, AUTHZ_SEE));
+    assert_false(authz_manages(&co.u, &mixed.u, AUTHZ_CHANGE));
+    assert_true(authz_manages(&da.u, &mixed.u, AUTHZ_CHANGE));
+    /* a role above the administrator's scope: neither */
+    assert_false(authz_manages(&co.u, &streetwide.u, AUTHZ_SEE));
+    assert_false(authz_manages(&co.u, &streetwide.u, AUTHZ_CHANGE));
+    /* at the administrator's own level: a street office manages another street office */
+    assert_true(authz_manages(&so.u, &streetwide.u, AUTHZ_CHANGE));
+    /* another district: nobody here */
+    assert_false(authz_manages(&so.u, &outside.u, AUTHZ_SEE));
+    assert_false(authz_manages(&da.u, &outside.u, AUTHZ_SEE));
+    /* a role the administrator may see but not grant (a district admin's) blocks changes */
+    assert_true(authz_manages(&so.u, &above.u, AUTHZ_SEE));
+    assert_false(authz_manages(&so.u, &above.u, AUTHZ_CHANGE));
+    assert_true(authz_manages(&da.u, &above.u, AUTHZ_CHANGE));
+    /* a user without roles: district administrators only */
+    assert_true(authz_manages(&da.u, &nobody.u, AUTHZ_SEE));
+    assert_true(authz_manages(&da.u, &nobody.u, AUTHZ_CHANGE));
+    assert_false(authz_manages(&so.u, &nobody.u, AUTHZ_SEE));
+    assert_false(authz_manages(&co.u, &nobody.u, AUTHZ_CHANGE));
+    /* roles without user administration manage no one, not even in their own grid */
+    assert_false(authz_manages(&gl.u, &worker.u, AUTHZ_SEE));
+    assert_false(authz_manages(&gl.u, &worker.u, AUTHZ_CHANGE));
+    /* no administrator, no user */
+    assert_false(authz_manages(NULL, &worker.u, AUTHZ_SEE));
+    assert_false(authz_manages(&da.u, NULL, AUTHZ_SEE));
+}
+
 static void test_scopes(void **state)
 {
     (void)state;
@@ -553,6 +627,7 @@ int main(void)
         cmocka_unit_test(test_scope_department),
         cmocka_unit_test(test_roles_combine),
         cmocka_unit_test(test_may_grant),
+        cmocka_unit_test(test_manages),
         cmocka_unit_test(test_scopes),
         cmocka_unit_test(test_scopes_agree_with_allow),
     };
