@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void time_iso_cst(time_t t, char out[32])
@@ -11,6 +12,30 @@ void time_iso_cst(time_t t, char out[32])
     time_t local = t + 8 * 3600;
     gmtime_r(&local, &tm);
     strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+}
+
+int parse_int_range(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    char *end;
+    if (s == NULL || *s == '\0')
+        return -1;
+    long long n = strtoll(s, &end, 10);
+    if (*end != '\0' || n < min || n > max)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+int parse_id(const char *s, int64_t *out)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 18 || strspn(s, "0123456789") != n)
+        return -1;
+    int64_t v = strtoll(s, NULL, 10);
+    if (v <= 0)
+        return -1;
+    *out = v;
+    return 0;
 }
 
 double time_mono(void)

@@ -29,20 +29,10 @@ int calendar_list_h(struct req *rq)
 {
     struct err e = {0};
     struct dbrows r;
-    const char *ys = rq->query(rq, "year");
-    long year;
+    int64_t year = calendar_ymd_from_days((time(NULL) + 8 * 3600) / 86400) / 10000;
 
-    if (ys != NULL) {
-        char *end;
-        year = strtol(ys, &end, 10);
-        if (strlen(ys) != 4 || ys[0] < '0' || ys[0] > '9' || *end || year < CAL_YEAR_MIN ||
-            year > CAL_YEAR_MAX)
-            return reply_code(rq, ERR_INVALID, "year",
-                              arena_printf(&rq->arena, "'year' must be between %d and %d",
-                                           CAL_YEAR_MIN, CAL_YEAR_MAX));
-    } else {
-        year = calendar_ymd_from_days((time(NULL) + 8 * 3600) / 86400) / 10000;
-    }
+    if (req_query_int(rq, "year", CAL_YEAR_MIN, CAL_YEAR_MAX, &year) != 0)
+        return -1;
     char from[16], to[16];
     snprintf(from, sizeof(from), "%04ld-01-01", year);
     snprintf(to, sizeof(to), "%04ld-12-31", year);
@@ -152,15 +142,14 @@ int calendar_due_h(struct req *rq)
 {
     struct err e = {0};
     struct sla sla;
-    const char *ss = rq->query(rq, "start"), *sl = rq->query(rq, "sla");
+    const char *sl = rq->query(rq, "sla");
     int64_t start = time(NULL);
     char sbuf[32], dbuf[32];
 
-    if (sla_parse(sl, &sla, "sla", &e) != ERR_OK ||
-        (ss != NULL && time_parse_iso(ss, &start, NULL) != 0 &&
-         err_set(&e, ERR_INVALID, "start",
-                 "'start' must be an ISO 8601 time like 2026-02-13T10:00:00+08:00")))
+    if (sla_parse(sl, &sla, "sla", &e) != ERR_OK)
         return reply_err(rq, &e);
+    if (req_query_time(rq, "start", &start) != 0)
+        return -1;
     const struct calendar *cal = calendar_cached(req_db(rq), &e);
     if (cal == NULL)
         return reply_err(rq, &e);

@@ -19,16 +19,6 @@ static struct actor req_actor(struct req *rq)
     return a;
 }
 
-static int id_param(struct req *rq, int64_t *id)
-{
-    char *end;
-    long long v = strtoll(req_param(rq, 0), &end, 10);
-    if (*end || v <= 0)
-        return reply_code(rq, ERR_NOT_FOUND, "id", "no such case");
-    *id = v;
-    return ERR_OK;
-}
-
 /* Reply 409 with the case as it is and what the caller may do now. */
 static int reply_conflict(struct req *rq, const struct err *e, const struct case_rec *cs,
                           const struct actor *actor)
@@ -225,7 +215,7 @@ int case_get_h(struct req *rq)
     struct actor who = req_actor(rq);
     json_t *photos;
     int64_t id;
-    if (id_param(rq, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
+    if (req_param_id(rq, 0, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
         return -1;
     if (case_photos_json(req_db(rq), &rq->arena, id, &photos, &e) != ERR_OK)
         return reply_err(rq, &e);
@@ -257,7 +247,7 @@ int case_timeline_h(struct req *rq)
     struct case_rec cs;
     json_t *items;
     int64_t id;
-    if (id_param(rq, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
+    if (req_param_id(rq, 0, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
         return -1;
     if (case_timeline_json(req_db(rq), &rq->arena, id, 0, &items, &e) != ERR_OK)
         return reply_err(rq, &e);
@@ -272,21 +262,11 @@ int case_duplicates_h(struct req *rq)
     struct case_rec cs;
     json_t *items;
     int64_t id;
-    if (id_param(rq, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
+    if (req_param_id(rq, 0, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
         return -1;
     if (case_duplicates(req_db(rq), &rq->arena, &cs, rq->user, &items, &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 200, json_pack("{s:o}", "items", items));
-}
-
-static int time_arg(struct req *rq, const char *name, int64_t *out, struct err *e)
-{
-    const char *v = rq->query(rq, name);
-    if (v == NULL)
-        return ERR_OK;
-    if (time_parse_iso(v, out, NULL) != 0)
-        return err_set(e, ERR_INVALID, name, "'%s' is an ISO 8601 date or date-time", name);
-    return ERR_OK;
 }
 
 int case_list_h(struct req *rq)
@@ -294,7 +274,7 @@ int case_list_h(struct req *rq)
     struct err e = {0};
     struct case_filter f = {0};
     json_t *out;
-    const char *lim = rq->query(rq, "limit"), *overdue = rq->query(rq, "overdue");
+    int64_t limit = 0;
     f.status = rq->query(rq, "status");
     f.category = rq->query(rq, "category");
     f.place = rq->query(rq, "place");
@@ -308,19 +288,12 @@ int case_list_h(struct req *rq)
         return reply_err(rq, &e);
     if (f.q && (utf8_chars(f.q) < 0 || utf8_chars(f.q) > 50))
         return reply_code(rq, ERR_INVALID, "q", "'q' has at most 50 characters");
-    if (lim) {
-        char *end;
-        long l = strtol(lim, &end, 10);
-        if (*end || l < 1 || l > 200)
-            return reply_code(rq, ERR_INVALID, "limit", "'limit' must be between 1 and 200");
-        f.limit = (int)l;
-    }
-    if (overdue && strcmp(overdue, "1") && strcmp(overdue, "true") && strcmp(overdue, "0") &&
-        strcmp(overdue, "false"))
-        return reply_code(rq, ERR_INVALID, "overdue", "'overdue' is true or false");
-    f.overdue = overdue && (strcmp(overdue, "1") == 0 || strcmp(overdue, "true") == 0);
-    if (time_arg(rq, "from", &f.from, &e) != ERR_OK || time_arg(rq, "to", &f.to, &e) != ERR_OK ||
-        case_list(req_db(rq), &rq->arena, rq->user, &f, time(NULL), &out, &e) != ERR_OK)
+    if (req_query_int(rq, "limit", 1, 200, &limit) != 0 ||
+        req_query_bool(rq, "overdue", &f.overdue) != 0 ||
+        req_query_time(rq, "from", &f.from) != 0 || req_query_time(rq, "to", &f.to) != 0)
+        return -1;
+    f.limit = (int)limit;
+    if (case_list(req_db(rq), &rq->arena, rq->user, &f, time(NULL), &out, &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 200, out);
 }
@@ -387,7 +360,7 @@ int case_action_h(struct req *rq)
     struct err e = {0};
     struct photo_ref *photos;
     int nphotos;
-    if (id_param(rq, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
+    if (req_param_id(rq, 0, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
         return -1;
     if (req_json_and_photos(rq, &photos, &nphotos, &e) != ERR_OK)
         return reply_err(rq, &e);
@@ -560,7 +533,7 @@ int case_contact_h(struct req *rq)
     struct err e = {0};
     struct case_rec cs;
     int64_t id;
-    if (id_param(rq, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
+    if (req_param_id(rq, 0, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
         return -1;
     struct target t = case_target(&cs);
     if (!authz_allow(rq->user, PERM_PII_READ, &t))

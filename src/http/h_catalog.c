@@ -13,12 +13,11 @@ int category_list_h(struct req *rq)
 {
     struct err e = {0};
     struct category *cs;
-    const char *all = rq->query(rq, "all");
-    int n, active_only = 1;
+    int n, all = 0, active_only = 1;
 
-    if (all != NULL && strcmp(all, "0") != 0) {
-        if (strcmp(all, "1") != 0)
-            return reply_code(rq, ERR_INVALID, "all", "'all' must be 0 or 1");
+    if (req_query_bool(rq, "all", &all) != 0)
+        return -1;
+    if (all) {
         if (rq->user == NULL)
             return reply_code(rq, ERR_UNAUTHORIZED, NULL, "login required to list all categories");
         if (!authz_has(rq->user, PERM_OPS))

@@ -287,16 +287,6 @@ static int code_ok(const char *s)
     return n >= 1 && n <= 32 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
-/* A positive decimal id of at most 18 digits. */
-static int id_parse(const char *s, int64_t *out)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 18 || strspn(s, "0123456789") != n)
-        return -1;
-    *out = strtoll(s, NULL, 10);
-    return *out > 0 ? 0 : -1;
-}
-
 /* Split a comma list into at most max trimmed, non-empty items (arena copies); -1 past max. */
 static int csv_split(struct arena *a, const char *s, const char **items, int max)
 {
@@ -641,18 +631,14 @@ static int extensions_arg(struct req *rq, enum fmt f, int *out)
 }
 
 /* A query argument in [min, max], or def when absent. */
-static int int_arg(struct req *rq, enum fmt f, const char *name, long min, long max, long def,
-                   long *out)
+static int int_arg(struct req *rq, enum fmt f, const char *name, int64_t min, int64_t max,
+                   int64_t def, int64_t *out)
 {
     const char *v = qarg(rq, name);
-    char *end;
     *out = def;
-    if (v == NULL)
-        return 0;
-    long l = strtol(v, &end, 10);
-    if (*end || l < min || l > max)
-        return o311_error(rq, f, 400, "%s must be a whole number from %ld to %ld", name, min, max);
-    *out = l;
+    if (v != NULL && parse_int_range(v, min, max, out) != 0)
+        return o311_error(rq, f, 400, "%s must be a whole number from %lld to %lld", name,
+                          (long long)min, (long long)max);
     return 0;
 }
 
@@ -674,7 +660,7 @@ int o311_requests_h(struct req *rq)
     enum fmt f = path_fmt(rq->path);
     const char *ids[O311_IDS_MAX], *codes[O311_CODES_MAX], *st[4];
     int nids = 0, ncodes = 0, nst = 0, extensions, want_open = 0, want_closed = 0;
-    long page, size;
+    int64_t page, size;
     int64_t start = 0, end = 0;
 
     if (jurisdiction_ok(rq, f, NULL) || extensions_arg(rq, f, &extensions) ||
@@ -686,7 +672,7 @@ int o311_requests_h(struct req *rq)
         return o311_error(rq, f, 400, "service_request_id lists at most %d ids", O311_IDS_MAX);
     for (int i = 0; i < nids; i++) {
         int64_t id;
-        if (id_parse(ids[i], &id) != 0)
+        if (parse_id(ids[i], &id) != 0)
             return o311_error(rq, f, 400, "service_request_id is a comma list of request ids");
     }
     if (nids == 0) { /* the ids override every other filter */
@@ -775,7 +761,7 @@ int o311_request_h(struct req *rq)
         return o311_error(rq, FMT_JSON, 404, "unknown format: use .json or .xml");
     if (jurisdiction_ok(rq, f, NULL) || extensions_arg(rq, f, &extensions))
         return -1;
-    if (id_parse(name, &id) != 0)
+    if (parse_id(name, &id) != 0)
         return o311_error(rq, f, 404, "service_request_id not found");
     int rc = case_get(req_db(rq), &rq->arena, id, &cs, &e);
     if (rc == ERR_NOT_FOUND)
@@ -864,7 +850,7 @@ static int intake_from_form(struct req *rq, enum fmt f, const struct form *fm,
             return o311_error(rq, f, 400, "long: a decimal longitude (WGS 84) like 120.8790");
         in->has_point = 1;
     }
-    if (aid != NULL && id_parse(aid, &in->compound_id) != 0)
+    if (aid != NULL && parse_id(aid, &in->compound_id) != 0)
         return o311_error(rq, f, 400,
                           "address_id: gridgov's address ids are compound (小区) ids, in digits");
     if (addr != NULL) {
@@ -1074,8 +1060,8 @@ int apikey_revoke_h(struct req *rq)
 {
     struct err e = {0};
     struct key_ctx c = {.a = &rq->arena};
-    if (id_parse(req_param(rq, 0), &c.id) != 0)
-        return reply_code(rq, ERR_NOT_FOUND, "id", "no such API key");
+    if (req_param_id(rq, 0, &c.id) != 0)
+        return -1;
     if (req_write(rq, key_revoke_fn, &c, &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 200, apikey_json(&c.k));

@@ -72,24 +72,15 @@ int place_search_h(struct req *rq)
     struct err e = {0};
     struct place *found;
     const char *scopes[16];
-    const char *q = rq->query(rq, "q"), *after = rq->query(rq, "after"),
-               *lim = rq->query(rq, "limit");
-    int n, limit = 50;
+    const char *q, *after = rq->query(rq, "after");
+    int64_t limit = 50;
+    int n;
 
-    if (q != NULL && utf8_chars(q) < 0)
-        return reply_code(rq, ERR_INVALID, "q", "'q' is not valid UTF-8");
-    if (q != NULL && utf8_chars(q) > 40)
-        return reply_code(rq, ERR_INVALID, "q", "'q' is longer than 40 characters");
-    if (lim != NULL) {
-        char *end;
-        long l = strtol(lim, &end, 10);
-        if (*end || l < 1 || l > 500)
-            return reply_code(rq, ERR_INVALID, "limit", "'limit' must be between 1 and 500");
-        limit = (int)l;
-    }
+    if (req_query_text(rq, "q", 40, &q) != 0 || req_query_int(rq, "limit", 1, 500, &limit) != 0)
+        return -1;
     int ns = authz_scopes(rq->user, PERM_PLACE_READ, scopes, 16);
-    if (place_search(req_db(rq), &rq->arena, q, scopes, ns, limit + 1, after, &found, &n, &e) !=
-        ERR_OK)
+    if (place_search(req_db(rq), &rq->arena, q, scopes, ns, (int)limit + 1, after, &found, &n,
+                     &e) != ERR_OK)
         return reply_err(rq, &e);
     struct jsonw w;
     jw_init(&w, 8 << 20);
@@ -252,13 +243,13 @@ int public_place_search_h(struct req *rq)
 {
     struct err e = {0};
     struct place *found;
-    const char *q = rq->query(rq, "q");
+    const char *q;
     int n;
 
-    if (q == NULL || q[0] == '\0')
+    if (req_query_text(rq, "q", 40, &q) != 0)
+        return -1;
+    if (q == NULL)
         return reply_code(rq, ERR_INVALID, "q", "search for a name or a code");
-    if (utf8_chars(q) < 0 || utf8_chars(q) > 40)
-        return reply_code(rq, ERR_INVALID, "q", "'q' is 1 to 40 characters of UTF-8");
     if (place_search(req_db(rq), &rq->arena, q, NULL, 0, 200, NULL, &found, &n, &e) != ERR_OK)
         return reply_err(rq, &e);
     struct jsonw w;

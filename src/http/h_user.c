@@ -39,22 +39,12 @@ int user_list_h(struct req *rq)
     return reply_json(rq, 200, json_pack("{s:o}", "items", items));
 }
 
-static int id_param(struct req *rq, int64_t *id)
-{
-    char *end;
-    long long v = strtoll(req_param(rq, 0), &end, 10);
-    if (*end || v <= 0)
-        return reply_code(rq, ERR_NOT_FOUND, "id", "no such user");
-    *id = v;
-    return ERR_OK;
-}
-
 int user_get_h(struct req *rq)
 {
     struct err e = {0};
     struct user u;
     int64_t id;
-    if (id_param(rq, &id) != ERR_OK)
+    if (req_param_id(rq, 0, &id) != ERR_OK)
         return -1;
     if (user_get(req_db(rq), &rq->arena, id, &u, &e) != ERR_OK)
         return reply_err(rq, &e);
@@ -159,7 +149,7 @@ int user_update_h(struct req *rq)
     struct user_write w = {.in = {.disabled = -1}};
     struct user u;
 
-    if (id_param(rq, &w.id) != ERR_OK)
+    if (req_param_id(rq, 0, &w.id) != ERR_OK)
         return -1;
     if (user_get(req_db(rq), &rq->arena, w.id, &u, &e) != ERR_OK)
         return reply_err(rq, &e);

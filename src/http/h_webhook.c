@@ -68,12 +68,10 @@ static int webhook_delete_fn(struct db *db, void *arg, struct err *e)
 int webhook_delete_h(struct req *rq)
 {
     struct err e = {0};
-    char *end;
-    long long id = strtoll(req_param(rq, 0), &end, 10);
-    if (*end || id <= 0)
-        return reply_code(rq, ERR_NOT_FOUND, "id", "no such webhook");
-    int64_t v = id;
-    if (req_write(rq, webhook_delete_fn, &v, &e) != ERR_OK)
+    int64_t id;
+    if (req_param_id(rq, 0, &id) != 0)
+        return -1;
+    if (req_write(rq, webhook_delete_fn, &id, &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1));
 }
@@ -84,14 +82,9 @@ int outbox_status_h(struct req *rq)
 {
     struct err e = {0};
     json_t *out;
-    const char *p = rq->query(rq, "pending");
     int pending = 0;
-    if (p != NULL) {
-        if (strcmp(p, "1") == 0 || strcmp(p, "true") == 0)
-            pending = 1;
-        else if (strcmp(p, "0") != 0 && strcmp(p, "false") != 0)
-            return reply_code(rq, ERR_INVALID, "pending", "'pending' is 1 or 0");
-    }
+    if (req_query_bool(rq, "pending", &pending) != 0)
+        return -1;
     if (webhook_outbox_json(req_db(rq), &rq->arena, time(NULL), pending, &out, &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 200, out);

@@ -109,9 +109,14 @@ int reply_err(struct req *rq, const struct err *e);
 int reply_code(struct req *rq, enum err_code code, const char *field, const char *msg);
 int reply_text(struct req *rq, int status, const char *content_type, const char *text, size_t n);
 
+/* The path parameter i as an id (digits only, above 0); anything else replies 404 and returns
+ * -1, so a handler returns at once. */
+int req_param_id(struct req *rq, int i, int64_t *id);
 /* Query arguments, checked: absent leaves *out as it is; a bad value replies 422 naming the
  * argument and returns -1. */
 int req_query_int(struct req *rq, const char *name, int64_t min, int64_t max, int64_t *out);
+/* An ISO 8601 date or time (time_parse_iso), as UTC seconds. */
+int req_query_time(struct req *rq, const char *name, int64_t *out);
 int req_query_bool(struct req *rq, const char *name, int *out);
 /* A text argument of 1..maxchars characters of UTF-8 (NULL when absent). */
 int req_query_text(struct req *rq, const char *name, long maxchars, const char **out);

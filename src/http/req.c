@@ -3,6 +3,7 @@
 #include "http/http.h"
 #include "core/json.h"
 #include "core/jsonw.h"
+#include "core/util.h"
 #include "domain/case.h"
 #include "domain/photo.h"
 #include "http/multipart.h"
@@ -187,20 +188,40 @@ int req_json_and_photos(struct req *rq, struct photo_ref **photos, int *nphotos,
     return ERR_OK;
 }
 
+int req_param_id(struct req *rq, int i, int64_t *id)
+{
+    if (parse_id(req_param(rq, i), id) != 0)
+        return reply_code(rq, ERR_NOT_FOUND, "id", "no such id: ids are whole numbers from 1");
+    return 0;
+}
+
 int req_query_int(struct req *rq, const char *name, int64_t min, int64_t max, int64_t *out)
 {
     const char *v = rq->query(rq, name);
-    char *end;
     if (v == NULL)
         return 0;
-    long long n = strtoll(v, &end, 10);
-    if (*v == '\0' || *end != '\0' || n < min || n > max) {
+    if (parse_int_range(v, min, max, out) != 0) {
         reply_code(rq, ERR_INVALID, name,
                    arena_printf(&rq->arena, "'%s' must be an integer from %lld to %lld", name,
                                 (long long)min, (long long)max));
         return -1;
     }
-    *out = n;
+    return 0;
+}
+
+int req_query_time(struct req *rq, const char *name, int64_t *out)
+{
+    const char *v = rq->query(rq, name);
+    if (v == NULL)
+        return 0;
+    if (time_parse_iso(v, out, NULL) != 0) {
+        reply_code(rq, ERR_INVALID, name,
+                   arena_printf(&rq->arena,
+                                "'%s' must be an ISO 8601 date or time like "
+                                "2026-02-13T10:00:00+08:00",
+                                name));
+        return -1;
+    }
     return 0;
 }
 
