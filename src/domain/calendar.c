@@ -9,6 +9,7 @@
 #include "core/log.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -382,4 +383,108 @@ void calendar_cache_free(void)
     }
     cache_stale = 0;
     pthread_mutex_unlock(&cache_mu);
+}
+
+/* ---- the calendar as the API reads and edits it ---- */
+
+int calendar_year_json(struct db *db, struct arena *a, int year, json_t **out, struct err *e)
+{
+    struct dbrows r;
+    char from[16], to[16];
+    snprintf(from, sizeof(from), "%04d-01-01", year);
+    snprintf(to, sizeof(to), "%04d-12-31", year);
+    *out = NULL;
+    int rc = db_query(db, a, &r, e,
+                      "SELECT day, kind, name, source FROM calendar_days WHERE day >= ? AND "
+                      "day <= ? ORDER BY day",
+                      DB_ARGS(DBS(from), DBS(to)));
+    if (rc != ERR_OK)
+        return rc;
+    /* count working days on exactly the rows shown, not on the cached snapshot */
+    struct calendar cal = {arena_alloc(a, sizeof(struct cal_day) * (size_t)(r.nrows + 1)), 0};
+    json_t *items = json_array();
+    for (int i = 0; i < r.nrows; i++) {
+        const char *kind = dbrows_get(&r, i, 1);
+        int ymd;
+        struct err ignored = {0};
+        if (calendar_date_parse(dbrows_get(&r, i, 0), &ymd, "day", &ignored) == ERR_OK) {
+            cal.days[cal.ndays].ymd = ymd;
+            cal.days[cal.ndays++].kind = strcmp(kind, "holiday") == 0 ? 'h' : 'w';
+        }
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "day", dbrows_get(&r, i, 0),
+                                               "kind", kind, "name", dbrows_get(&r, i, 2), "source",
+                                               dbrows_get(&r, i, 3)));
+    }
+    int64_t first = calendar_days_from_ymd(year * 10000 + 101);
+    int64_t last = calendar_days_from_ymd(year * 10000 + 1231);
+    int workdays = 0;
+    for (int64_t d = first; d <= last; d++)
+        workdays += calendar_is_workday(&cal, calendar_ymd_from_days(d));
+    *out = json_pack("{s:i, s:i, s:i, s:o}", "year", year, "days", (int)(last - first + 1),
+                     "workdays", workdays, "items", items);
+    return ERR_OK;
+}
+
+struct day_write {
+    const char *day, *kind, *name;
+    int created;
+};
+
+static int day_put_fn(struct db *db, void *arg, struct err *e)
+{
+    struct day_write *w = arg;
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc =
+        db_query(db, &a, &r, e, "SELECT 1 FROM calendar_days WHERE day = ?", DB_ARGS(DBS(w->day)));
+    if (rc == ERR_OK) {
+        w->created = r.nrows == 0;
+        rc = db_exec(db, e,
+                     "INSERT INTO calendar_days (day, kind, name, source) VALUES (?, ?, ?, "
+                     "'admin') ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = "
+                     "excluded.name, source = 'admin'",
+                     DB_ARGS(DBS(w->day), DBS(w->kind), DBS(w->name)));
+        if (rc > 0)
+            rc = ERR_OK;
+    }
+    arena_free(&a);
+    return rc;
+}
+
+int calendar_day_put(struct store *s, const char *day, const char *kind, const char *name,
+                     int *created, struct err *e)
+{
+    struct day_write w = {.day = day, .kind = kind, .name = name ? name : ""};
+    int ymd;
+    if (calendar_date_parse(day, &ymd, "day", e) != ERR_OK)
+        return e->code;
+    if (strcmp(kind, "holiday") != 0 && strcmp(kind, "workday") != 0)
+        return err_set(e, ERR_INVALID, "kind", "'kind' must be 'holiday' or 'workday'");
+    int rc = store_write(s, day_put_fn, &w, e);
+    if (rc != ERR_OK)
+        return rc;
+    calendar_invalidate();
+    *created = w.created;
+    return ERR_OK;
+}
+
+static int day_delete_fn(struct db *db, void *arg, struct err *e)
+{
+    const char *day = arg;
+    int rc = db_exec(db, e, "DELETE FROM calendar_days WHERE day = ?", DB_ARGS(DBS(day)));
+    if (rc == 0)
+        return err_set(e, ERR_NOT_FOUND, "day", "no calendar exception on %s", day);
+    return rc < 0 ? rc : ERR_OK;
+}
+
+int calendar_day_delete(struct store *s, const char *day, struct err *e)
+{
+    int ymd;
+    if (calendar_date_parse(day, &ymd, "day", e) != ERR_OK)
+        return e->code;
+    int rc = store_write(s, day_delete_fn, (void *)day, e);
+    if (rc == ERR_OK)
+        calendar_invalidate();
+    return rc;
 }

@@ -8,6 +8,7 @@
 #ifndef GG_CALENDAR_H
 #define GG_CALENDAR_H
 
+#include <jansson.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -57,6 +58,16 @@ int calendar_seed(struct db *db, int *added, struct err *e);
 const struct calendar *calendar_cached(struct db *db, struct err *e);
 void calendar_invalidate(void);
 void calendar_cache_free(void);
+
+/* A year as the API shows it: {year, days, workdays, items: [{day, kind, name, source}]}, the
+ * working days counted on exactly the exceptions listed (not on the cached snapshot). */
+int calendar_year_json(struct db *db, struct arena *a, int year, json_t **out, struct err *e);
+/* Set an exception ("holiday" or "workday", named name) as an administrator's, in its own
+ * write transaction; *created tells a new day from a replaced one. The snapshot is invalidated. */
+int calendar_day_put(struct store *s, const char *day, const char *kind, const char *name,
+                     int *created, struct err *e);
+/* Remove an exception (ERR_NOT_FOUND if the day has none), in its own write transaction. */
+int calendar_day_delete(struct store *s, const char *day, struct err *e);
 
 /* Dates and instants as the API writes them; years CAL_YEAR_MIN..CAL_YEAR_MAX. */
 #define CAL_YEAR_MIN 1970

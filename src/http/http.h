@@ -98,6 +98,9 @@ struct db *req_db(struct req *rq);
 const char *req_param(struct req *rq, int i);
 /* Run a write transaction for the request (returns after commit). */
 int req_write(struct req *rq, store_fn fn, void *ctx, struct err *e);
+/* The store, for a domain call that runs its own write transaction: the request's read
+ * connection is given back first (a pooled backend may need it for the write). */
+struct store *req_store(struct req *rq);
 
 /* Route, authenticate, authorise, parse, call the handler; the reply is left in rq. */
 void http_dispatch(struct req *rq);

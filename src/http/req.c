@@ -50,12 +50,17 @@ struct db *req_db(struct req *rq)
     return rq->db;
 }
 
-int req_write(struct req *rq, store_fn fn, void *ctx, struct err *e)
+struct store *req_store(struct req *rq)
 {
     /* give the read connection back first: a pooled backend may need it for the write */
     store_release(rq->app->store, rq->db);
     rq->db = NULL;
-    return store_write(rq->app->store, fn, ctx, e);
+    return rq->app->store;
+}
+
+int req_write(struct req *rq, store_fn fn, void *ctx, struct err *e)
+{
+    return store_write(req_store(rq), fn, ctx, e);
 }
 
 const char *req_param(struct req *rq, int i)
