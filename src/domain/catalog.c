@@ -814,3 +814,46 @@ int category_attrs_check(const struct category *c, json_t *in, json_t **out, str
     *out = res;
     return ERR_OK;
 }
+
+struct category_write {
+    const struct category *c;
+    int created;
+};
+
+static int category_save_fn(struct db *db, void *arg, struct err *e)
+{
+    struct category_write *w = arg;
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc = db_query(db, &a, &r, e, "SELECT code FROM categories WHERE code = ?",
+                      DB_ARGS(DBS(w->c->code)));
+    if (rc == ERR_OK) {
+        w->created = r.nrows == 0;
+        rc = category_put(db, w->c, e);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+int category_save(struct store *s, const struct category *c, int *created, struct err *e)
+{
+    struct category_write w = {.c = c};
+    int rc = store_write(s, category_save_fn, &w, e);
+    if (rc == ERR_OK)
+        *created = w.created;
+    return rc;
+}
+
+int category_changeset(struct db *db, int64_t *out, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc =
+        db_query(db, &a, &r, e, "SELECT coalesce(max(updated_at), 0) FROM categories", DB_NOARGS);
+    if (rc == ERR_OK)
+        *out = dbrows_int(&r, 0, 0);
+    arena_free(&a);
+    return rc;
+}

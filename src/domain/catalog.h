@@ -38,6 +38,10 @@ int category_from_json(json_t *j, struct arena *a, const char *code, struct cate
                        struct err *e);
 /* Insert or replace a category and its attributes (write transaction). */
 int category_put(struct db *db, const struct category *c, struct err *e);
+/* category_put in its own write transaction; *created tells a new category from a replaced one. */
+int category_save(struct store *s, const struct category *c, int *created, struct err *e);
+/* When the catalogue last changed (UTC seconds; 0 when empty): Open311's changeset. */
+int category_changeset(struct db *db, int64_t *out, struct err *e);
 json_t *category_json(const struct category *c, int with_attrs);
 
 /* Validate a case's attribute values against the category: required ones present, datatypes

@@ -45,38 +45,17 @@ int category_get_h(struct req *rq)
     return reply_json(rq, 200, category_json(&c, 1));
 }
 
-struct category_write {
-    struct category c;
-    int created;
-};
-
-static int category_put_fn(struct db *db, void *arg, struct err *e)
-{
-    struct category_write *w = arg;
-    struct arena a;
-    struct dbrows r;
-    arena_init(&a, 0);
-    int rc = db_query(db, &a, &r, e, "SELECT code FROM categories WHERE code = ?",
-                      DB_ARGS(DBS(w->c.code)));
-    if (rc == ERR_OK) {
-        w->created = r.nrows == 0;
-        rc = category_put(db, &w->c, e);
-    }
-    arena_free(&a);
-    return rc;
-}
-
 /* PUT /api/v1/categories/{code}: create (201) or replace (200) a category and its attributes. */
 int category_put_h(struct req *rq)
 {
     struct err e = {0};
-    struct category_write w = {0};
-    struct category c;
+    struct category in, c;
     const char *code = req_param(rq, 0);
+    int created;
 
-    if (category_from_json(rq->json, &rq->arena, code, &w.c, &e) != ERR_OK ||
-        req_write(rq, category_put_fn, &w, &e) != ERR_OK ||
+    if (category_from_json(rq->json, &rq->arena, code, &in, &e) != ERR_OK ||
+        category_save(req_store(rq), &in, &created, &e) != ERR_OK ||
         category_get(req_db(rq), &rq->arena, code, &c, &e) != ERR_OK)
         return reply_err(rq, &e);
-    return reply_json(rq, w.created ? 201 : 200, category_json(&c, 1));
+    return reply_json(rq, created ? 201 : 200, category_json(&c, 1));
 }

@@ -9,8 +9,7 @@
 int healthz_h(struct req *rq)
 {
     struct err e = {0};
-    struct dbrows r;
-    if (db_query(req_db(rq), &rq->arena, &r, &e, "SELECT 1", DB_NOARGS) != ERR_OK)
+    if (db_ping(req_db(rq), &e) != ERR_OK)
         return reply_code(rq, ERR_UNAVAILABLE, NULL, "the database does not answer");
     return reply_json(rq, 200,
                       json_pack("{s:s, s:s, s:s}", "status", "ok", "backend",

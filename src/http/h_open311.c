@@ -363,14 +363,13 @@ static const char *notice_of(struct arena *a, const struct category *c)
 int o311_discovery_h(struct req *rq)
 {
     struct err e = {0};
-    struct dbrows r;
+    int64_t changed;
     enum fmt f = path_fmt(rq->path);
     if (jurisdiction_ok(rq, f, NULL))
         return -1;
-    if (db_query(req_db(rq), &rq->arena, &r, &e,
-                 "SELECT coalesce(max(updated_at), 0) FROM categories", DB_NOARGS) != ERR_OK)
+    if (category_changeset(req_db(rq), &changed, &e) != ERR_OK)
         return o311_err(rq, f, &e);
-    const char *changeset = iso(&rq->arena, dbrows_int(&r, 0, 0));
+    const char *changeset = iso(&rq->arena, changed);
     json_t *doc =
         json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:[s, s]}]}", "changeset", changeset,
                   "contact", "上虞区基层治理网格化服务管理中心(区微治办)", "key_service",

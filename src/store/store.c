@@ -83,6 +83,16 @@ int db_script(struct db *db, struct err *e, const char *sql)
     return db->ops->script(db, e, sql);
 }
 
+int db_ping(struct db *db, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc = db_query(db, &a, &r, e, "SELECT 1", DB_NOARGS);
+    arena_free(&a);
+    return rc;
+}
+
 const char *db_backend(const struct db *db)
 {
     return db->ops->name;

@@ -65,6 +65,8 @@ int db_insert(struct db *db, struct err *e, const char *sql, const struct dbv *p
               int64_t *id);
 /* Run a script of several statements without parameters (migrations). */
 int db_script(struct db *db, struct err *e, const char *sql);
+/* Does the database answer a trivial query? ERR_OK or a negative ERR_* (for /healthz). */
+int db_ping(struct db *db, struct err *e);
 /* Which backend: "sqlite" or "postgres" (for the rare statement that must differ). */
 const char *db_backend(const struct db *db);
 
