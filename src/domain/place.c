@@ -544,3 +544,67 @@ int place_locate(struct db *db, struct arena *a, double lat, double lon, const c
     }
     return err_set(e, ERR_NOT_FOUND, "place", "no boundary contains the point");
 }
+
+/* ---- writes in their own transaction ---- */
+
+struct place_write {
+    struct place_input *in;
+    const char *code, *name;
+    int64_t households;
+    json_t *geometry;
+    char out[24];
+};
+
+static int place_insert_fn(struct db *db, void *arg, struct err *e)
+{
+    struct place_write *w = arg;
+    return place_insert(db, w->in, w->out, e);
+}
+
+int place_create(struct store *s, struct place_input *in, char out_code[24], struct err *e)
+{
+    struct place_write w = {.in = in};
+    int rc = store_write(s, place_insert_fn, &w, e);
+    if (rc == ERR_OK)
+        memcpy(out_code, w.out, sizeof(w.out));
+    return rc;
+}
+
+static int place_update_fn(struct db *db, void *arg, struct err *e)
+{
+    struct place_write *w = arg;
+    return place_update(db, w->code, w->name, w->households, e);
+}
+
+int place_change(struct store *s, const char *code, const char *name, int64_t households,
+                 struct err *e)
+{
+    struct place_write w = {.code = code, .name = name, .households = households};
+    return store_write(s, place_update_fn, &w, e);
+}
+
+static int boundary_fn(struct db *db, void *arg, struct err *e)
+{
+    struct place_write *w = arg;
+    return place_boundary_put(db, w->code, w->geometry, e);
+}
+
+int place_boundary_set(struct store *s, const char *code, json_t *geometry, struct err *e)
+{
+    struct place_write w = {.code = code, .geometry = geometry};
+    return store_write(s, boundary_fn, &w, e);
+}
+
+int place_boundary_get(struct db *db, struct arena *a, const char *code, const char **geometry,
+                       struct err *e)
+{
+    struct dbrows r;
+    int rc = db_query(db, a, &r, e, "SELECT geometry FROM place_boundaries WHERE place_code = ?",
+                      DB_ARGS(DBS(code)));
+    if (rc != ERR_OK)
+        return rc;
+    if (r.nrows == 0)
+        return err_set(e, ERR_NOT_FOUND, "code", "this place has no boundary");
+    *geometry = dbrows_get(&r, 0, 0);
+    return ERR_OK;
+}

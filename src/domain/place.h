@@ -51,6 +51,10 @@ int place_input_check(struct place_input *in, struct err *e);
 int place_insert(struct db *db, struct place_input *in, char out_code[24], struct err *e);
 int place_update(struct db *db, const char *code, const char *name, int64_t households,
                  struct err *e);
+/* place_insert and place_update, each in its own write transaction. */
+int place_create(struct store *s, struct place_input *in, char out_code[24], struct err *e);
+int place_change(struct store *s, const char *code, const char *name, int64_t households,
+                 struct err *e);
 
 /* A place as a JSON object, with its path (ancestors) when with_path. */
 void place_write(struct jsonw *w, const struct place *p, int with_path);
@@ -58,6 +62,11 @@ void place_write(struct jsonw *w, const struct place *p, int with_path);
 /* Boundaries: GeoJSON Polygon or MultiPolygon geometry ([lon, lat] positions, WGS 84). */
 int place_boundary_check(json_t *geometry, double box[4], struct err *e);
 int place_boundary_put(struct db *db, const char *code, json_t *geometry, struct err *e);
+/* place_boundary_put in its own write transaction. */
+int place_boundary_set(struct store *s, const char *code, json_t *geometry, struct err *e);
+/* The stored geometry (GeoJSON text, checked when stored); ERR_NOT_FOUND when there is none. */
+int place_boundary_get(struct db *db, struct arena *a, const char *code, const char **geometry,
+                       struct err *e);
 /* The most precise place whose boundary contains the point; ERR_NOT_FOUND if none. */
 int place_locate(struct db *db, struct arena *a, double lat, double lon, const char **code,
                  struct err *e);

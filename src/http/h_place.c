@@ -95,25 +95,6 @@ int place_search_h(struct req *rq)
     return reply_jw(rq, 200, &w);
 }
 
-struct place_write {
-    struct place_input in;
-    char code[24];
-    int64_t households;
-    const char *name;
-};
-
-static int place_insert_fn(struct db *db, void *arg, struct err *e)
-{
-    struct place_write *w = arg;
-    return place_insert(db, &w->in, w->code, e);
-}
-
-static int place_update_fn(struct db *db, void *arg, struct err *e)
-{
-    struct place_write *w = arg;
-    return place_update(db, w->code, w->name, w->households, e);
-}
-
 static int reply_place(struct req *rq, int status, const char *code)
 {
     struct err e = {0};
@@ -132,31 +113,31 @@ int place_create_h(struct req *rq)
     static const char *const keys[] = {"code", "parent",     "level", "kind",
                                        "name", "households", NULL};
     struct err e = {0};
-    struct place_write w = {0};
+    struct place_input in = {0};
+    char code[24];
 
-    if (json_only_keys(rq->json, keys, &e) ||
-        json_get_str(rq->json, "code", 0, 17, &w.in.code, &e) ||
-        json_get_str(rq->json, "parent", 0, 17, &w.in.parent, &e) ||
-        json_get_str(rq->json, "level", 0, 16, &w.in.level, &e) ||
-        json_get_str(rq->json, "kind", 0, 16, &w.in.kind, &e) ||
-        json_get_str(rq->json, "name", 1, 64, &w.in.name, &e) ||
-        json_get_int(rq->json, "households", 0, 0, 1000000, &w.in.households, &e) ||
-        place_input_check(&w.in, &e))
+    if (json_only_keys(rq->json, keys, &e) || json_get_str(rq->json, "code", 0, 17, &in.code, &e) ||
+        json_get_str(rq->json, "parent", 0, 17, &in.parent, &e) ||
+        json_get_str(rq->json, "level", 0, 16, &in.level, &e) ||
+        json_get_str(rq->json, "kind", 0, 16, &in.kind, &e) ||
+        json_get_str(rq->json, "name", 1, 64, &in.name, &e) ||
+        json_get_int(rq->json, "households", 0, 0, 1000000, &in.households, &e) ||
+        place_input_check(&in, &e))
         return reply_err(rq, &e);
-    const char *target = w.in.parent;
-    if (w.in.code != NULL) {
-        size_t plen = strcmp(w.in.level, "district") == 0    ? strlen(w.in.code)
-                      : strcmp(w.in.level, "town") == 0      ? 6
-                      : strcmp(w.in.level, "community") == 0 ? 9
-                      : strcmp(w.in.level, "grid") == 0      ? 12
-                                                             : 15;
-        target = arena_strndup(&rq->arena, w.in.code, plen);
+    const char *target = in.parent;
+    if (in.code != NULL) {
+        size_t plen = strcmp(in.level, "district") == 0    ? strlen(in.code)
+                      : strcmp(in.level, "town") == 0      ? 6
+                      : strcmp(in.level, "community") == 0 ? 9
+                      : strcmp(in.level, "grid") == 0      ? 12
+                                                           : 15;
+        target = arena_strndup(&rq->arena, in.code, plen);
     }
     if (req_allow_or_reply(rq, PERM_PLACE_WRITE, target, 0))
         return -1;
-    if (req_write(rq, place_insert_fn, &w, &e) != ERR_OK)
+    if (place_create(req_store(rq), &in, code, &e) != ERR_OK)
         return reply_err(rq, &e);
-    return reply_place(rq, 201, w.code);
+    return reply_place(rq, 201, code);
 }
 
 /* PATCH /api/v1/places/{code}: rename, or set the household count. */
@@ -164,31 +145,19 @@ int place_update_h(struct req *rq)
 {
     static const char *const keys[] = {"name", "households", NULL};
     struct err e = {0};
-    struct place_write w = {.households = -1};
-    const char *code;
+    const char *code, *name = NULL;
+    int64_t households = -1;
 
     if (code_param(rq, &code) != ERR_OK || req_allow_or_reply(rq, PERM_PLACE_WRITE, code, 0))
         return -1;
-    if (json_only_keys(rq->json, keys, &e) || json_get_str(rq->json, "name", 0, 64, &w.name, &e) ||
-        json_get_int(rq->json, "households", 0, 0, 1000000, &w.households, &e))
+    if (json_only_keys(rq->json, keys, &e) || json_get_str(rq->json, "name", 0, 64, &name, &e) ||
+        json_get_int(rq->json, "households", 0, 0, 1000000, &households, &e))
         return reply_err(rq, &e);
-    if (w.name != NULL && w.name[0] == '\0')
+    if (name != NULL && name[0] == '\0')
         return reply_code(rq, ERR_INVALID, "name", "'name' must not be empty");
-    snprintf(w.code, sizeof(w.code), "%s", code);
-    if (req_write(rq, place_update_fn, &w, &e) != ERR_OK)
+    if (place_change(req_store(rq), code, name, households, &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_place(rq, 200, code);
-}
-
-struct boundary_write {
-    const char *code;
-    json_t *geometry;
-};
-
-static int boundary_fn(struct db *db, void *arg, struct err *e)
-{
-    struct boundary_write *w = arg;
-    return place_boundary_put(db, w->code, w->geometry, e);
 }
 
 /* PUT /api/v1/places/{code}/boundary {"geometry": GeoJSON Polygon | MultiPolygon} */
@@ -196,39 +165,34 @@ int place_boundary_put_h(struct req *rq)
 {
     static const char *const keys[] = {"geometry", NULL};
     struct err e = {0};
-    struct boundary_write w;
+    const char *code;
     double box[4];
-    if (code_param(rq, &w.code) != ERR_OK || req_allow_or_reply(rq, PERM_PLACE_WRITE, w.code, 0))
+    if (code_param(rq, &code) != ERR_OK || req_allow_or_reply(rq, PERM_PLACE_WRITE, code, 0))
         return -1;
-    w.geometry = json_object_get(rq->json, "geometry");
-    if (json_only_keys(rq->json, keys, &e) || place_boundary_check(w.geometry, box, &e) ||
-        req_write(rq, boundary_fn, &w, &e))
+    json_t *geometry = json_object_get(rq->json, "geometry");
+    if (json_only_keys(rq->json, keys, &e) || place_boundary_check(geometry, box, &e) ||
+        place_boundary_set(req_store(rq), code, geometry, &e))
         return reply_err(rq, &e);
     return reply_json(
         rq, 200,
-        json_pack("{s:s, s:[f, f, f, f]}", "code", w.code, "bbox", box[2], box[0], box[3], box[1]));
+        json_pack("{s:s, s:[f, f, f, f]}", "code", code, "bbox", box[2], box[0], box[3], box[1]));
 }
 
 /* GET /api/v1/places/{code}/boundary: the stored geometry as a GeoJSON Feature. */
 int place_boundary_get_h(struct req *rq)
 {
     struct err e = {0};
-    struct dbrows r;
-    const char *code;
+    const char *code, *geometry;
     if (code_param(rq, &code) != ERR_OK || req_allow_or_reply(rq, PERM_PLACE_READ, code, 0))
         return -1;
-    if (db_query(req_db(rq), &rq->arena, &r, &e,
-                 "SELECT geometry FROM place_boundaries WHERE place_code = ?",
-                 DB_ARGS(DBS(code))) != ERR_OK)
+    if (place_boundary_get(req_db(rq), &rq->arena, code, &geometry, &e) != ERR_OK)
         return reply_err(rq, &e);
-    if (r.nrows == 0)
-        return reply_code(rq, ERR_NOT_FOUND, "code", "this place has no boundary");
     struct jsonw w;
     jw_init(&w, 64 << 20);
     jw_obj(&w);
     jw_kstr(&w, "type", "Feature");
     jw_key(&w, "geometry");
-    jw_raw(&w, dbrows_get(&r, 0, 0)); /* stored as JSON after checking */
+    jw_raw(&w, geometry); /* stored as JSON after checking */
     jw_key(&w, "properties");
     jw_obj(&w);
     jw_kstr(&w, "code", code);
