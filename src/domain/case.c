@@ -1,6 +1,7 @@
 /* case.c - intake (validation, place resolution, numbering, tracking tokens, idempotency) and
  * reading cases. */
 #include "domain/case_int.h"
+#include "core/buf.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "domain/compound.h"
@@ -505,5 +506,99 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
 out:
     free(box);
     arena_free(&a);
+    return rc;
+}
+
+/* ---- intake as one call ---- */
+
+/* Scope the client's Idempotency-Key to the submitter, so keys of different clients never
+ * collide. */
+static int idem_key(struct arena *a, const struct case_idem *idem, const struct actor *who,
+                    const struct case_input *in, const char **out, struct err *e)
+{
+    const char *k = idem ? idem->key : NULL;
+    *out = NULL;
+    if (k == NULL)
+        return ERR_OK;
+    size_t n = strlen(k);
+    if (n == 0 || n > 64)
+        return err_set(e, ERR_INVALID, "Idempotency-Key", "the key has 1 to 64 characters");
+    for (const char *p = k; *p; p++) {
+        if (*p < 0x21 || *p > 0x7e)
+            return err_set(e, ERR_INVALID, "Idempotency-Key", "the key is printable ASCII");
+    }
+    if (who->user)
+        *out = arena_printf(a, "u%lld:%s", (long long)who->user->id, k);
+    else if (who->api_key_id)
+        *out = arena_printf(a, "k%lld:%s", (long long)who->api_key_id, k);
+    else {
+        /* the public shares one key space: bind the key to the report's content too, so a
+         * replay needs both the key and the same report (and a stranger's key gets nothing).
+         * The content is the JSON in canonical form and the photos' hashes, so a retry that
+         * encodes the same report differently (a new multipart boundary) still replays. */
+        struct buf fp;
+        char h[65];
+        buf_init(&fp, 1 << 20);
+        char *canon = idem->json ? json_dumps(idem->json, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        buf_puts(&fp, canon ? canon : (idem->body ? idem->body : ""));
+        free(canon);
+        for (int i = 0; i < in->nphotos; i++)
+            buf_printf(&fp, "|%s", in->photos[i].sha256);
+        hash_hex(fp.data ? fp.data : "", h);
+        buf_free(&fp);
+        *out = arena_printf(a, "p:%s:%.32s", k, h);
+    }
+    return ERR_OK;
+}
+
+struct intake_ctx {
+    const struct case_input *in;
+    const struct actor *who;
+    const struct calendar *cal;
+    struct case_created out;
+};
+
+static int intake_fn(struct db *db, void *arg, struct err *e)
+{
+    struct intake_ctx *c = arg;
+    return case_insert(db, c->in, c->who, c->cal, &c->out, e);
+}
+
+int case_submit(struct store *s, struct arena *a, struct case_input *in, const struct actor *who,
+                const struct case_idem *idem, struct case_created *out, struct err *e)
+{
+    struct intake_ctx c = {.in = in, .who = who};
+    struct db *db;
+    int rc;
+    if ((rc = case_input_check(in, who, e)) != ERR_OK ||
+        (rc = idem_key(a, idem, who, in, &in->idem_key, e)) != ERR_OK)
+        return rc;
+    /* the checks and text work happen here, on the caller's thread, not in the group commit */
+    db = store_acquire(s);
+    if ((c.cal = calendar_cached(db, e)) == NULL)
+        rc = e->code;
+    else
+        rc = case_prepare(db, a, in, e);
+    store_release(s, db);
+    if (rc != ERR_OK)
+        return rc;
+    rc = store_write(s, intake_fn, &c, e);
+    if (rc == ERR_CONFLICT && in->idem_key) {
+        /* the same key raced us on another connection: answer with its case */
+        struct dbrows r;
+        struct err e2 = {0};
+        db = store_acquire(s);
+        if (db_query(db, a, &r, &e2, "SELECT id, case_no FROM cases WHERE idem_key = ?",
+                     DB_ARGS(DBS(in->idem_key))) == ERR_OK &&
+            r.nrows == 1) {
+            memset(&c.out, 0, sizeof(c.out));
+            c.out.id = dbrows_int(&r, 0, 0);
+            snprintf(c.out.case_no, sizeof(c.out.case_no), "%s", dbrows_get(&r, 0, 1));
+            c.out.replayed = 1;
+            rc = ERR_OK;
+        }
+        store_release(s, db);
+    }
+    *out = c.out;
     return rc;
 }

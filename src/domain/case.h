@@ -169,6 +169,21 @@ int case_prepare(struct db *db, struct arena *a, struct case_input *in, struct e
 int case_insert(struct db *db, const struct case_input *in, const struct actor *who,
                 const struct calendar *cal, struct case_created *out, struct err *e);
 
+/* The idempotency of a submission: the client's Idempotency-Key header and what the request
+ * carried, to which a key of the public is bound. */
+struct case_idem {
+    const char *key;  /* the client's key as sent, or NULL */
+    json_t *json;     /* the request's JSON, or NULL (an Open311 form) */
+    const char *body; /* the raw body, read when json is NULL */
+};
+
+/* Intake in full, for staff, the public and Open311 clients alike: check the input, scope the
+ * Idempotency-Key to the submitter, prepare on a read connection (checks and text work stay out
+ * of the group commit), insert in a write transaction, and answer a replay (the same key, raced
+ * on another connection) with its case. in is updated: its scoped key and its preparation. */
+int case_submit(struct store *s, struct arena *a, struct case_input *in, const struct actor *who,
+                const struct case_idem *idem, struct case_created *out, struct err *e);
+
 /* ---- reads ---- */
 
 int case_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out, struct err *e);
@@ -179,6 +194,9 @@ json_t *case_json(const struct case_rec *cs, int public_view);
 int case_timeline_json(struct db *db, struct arena *a, int64_t id, int public_view, json_t **out,
                        struct err *e);
 int case_photos_json(struct db *db, struct arena *a, int64_t id, json_t **out, struct err *e);
+/* The extensions requested and not yet decided: [{id, days, reason}], oldest first. */
+int case_extensions_pending_json(struct db *db, struct arena *a, int64_t id, json_t **out,
+                                 struct err *e);
 
 /* ---- workflow steps ---- */
 
@@ -205,6 +223,17 @@ struct case_step {
 int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_step *st,
                const struct actor *who, const struct calendar *cal, struct case_rec *cs_out,
                struct err *e);
+
+/* case_apply in its own write transaction, on the calendar's snapshot (read first). */
+int case_step_run(struct store *s, struct arena *a, int64_t id, const struct case_step *st,
+                  const struct actor *who, struct case_rec *cs_out, struct err *e);
+
+/* A joint meeting over the n cases ids in one write transaction: the first case creates the
+ * record, the others are linked to it, and each gets its timeline row; each must allow a meeting
+ * now, or nothing is recorded (ERR_CONFLICT with cs_out the case that refused). */
+int meeting_record(struct store *s, struct arena *a, json_t *record, const int64_t *ids, int n,
+                   const struct actor *who, struct case_rec *cs_out, int64_t *meeting_id,
+                   struct err *e);
 
 /* Parse a step from JSON {"action", "note", ...}; validates fields per action. */
 int case_step_from_json(json_t *j, struct arena *a, struct case_step *out, struct err *e);

@@ -425,3 +425,105 @@ out:
     json_decref(data);
     return rc;
 }
+
+/* ---- steps and meetings as one call ---- */
+
+int case_extensions_pending_json(struct db *db, struct arena *a, int64_t id, json_t **out,
+                                 struct err *e)
+{
+    struct dbrows r;
+    *out = NULL;
+    int rc = db_query(db, a, &r, e,
+                      "SELECT id, days, reason FROM extensions WHERE case_id = ? AND status = "
+                      "'pending' ORDER BY id",
+                      DB_ARGS(DBI(id)));
+    if (rc != ERR_OK)
+        return rc;
+    *out = json_array();
+    for (int i = 0; i < r.nrows; i++)
+        json_array_append_new(
+            *out, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)dbrows_int(&r, i, 0), "days",
+                            (json_int_t)dbrows_int(&r, i, 1), "reason", dbrows_get(&r, i, 2)));
+    return ERR_OK;
+}
+
+/* The calendar's snapshot, read on a connection of its own. */
+static const struct calendar *calendar_now(struct store *s, struct err *e)
+{
+    struct db *db = store_acquire(s);
+    const struct calendar *cal = calendar_cached(db, e);
+    store_release(s, db);
+    return cal;
+}
+
+struct step_ctx {
+    int64_t id;
+    const struct case_step *st;
+    const struct actor *who;
+    const struct calendar *cal;
+    struct arena *a;
+    struct case_rec *cs;
+};
+
+static int step_fn(struct db *db, void *arg, struct err *e)
+{
+    struct step_ctx *c = arg;
+    return case_apply(db, c->a, c->id, c->st, c->who, c->cal, c->cs, e);
+}
+
+int case_step_run(struct store *s, struct arena *a, int64_t id, const struct case_step *st,
+                  const struct actor *who, struct case_rec *cs_out, struct err *e)
+{
+    struct step_ctx c = {.id = id, .st = st, .who = who, .a = a, .cs = cs_out};
+    if ((c.cal = calendar_now(s, e)) == NULL)
+        return e->code;
+    return store_write(s, step_fn, &c, e);
+}
+
+struct meeting_ctx {
+    json_t *record;
+    const int64_t *ids;
+    int n;
+    const struct actor *who;
+    const struct calendar *cal;
+    struct arena *a;
+    struct case_rec *cs;
+    int64_t meeting_id;
+};
+
+/* One meeting record: the first case creates it, the others are linked to it. */
+static int meeting_fn(struct db *db, void *arg, struct err *e)
+{
+    struct meeting_ctx *c = arg;
+    c->meeting_id = 0;
+    for (int i = 0; i < c->n; i++) {
+        struct case_step st = {
+            .action = CA_MEETING, .meeting = c->record, .meeting_id = c->meeting_id};
+        int rc = case_apply(db, c->a, c->ids[i], &st, c->who, c->cal, c->cs, e);
+        if (rc != ERR_OK)
+            return rc;
+        if (i == 0) {
+            struct dbrows r;
+            rc = db_query(db, c->a, &r, e,
+                          "SELECT max(meeting_id) FROM meeting_cases WHERE case_id = ?",
+                          DB_ARGS(DBI(c->ids[0])));
+            if (rc != ERR_OK)
+                return rc;
+            c->meeting_id = dbrows_int(&r, 0, 0);
+        }
+    }
+    return ERR_OK;
+}
+
+int meeting_record(struct store *s, struct arena *a, json_t *record, const int64_t *ids, int n,
+                   const struct actor *who, struct case_rec *cs_out, int64_t *meeting_id,
+                   struct err *e)
+{
+    struct meeting_ctx c = {.record = record, .ids = ids, .n = n, .who = who, .a = a, .cs = cs_out};
+    if ((c.cal = calendar_now(s, e)) == NULL)
+        return e->code;
+    int rc = store_write(s, meeting_fn, &c, e);
+    if (rc == ERR_OK)
+        *meeting_id = c.meeting_id;
+    return rc;
+}

@@ -3,6 +3,7 @@
 #include "http/http.h"
 #include "core/json.h"
 #include "core/util.h"
+#include "domain/audit.h"
 #include "domain/case.h"
 #include "domain/photo.h"
 #include "domain/place.h"
@@ -43,19 +44,6 @@ static int reply_conflict(struct req *rq, const struct err *e, const struct case
 
 /* ---- intake ---- */
 
-struct intake_ctx {
-    struct case_input in;
-    struct actor who;
-    const struct calendar *cal;
-    struct case_created out;
-};
-
-static int intake_fn(struct db *db, void *arg, struct err *e)
-{
-    struct intake_ctx *c = arg;
-    return case_insert(db, &c->in, &c->who, c->cal, &c->out, e);
-}
-
 /* Fill a case_input from the JSON body. Shared with Open311 through case_input_check. */
 static int intake_from_json(struct req *rq, json_t *j, struct case_input *in, struct err *e)
 {
@@ -92,80 +80,6 @@ static int intake_from_json(struct req *rq, json_t *j, struct case_input *in, st
     return ERR_OK;
 }
 
-/* Scope the client's Idempotency-Key to the submitter, so keys of different clients never
- * collide. */
-static int idem_key(struct req *rq, const struct actor *who, const struct case_input *in,
-                    const char **out, struct err *e)
-{
-    const char *k = rq->header(rq, "Idempotency-Key");
-    *out = NULL;
-    if (k == NULL)
-        return ERR_OK;
-    size_t n = strlen(k);
-    if (n == 0 || n > 64)
-        return err_set(e, ERR_INVALID, "Idempotency-Key", "the key has 1 to 64 characters");
-    for (const char *p = k; *p; p++) {
-        if (*p < 0x21 || *p > 0x7e)
-            return err_set(e, ERR_INVALID, "Idempotency-Key", "the key is printable ASCII");
-    }
-    if (who->user)
-        *out = arena_printf(&rq->arena, "u%lld:%s", (long long)who->user->id, k);
-    else if (who->api_key_id)
-        *out = arena_printf(&rq->arena, "k%lld:%s", (long long)who->api_key_id, k);
-    else {
-        /* the public shares one key space: bind the key to the report's content too, so a
-         * replay needs both the key and the same report (and a stranger's key gets nothing).
-         * The content is the JSON in canonical form and the photos' hashes, so a retry that
-         * encodes the same report differently (a new multipart boundary) still replays. */
-        struct buf fp;
-        char h[65];
-        buf_init(&fp, 1 << 20);
-        char *canon = rq->json ? json_dumps(rq->json, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-        buf_puts(&fp, canon ? canon : (rq->body.data ? rq->body.data : ""));
-        free(canon);
-        for (int i = 0; i < in->nphotos; i++)
-            buf_printf(&fp, "|%s", in->photos[i].sha256);
-        hash_hex(fp.data ? fp.data : "", h);
-        buf_free(&fp);
-        *out = arena_printf(&rq->arena, "p:%s:%.32s", k, h);
-    }
-    return ERR_OK;
-}
-
-int case_submit(struct req *rq, struct case_input *in, const struct actor *who,
-                struct case_created *out, struct err *e)
-{
-    struct intake_ctx c = {.in = *in, .who = *who};
-    int rc;
-    if ((rc = case_input_check(&c.in, who, e)) != ERR_OK ||
-        (rc = idem_key(rq, who, &c.in, &c.in.idem_key, e)) != ERR_OK)
-        return rc;
-    if ((c.cal = calendar_cached(req_db(rq), e)) == NULL)
-        return e->code;
-    /* the checks and text work happen here, on this thread, not in the group commit */
-    if ((rc = case_prepare(req_db(rq), &rq->arena, &c.in, e)) != ERR_OK)
-        return rc;
-    rc = req_write(rq, intake_fn, &c, e);
-    if (rc == ERR_CONFLICT && c.in.idem_key) {
-        /* the same key raced us on another connection: answer with its case */
-        struct dbrows r;
-        struct err e2 = {0};
-        if (db_query(req_db(rq), &rq->arena, &r, &e2,
-                     "SELECT id, case_no FROM cases WHERE idem_key = ?",
-                     DB_ARGS(DBS(c.in.idem_key))) == ERR_OK &&
-            r.nrows == 1) {
-            memset(&c.out, 0, sizeof(c.out));
-            c.out.id = dbrows_int(&r, 0, 0);
-            snprintf(c.out.case_no, sizeof(c.out.case_no), "%s", dbrows_get(&r, 0, 1));
-            c.out.replayed = 1;
-            rc = ERR_OK;
-        }
-    }
-    *out = c.out;
-    *in = c.in;
-    return rc;
-}
-
 /* POST /api/v1/cases: staff with a token, or the public without one. */
 int case_create_h(struct req *rq)
 {
@@ -173,12 +87,15 @@ int case_create_h(struct req *rq)
     struct case_input in = {0};
     struct case_created out;
     struct actor who = req_actor(rq);
+    struct case_idem idem = {rq->header(rq, "Idempotency-Key"), NULL, rq->body.data};
 
     if (rq->user != NULL && !authz_has(rq->user, PERM_CASE_SUBMIT))
         return reply_code(rq, ERR_FORBIDDEN, NULL, "your roles do not report cases");
-    if (req_json_and_photos(rq, &in.photos, &in.nphotos, &e) != ERR_OK ||
-        intake_from_json(rq, rq->json, &in, &e) != ERR_OK ||
-        case_submit(rq, &in, &who, &out, &e) != ERR_OK)
+    if (req_json_and_photos(rq, &in.photos, &in.nphotos, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    idem.json = rq->json;
+    if (intake_from_json(rq, rq->json, &in, &e) != ERR_OK ||
+        case_submit(req_store(rq), &rq->arena, &in, &who, &idem, &out, &e) != ERR_OK)
         return reply_err(rq, &e);
     json_t *j = json_pack("{s:I, s:s, s:b}", "id", (json_int_t)out.id, "case_no", out.case_no,
                           "replayed", out.replayed);
@@ -224,19 +141,11 @@ int case_get_h(struct req *rq)
     json_t *j = case_json(&cs, 0);
     json_object_set_new(j, "photos", photos);
     json_object_set_new(j, "allowed_actions", case_flow_allowed(&cs, &who, time(NULL)));
-    struct dbrows r;
-    if (db_query(req_db(rq), &rq->arena, &r, &e,
-                 "SELECT id, days, reason FROM extensions WHERE case_id = ? AND status = "
-                 "'pending' ORDER BY id",
-                 DB_ARGS(DBI(id))) != ERR_OK) {
+    json_t *ext;
+    if (case_extensions_pending_json(req_db(rq), &rq->arena, id, &ext, &e) != ERR_OK) {
         json_decref(j);
         return reply_err(rq, &e);
     }
-    json_t *ext = json_array();
-    for (int i = 0; i < r.nrows; i++)
-        json_array_append_new(
-            ext, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)dbrows_int(&r, i, 0), "days",
-                           (json_int_t)dbrows_int(&r, i, 1), "reason", dbrows_get(&r, i, 2)));
     json_object_set_new(j, "pending_extensions", ext);
     return reply_json(rq, 200, j);
 }
@@ -309,46 +218,30 @@ int queues_h(struct req *rq)
 
 /* ---- actions ---- */
 
-struct step_ctx {
-    int64_t id;
-    struct case_step st;
-    struct actor who;
-    const struct calendar *cal;
-    struct arena *a;
-    struct case_rec cs;
-};
-
-static int step_fn(struct db *db, void *arg, struct err *e)
-{
-    struct step_ctx *c = arg;
-    return case_apply(db, c->a, c->id, &c->st, &c->who, c->cal, &c->cs, e);
-}
-
 static int run_step(struct req *rq, int64_t id, json_t *body, struct actor who, int public_view,
                     struct photo_ref *photos, int nphotos)
 {
     struct err e = {0};
-    struct step_ctx c = {.id = id, .who = who, .a = &rq->arena};
-    if (case_step_from_json(body, &rq->arena, &c.st, &e) != ERR_OK)
+    struct case_step st;
+    struct case_rec cs = {0};
+    if (case_step_from_json(body, &rq->arena, &st, &e) != ERR_OK)
         return reply_err(rq, &e);
-    if (nphotos && c.st.action != CA_RESOLVE)
+    if (nphotos && st.action != CA_RESOLVE)
         return reply_code(rq, ERR_INVALID, "photo", "photos go with 'resolve' (evidence)");
-    c.st.photos = photos;
-    c.st.nphotos = nphotos;
-    if ((c.cal = calendar_cached(req_db(rq), &e)) == NULL)
-        return reply_err(rq, &e);
-    int rc = req_write(rq, step_fn, &c, &e);
+    st.photos = photos;
+    st.nphotos = nphotos;
+    int rc = case_step_run(req_store(rq), &rq->arena, id, &st, &who, &cs, &e);
     if (rc == ERR_CONFLICT)
-        return reply_conflict(rq, &e, &c.cs, &c.who);
+        return reply_conflict(rq, &e, &cs, &who);
     if (rc != ERR_OK)
         return reply_err(rq, &e);
     /* read the case back: names of what the step assigned, pending requests */
-    if (case_get(req_db(rq), &rq->arena, id, &c.cs, &e) != ERR_OK)
+    if (case_get(req_db(rq), &rq->arena, id, &cs, &e) != ERR_OK)
         return reply_err(rq, &e);
-    if (case_is_reporter(&c.cs, c.who.user))
-        c.who.reporter = 1;
-    json_t *j = case_json(&c.cs, public_view);
-    json_object_set_new(j, "allowed_actions", case_flow_allowed(&c.cs, &c.who, time(NULL)));
+    if (case_is_reporter(&cs, who.user))
+        who.reporter = 1;
+    json_t *j = case_json(&cs, public_view);
+    json_object_set_new(j, "allowed_actions", case_flow_allowed(&cs, &who, time(NULL)));
     return reply_json(rq, 200, j);
 }
 
@@ -417,72 +310,34 @@ int track_action_h(struct req *rq)
 
 /* ---- joint meetings over several cases ---- */
 
-struct meeting_ctx {
-    json_t *body;
-    int64_t *ids;
-    int n;
-    struct actor who;
-    const struct calendar *cal;
-    struct arena *a;
-    struct case_rec cs;
-    int64_t meeting_id;
-};
-
-/* One meeting record: the first case creates it, the others are linked to it; each case gets
- * its timeline row, and each must allow a meeting now, or nothing is recorded. */
-static int meeting_fn(struct db *db, void *arg, struct err *e)
-{
-    struct meeting_ctx *c = arg;
-    for (int i = 0; i < c->n; i++) {
-        struct case_step st = {
-            .action = CA_MEETING, .meeting = c->body, .meeting_id = c->meeting_id};
-        int rc = case_apply(db, c->a, c->ids[i], &st, &c->who, c->cal, &c->cs, e);
-        if (rc != ERR_OK)
-            return rc;
-        if (i == 0) {
-            struct dbrows r;
-            rc = db_query(db, c->a, &r, e,
-                          "SELECT max(meeting_id) FROM meeting_cases WHERE case_id = ?",
-                          DB_ARGS(DBI(c->ids[0])));
-            if (rc != ERR_OK)
-                return rc;
-            c->meeting_id = dbrows_int(&r, 0, 0);
-        }
-    }
-    return ERR_OK;
-}
-
 /* POST /api/v1/meetings {held_at, location, topic, participants, decisions, follow_up, cases} */
 int meeting_create_h(struct req *rq)
 {
     struct err e = {0};
     json_t *cases = json_object_get(rq->json, "cases");
-    struct meeting_ctx c = {.who = req_actor(rq), .a = &rq->arena};
+    struct actor who = req_actor(rq);
+    struct case_rec cs = {0};
+    int64_t meeting_id = 0;
     if (!json_is_array(cases) || json_array_size(cases) == 0 || json_array_size(cases) > 50)
         return reply_code(rq, ERR_INVALID, "cases", "list the ids of 1 to 50 cases");
-    c.n = (int)json_array_size(cases);
-    c.ids = arena_alloc(&rq->arena, sizeof(int64_t) * (size_t)c.n);
-    for (int i = 0; i < c.n; i++) {
+    int n = (int)json_array_size(cases);
+    int64_t *ids = arena_alloc(&rq->arena, sizeof(int64_t) * (size_t)n);
+    for (int i = 0; i < n; i++) {
         json_t *v = json_array_get(cases, (size_t)i);
         if (!json_is_integer(v) || json_integer_value(v) <= 0)
             return reply_code(rq, ERR_INVALID, "cases", "'cases' holds case ids");
-        c.ids[i] = json_integer_value(v);
+        ids[i] = json_integer_value(v);
     }
-    c.body = json_deep_copy(rq->json);
-    json_object_del(c.body, "cases");
-    json_t *keep = c.body;
-    if ((c.cal = calendar_cached(req_db(rq), &e)) == NULL) {
-        json_decref(keep);
-        return reply_err(rq, &e);
-    }
-    int rc = req_write(rq, meeting_fn, &c, &e);
-    json_decref(keep);
+    json_t *record = json_deep_copy(rq->json);
+    json_object_del(record, "cases");
+    int rc = meeting_record(req_store(rq), &rq->arena, record, ids, n, &who, &cs, &meeting_id, &e);
+    json_decref(record);
     if (rc == ERR_CONFLICT)
-        return reply_conflict(rq, &e, &c.cs, &c.who);
+        return reply_conflict(rq, &e, &cs, &who);
     if (rc != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 201,
-                      json_pack("{s:I, s:O}", "id", (json_int_t)c.meeting_id, "cases", cases));
+                      json_pack("{s:I, s:O}", "id", (json_int_t)meeting_id, "cases", cases));
 }
 
 /* GET /api/v1/photos/{sha256}: a stored photo, by its content hash. */
@@ -515,17 +370,6 @@ int photo_get_h(struct req *rq)
     return ERR_OK;
 }
 
-static int audit_fn(struct db *db, void *arg, struct err *e)
-{
-    const char **row = arg; /* user id text, action, object, detail */
-    int rc = db_exec(db, e,
-                     "INSERT INTO audit_log (at, user_id, action, object, detail) VALUES (?, ?, ?, "
-                     "?, ?)",
-                     DB_ARGS(DBI(time(NULL)), DBI(strtoll(row[0], NULL, 10)), DBS(row[1]),
-                             DBS(row[2]), DBS(row[3])));
-    return rc < 0 ? rc : ERR_OK;
-}
-
 /* GET /api/v1/cases/{id}/contact: the reporter's unmasked contact, for offices with pii:read in
  * the case's scope; every read is written to the audit log before the answer. */
 int case_contact_h(struct req *rq)
@@ -538,9 +382,9 @@ int case_contact_h(struct req *rq)
     struct target t = case_target(&cs);
     if (!authz_allow(rq->user, PERM_PII_READ, &t))
         return reply_code(rq, ERR_FORBIDDEN, NULL, "reading contact details needs pii:read here");
-    const char *row[4] = {arena_printf(&rq->arena, "%lld", (long long)rq->user->id), "pii_read",
-                          arena_printf(&rq->arena, "case:%lld", (long long)id), "reporter contact"};
-    if (req_write(rq, audit_fn, row, &e) != ERR_OK)
+    if (audit_pii_read(req_store(rq), rq->user->id,
+                       arena_printf(&rq->arena, "case:%lld", (long long)id), "reporter contact",
+                       &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 200,
                       json_pack("{s:I, s:s, s:s, s:s}", "case_id", (json_int_t)id, "name",

@@ -982,7 +982,8 @@ int o311_request_create_h(struct req *rq)
         return -1;
     }
     struct actor who = {.api_key_id = key_id};
-    rc = case_submit(rq, &in, &who, &out, &e);
+    struct case_idem idem = {rq->header(rq, "Idempotency-Key"), rq->json, rq->body.data};
+    rc = case_submit(req_store(rq), &rq->arena, &in, &who, &idem, &out, &e);
     json_decref(attrs);
     if (rc == ERR_INVALID && strcmp(e.field, "place") == 0 && in.has_point && !in.compound_id &&
         !in.place_code)

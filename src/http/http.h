@@ -127,14 +127,6 @@ int req_query_text(struct req *rq, const char *name, long maxchars, const char *
 /* The scoped check every handler makes: 0 if allowed, else replies 403 and returns -1. */
 int req_allow_or_reply(struct req *rq, enum perm p, const char *place, int64_t compound);
 
-/* Validate and store a reported case for the request's submitter (h_case.c; Open311 too):
- * checks the input, scopes the Idempotency-Key header, writes, and answers replays. */
-struct case_input;
-struct case_created;
-struct actor;
-int case_submit(struct req *rq, struct case_input *in, const struct actor *who,
-                struct case_created *out, struct err *e);
-
 /* The route table (routes.def) and its size, for metrics and tests. */
 extern const struct route http_routes[];
 extern const int http_routes_count;
