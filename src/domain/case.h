@@ -263,6 +263,48 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
 int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t now, json_t **out,
                 struct err *e);
 
+/* ---- pages of cases for Open311 (public fields only) ---- */
+
+struct case_page_filter {
+    const int64_t *ids; /* these cases (at most 200), overriding every other filter */
+    int nids;
+    const char *const *codes; /* categories (at most 50) */
+    int ncodes;
+    int open, closed;   /* status groups: one of them, or both or neither for all */
+    int64_t start, end; /* created_at range, inclusive */
+    int64_t limit, offset;
+};
+#define CASE_PAGE_IDS_MAX 200
+#define CASE_PAGE_CODES_MAX 50
+
+/* Newest first. */
+int case_page(struct db *db, struct arena *a, const struct case_page_filter *f,
+              struct case_rec **out, int *n, struct err *e);
+
+/* What a page of cases shows besides the cases: every category, the names of the cases'
+ * communities and compounds, and the public timeline rows (by case, then in order). */
+struct case_public_event {
+    int64_t case_id, at;
+    const char *action, *from, *to, *note;
+};
+struct case_page_extras {
+    struct category *cats;
+    int ncats;
+    const char **community_codes, **community_names;
+    int ncommunities;
+    int64_t *compound_ids;
+    const char **compound_names;
+    int ncompounds;
+    struct case_public_event *events;
+    int nevents;
+};
+int case_page_extras_load(struct db *db, struct arena *a, const struct case_rec *cs, int n,
+                          struct case_page_extras *x, struct err *e);
+const struct category *case_page_category(const struct case_page_extras *x, const char *code);
+/* The name of the community place lies in, or NULL. */
+const char *case_page_community(const struct case_page_extras *x, const char *place);
+const char *case_page_compound(const struct case_page_extras *x, int64_t id);
+
 /* ---- duplicates ---- */
 
 /* Open cases of the same category within 50 m or in the same compound, with similar text,

@@ -288,3 +288,170 @@ int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t no
     *out = json_pack("{s:o}", "items", items);
     return ERR_OK;
 }
+
+/* ---- pages of cases for Open311 ---- */
+
+/* "(?, ?, ...)" for n parameters. */
+static const char *placeholders(struct arena *a, int n)
+{
+    char *s = arena_alloc(a, (size_t)n * 3 + 3), *w = s;
+    *w++ = '(';
+    for (int i = 0; i < n; i++) {
+        if (i)
+            *w++ = ',';
+        *w++ = '?';
+    }
+    *w++ = ')';
+    *w = '\0';
+    return s;
+}
+
+int case_page(struct db *db, struct arena *a, const struct case_page_filter *f,
+              struct case_rec **out, int *n, struct err *e)
+{
+    struct buf sql;
+    struct dbv p[CASE_PAGE_IDS_MAX + CASE_PAGE_CODES_MAX + 8];
+    struct dbrows r;
+    int np = 0;
+    *out = NULL;
+    *n = 0;
+    if (f->nids > CASE_PAGE_IDS_MAX || f->ncodes > CASE_PAGE_CODES_MAX)
+        return err_set(e, ERR_INVALID, f->nids > CASE_PAGE_IDS_MAX ? "ids" : "codes",
+                       "too many ids or codes");
+    buf_init(&sql, 1 << 16);
+    buf_puts(&sql, case_select_sql);
+    buf_puts(&sql, "WHERE 1 = 1");
+    if (f->nids > 0) {
+        buf_printf(&sql, " AND c.id IN %s", placeholders(a, f->nids));
+        for (int i = 0; i < f->nids; i++)
+            p[np++] = DBI(f->ids[i]);
+    } else {
+        if (f->ncodes > 0) {
+            buf_printf(&sql, " AND c.category_code IN %s", placeholders(a, f->ncodes));
+            for (int i = 0; i < f->ncodes; i++)
+                p[np++] = DBS(f->codes[i]);
+        }
+        if (f->open != f->closed)
+            buf_printf(&sql, " AND c.status %sIN ('closed', 'rejected', 'merged')",
+                       f->open ? "NOT " : "");
+        buf_puts(&sql, " AND c.created_at >= ? AND c.created_at <= ?");
+        p[np++] = DBI(f->start);
+        p[np++] = DBI(f->end);
+    }
+    buf_puts(&sql, " ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?");
+    p[np++] = DBI(f->limit);
+    p[np++] = DBI(f->offset);
+    int rc = db_query(db, a, &r, e, sql.data, p, np);
+    buf_free(&sql);
+    if (rc != ERR_OK)
+        return rc;
+    struct case_rec *cs = arena_alloc(a, sizeof(*cs) * (size_t)(r.nrows + 1));
+    for (int i = 0; i < r.nrows; i++)
+        case_from_row(&r, i, &cs[i]);
+    *out = cs;
+    *n = r.nrows;
+    return ERR_OK;
+}
+
+int case_page_extras_load(struct db *db, struct arena *a, const struct case_rec *cs, int n,
+                          struct case_page_extras *x, struct err *e)
+{
+    struct dbv *ids = arena_alloc(a, sizeof(*ids) * (size_t)(n + 1));
+    struct dbv *comm = arena_alloc(a, sizeof(*comm) * (size_t)(n + 1));
+    struct dbv *cpd = arena_alloc(a, sizeof(*cpd) * (size_t)(n + 1));
+    struct dbrows r;
+    int ncomm = 0, ncpd = 0, rc;
+
+    memset(x, 0, sizeof(*x));
+    if ((rc = category_list(db, a, 0, &x->cats, &x->ncats, e)) != ERR_OK)
+        return rc;
+    if (n == 0)
+        return ERR_OK;
+    for (int i = 0; i < n; i++) {
+        const char *code = arena_strndup(a, cs[i].place_code, 12);
+        int seen = 0;
+        for (int k = 0; k < ncomm && !seen; k++)
+            seen = strcmp(comm[k].s, code) == 0;
+        if (!seen)
+            comm[ncomm++] = DBS(code);
+        ids[i] = DBI(cs[i].id);
+        if (cs[i].compound_id)
+            cpd[ncpd++] = DBI(cs[i].compound_id);
+    }
+    if (ncpd > 0) {
+        rc = db_query(
+            db, a, &r, e,
+            arena_printf(a, "SELECT id, name FROM compounds WHERE id IN %s", placeholders(a, ncpd)),
+            cpd, ncpd);
+        if (rc != ERR_OK)
+            return rc;
+        x->ncompounds = r.nrows;
+        x->compound_ids = arena_alloc(a, sizeof(int64_t) * (size_t)(r.nrows + 1));
+        x->compound_names = arena_alloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
+        for (int i = 0; i < r.nrows; i++) {
+            x->compound_ids[i] = dbrows_int(&r, i, 0);
+            x->compound_names[i] = dbrows_get(&r, i, 1);
+        }
+    }
+    rc = db_query(
+        db, a, &r, e,
+        arena_printf(a, "SELECT code, name FROM places WHERE code IN %s", placeholders(a, ncomm)),
+        comm, ncomm);
+    if (rc != ERR_OK)
+        return rc;
+    x->ncommunities = r.nrows;
+    x->community_codes = arena_alloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
+    x->community_names = arena_alloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
+    for (int i = 0; i < r.nrows; i++) {
+        x->community_codes[i] = dbrows_get(&r, i, 0);
+        x->community_names[i] = dbrows_get(&r, i, 1);
+    }
+    rc = db_query(db, a, &r, e,
+                  arena_printf(a,
+                               "SELECT case_id, at, action, from_status, to_status, note FROM "
+                               "case_events WHERE public = 1 AND case_id IN %s ORDER BY "
+                               "case_id, seq",
+                               placeholders(a, n)),
+                  ids, n);
+    if (rc != ERR_OK)
+        return rc;
+    x->nevents = r.nrows;
+    x->events = arena_alloc(a, sizeof(*x->events) * (size_t)(r.nrows + 1));
+    for (int i = 0; i < r.nrows; i++) {
+        struct case_public_event *ev = &x->events[i];
+        ev->case_id = dbrows_int(&r, i, 0);
+        ev->at = dbrows_int(&r, i, 1);
+        ev->action = dbrows_get(&r, i, 2);
+        ev->from = dbrows_get(&r, i, 3);
+        ev->to = dbrows_get(&r, i, 4);
+        ev->note = dbrows_get(&r, i, 5);
+    }
+    return ERR_OK;
+}
+
+const struct category *case_page_category(const struct case_page_extras *x, const char *code)
+{
+    for (int i = 0; i < x->ncats; i++) {
+        if (strcmp(x->cats[i].code, code) == 0)
+            return &x->cats[i];
+    }
+    return NULL;
+}
+
+const char *case_page_community(const struct case_page_extras *x, const char *place)
+{
+    for (int i = 0; i < x->ncommunities; i++) {
+        if (strncmp(x->community_codes[i], place, 12) == 0)
+            return x->community_names[i];
+    }
+    return NULL;
+}
+
+const char *case_page_compound(const struct case_page_extras *x, int64_t id)
+{
+    for (int i = 0; i < x->ncompounds; i++) {
+        if (x->compound_ids[i] == id)
+            return x->compound_names[i];
+    }
+    return NULL;
+}

@@ -14,7 +14,7 @@
 #include "core/json.h"
 #include "core/util.h"
 #include "domain/apikey.h"
-#include "domain/case_int.h"
+#include "domain/case.h"
 #include "domain/catalog.h"
 
 #include <math.h>
@@ -31,8 +31,8 @@
 #define O311_PAGE_SIZE 50
 #define O311_PAGE_SIZE_MAX 200
 #define O311_WINDOW (90 * 86400) /* the default and widest date range of GET requests */
-#define O311_IDS_MAX 200
-#define O311_CODES_MAX 50
+#define O311_IDS_MAX CASE_PAGE_IDS_MAX
+#define O311_CODES_MAX CASE_PAGE_CODES_MAX
 #define O311_REPLY_MAX (32u << 20)
 
 enum fmt { FMT_JSON, FMT_XML };
@@ -430,107 +430,12 @@ int o311_service_h(struct req *rq)
 
 /* ---- service requests: reading ---- */
 
-/* What a page of requests needs besides its cases: categories, community names, timelines. */
-struct extras {
-    struct category *cats;
-    int ncats;
-    struct dbrows places;    /* code, name of the communities */
-    struct dbrows compounds; /* id, name */
-    struct dbrows events;    /* case_id, at, action, from_status, to_status, note */
-};
-
-/* "(?, ?, ...)" for n parameters. */
-static const char *placeholders(struct arena *a, int n)
-{
-    char *s = arena_alloc(a, (size_t)n * 3 + 3), *w = s;
-    *w++ = '(';
-    for (int i = 0; i < n; i++) {
-        if (i)
-            *w++ = ',';
-        *w++ = '?';
-    }
-    *w++ = ')';
-    *w = '\0';
-    return s;
-}
-
-static int extras_load(struct req *rq, const struct case_rec *cs, int n, struct extras *x,
-                       struct err *e)
-{
-    struct arena *a = &rq->arena;
-    struct dbv *ids = arena_alloc(a, sizeof(*ids) * (size_t)(n + 1));
-    struct dbv *comm = arena_alloc(a, sizeof(*comm) * (size_t)(n + 1));
-    struct dbv *cpd = arena_alloc(a, sizeof(*cpd) * (size_t)(n + 1));
-    int ncomm = 0, ncpd = 0, rc;
-
-    memset(x, 0, sizeof(*x));
-    if ((rc = category_list(req_db(rq), a, 0, &x->cats, &x->ncats, e)) != ERR_OK)
-        return rc;
-    if (n == 0)
-        return ERR_OK;
-    for (int i = 0; i < n; i++) {
-        const char *code = arena_strndup(a, cs[i].place_code, 12);
-        int seen = 0;
-        for (int k = 0; k < ncomm && !seen; k++)
-            seen = strcmp(comm[k].s, code) == 0;
-        if (!seen)
-            comm[ncomm++] = DBS(code);
-        ids[i] = DBI(cs[i].id);
-        if (cs[i].compound_id)
-            cpd[ncpd++] = DBI(cs[i].compound_id);
-    }
-    if (ncpd > 0 && (rc = db_query(req_db(rq), a, &x->compounds, e,
-                                   arena_printf(a, "SELECT id, name FROM compounds WHERE id IN %s",
-                                                placeholders(a, ncpd)),
-                                   cpd, ncpd)) != ERR_OK)
-        return rc;
-    rc = db_query(
-        req_db(rq), a, &x->places, e,
-        arena_printf(a, "SELECT code, name FROM places WHERE code IN %s", placeholders(a, ncomm)),
-        comm, ncomm);
-    if (rc != ERR_OK)
-        return rc;
-    return db_query(req_db(rq), a, &x->events, e,
-                    arena_printf(a,
-                                 "SELECT case_id, at, action, from_status, to_status, note FROM "
-                                 "case_events WHERE public = 1 AND case_id IN %s ORDER BY "
-                                 "case_id, seq",
-                                 placeholders(a, n)),
-                    ids, n);
-}
-
-static const struct category *extras_category(const struct extras *x, const char *code)
-{
-    for (int i = 0; i < x->ncats; i++) {
-        if (strcmp(x->cats[i].code, code) == 0)
-            return &x->cats[i];
-    }
-    return NULL;
-}
-
-static const char *extras_place_name(const struct extras *x, const char *place)
-{
-    for (int i = 0; i < x->places.nrows; i++) {
-        if (strncmp(dbrows_get(&x->places, i, 0), place, 12) == 0)
-            return dbrows_get(&x->places, i, 1);
-    }
-    return NULL;
-}
-
-static const char *extras_compound_name(const struct extras *x, int64_t id)
-{
-    for (int i = 0; i < x->compounds.nrows; i++) {
-        if (dbrows_int(&x->compounds, i, 0) == id)
-            return dbrows_get(&x->compounds, i, 1);
-    }
-    return NULL;
-}
-
 /* The address from the most to the least precise: what the reporter wrote, the compound, the
  * place (grid or community). */
-static const char *address_of(struct arena *a, const struct case_rec *cs, const struct extras *x)
+static const char *address_of(struct arena *a, const struct case_rec *cs,
+                              const struct case_page_extras *x)
 {
-    const char *compound = cs->compound_id ? extras_compound_name(x, cs->compound_id) : NULL;
+    const char *compound = cs->compound_id ? case_page_compound(x, cs->compound_id) : NULL;
     const char *given = cs->address && cs->address[0] ? cs->address : NULL;
     return arena_printf(a, "%s%s%s%s%s", given ? given : "", given ? ", " : "",
                         compound ? compound : "", compound ? ", " : "", cs->place_name);
@@ -538,37 +443,36 @@ static const char *address_of(struct arena *a, const struct case_rec *cs, const 
 
 /* status_notes: the note of the last public step that changed the status; notes (with
  * extensions): the whole public timeline. */
-static json_t *timeline_of(struct arena *a, const struct extras *x, int64_t id,
+static json_t *timeline_of(struct arena *a, const struct case_page_extras *x, int64_t id,
                            const char **status_notes)
 {
     json_t *notes = json_array();
     *status_notes = NULL;
-    for (int i = 0; i < x->events.nrows; i++) {
-        if (dbrows_int(&x->events, i, 0) != id)
+    for (int i = 0; i < x->nevents; i++) {
+        const struct case_public_event *ev = &x->events[i];
+        if (ev->case_id != id)
             continue;
-        const char *action = dbrows_get(&x->events, i, 2), *from = dbrows_get(&x->events, i, 3);
-        const char *to = dbrows_get(&x->events, i, 4), *note = dbrows_get(&x->events, i, 5);
+        const char *action = ev->action, *from = ev->from, *to = ev->to, *note = ev->note;
         enum case_action act;
         const char *label =
             case_action_from_name(action, &act) == ERR_OK ? case_action_zh(act) : "上报";
         if (from[0] && strcmp(from, to) != 0 && note[0])
             *status_notes = note;
-        json_array_append_new(notes,
-                              json_pack("{s:s, s:s, s:s}", "datetime",
-                                        iso(a, dbrows_int(&x->events, i, 1)), "description",
-                                        note[0] ? arena_printf(a, "%s：%s", label, note) : label,
-                                        "type", action));
+        json_array_append_new(
+            notes,
+            json_pack("{s:s, s:s, s:s}", "datetime", iso(a, ev->at), "description",
+                      note[0] ? arena_printf(a, "%s：%s", label, note) : label, "type", action));
     }
     return notes;
 }
 
-static json_t *request_json(struct arena *a, const struct case_rec *cs, const struct extras *x,
-                            int extensions)
+static json_t *request_json(struct arena *a, const struct case_rec *cs,
+                            const struct case_page_extras *x, int extensions)
 {
     const char *status_notes;
     json_t *notes = timeline_of(a, x, cs->id, &status_notes);
-    const struct category *cat = extras_category(x, cs->category);
-    const char *community = extras_place_name(x, cs->place_code);
+    const struct category *cat = case_page_category(x, cs->category);
+    const char *community = case_page_community(x, cs->place_code);
     const char *agency = cs->department_name ? cs->department_name
                          : community         ? arena_printf(a, "%s微治办", community)
                                              : "上虞区微治办";
@@ -610,8 +514,8 @@ static int requests_reply(struct req *rq, enum fmt f, const struct case_rec *cs,
                           int extensions)
 {
     struct err e = {0};
-    struct extras x;
-    if (extras_load(rq, cs, n, &x, &e) != ERR_OK)
+    struct case_page_extras x;
+    if (case_page_extras_load(req_db(rq), &rq->arena, cs, n, &x, &e) != ERR_OK)
         return o311_err(rq, f, &e);
     json_t *list = json_array();
     for (int i = 0; i < n; i++)
@@ -655,9 +559,9 @@ static int date_arg(struct req *rq, enum fmt f, const char *name, int64_t *out)
 int o311_requests_h(struct req *rq)
 {
     struct err e = {0};
-    struct dbrows r;
     enum fmt f = path_fmt(rq->path);
     const char *ids[O311_IDS_MAX], *codes[O311_CODES_MAX], *st[4];
+    int64_t idv[O311_IDS_MAX];
     int nids = 0, ncodes = 0, nst = 0, extensions, want_open = 0, want_closed = 0;
     int64_t page, size;
     int64_t start = 0, end = 0;
@@ -670,8 +574,7 @@ int o311_requests_h(struct req *rq)
     if (v != NULL && (nids = csv_split(&rq->arena, v, ids, O311_IDS_MAX)) < 0)
         return o311_error(rq, f, 400, "service_request_id lists at most %d ids", O311_IDS_MAX);
     for (int i = 0; i < nids; i++) {
-        int64_t id;
-        if (parse_id(ids[i], &id) != 0)
+        if (parse_id(ids[i], &idv[i]) != 0)
             return o311_error(rq, f, 400, "service_request_id is a comma list of request ids");
     }
     if (nids == 0) { /* the ids override every other filter */
@@ -711,40 +614,21 @@ int o311_requests_h(struct req *rq)
             return o311_error(rq, f, 400, "start_date to end_date may span at most 90 days");
     }
 
-    struct buf sql;
-    struct dbv p[O311_IDS_MAX + O311_CODES_MAX + 8];
-    int np = 0;
-    buf_init(&sql, 1 << 16);
-    buf_puts(&sql, case_select_sql);
-    buf_puts(&sql, "WHERE 1 = 1");
-    if (nids > 0) {
-        buf_printf(&sql, " AND c.id IN %s", placeholders(&rq->arena, nids));
-        for (int i = 0; i < nids; i++)
-            p[np++] = DBI(strtoll(ids[i], NULL, 10));
-    } else {
-        if (ncodes > 0) {
-            buf_printf(&sql, " AND c.category_code IN %s", placeholders(&rq->arena, ncodes));
-            for (int i = 0; i < ncodes; i++)
-                p[np++] = DBS(codes[i]);
-        }
-        if (want_open != want_closed)
-            buf_printf(&sql, " AND c.status %sIN ('closed', 'rejected', 'merged')",
-                       want_open ? "NOT " : "");
-        buf_puts(&sql, " AND c.created_at >= ? AND c.created_at <= ?");
-        p[np++] = DBI(start);
-        p[np++] = DBI(end);
-    }
-    buf_puts(&sql, " ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?");
-    p[np++] = DBI(size);
-    p[np++] = DBI((page - 1) * size);
-    int rc = db_query(req_db(rq), &rq->arena, &r, &e, sql.data, p, np);
-    buf_free(&sql);
-    if (rc != ERR_OK)
+    struct case_page_filter q = {.ids = idv,
+                                 .nids = nids,
+                                 .codes = codes,
+                                 .ncodes = ncodes,
+                                 .open = want_open,
+                                 .closed = want_closed,
+                                 .start = start,
+                                 .end = end,
+                                 .limit = size,
+                                 .offset = (page - 1) * size};
+    struct case_rec *cs;
+    int n;
+    if (case_page(req_db(rq), &rq->arena, &q, &cs, &n, &e) != ERR_OK)
         return o311_err(rq, f, &e);
-    struct case_rec *cs = arena_alloc(&rq->arena, sizeof(*cs) * (size_t)(r.nrows + 1));
-    for (int i = 0; i < r.nrows; i++)
-        case_from_row(&r, i, &cs[i]);
-    return requests_reply(rq, f, cs, r.nrows, extensions);
+    return requests_reply(rq, f, cs, n, extensions);
 }
 
 /* GET /open311/v2/requests/{id}.{json,xml}: one request, as a list of one. */
