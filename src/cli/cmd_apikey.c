@@ -8,26 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-struct apikey_ctx {
-    const char *name;
-    int64_t id;
-    char key[48];
-    struct arena a;
-    struct apikey k;
-};
-
-static int add_fn(struct db *db, void *arg, struct err *e)
-{
-    struct apikey_ctx *c = arg;
-    return apikey_create(db, c->name, &c->id, c->key, e);
-}
-
-static int revoke_fn(struct db *db, void *arg, struct err *e)
-{
-    struct apikey_ctx *c = arg;
-    return apikey_revoke_name(db, &c->a, c->name, &c->k, e);
-}
-
 static int list_print(struct store *s)
 {
     struct err e = {0};
@@ -57,7 +37,10 @@ static int list_print(struct store *s)
 int cmd_apikey(struct cli *c)
 {
     struct err e = {0};
-    struct apikey_ctx x = {0};
+    struct apikey k = {0};
+    struct arena a;
+    char key[48];
+    int64_t id = 0;
     const char *sub = c->argc > 0 ? c->argv[0] : "";
     int add = strcmp(sub, "add") == 0, revoke = strcmp(sub, "revoke") == 0;
     int list = strcmp(sub, "list") == 0;
@@ -80,21 +63,21 @@ int cmd_apikey(struct cli *c)
         store_close(s);
         return rc;
     }
-    x.name = c->argv[1];
-    arena_init(&x.a, 0);
-    int rc = store_write(s, add ? add_fn : revoke_fn, &x, &e);
+    const char *name = c->argv[1];
+    arena_init(&a, 0);
+    int rc = add ? apikey_issue(s, name, &id, key, &e) : apikey_withdraw(s, &a, 0, name, &k, &e);
     store_close(s);
     if (rc != ERR_OK) {
         fprintf(stderr, "gridgov apikey %s: %s\n", sub, e.msg);
-        arena_free(&x.a);
+        arena_free(&a);
         return EXIT_FAIL;
     }
     if (add)
         printf("API key %s added (id %lld)\nkey: %s\nThe key is shown only now: give it to the "
                "client, which sends it as api_key.\n",
-               x.name, (long long)x.id, x.key);
+               name, (long long)id, key);
     else
-        printf("API key %s (id %lld) revoked\n", x.k.name, (long long)x.k.id);
-    arena_free(&x.a);
+        printf("API key %s (id %lld) revoked\n", k.name, (long long)k.id);
+    arena_free(&a);
     return EXIT_OK;
 }

@@ -136,3 +136,40 @@ json_t *apikey_json(const struct apikey *k)
     return json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)k->id, "name", k->name, "created_at",
                      created, "revoked", k->revoked);
 }
+
+struct key_write {
+    const char *name;
+    int64_t id;
+    char *key;
+    struct arena *a;
+    struct apikey *out;
+};
+
+static int issue_fn(struct db *db, void *arg, struct err *e)
+{
+    struct key_write *w = arg;
+    return apikey_create(db, w->name, &w->id, w->key, e);
+}
+
+int apikey_issue(struct store *s, const char *name, int64_t *id, char key[48], struct err *e)
+{
+    struct key_write w = {.name = name, .key = key};
+    int rc = store_write(s, issue_fn, &w, e);
+    if (rc == ERR_OK)
+        *id = w.id;
+    return rc;
+}
+
+static int withdraw_fn(struct db *db, void *arg, struct err *e)
+{
+    struct key_write *w = arg;
+    return w->name ? apikey_revoke_name(db, w->a, w->name, w->out, e)
+                   : apikey_revoke(db, w->a, w->id, w->out, e);
+}
+
+int apikey_withdraw(struct store *s, struct arena *a, int64_t id, const char *name,
+                    struct apikey *out, struct err *e)
+{
+    struct key_write w = {.name = name, .id = id, .a = a, .out = out};
+    return store_write(s, withdraw_fn, &w, e);
+}

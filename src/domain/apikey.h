@@ -30,6 +30,11 @@ int apikey_lookup(struct db *db, const char *key, int64_t *id, struct err *e);
 int apikey_revoke(struct db *db, struct arena *a, int64_t id, struct apikey *out, struct err *e);
 int apikey_revoke_name(struct db *db, struct arena *a, const char *name, struct apikey *out,
                        struct err *e);
+/* apikey_create in its own write transaction (the API and `gridgov apikey add` share it). */
+int apikey_issue(struct store *s, const char *name, int64_t *id, char key[48], struct err *e);
+/* Revoke in its own write transaction: by name when name is not NULL, else by id. */
+int apikey_withdraw(struct store *s, struct arena *a, int64_t id, const char *name,
+                    struct apikey *out, struct err *e);
 /* Every key, oldest first (never the key itself: it is not stored). */
 int apikey_list(struct db *db, struct arena *a, struct apikey **out, int *n, struct err *e);
 json_t *apikey_json(const struct apikey *k);

@@ -888,40 +888,22 @@ int o311_request_create_h(struct req *rq)
 
 /* ---- API keys (operators) ---- */
 
-struct key_ctx {
-    const char *name;
-    int64_t id;
-    char key[48];
-    struct arena *a;
-    struct apikey k;
-};
-
-static int key_create_fn(struct db *db, void *arg, struct err *e)
-{
-    struct key_ctx *c = arg;
-    return apikey_create(db, c->name, &c->id, c->key, e);
-}
-
-static int key_revoke_fn(struct db *db, void *arg, struct err *e)
-{
-    struct key_ctx *c = arg;
-    return apikey_revoke(db, c->a, c->id, &c->k, e);
-}
-
 /* POST /api/v1/apikeys {"name"}: 201 {id, name, key, created_at, revoked}; the key is shown
  * only in this reply. */
 int apikey_create_h(struct req *rq)
 {
     static const char *const keys[] = {"name", NULL};
     struct err e = {0};
-    struct key_ctx c = {.a = &rq->arena};
+    struct apikey k = {0};
+    char key[48];
     if (json_only_keys(rq->json, keys, &e) ||
-        json_get_str(rq->json, "name", JSON_REQUIRED, APIKEY_NAME_MAX, &c.name, &e) ||
-        apikey_name_check(c.name, &e) || req_write(rq, key_create_fn, &c, &e) != ERR_OK)
+        json_get_str(rq->json, "name", JSON_REQUIRED, APIKEY_NAME_MAX, &k.name, &e) ||
+        apikey_name_check(k.name, &e) ||
+        apikey_issue(req_store(rq), k.name, &k.id, key, &e) != ERR_OK)
         return reply_err(rq, &e);
-    struct apikey k = {.id = c.id, .name = c.name, .created_at = time(NULL)};
+    k.created_at = time(NULL);
     json_t *j = apikey_json(&k);
-    json_object_set_new(j, "key", json_string(c.key));
+    json_object_set_new(j, "key", json_string(key));
     return reply_json(rq, 201, j);
 }
 
@@ -943,10 +925,11 @@ int apikey_list_h(struct req *rq)
 int apikey_revoke_h(struct req *rq)
 {
     struct err e = {0};
-    struct key_ctx c = {.a = &rq->arena};
-    if (req_param_id(rq, 0, &c.id) != 0)
+    struct apikey k;
+    int64_t id;
+    if (req_param_id(rq, 0, &id) != 0)
         return -1;
-    if (req_write(rq, key_revoke_fn, &c, &e) != ERR_OK)
+    if (apikey_withdraw(req_store(rq), &rq->arena, id, NULL, &k, &e) != ERR_OK)
         return reply_err(rq, &e);
-    return reply_json(rq, 200, apikey_json(&c.k));
+    return reply_json(rq, 200, apikey_json(&k));
 }
