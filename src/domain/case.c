@@ -5,6 +5,7 @@
 #include "core/json.h"
 #include "core/util.h"
 #include "domain/compound.h"
+#include "domain/photo.h"
 #include "domain/place.h"
 #include "domain/secret.h"
 
@@ -511,13 +512,10 @@ out:
 
 /* ---- intake as one call ---- */
 
-/* Scope the client's Idempotency-Key to the submitter, so keys of different clients never
- * collide. */
-static int idem_key(struct arena *a, const struct case_idem *idem, const struct actor *who,
-                    const struct case_input *in, const char **out, struct err *e)
+/* The client's Idempotency-Key, when given, is 1 to 64 characters of printable ASCII. */
+static int idem_check(const struct case_idem *idem, struct err *e)
 {
     const char *k = idem ? idem->key : NULL;
-    *out = NULL;
     if (k == NULL)
         return ERR_OK;
     size_t n = strlen(k);
@@ -527,6 +525,18 @@ static int idem_key(struct arena *a, const struct case_idem *idem, const struct 
         if (*p < 0x21 || *p > 0x7e)
             return err_set(e, ERR_INVALID, "Idempotency-Key", "the key is printable ASCII");
     }
+    return ERR_OK;
+}
+
+/* Scope the client's (checked) Idempotency-Key to the submitter, so keys of different clients
+ * never collide; the photos must be stored (their hashes known). */
+static void idem_key(struct arena *a, const struct case_idem *idem, const struct actor *who,
+                     const struct case_input *in, const char **out)
+{
+    const char *k = idem ? idem->key : NULL;
+    *out = NULL;
+    if (k == NULL)
+        return;
     if (who->user)
         *out = arena_printf(a, "u%lld:%s", (long long)who->user->id, k);
     else if (who->api_key_id)
@@ -548,6 +558,18 @@ static int idem_key(struct arena *a, const struct case_idem *idem, const struct 
         buf_free(&fp);
         *out = arena_printf(a, "p:%s:%.32s", k, h);
     }
+}
+
+int case_photos_store(const char *data_dir, struct photo_ref *p, int n, struct err *e)
+{
+    for (int i = 0; i < n; i++) {
+        if (p[i].data == NULL)
+            continue; /* stored already */
+        if (photo_store(data_dir, p[i].data, (size_t)p[i].bytes, p[i].sha256, &p[i].mime, e) !=
+            ERR_OK)
+            return e->code;
+        p[i].data = NULL;
+    }
     return ERR_OK;
 }
 
@@ -564,14 +586,14 @@ static int intake_fn(struct db *db, void *arg, struct err *e)
     return case_insert(db, c->in, c->who, c->cal, &c->out, e);
 }
 
-int case_submit(struct store *s, struct arena *a, struct case_input *in, const struct actor *who,
-                const struct case_idem *idem, struct case_created *out, struct err *e)
+int case_submit(struct store *s, struct arena *a, const char *data_dir, struct case_input *in,
+                const struct actor *who, const struct case_idem *idem, struct case_created *out,
+                struct err *e)
 {
     struct intake_ctx c = {.in = in, .who = who};
     struct db *db;
     int rc;
-    if ((rc = case_input_check(in, who, e)) != ERR_OK ||
-        (rc = idem_key(a, idem, who, in, &in->idem_key, e)) != ERR_OK)
+    if ((rc = case_input_check(in, who, e)) != ERR_OK || (rc = idem_check(idem, e)) != ERR_OK)
         return rc;
     /* the checks and text work happen here, on the caller's thread, not in the group commit */
     db = store_acquire(s);
@@ -582,6 +604,10 @@ int case_submit(struct store *s, struct arena *a, struct case_input *in, const s
     store_release(s, db);
     if (rc != ERR_OK)
         return rc;
+    /* only a valid report leaves its photos on disk */
+    if ((rc = case_photos_store(data_dir, in->photos, in->nphotos, e)) != ERR_OK)
+        return rc;
+    idem_key(a, idem, who, in, &in->idem_key);
     rc = store_write(s, intake_fn, &c, e);
     if (rc == ERR_CONFLICT && in->idem_key) {
         /* the same key raced us on another connection: answer with its case */

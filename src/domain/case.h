@@ -146,10 +146,13 @@ struct case_input {
     struct case_prep prep;
 };
 
+/* A photo of a report or of evidence. As received it holds its bytes (data); once stored
+ * (case_photos_store) data is NULL and sha256 and mime are known. */
 struct photo_ref {
     char sha256[65];
     const char *mime;
     int64_t bytes;
+    const void *data;
 };
 
 struct case_created {
@@ -181,8 +184,11 @@ struct case_idem {
  * Idempotency-Key to the submitter, prepare on a read connection (checks and text work stay out
  * of the group commit), insert in a write transaction, and answer a replay (the same key, raced
  * on another connection) with its case. in is updated: its scoped key and its preparation. */
-int case_submit(struct store *s, struct arena *a, struct case_input *in, const struct actor *who,
-                const struct case_idem *idem, struct case_created *out, struct err *e);
+int case_submit(struct store *s, struct arena *a, const char *data_dir, struct case_input *in,
+                const struct actor *who, const struct case_idem *idem, struct case_created *out,
+                struct err *e);
+/* Check and store received photos under data_dir (photo.h), once their request is valid. */
+int case_photos_store(const char *data_dir, struct photo_ref *p, int n, struct err *e);
 
 /* ---- reads ---- */
 
@@ -224,9 +230,11 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
                const struct actor *who, const struct calendar *cal, struct case_rec *cs_out,
                struct err *e);
 
-/* case_apply in its own write transaction, on the calendar's snapshot (read first). */
-int case_step_run(struct store *s, struct arena *a, int64_t id, const struct case_step *st,
-                  const struct actor *who, struct case_rec *cs_out, struct err *e);
+/* case_apply in its own write transaction, on the calendar's snapshot (read first); the step's
+ * photos are stored under data_dir first. */
+int case_step_run(struct store *s, struct arena *a, const char *data_dir, int64_t id,
+                  const struct case_step *st, const struct actor *who, struct case_rec *cs_out,
+                  struct err *e);
 
 /* A joint meeting over the n cases ids in one write transaction: the first case creates the
  * record, the others are linked to it, and each gets its timeline row; each must allow a meeting

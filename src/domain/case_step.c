@@ -471,11 +471,14 @@ static int step_fn(struct db *db, void *arg, struct err *e)
     return case_apply(db, c->a, c->id, c->st, c->who, c->cal, c->cs, e);
 }
 
-int case_step_run(struct store *s, struct arena *a, int64_t id, const struct case_step *st,
-                  const struct actor *who, struct case_rec *cs_out, struct err *e)
+int case_step_run(struct store *s, struct arena *a, const char *data_dir, int64_t id,
+                  const struct case_step *st, const struct actor *who, struct case_rec *cs_out,
+                  struct err *e)
 {
     struct step_ctx c = {.id = id, .st = st, .who = who, .a = a, .cs = cs_out};
     if ((c.cal = calendar_now(s, e)) == NULL)
+        return e->code;
+    if (case_photos_store(data_dir, st->photos, st->nphotos, e) != ERR_OK)
         return e->code;
     return store_write(s, step_fn, &c, e);
 }

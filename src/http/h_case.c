@@ -95,7 +95,8 @@ int case_create_h(struct req *rq)
         return reply_err(rq, &e);
     idem.json = rq->json;
     if (intake_from_json(rq, rq->json, &in, &e) != ERR_OK ||
-        case_submit(req_store(rq), &rq->arena, &in, &who, &idem, &out, &e) != ERR_OK)
+        case_submit(req_store(rq), &rq->arena, rq->app->data_dir, &in, &who, &idem, &out, &e) !=
+            ERR_OK)
         return reply_err(rq, &e);
     json_t *j = json_pack("{s:I, s:s, s:b}", "id", (json_int_t)out.id, "case_no", out.case_no,
                           "replayed", out.replayed);
@@ -230,7 +231,7 @@ static int run_step(struct req *rq, int64_t id, json_t *body, struct actor who, 
         return reply_code(rq, ERR_INVALID, "photo", "photos go with 'resolve' (evidence)");
     st.photos = photos;
     st.nphotos = nphotos;
-    int rc = case_step_run(req_store(rq), &rq->arena, id, &st, &who, &cs, &e);
+    int rc = case_step_run(req_store(rq), &rq->arena, rq->app->data_dir, id, &st, &who, &cs, &e);
     if (rc == ERR_CONFLICT)
         return reply_conflict(rq, &e, &cs, &who);
     if (rc != ERR_OK)

@@ -867,7 +867,7 @@ int o311_request_create_h(struct req *rq)
     }
     struct actor who = {.api_key_id = key_id};
     struct case_idem idem = {rq->header(rq, "Idempotency-Key"), rq->json, rq->body.data};
-    rc = case_submit(req_store(rq), &rq->arena, &in, &who, &idem, &out, &e);
+    rc = case_submit(req_store(rq), &rq->arena, rq->app->data_dir, &in, &who, &idem, &out, &e);
     json_decref(attrs);
     if (rc == ERR_INVALID && strcmp(e.field, "place") == 0 && in.has_point && !in.compound_id &&
         !in.place_code)

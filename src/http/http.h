@@ -139,8 +139,8 @@ enum http_method http_method_of(const char *s);
 const char *http_method_name(enum http_method m);
 
 /* The JSON of a request that may also carry photos: application/json, or multipart/form-data
- * with a "data" part (JSON) and up to 9 "photo" parts, stored before the call returns. The
- * JSON is kept in rq->json. */
+ * with a "data" part (JSON) and up to 9 "photo" parts, whose bytes the photo_refs point to
+ * (the domain checks and stores them once the request is valid). The JSON is kept in rq->json. */
 struct photo_ref;
 int req_json_and_photos(struct req *rq, struct photo_ref **photos, int *nphotos, struct err *e);
 
