@@ -181,68 +181,38 @@ static int teardown(void **state)
 
 /* ---- steps ---- */
 
-struct insert_ctx {
-    struct case_input in;
-    struct actor who;
-    const struct calendar *cal;
-    struct case_created out;
-};
-
-static int insert_fn(struct db *db, void *arg, struct err *e)
-{
-    struct insert_ctx *c = arg;
-    return case_insert(db, &c->in, &c->who, c->cal, &c->out, e);
-}
-
 /* A public report (no user) of e-bikes in the stairwell, or one by the given staff member. */
 static int64_t report(struct fx *f, const struct user *by, const char *text)
 {
     struct err e = {0};
-    struct insert_ctx c = {
-        .in = {.category = "ebike",
-               .description = text,
-               .place_code = GRID,
-               .compound_id = COMPOUND,
-               .reporter_name = "张女士",
-               .reporter_phone = "13800001234"},
-        .who = {.user = by},
-        .cal = f->cal,
-    };
-    c.in.attributes = json_pack("{s:s, s:s}", "building", "12幢", "stairwell_charging", "yes");
-    if (case_input_check(&c.in, &c.who, &e) != ERR_OK)
-        fail_msg("case_input_check: %s %s", e.field, e.msg);
-    int rc = store_write(f->s, insert_fn, &c, &e);
-    json_decref(c.in.attributes);
+    struct case_input in = {.category = "ebike",
+                            .description = text,
+                            .place_code = GRID,
+                            .compound_id = COMPOUND,
+                            .reporter_name = "张女士",
+                            .reporter_phone = "13800001234"};
+    struct actor who = {.user = by};
+    struct case_created out;
+    in.attributes = json_pack("{s:s, s:s}", "building", "12幢", "stairwell_charging", "yes");
+    /* the server's own intake call (no photos, no Idempotency-Key) */
+    int rc = case_submit(f->s, &f->a, NULL, &in, &who, NULL, &out, &e);
+    json_decref(in.attributes);
     if (rc != ERR_OK)
-        fail_msg("case_insert: %s %s", e.field, e.msg);
-    assert_true(c.out.id > 0);
-    assert_int_equal(by == NULL, c.out.token[0] != '\0'); /* a token for the public only */
-    return c.out.id;
+        fail_msg("case_submit: %s %s", e.field, e.msg);
+    assert_true(out.id > 0);
+    assert_int_equal(by == NULL, out.token[0] != '\0'); /* a token for the public only */
+    return out.id;
 }
 
-struct step_ctx {
-    int64_t id;
-    struct case_step st;
-    struct actor who;
-    const struct calendar *cal;
-    struct arena *a;
-    struct case_rec cs;
-};
-
-static int step_fn(struct db *db, void *arg, struct err *e)
-{
-    struct step_ctx *c = arg;
-    return case_apply(db, c->a, c->id, &c->st, &c->who, c->cal, &c->cs, e);
-}
-
+/* A step through the server's own call (case_step_run: the calendar, then the transaction). */
 static int try_step(struct fx *f, int64_t id, struct case_step st, struct actor who,
                     struct case_rec *cs, struct err *e)
 {
-    struct step_ctx c = {.id = id, .st = st, .who = who, .cal = f->cal, .a = &f->a};
+    struct case_rec out = {0};
     memset(e, 0, sizeof(*e));
-    int rc = store_write(f->s, step_fn, &c, e);
+    int rc = case_step_run(f->s, &f->a, NULL, id, &st, &who, &out, e);
     if (cs != NULL)
-        *cs = c.cs;
+        *cs = out;
     return rc;
 }
 
@@ -803,11 +773,11 @@ static void *race_main(void *arg)
 {
     struct race *r = arg;
     struct arena a;
-    struct step_ctx c = {.id = r->id, .st = r->st, .who = {.user = &r->f->bowen}, .cal = r->f->cal};
+    struct actor who = {.user = &r->f->bowen};
+    struct case_rec cs;
     arena_init(&a, 0);
-    c.a = &a;
     pthread_barrier_wait(r->go);
-    r->rc = store_write(r->f->s, step_fn, &c, &r->e);
+    r->rc = case_step_run(r->f->s, &a, NULL, r->id, &r->st, &who, &cs, &r->e);
     arena_free(&a);
     return NULL;
 }

@@ -101,84 +101,53 @@ static int teardown(void **state)
 
 /* ---- cases and steps ---- */
 
-struct insert_ctx {
-    struct case_input in;
-    struct actor who;
-    const struct calendar *cal;
-    struct case_created out;
-};
-
-static int insert_fn(struct db *db, void *arg, struct err *e)
-{
-    struct insert_ctx *c = arg;
-    return case_insert(db, &c->in, &c->who, c->cal, &c->out, e);
-}
-
-static const struct calendar *cal(struct store *s)
-{
-    struct err e = {0};
-    struct db *db = store_acquire(s);
-    const struct calendar *c = calendar_cached(db, &e);
-    store_release(s, db);
-    if (c == NULL)
-        fail_msg("calendar: %s", e.msg);
-    return c;
-}
-
 /* A broken street light reported by a resident in 博文社区第一网格. */
 static int64_t new_case(struct store *s)
 {
     struct err e = {0};
-    struct insert_ctx c = {.in = {.category = "streetlight",
-                                  .description = "小区门口路灯晚上不亮",
-                                  .place_code = "330604002007001"},
-                           .cal = cal(s)};
-    c.in.attributes = json_pack("{s:s}", "fault", "off");
-    if (case_input_check(&c.in, &c.who, &e) != ERR_OK ||
-        store_write(s, insert_fn, &c, &e) != ERR_OK)
-        fail_msg("case_insert: %s %s", e.field, e.msg);
-    json_decref(c.in.attributes);
-    assert_true(c.out.id > 0);
-    return c.out.id;
-}
-
-struct step_ctx {
-    int64_t id;
-    struct case_step st;
-    struct actor who;
-    const struct calendar *cal;
     struct arena a;
-    struct case_rec cs;
-};
-
-static int step_fn(struct db *db, void *arg, struct err *e)
-{
-    struct step_ctx *c = arg;
-    return case_apply(db, &c->a, c->id, &c->st, &c->who, c->cal, &c->cs, e);
+    struct case_input in = {.category = "streetlight",
+                            .description = "小区门口路灯晚上不亮",
+                            .place_code = "330604002007001"};
+    struct actor who = {0};
+    struct case_created out;
+    in.attributes = json_pack("{s:s}", "fault", "off");
+    arena_init(&a, 0);
+    /* the server's own intake call */
+    int rc = case_submit(s, &a, NULL, &in, &who, NULL, &out, &e);
+    json_decref(in.attributes);
+    arena_free(&a);
+    if (rc != ERR_OK)
+        fail_msg("case_submit: %s %s", e.field, e.msg);
+    assert_true(out.id > 0);
+    return out.id;
 }
 
 /* Take a step as the demo user username (NULL: the scheduler). */
 static void step(struct store *s, int64_t id, const char *username, struct case_step st)
 {
     struct err e = {0};
-    struct step_ctx c = {.id = id, .st = st, .cal = cal(s)};
+    struct arena a;
+    struct actor who = {0};
+    struct case_rec cs;
     struct user u;
-    arena_init(&c.a, 0);
+    arena_init(&a, 0);
     if (username != NULL) {
         int64_t uid = qint(s, "SELECT id FROM users WHERE username = '%s'", username);
         struct db *db = store_acquire(s);
-        int rc = user_get(db, &c.a, uid, &u, &e);
+        int rc = user_get(db, &a, uid, &u, &e);
         store_release(s, db);
         if (rc != ERR_OK)
             fail_msg("user %s: %s", username, e.msg);
-        c.who.user = &u;
+        who.user = &u;
     } else {
-        c.who.scheduler = 1;
+        who.scheduler = 1;
     }
-    if (store_write(s, step_fn, &c, &e) != ERR_OK)
+    /* the server's own step call: the calendar, then the transaction */
+    if (case_step_run(s, &a, NULL, id, &st, &who, &cs, &e) != ERR_OK)
         fail_msg("%s by %s: %s", case_action_name(st.action), username ? username : "scheduler",
                  e.msg);
-    arena_free(&c.a);
+    arena_free(&a);
 }
 
 /* Accept, dispatch to the grid, start, resolve, verify: the case waits for the reporter. */
