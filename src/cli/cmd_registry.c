@@ -20,18 +20,11 @@ struct progress {
     int tty;
 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* rows, rows/s and, for a file of known size, the share read and the time left, on one line */
 static void progress_show(void *arg, long rows, long bytes)
 {
     struct progress *p = arg;
-    double t = now_s() - p->start;
+    double t = time_mono() - p->start;
     double rate = t > 0 ? (double)rows / t : 0;
     if (!p->tty)
         return;
@@ -102,7 +95,7 @@ int cli_registry_import(struct cli *c, const struct registry *r, const char *pat
     struct arena a;
     struct reg_import_report rep;
     struct stat st;
-    struct progress p = {now_s(), 0, isatty(fileno(stderr))};
+    struct progress p = {time_mono(), 0, isatty(fileno(stderr))};
     if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
         p.total_bytes = (long)st.st_size;
     arena_init(&a, 0);
@@ -113,7 +106,7 @@ int cli_registry_import(struct cli *c, const struct registry *r, const char *pat
     if (f != stdin)
         fclose(f);
     report_print(r, &rep, c->dry_run);
-    double t = now_s() - p.start;
+    double t = time_mono() - p.start;
     if (t > 0 && rep.rows > 0)
         printf("%.2f s, %.0f rows/s\n", t, (double)rep.rows / t);
     if (rc != ERR_OK)
@@ -143,7 +136,7 @@ int cmd_export(struct cli *c)
         return EXIT_FAIL;
     struct arena a;
     long rows = 0;
-    double start = now_s();
+    double start = time_mono();
     arena_init(&a, 0);
     struct reg_ctx ctx = {.a = &a, .unmask = c->purpose != NULL, .purpose = c->purpose};
     int rc = reg_export(s, &ctx, r, c->place, fmt, path, &rows, &e);
@@ -154,6 +147,6 @@ int cmd_export(struct cli *c)
         return EXIT_FAIL;
     }
     printf("%s: %ld rows written to %s (%s) in %.2f s\n", r->name, rows, path,
-           c->purpose ? "unmasked, logged" : "personal data masked", now_s() - start);
+           c->purpose ? "unmasked, logged" : "personal data masked", time_mono() - start);
     return EXIT_OK;
 }
