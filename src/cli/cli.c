@@ -66,6 +66,7 @@ enum {
     OPT_ENCODING,
     OPT_PLACE,
     OPT_PURPOSE,
+    OPT_ORIGIN,
 };
 
 static int parse_options(struct cli *c, int argc, char **argv)
@@ -90,6 +91,7 @@ static int parse_options(struct cli *c, int argc, char **argv)
         {"encoding", required_argument, NULL, OPT_ENCODING},
         {"place", required_argument, NULL, OPT_PLACE},
         {"purpose", required_argument, NULL, OPT_PURPOSE},
+        {"origin", required_argument, NULL, OPT_ORIGIN},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -160,6 +162,9 @@ static int parse_options(struct cli *c, int argc, char **argv)
             break;
         case OPT_PURPOSE:
             c->purpose = optarg;
+            break;
+        case OPT_ORIGIN:
+            c->origin = optarg;
             break;
         case 'h':
             c->help = 1;

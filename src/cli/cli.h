@@ -17,6 +17,7 @@ struct cli {
     /* subcommand-specific options, all optional */
     const char *admin_password, *users_password, *prefix, *role, *scope, *name;
     const char *encoding, *place, *purpose; /* registry import and export */
+    const char *origin;                     /* import: a roster's origin, for every row */
     int no_serve, password_stdin, help, dry_run, valid_only;
 };
 

@@ -232,9 +232,10 @@ int cmd_user(struct cli *c)
     a.in.username = c->argv[1];
     if (add) {
         if (c->role == NULL || c->scope == NULL || role_from_name(c->role, &a.g.role) != ERR_OK) {
-            fprintf(stderr, "gridgov user add: --role (one of district_admin, street_office, "
-                            "community_office, grid_leader, grid_worker, commissioner, "
-                            "dept_handler, enterprise_cadre) and --scope are required\n");
+            fprintf(stderr,
+                    "gridgov user add: --role (one of district_admin, street_office, "
+                    "community_office, grid_leader, grid_worker, commissioner, "
+                    "dept_handler, enterprise_cadre, party_office) and --scope are required\n");
             return EXIT_USAGE;
         }
         if (username_check(a.in.username, &e) != ERR_OK) {

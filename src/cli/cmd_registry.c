@@ -101,7 +101,9 @@ int cli_registry_import(struct cli *c, const struct registry *r, const char *pat
     arena_init(&a, 0);
     struct reg_ctx ctx = {.a = &a};
     unsigned how = (c->dry_run ? IMPORT_DRY_RUN : 0) | (c->valid_only ? IMPORT_VALID_ONLY : 0);
-    int rc = reg_import(s, &ctx, r, csv, how, &rep, progress_show, &p, &e);
+    const char *dn[] = {"origin"}, *dv[] = {c->origin};
+    struct reg_defaults defaults = {dn, dv, c->origin != NULL};
+    int rc = reg_import(s, &ctx, r, csv, how, &defaults, &rep, progress_show, &p, &e);
     csv_close(csv);
     if (f != stdin)
         fclose(f);

@@ -17,6 +17,7 @@ static const unsigned role_perms[ROLE__COUNT] = {
     [ROLE_COMMISSIONER] = BASE,
     [ROLE_DEPT_HANDLER] = BASE | P(CASE_HANDLE),
     [ROLE_ENTERPRISE_CADRE] = BASE,
+    [ROLE_PARTY_OFFICE] = BASE, /* its power is over the party's registries (party.c) */
 };
 
 static const struct {

@@ -15,7 +15,8 @@
     X(GRID_WORKER, "grid_worker", "网格员", 15)                                                    \
     X(COMMISSIONER, "commissioner", "小区专员", 0)                                                 \
     X(DEPT_HANDLER, "dept_handler", "部门承办人", 0)                                               \
-    X(ENTERPRISE_CADRE, "enterprise_cadre", "驻企服务员", 9)
+    X(ENTERPRISE_CADRE, "enterprise_cadre", "驻企服务员", 9)                                       \
+    X(PARTY_OFFICE, "party_office", "党建办", 9)
 
 enum role {
 #define X(id, name, zh, scope_len) ROLE_##id,

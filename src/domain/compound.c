@@ -109,6 +109,7 @@ const struct registry reg_compounds = {
             [ROLE_COMMISSIONER] = V_READ,
             [ROLE_DEPT_HANDLER] = V_READ,
             [ROLE_ENTERPRISE_CADRE] = V_READ,
+            [ROLE_PARTY_OFFICE] = V_READ,
         },
     .compound_field = "id",
     .conflict_field = "name",

@@ -18,7 +18,8 @@ static const struct {
     {"330604002007", "博文社区第一网格", 420},     {"330604002007", "博文社区第二网格", 385},
     {"330604002007", "博文社区第三网格", 402},     {"330604007317", "舜源村第一网格", 310},
     {"330604007317", "舜源村第二网格", 288},       {"330604200225", "东澄村网格", 196},
-    {"330604001014", "卧龙山庄社区第一网格", 450},
+    {"330604001014", "卧龙山庄社区第一网格", 450}, {"330604112001", "盖北社区第一网格", 380},
+    {"330604112001", "盖北社区第二网格", 340},
 };
 
 static const struct {
@@ -64,6 +65,8 @@ static const struct {
     {"ruanrr", "阮榕榕(小区专员)", "commissioner", "compound:3"},
     {"zjj", "区住建局承办人", "dept_handler", "dept:zjj"},
     {"qiye", "驻企服务员", "enterprise_cadre", "330604002"},
+    {"gaibei", "盖北镇党建办", "party_office", "330604112"},
+    {"gbsq", "盖北社区微治办", "community_office", "330604112001"},
 };
 
 #define NUSERS (sizeof(demo_users) / sizeof(demo_users[0]))
@@ -202,7 +205,8 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
         if ((rc = password_hash(pws[i], c.users[i].pw_hash, e)) != ERR_OK)
             return rc;
     }
-    if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK || (rc = demo_people_seed(s, e)) != ERR_OK)
+    if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK ||
+        (rc = demo_people_seed(s, e)) != ERR_OK || (rc = demo_party_seed(s, e)) != ERR_OK)
         return rc;
     struct db *db = store_acquire(s);
     struct arena a;

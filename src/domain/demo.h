@@ -12,6 +12,9 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
                   struct err *e);
 /* Households, residents and new-resident registrations on every demo grid (demo_people.c). */
 int demo_people_seed(struct store *s, struct err *e);
+/* Party organisations, members, a roster from another county in which some of 盖北镇's new
+ * residents hide, activities, volunteer hours and care visits (demo_party.c). */
+int demo_party_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 

@@ -76,6 +76,7 @@ const struct registry reg_departments = {
             [ROLE_COMMISSIONER] = V_READ,
             [ROLE_DEPT_HANDLER] = V_READ,
             [ROLE_ENTERPRISE_CADRE] = V_READ,
+            [ROLE_PARTY_OFFICE] = V_READ,
         },
     .conflict_field = "code",
     .rules = department_rules,

@@ -395,15 +395,19 @@ int reg_check(const struct registry *r, struct arena *a, struct reg_rec *rec, in
 /* The columns of a SELECT: key, each stored field (PII sealed), times. */
 static const char *select_cols(const struct registry *r, struct arena *a)
 {
-    char *s = arena_strdup(a, r->key);
+    char *s = arena_printf(a, "%s.%s", r->table, r->key);
     for (int i = 0; i < r->nfields; i++) {
         const struct reg_field *f = &r->fields[i];
         if (f->type == FT_CODES || strcmp(col(f), r->key) == 0)
             continue;
-        s = arena_printf(a, "%s, %s", s, col(f));
+        if (f->expr != NULL)
+            s = arena_printf(a, "%s, (%s)", s, f->expr);
+        else
+            s = arena_printf(a, "%s, %s.%s", s, r->table, col(f));
     }
-    return arena_printf(a, "%s, created_at, updated_at%s", s,
-                        (r->opts & RO_ARCHIVE) ? ", archived_at" : "");
+    return arena_printf(a, "%s, %s.created_at, %s.updated_at%s%s", s, r->table, r->table,
+                        (r->opts & RO_ARCHIVE) ? ", " : "",
+                        (r->opts & RO_ARCHIVE) ? arena_printf(a, "%s.archived_at", r->table) : "");
 }
 
 static void rec_from_row(const struct registry *r, struct reg_ctx *c, const struct dbrows *rows,
@@ -724,7 +728,7 @@ int reg_insert(struct db *db, struct reg_ctx *c, const struct registry *r, struc
     }
     for (int i = 0; i < r->nfields; i++) {
         const struct reg_field *f = &r->fields[i];
-        if (f->type == FT_CODES || rec->v[i] == NULL)
+        if (f->type == FT_CODES || f->expr != NULL || rec->v[i] == NULL)
             continue;
         sqlq_add(&q, ", ");
         sqlq_add(&q, col(f));
@@ -800,7 +804,7 @@ int reg_update(struct db *db, struct reg_ctx *c, const struct registry *r, const
     sqlq_param(&q, DBI(time(NULL)));
     for (int i = 0; i < r->nfields; i++) {
         const struct reg_field *f = &r->fields[i];
-        if (f->type == FT_CODES || strcmp(col(f), r->key) == 0)
+        if (f->type == FT_CODES || f->expr != NULL || strcmp(col(f), r->key) == 0)
             continue;
         sqlq_add(&q, arena_printf(c->a, ", %s = ?", col(f)));
         sqlq_param(&q, bind(c, f, rec.v[i]));

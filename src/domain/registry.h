@@ -92,6 +92,9 @@ struct reg_field {
     const char *dflt; /* stored when absent on create */
     /* FT_CODES: link table (owner id column, code column) */
     const char *link_table, *link_owner, *link_col;
+    /* computed on read by this SQL expression over the registry's table (F_READONLY): a
+     * count, or a name from a referenced table; never stored */
+    const char *expr;
 };
 
 /* A record in the engine: one text value per field (NULL = absent or null), the form every
@@ -129,7 +132,10 @@ enum reg_scope_kind {
     RS_GLOBAL, /* district-wide reference data: any role with the verb sees every record */
 };
 
-enum { RO_ARCHIVE = 1 << 0 /* DELETE archives (archived_at) instead of deleting */ };
+enum {
+    RO_ARCHIVE = 1 << 0,  /* DELETE archives (archived_at) instead of deleting */
+    RO_NO_WRITE = 1 << 1, /* records are made and changed by the registry's own actions only */
+};
 
 struct registry {
     int id;               /* enum reg_id */
@@ -262,9 +268,14 @@ typedef void (*reg_progress_fn)(void *arg, long rows, long bytes);
  * IMPORT_VALID_ONLY, the valid ones; nothing with IMPORT_DRY_RUN (the transaction is rolled
  * back after every row was checked as a real run would). Returns ERR_INVALID when rows failed
  * and nothing was stored. */
+/* Values for every row that leaves a field empty (e.g. a roster's origin given once). */
+struct reg_defaults {
+    const char *const *names, *const *values;
+    int n;
+};
 int reg_import(struct store *s, struct reg_ctx *c, const struct registry *r, struct csv_reader *csv,
-               unsigned how, struct reg_import_report *rep, reg_progress_fn progress,
-               void *progress_arg, struct err *e);
+               unsigned how, const struct reg_defaults *defaults, struct reg_import_report *rep,
+               reg_progress_fn progress, void *progress_arg, struct err *e);
 void reg_write_report(struct jsonw *w, const struct reg_import_report *rep, int dry_run);
 
 enum reg_format { REG_CSV, REG_XLSX };

@@ -23,6 +23,7 @@ struct import_job {
     const struct registry *r;
     struct csv_reader *csv;
     unsigned how;
+    const struct reg_defaults *defaults;
     struct reg_import_report *rep;
     reg_progress_fn progress;
     void *progress_arg;
@@ -88,6 +89,8 @@ static int map_header(struct import_job *j, const struct csv_row *h, int *map, s
         int found = 0;
         for (int k = 0; k < h->n; k++)
             found |= map[k] == i;
+        for (int k = 0; j->defaults != NULL && k < j->defaults->n; k++)
+            found |= strcmp(j->defaults->names[k], f->name) == 0;
         if ((f->flags & F_REQ) && !(f->flags & F_READONLY) && f->dflt == NULL && !found) {
             add_error(j->rep, a, h->line, f->label, f->name,
                       arena_printf(a, "缺少必填列“%s”", f->label));
@@ -176,6 +179,13 @@ static int import_fn(struct db *db, void *arg, struct err *e)
                 t == FT_TAGS || t == FT_CODES ? list_cell(&scratch, v) : arena_strdup(&scratch, v);
             rec.given[i] = 1;
         }
+        for (int k = 0; j->defaults != NULL && k < j->defaults->n; k++) {
+            int i = registry_field_index(r, j->defaults->names[k]);
+            if (i >= 0 && !rec.given[i]) {
+                rec.v[i] = j->defaults->values[k];
+                rec.given[i] = 1;
+            }
+        }
         int ok = row.n <= ncols;
         if (!ok)
             add_error(rep, j->c->a, row.line, NULL, NULL,
@@ -236,11 +246,11 @@ static int import_fn(struct db *db, void *arg, struct err *e)
 }
 
 int reg_import(struct store *s, struct reg_ctx *c, const struct registry *r, struct csv_reader *csv,
-               unsigned how, struct reg_import_report *rep, reg_progress_fn progress,
-               void *progress_arg, struct err *e)
+               unsigned how, const struct reg_defaults *defaults, struct reg_import_report *rep,
+               reg_progress_fn progress, void *progress_arg, struct err *e)
 {
     memset(rep, 0, sizeof(*rep));
-    struct import_job j = {c, r, csv, how, rep, progress, progress_arg, 0};
+    struct import_job j = {c, r, csv, how, defaults, rep, progress, progress_arg, 0};
     rep->errors = arena_alloc(c->a, sizeof(struct reg_import_error) * REG_IMPORT_MAX_ERRORS);
     int rc = store_write(s, import_fn, &j, e);
     rep->encoding = csv_encoding(csv); /* known for sure once the rows were read */

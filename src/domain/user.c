@@ -84,7 +84,8 @@ int grant_resolve(struct db *db, struct arena *a, enum role r, const char *scope
     if (place_code_check(scope, "scope", e) != ERR_OK)
         return e->code;
     size_t want = (size_t)role_scope_len(r);
-    if (r == ROLE_ENTERPRISE_CADRE ? strlen(scope) > want : strlen(scope) != want)
+    if (r == ROLE_ENTERPRISE_CADRE || r == ROLE_PARTY_OFFICE ? strlen(scope) > want
+                                                             : strlen(scope) != want)
         return err_set(e, ERR_INVALID, "scope", "a %s's scope is a place code of %zu digits",
                        role_name(r), want);
     rc = db_query(db, a, &rows, e, "SELECT code FROM places WHERE code = ?", DB_ARGS(DBS(scope)));

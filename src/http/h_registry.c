@@ -86,6 +86,17 @@ static int audit_or_reply(struct req *rq, struct reg_ctx *c, const struct regist
     return 0;
 }
 
+/* Registries whose records only their own actions make (a matching run, a decision). */
+static int writable_or_reply(struct req *rq, const struct registry *r)
+{
+    if (!(r->opts & RO_NO_WRITE))
+        return 0;
+    reply_code(
+        rq, ERR_METHOD, NULL,
+        arena_printf(&rq->arena, "%s records are made and changed by their actions only", r->name));
+    return -1;
+}
+
 static int reply_rec(struct req *rq, int status, struct reg_ctx *c, const struct registry *r,
                      const struct reg_rec *rec)
 {
@@ -225,6 +236,8 @@ static int delete_fn(struct db *db, void *arg, struct err *e)
 int reg_create_h(struct req *rq)
 {
     const struct registry *r = route_reg(rq);
+    if (writable_or_reply(rq, r) != 0)
+        return -1;
     struct reg_ctx c;
     struct reg_rec rec;
     struct err e = {0};
@@ -242,6 +255,8 @@ int reg_create_h(struct req *rq)
 int reg_update_h(struct req *rq)
 {
     const struct registry *r = route_reg(rq);
+    if (writable_or_reply(rq, r) != 0)
+        return -1;
     struct reg_ctx c;
     struct reg_rec patch, rec;
     struct err e = {0};
@@ -262,6 +277,8 @@ int reg_update_h(struct req *rq)
 int reg_delete_h(struct req *rq)
 {
     const struct registry *r = route_reg(rq);
+    if (writable_or_reply(rq, r) != 0)
+        return -1;
     struct reg_ctx c;
     struct err e = {0};
     struct rec_write w = {&c, r, NULL, req_param(rq, 0), 0};
@@ -276,6 +293,8 @@ int reg_delete_h(struct req *rq)
 int reg_import_h(struct req *rq)
 {
     const struct registry *r = route_reg(rq);
+    if (writable_or_reply(rq, r) != 0)
+        return -1;
     struct reg_ctx c;
     struct err e = {0};
     struct reg_import_report rep;
@@ -321,9 +340,20 @@ int reg_import_h(struct req *rq)
         return reply_err(rq, &e);
     store_release(rq->app->store, rq->db);
     rq->db = NULL;
+    /* ?FIELD=VALUE fills that field in every row that leaves it empty (?origin=...) */
+    const char **dn = arena_alloc(&rq->arena, sizeof(char *) * (size_t)r->nfields);
+    const char **dv = arena_alloc(&rq->arena, sizeof(char *) * (size_t)r->nfields);
+    struct reg_defaults defaults = {dn, dv, 0};
+    for (int i = 0; i < r->nfields; i++) {
+        const char *v = rq->query(rq, r->fields[i].name);
+        if (v != NULL && *v != '\0' && !(r->fields[i].flags & F_READONLY)) {
+            dn[defaults.n] = r->fields[i].name;
+            dv[defaults.n++] = v;
+        }
+    }
     int rc = reg_import(rq->app->store, &c, r, csv,
-                        (dry ? IMPORT_DRY_RUN : 0) | (valid_only ? IMPORT_VALID_ONLY : 0), &rep,
-                        NULL, NULL, &e);
+                        (dry ? IMPORT_DRY_RUN : 0) | (valid_only ? IMPORT_VALID_ONLY : 0),
+                        &defaults, &rep, NULL, NULL, &e);
     csv_close(csv);
     struct jsonw w;
     jw_init(&w, 4 << 20);

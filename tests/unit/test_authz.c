@@ -71,6 +71,7 @@ static void one_of_role(struct one *o, enum role r)
         break;
     case ROLE_STREET_OFFICE:
     case ROLE_ENTERPRISE_CADRE:
+    case ROLE_PARTY_OFFICE:
         one_init(o, r, STREET, STREET, 0);
         break;
     case ROLE_COMMUNITY_OFFICE:
@@ -139,6 +140,7 @@ static const unsigned expected_perms[ROLE__COUNT] = {
     [ROLE_COMMISSIONER] = L | PR | CR | KR | KS,
     [ROLE_DEPT_HANDLER] = L | PR | CR | KR | KS | KH,
     [ROLE_ENTERPRISE_CADRE] = L | PR | CR | KR | KS,
+    [ROLE_PARTY_OFFICE] = L | PR | CR | KR | KS,
 };
 
 /* Permissions that need no target: they hold everywhere once the role has them. */
@@ -163,6 +165,7 @@ static void test_role_names(void **state)
         {ROLE_COMMISSIONER, "commissioner", 0},
         {ROLE_DEPT_HANDLER, "dept_handler", 0},
         {ROLE_ENTERPRISE_CADRE, "enterprise_cadre", 9},
+        {ROLE_PARTY_OFFICE, "party_office", 9},
     };
     assert_int_equal(ARRAY_LEN(want), ROLE__COUNT);
     for (size_t i = 0; i < ARRAY_LEN(want); i++) {

@@ -395,7 +395,7 @@ static void test_import_dry_run_valid_only(void **state)
     for (size_t k = 0; k < ARRAY_LEN(modes); k++) {
         struct csv_reader *r = csv_open_mem(csv, len, CSV_ENC_AUTO, &e);
         assert_non_null(r);
-        int rc = reg_import(f->s, &sys, &reg_residents, r, modes[k], &rep, NULL, NULL, &e);
+        int rc = reg_import(f->s, &sys, &reg_residents, r, modes[k], NULL, &rep, NULL, NULL, &e);
         csv_close(r);
         assert_int_equal(rep.rows, 4);
         assert_int_equal(rep.error_count, 2);
@@ -421,7 +421,7 @@ static void test_import_dry_run_valid_only(void **state)
     /* an unknown header stops the import before any row */
     static const char bad[] = "姓名,网格,昵称\n乙,330604002007001,x\n";
     struct csv_reader *r = csv_open_mem(bad, strlen(bad), CSV_ENC_AUTO, &e);
-    assert_int_equal(reg_import(f->s, &sys, &reg_residents, r, 0, &rep, NULL, NULL, &e),
+    assert_int_equal(reg_import(f->s, &sys, &reg_residents, r, 0, NULL, &rep, NULL, NULL, &e),
                      ERR_INVALID);
     csv_close(r);
     assert_int_equal(rep.nerrors, 1);

@@ -116,6 +116,7 @@ const T = {
   'role.commissioner': ['小区专员', 'Compound commissioner'],
   'role.dept_handler': ['部门承办人', 'Department handler'],
   'role.enterprise_cadre': ['驻企服务员', 'Enterprise-service cadre'],
+  'role.party_office': ['党建办', 'Party-building office'],
 
   'queue.to_accept': ['待受理', 'To accept'],
   'queue.to_dispatch': ['待派遣', 'To dispatch'],
