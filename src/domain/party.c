@@ -459,7 +459,49 @@ static const struct reg_field match_fields[] = {
                    .type = FT_REF,
                    .flags = F_READONLY,
                    .ref = "party-members"},
+    /* side by side for the decision: the new resident's birth date and origin, the roster's */
+    [MM_BIRTH_DATE] = {.name = "birth_date",
+                       .label = "新居民出生日期",
+                       .label_en = "Birth date",
+                       .type = FT_DATE,
+                       .flags = F_READONLY | F_NOCSV,
+                       .expr = "SELECT r.birth_date FROM registrations g JOIN residents r ON r.id "
+                               "= g.resident_id WHERE g.id = mobile_matches.registration_id"},
+    [MM_ORIGIN] = {.name = "origin",
+                   .label = "新居民户籍地",
+                   .label_en = "Origin",
+                   .type = FT_TEXT,
+                   .flags = F_READONLY | F_NOCSV,
+                   .expr = "SELECT g.origin FROM registrations g WHERE g.id = "
+                           "mobile_matches.registration_id"},
+    [MM_ROSTER_BIRTH_DATE] = {.name = "roster_birth_date",
+                              .label = "名单出生日期",
+                              .label_en = "Roster birth date",
+                              .type = FT_DATE,
+                              .flags = F_READONLY | F_NOCSV,
+                              .expr = "SELECT p.birth_date FROM party_rosters p WHERE p.id = "
+                                      "mobile_matches.roster_id"},
+    [MM_ROSTER_ORIGIN_ORG] = {.name = "roster_origin_org",
+                              .label = "名单原所在组织",
+                              .label_en = "Roster organisation",
+                              .type = FT_TEXT,
+                              .flags = F_READONLY | F_NOCSV,
+                              .expr = "SELECT p.origin_org FROM party_rosters p WHERE p.id = "
+                                      "mobile_matches.roster_id"},
+    [MM_ROSTER_ORIGIN] = {.name = "roster_origin",
+                          .label = "名单来源",
+                          .label_en = "Roster from",
+                          .type = FT_TEXT,
+                          .flags = F_READONLY | F_NOCSV,
+                          .expr = "SELECT p.origin FROM party_rosters p WHERE p.id = "
+                                  "mobile_matches.roster_id"},
 };
+
+/* every field of a registry's table is declared: the engine reads them by index */
+_Static_assert(sizeof(match_fields) / sizeof(match_fields[0]) == MM__COUNT, "match fields");
+_Static_assert(sizeof(org_fields) / sizeof(org_fields[0]) == PO__COUNT, "org fields");
+_Static_assert(sizeof(member_fields) / sizeof(member_fields[0]) == PM__COUNT, "member fields");
+_Static_assert(sizeof(roster_fields) / sizeof(roster_fields[0]) == PR__COUNT, "roster fields");
 
 const struct registry reg_mobile_matches = {
     .id = REG_MOBILE_MATCHES,

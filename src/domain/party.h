@@ -54,6 +54,11 @@ enum {
     MM_STATUS,
     MM_DECISION,
     MM_MEMBER,
+    MM_BIRTH_DATE, /* side by side for the decision: the new resident's ... */
+    MM_ORIGIN,
+    MM_ROSTER_BIRTH_DATE, /* ... and the roster's */
+    MM_ROSTER_ORIGIN_ORG,
+    MM_ROSTER_ORIGIN,
     MM__COUNT
 };
 

@@ -181,6 +181,8 @@ static int resident_rules(struct db *db, struct reg_ctx *c, const struct registr
     return ERR_OK;
 }
 
+_Static_assert(sizeof(resident_fields) / sizeof(resident_fields[0]) == RES__COUNT, "fields");
+
 const struct registry reg_residents = {
     .id = REG_RESIDENTS,
     .name = "residents",
@@ -231,6 +233,8 @@ static const struct reg_field household_fields[] = {
                  .ref = "residents"},
     [HH_NOTE] = {.name = "note", .label = "备注", .label_en = "Note", .type = FT_TEXT, .max = 500},
 };
+
+_Static_assert(sizeof(household_fields) / sizeof(household_fields[0]) == HH__COUNT, "fields");
 
 const struct registry reg_households = {
     .id = REG_HOUSEHOLDS,
@@ -343,6 +347,8 @@ static int registration_rules(struct db *db, struct reg_ctx *c, const struct reg
         return err_set(e, ERR_INVALID, "left_on", "离开日期早于登记日期");
     return ERR_OK;
 }
+
+_Static_assert(sizeof(registration_fields) / sizeof(registration_fields[0]) == RG__COUNT, "fields");
 
 const struct registry reg_registrations = {
     .id = REG_REGISTRATIONS,
