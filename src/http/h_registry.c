@@ -246,7 +246,8 @@ int reg_create_h(struct req *rq)
     reg_rec_init(r, &rq->arena, &rec);
     if (reg_from_json(r, &rq->arena, rq->json, &rec, &e) != ERR_OK ||
         reg_check(r, &rq->arena, &rec, 1, &e) != ERR_OK ||
-        req_write(rq, insert_fn, &w, &e) != ERR_OK)
+        req_write(rq, insert_fn, &w, &e) != ERR_OK ||
+        reg_get(req_db(rq), &c, r, rec.key, &rec, &e) != ERR_OK) /* as stored, counts too */
         return reply_err(rq, &e);
     return reply_rec(rq, 201, &c, r, &rec);
 }
