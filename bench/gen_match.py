@@ -163,8 +163,12 @@ def main():
                 elif kind == "birth_swapped":
                     birth = date((y, d, mo))
                 elif kind == "birth_one_off":
-                    d2 = d + 1 if d % 10 != 9 and d < days_in(y, mo) else d - 1
-                    birth = date((y, mo, d2))
+                    if d % 10 != 9 and d < days_in(y, mo):
+                        birth = date((y, mo, d + 1))
+                    elif d % 10 != 0:
+                        birth = date((y, mo, d - 1))
+                    else:  # the 30th, last of its month: the year one off
+                        birth = date((y + 1 if y % 10 != 9 else y - 1, mo, d))
                 elif kind == "id_typo":
                     idn, birth = ids.idnum(origin[0], y, mo, d), ""
                 elif kind == "phone_only":

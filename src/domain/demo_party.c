@@ -160,8 +160,8 @@ static int roster_fn(struct db *db, struct reg_ctx *c, struct err *e)
 {
     struct dbrows rows;
     int rc = db_query(db, c->a, &rows, e,
-                      "SELECT r.id FROM registrations g JOIN residents r ON r.id = g.resident_id "
-                      "WHERE g.place_code LIKE '330604112%' ORDER BY g.id",
+                      "SELECT r.id, g.id FROM registrations g JOIN residents r ON r.id = "
+                      "g.resident_id WHERE g.place_code LIKE '330604112%' ORDER BY g.id",
                       DB_NOARGS);
     if (rc != ERR_OK)
         return rc;
@@ -209,6 +209,15 @@ static int roster_fn(struct db *db, struct reg_ctx *c, struct err *e)
             json_object_set_new(o, "origin_code", json_string("411625"));
         }
         rc = add(db, c, &reg_party_rosters, o, NULL, e);
+        if (rc == ERR_OK && k < 3) {
+            /* the hidden members came from 临泉, as their registrations say */
+            struct reg_rec patch;
+            reg_rec_init(&reg_registrations, c->a, &patch);
+            patch.v[RG_ORIGIN] = "安徽省阜阳市临泉县";
+            patch.v[RG_ORIGIN_CODE] = "341221";
+            patch.given[RG_ORIGIN] = patch.given[RG_ORIGIN_CODE] = 1;
+            rc = reg_update(db, c, &reg_registrations, dbrows_get(&rows, k, 1), &patch, e);
+        }
     }
     return rc;
 }

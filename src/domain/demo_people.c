@@ -100,8 +100,8 @@ static int people_fn(struct db *db, void *arg, struct err *e)
             if (rc == ERR_OK) {
                 struct reg_rec patch;
                 reg_rec_init(&reg_households, &a, &patch);
-                patch.v[3] = arena_printf(&a, "%lld", (long long)head); /* head */
-                patch.given[3] = 1;
+                patch.v[HH_HEAD] = arena_printf(&a, "%lld", (long long)head);
+                patch.given[HH_HEAD] = 1;
                 rc = reg_update(db, &c, &reg_households, arena_printf(&a, "%lld", (long long)hid),
                                 &patch, e);
             }

@@ -34,8 +34,8 @@ enum {
     W_BIRTH_ONE_OFF = 15,
     W_PHONE = 35,
     W_ORIGIN = 15,
-    W_ORIGIN_PROVINCE = 6,
-    W_ID_DIFFERS = -10,
+    W_ORIGIN_PROVINCE = 4,
+    W_ID_DIFFERS = -25,
     MAX_FUZZY = 99,
 };
 

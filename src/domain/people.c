@@ -201,8 +201,6 @@ const struct registry reg_residents = {
 
 /* ---- households ---- */
 
-enum { HH_NUMBER, HH_PLACE, HH_ADDRESS, HH_HEAD, HH_NOTE, HH__COUNT };
-
 static const struct reg_field household_fields[] = {
     [HH_NUMBER] = {.name = "number",
                    .label = "户号",
@@ -252,20 +250,6 @@ const struct registry reg_households = {
 };
 
 /* ---- new-resident registrations ---- */
-
-enum {
-    RG_RESIDENT,
-    RG_PLACE,
-    RG_REGISTERED_ON,
-    RG_ORIGIN,
-    RG_ORIGIN_CODE,
-    RG_WORKPLACE,
-    RG_LANDLORD,
-    RG_EXPECTED_MONTHS,
-    RG_LEFT_ON,
-    RG_NOTE,
-    RG__COUNT
-};
 
 static const struct reg_field registration_fields[] = {
     [RG_RESIDENT] = {.name = "resident",

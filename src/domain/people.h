@@ -22,6 +22,22 @@ enum {
     RES__COUNT
 };
 
+/* Field order of reg_households and reg_registrations. */
+enum { HH_NUMBER, HH_PLACE, HH_ADDRESS, HH_HEAD, HH_NOTE, HH__COUNT };
+enum {
+    RG_RESIDENT,
+    RG_PLACE,
+    RG_REGISTERED_ON,
+    RG_ORIGIN,
+    RG_ORIGIN_CODE,
+    RG_WORKPLACE,
+    RG_LANDLORD,
+    RG_EXPECTED_MONTHS,
+    RG_LEFT_ON,
+    RG_NOTE,
+    RG__COUNT
+};
+
 /* A resident's data in full, unmasked (the right of access), as a JSON object; the caller
  * audits the read. */
 int resident_export(struct db *db, struct reg_ctx *c, const char *id, struct jsonw *w,

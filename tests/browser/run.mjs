@@ -971,6 +971,249 @@ async function registerPhone(ctx) {
   await shot(page, '42-registry-import-375');
 }
 
+/* ---- the party (党建): organisations and coverage, mobile members, a grid's page ---- */
+
+const GAIBEI = '330604112'; // 盖北镇: the demo hides three members of a roster among its new residents
+const FALSE_FRIEND_ORIGIN = '河南省周口市郸城县委组织部'; // the roster entry that shares a name only
+
+/** The li of the organisation named name in #org-tree holds the one named child, below it. */
+async function nestedOrg(page, parent, child) {
+  return page.evaluate(([p, c]) => {
+    const li = [...document.querySelectorAll('#org-tree li')].find((x) => x.querySelector(':scope > .org .org-name a')?.textContent === p);
+    return !!li && [...li.querySelectorAll(':scope > ul li .org-name a')].some((a) => a.textContent === c);
+  }, [parent, child]);
+}
+
+async function partyCoverage(ctx) {
+  const token = await apiLogin('admin', ADMIN_PW);
+  const cov = await apiJson('GET', '/party-orgs/coverage?place=330604', token);
+  check(cov.status === 200, `GET /party-orgs/coverage answered ${cov.status}`);
+  const page = await newPage(ctx, 'admin-party');
+  await login(page, 'admin', ADMIN_PW);
+  // the menu: 党建 with its three screens
+  await page.waitForSelector('#nav-party summary');
+  await page.click('#nav-party summary');
+  const entries = await page.$$eval('#nav-party a[data-screen]', (as) => as.map((a) => a.dataset.screen));
+  check(JSON.stringify(entries) === JSON.stringify(['party/orgs', 'party/matches', 'party/grid']), `the 党建 menu of admin: ${entries}`);
+  check((await page.textContent('#nav-party summary')).includes('党建'), 'the menu group is not called 党建');
+  await page.click('#nav-party a[data-screen="party/orgs"]');
+  await page.waitForSelector('#uncovered');
+  check(await page.inputValue('#orgs-place') === '330604', `the place chosen is ${await page.inputValue('#orgs-place')}`);
+  // the grids without a branch, as the server counts them
+  const listed = await page.$$eval('#uncovered tbody tr', (trs) => trs.map((tr) => tr.dataset.code));
+  check(JSON.stringify(listed) === JSON.stringify(cov.body.uncovered.map((g) => g.code)), `uncovered grids shown ${listed}, server ${cov.body.uncovered.map((g) => g.code)}`);
+  check((await page.textContent('#uncovered')).includes('博文社区第三网格'), '博文社区第三网格 is not among the uncovered grids');
+  const num = async (k) => (await page.textContent(`#coverage-stats [data-stat="${k}"] .stat-value`)).trim();
+  check(await num('grids') === String(cov.body.grids) && await num('covered') === String(cov.body.covered),
+    `the counts shown ${await num('grids')}/${await num('covered')}, server ${cov.body.grids}/${cov.body.covered}`);
+  check(await page.locator('#coverage-towns tbody tr').count() === cov.body.by_town.length, 'not one row per town');
+  check(await page.locator('#coverage-communities tbody tr').count() === cov.body.by_community.length, 'not one row per community');
+  // the towns by name (the server sends codes only)
+  await page.waitForFunction(() => document.querySelector('#coverage-towns tr[data-code="330604002"] td')?.textContent.includes('曹娥街道'));
+  // the tree: committee › general branch › branch
+  check(await nestedOrg(page, '中共曹娥街道工作委员会', '博文社区党总支'), '博文社区党总支 is not under the street committee');
+  check(await nestedOrg(page, '博文社区党总支', '博文社区第一网格党支部'), '博文社区第一网格党支部 is not under 博文社区党总支');
+  check((await page.textContent('#org-tree')).includes('王芳'), 'no secretary in the tree');
+  await shot(page, '43-party-orgs');
+  // one town: its row in the towns table
+  await page.click('#coverage-towns tr[data-code="330604002"] a');
+  await page.waitForFunction(() => document.querySelector('#orgs-place')?.value === '330604002');
+  await page.waitForSelector('#uncovered');
+  const town = await page.textContent('#uncovered');
+  check(town.includes('博文社区第三网格') && !town.includes('盖北'), `曹娥街道's uncovered grids: ${town}`);
+  check(!(await page.textContent('#org-tree')).includes('盖北'), 'the tree of 曹娥街道 holds 盖北镇');
+  await shot(page, '44-party-orgs-town');
+  // an organisation's record on the generic register screen
+  await page.click('#org-tree a:text-is("博文社区第一网格党支部")');
+  await page.waitForSelector('#record');
+  check(/#\/r\/party-orgs\/\d+$/.test(page.url()), `the organisation's link went to ${page.url()}`);
+  // in English
+  await visit(page, 'party/orgs?place=330604002');
+  await page.waitForSelector('#uncovered');
+  await page.selectOption('#lang', 'en');
+  await page.waitForSelector('main h1:has-text("Party organisations")');
+  check((await page.textContent('#nav-party summary')).includes('Party'), 'the menu is not in English');
+  await page.selectOption('#lang', 'zh-CN');
+  await page.waitForSelector('main h1:has-text("党组织")');
+  state.partyAdmin = page;
+}
+
+async function partyMatching(ctx) {
+  const page = await newPage(ctx, 'gaibei');
+  await login(page, 'gaibei', PW);
+  state.gaibei = page;
+  await page.click('#nav-party summary');
+  await page.click('#nav-party a[data-screen="party/matches"]');
+  await page.waitForSelector('#run-form');
+  check(await page.inputValue('#run-place') === GAIBEI, `the run's place is ${await page.inputValue('#run-place')}, not 盖北镇`);
+  await page.click('#run-start');
+  await page.waitForSelector('#run-facts');
+  await page.waitForSelector('#notice .msg-ok');
+  const facts = await page.$$eval('#run-facts [data-k]', (els) => Object.fromEntries(els.map((d) => [d.dataset.k, d.querySelector('.stat-value').textContent.trim()])));
+  check(Object.keys(facts).length >= 3, `the run's figures: ${JSON.stringify(facts)}`);
+  if ('proposed' in facts) check(Number(facts.proposed) >= 2, `the run proposed ${facts.proposed}`);
+  await page.waitForSelector('#matches tbody tr');
+  const rows = await page.$$eval('#matches tbody tr', (trs) => trs.map((tr) => ({
+    id: tr.dataset.id,
+    name: tr.querySelector('td a').textContent,
+    score: Number(tr.querySelector('[data-k="score"]').textContent),
+    reasons: [...tr.querySelectorAll('[data-k="reasons"] .chip')].map((c) => c.textContent),
+  })));
+  check(rows.length >= 2, `${rows.length} candidates after the run`);
+  for (const r of rows) {
+    check(r.score >= 60 && r.score <= 100, `candidate ${r.name} scores ${r.score}`);
+    check(r.reasons.length >= 1, `candidate ${r.name} has no reasons`);
+  }
+  check(rows.every((r, i) => i === 0 || rows[i - 1].score >= r.score), `not the best score first: ${rows.map((r) => r.score)}`);
+  await shot(page, '45-party-run');
+
+  // the top one, side by side
+  const top = rows[0];
+  await page.click(`#matches tr[data-id="${top.id}"] td:first-child a`);
+  await page.waitForSelector('#match-view #match-compare');
+  const side = async (k, s) => (await page.textContent(`#match-compare tr[data-k="${k}"] td[data-side="${s}"]`)).trim();
+  check((await side('name', 'reg')) === top.name, `the new resident's side says ${await side('name', 'reg')}`);
+  check((await side('name', 'roster')).length > 0 && (await side('birth', 'reg')).length > 0 && (await side('birth', 'roster')).length > 0,
+    'a side of the comparison is empty');
+  check((await page.textContent('#match-compare')).includes('临泉'), 'the roster side does not name its origin');
+  check(await page.locator('#match-reasons .chip').count() === top.reasons.length, 'the reasons are not shown as chips');
+  check(Number((await page.textContent('#match-score .score')).trim()) === top.score, 'the score differs from the list');
+  await shot(page, '46-party-match-view');
+
+  // 确认 into 盖北社区第一网格党支部 (or 盖北社区党总支)
+  await page.click('#match-confirm-open');
+  const orgs = await page.$$eval('#confirm-org option', (os) => os.map((o) => o.textContent));
+  const into = ['盖北社区第一网格党支部', '盖北社区党总支'].find((n) => orgs.includes(n));
+  check(into, `the organisations offered: ${orgs}`);
+  check(!orgs.some((n) => n.startsWith('博文') || n.startsWith('舜源')), `organisations of other places offered: ${orgs}`);
+  await page.selectOption('#confirm-org', { label: into });
+  await page.fill('#confirm-note', '已电话联系临泉县杨桥镇党委核实');
+  await shot(page, '47-party-confirm');
+  await page.click('#confirm-submit');
+  await page.waitForSelector('#notice .msg-ok');
+  await page.waitForSelector('#matches tbody tr, #match-empty');
+  check(await page.locator(`#matches tr[data-id="${top.id}"]`).count() === 0, 'the confirmed candidate is still in the queue');
+  check(await page.locator('#match-view').count() === 0, 'the view stays open after the decision');
+  const token = await page.evaluate(() => sessionStorage.getItem('gridgov.token'));
+  const confirmed = await apiJson('GET', `/mobile-matches/${top.id}`, token);
+  check(confirmed.body.status === 'confirmed' && confirmed.body.member, `after 确认 the match is ${JSON.stringify(confirmed.body)}`);
+
+  // 排除 another, with a reason (required)
+  const other = rows.find((r) => r.id !== top.id);
+  await page.click(`#matches tr[data-id="${other.id}"] td:first-child a`);
+  await page.waitForSelector('#match-view');
+  await page.click('#match-reject-open');
+  await page.click('#reject-submit');
+  check(await page.$eval('#reject-reason', (el) => el.matches(':invalid')), 'an empty reason is not refused');
+  check(await page.locator('#reject-form').isVisible(), 'the reject form closed without a reason');
+  await page.fill('#reject-reason', '经核实不是同一人：出生地与原组织均不符');
+  await page.click('#reject-submit');
+  await page.waitForSelector('#notice .msg-ok');
+  await page.waitForSelector('#matches tbody tr, #match-empty');
+  check(await page.locator(`#matches tr[data-id="${other.id}"]`).count() === 0, 'the rejected candidate is still in the queue');
+  const rejected = await apiJson('GET', `/mobile-matches/${other.id}`, token);
+  check(rejected.body.status === 'rejected' && String(rejected.body.decision || '').includes('不是同一人'), `after 排除 the match is ${JSON.stringify(rejected.body)}`);
+
+  // the filters
+  await page.click('#match-status a[data-status="confirmed"]');
+  await page.waitForSelector(`#matches tr[data-id="${top.id}"]`);
+  check(await page.locator(`#matches tr[data-id="${other.id}"]`).count() === 0, 'the rejected one is among the confirmed');
+  await page.click('#match-status a[data-status="rejected"]');
+  await page.waitForSelector(`#matches tr[data-id="${other.id}"]`);
+  check(await page.locator(`#matches tr[data-id="${top.id}"]`).count() === 0, 'the confirmed one is among the rejected');
+  await shot(page, '48-party-rejected');
+
+  // the grid page shows the mobile member found
+  const grid = confirmed.body.place;
+  check(grid === '330604112001001', `the confirmed match lives in ${grid}`);
+  await visit(page, `party/grid/${grid}`);
+  await page.waitForSelector('#grid-mobile');
+  check((await page.textContent('#grid-mobile-list')).includes(top.name), `the grid page does not list ${top.name} among the mobile members found`);
+  check((await page.textContent('#grid-orgs')).includes('盖北社区第一网格党支部'), 'the grid page does not show its branch');
+  check((await page.textContent('#grid-orgs')).includes('钱晓燕'), 'the grid page does not show the secretary');
+  check(await page.locator('#grid-member-list tbody tr').count() > 0, 'no members on the grid page');
+  check(await page.locator('#grid-volunteer-list td[data-minutes]').count() > 0, 'no volunteer hours on the grid page');
+  await shot(page, '49-party-grid');
+  state.partyMatch = { confirmed: top, rejected: other };
+
+  // the contract of the demo: all three hidden members proposed, the false friend not
+  const all = await apiJson('GET', `/mobile-matches?place=${GAIBEI}&limit=1000`, token);
+  const items = all.body.items || [];
+  check(!items.some((m) => m.roster_origin === FALSE_FRIEND_ORIGIN), 'the false friend (the same name only) was proposed');
+  const hidden = items.filter((m) => String(m.roster_origin_org || '').includes('杨桥镇'));
+  check(hidden.length === 3, `the run proposed ${hidden.length} of the 3 members hidden among 盖北镇's new residents: ${hidden.map((m) => `${m.name}/${m.roster_name} ${m.score} ${m.reasons}`).join('; ')}`);
+}
+
+async function partyGridWorker(ctx) {
+  const page = await newPage(ctx, 'gridworker-party');
+  await login(page, 'gridworker', PW);
+  await page.waitForSelector('#nav-party summary');
+  await page.click('#nav-party summary');
+  const entries = await page.$$eval('#nav-party a[data-screen]', (as) => as.map((a) => a.dataset.screen));
+  check(!entries.includes('party/matches'), `the grid worker is offered the matching: ${entries}`);
+  check(entries.includes('party/orgs') && entries.includes('party/grid'), `the grid worker's 党建 menu: ${entries}`);
+  // 网格党建: straight to the worker's grid
+  await page.click('#nav-party a[data-screen="party/grid"]');
+  await page.waitForSelector('#grid-orgs');
+  check((await page.textContent('main h1')).includes('博文社区第一网格'), `the grid page is of ${await page.textContent('main h1')}`);
+  check((await page.textContent('#grid-orgs')).includes('博文社区第一网格党支部'), 'the branch is not shown');
+  check(await page.locator('#grid-mobile').count() === 0, 'the grid worker sees the mobile members found');
+  await shot(page, '50-party-grid-gridworker');
+  // the address of the matching leads nowhere
+  await visit(page, 'party/matches');
+  await page.waitForSelector('main h1');
+  check(await page.locator('#run-form, #matches').count() === 0, 'the grid worker reaches the matching');
+  // the places screen links a grid to its party page
+  await visit(page, `places/${GRID1}`);
+  await page.waitForSelector('#place-party');
+  await page.click('#place-party');
+  await page.waitForSelector('#grid-orgs');
+}
+
+async function partyPhone(ctx) {
+  const page = await newPage(ctx, 'phone-party', PHONE);
+  await login(page, 'gaibei', PW);
+  const wide = () => page.evaluate(() => document.documentElement.scrollWidth);
+  const fits = async (what) => check(await wide() <= PHONE.width, `${what} is ${await wide()} px wide at 375 px`);
+  await page.click('.menu-btn');
+  await page.click('#nav-party summary');
+  await shot(page, '51-party-menu-375');
+  await page.click('#nav-party a[data-screen="party/matches"]');
+  await page.waitForSelector('#run-form');
+  await fits('the matching');
+  await page.click('#match-status a[data-status="all"]');
+  await page.waitForSelector('#matches tbody tr, #match-empty');
+  await fits('the list of matches');
+  await shot(page, '52-party-matches-375');
+  const id = state.partyMatch ? state.partyMatch.confirmed.id : await page.$eval('#matches tbody tr', (tr) => tr.dataset.id);
+  await visit(page, `party/matches?place=${GAIBEI}&status=all&id=${id}`);
+  await page.waitForSelector('#match-compare');
+  await fits('a match side by side');
+  await shot(page, '53-party-match-375');
+  const candidate = await page.$('#matches tbody tr[data-status="candidate"]');
+  if (candidate) {
+    await visit(page, `party/matches?place=${GAIBEI}&status=candidate&id=${await candidate.getAttribute('data-id')}`);
+    await page.waitForSelector('#match-confirm-open');
+    await page.click('#match-confirm-open');
+    await fits('the confirm form');
+    await shot(page, '54-party-confirm-375');
+  }
+  await visit(page, 'party/orgs');
+  await page.waitForSelector('#coverage');
+  await fits('the organisations');
+  await shot(page, '55-party-orgs-375');
+  await visit(page, 'party/grid/330604112001001');
+  await page.waitForSelector('#grid-orgs');
+  await fits('the grid page');
+  await shot(page, '56-party-grid-375');
+  const admin = await newPage(ctx, 'phone-party-admin', PHONE);
+  await login(admin, 'admin', ADMIN_PW);
+  await visit(admin, 'party/orgs?place=330604');
+  await admin.waitForSelector('#uncovered');
+  check(await admin.evaluate(() => document.documentElement.scrollWidth) <= PHONE.width, 'the district coverage is wider than 375 px');
+  await shot(admin, '57-party-coverage-375');
+}
+
 async function noConsoleErrors() {
   check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
   check(dialogs.length === 0, `dialogs fired: ${dialogs.join('; ')}`);
@@ -989,6 +1232,10 @@ const scenarios = [
   ['registers: a grid worker sees the residents of its own grid only, masked, without the unmasked view', registerGridWorker],
   ['registers: a dry run of a CSV with Chinese headers reports the bad row; the valid rows are imported', registerImport],
   ['registers at 375 px: menu, list, record, form and import report fit the phone', registerPhone],
+  ['party: the district admin sees the organisations as a tree and the grids without a branch (博文社区第三网格)', partyCoverage],
+  ['party: 盖北镇党建办 runs the matching, reviews candidates side by side, confirms the top one, rejects another; the grid page lists the member found', partyMatching],
+  ['party: a grid worker has no matching in the menu and goes straight to the party page of the grid', partyGridWorker],
+  ['party at 375 px: menu, matching, a match side by side, organisations, coverage and a grid page fit the phone', partyPhone],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 

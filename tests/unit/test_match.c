@@ -124,11 +124,18 @@ static void test_score_no_identity_number(void **state)
     struct match_person ros2 = {"赵磊", NULL, NULL, P1, NULL, NULL};
     assert_true(match_score(&reg2, &ros2, why, &n) >= MATCH_THRESHOLD);
     assert_true(has_reason(why, n, "手机号一致"));
-    /* two different identity numbers (one may be mistyped) weigh against: name and birth date
-     * alone reach the threshold and no more, with a hint for the office */
+    /* two different identity numbers weigh against: name and birth date alone stay below, a
+     * mistyped number with the same origin reaches the threshold, with a hint for the office */
     reg.id_hash = H1;
-    assert_true(match_score(&reg, &ros, why, &n) <= MATCH_THRESHOLD);
+    assert_true(match_score(&reg, &ros, why, &n) < MATCH_THRESHOLD);
     assert_true(has_reason(why, n, "身份证号不同"));
+    reg.origin = "四川省南充市南部县";
+    assert_int_equal(match_score(&reg, &ros, why, &n), MATCH_THRESHOLD);
+    /* the same province only is not enough beside a name one character off */
+    struct match_person a = {"赵磊", NULL, "1992-11-20", NULL, "511321", NULL};
+    struct match_person b = {"赵雷", NULL, "1992-11-20", NULL, "510100", NULL};
+    assert_true(match_score(&a, &b, why, &n) < MATCH_THRESHOLD);
+    assert_true(has_reason(why, n, "籍贯同省"));
 }
 
 static void test_score_false_friend(void **state)
@@ -183,17 +190,28 @@ static int places_fn(struct db *db, void *arg, struct err *e)
     return ERR_OK;
 }
 
-static int setup(void **state)
+/* GRIDGOV_TEST_PG: the store tests run again on this PostgreSQL database (wiped first). */
+static const char *pg_dsn;
+
+static int setup_on(void **state, const char *pg)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     struct err e = {0};
     static const unsigned char key[32] = {9};
-    char dsn[128];
+    char dsn[512];
     snprintf(f->dir, sizeof(f->dir), "/tmp/gridgov-test-match.XXXXXX");
     if (mkdtemp(f->dir) == NULL)
         return -1;
     snprintf(dsn, sizeof(dsn), "sqlite:%s/t.db", f->dir);
-    struct store_config cfg = {.dsn = dsn, .readers = 2};
+    struct store_config cfg = {.dsn = pg ? pg : dsn, .readers = 2};
+    if (pg != NULL) {
+        struct store *old = store_open(&cfg, &e);
+        if (old == NULL || store_wipe(old, &e) != ERR_OK) {
+            print_error("%s: %s\n", pg, e.msg);
+            return -1;
+        }
+        store_close(old);
+    }
     if ((f->s = store_open(&cfg, &e)) == NULL || store_write(f->s, places_fn, NULL, &e) != ERR_OK)
         return -1;
     pii_init_fixed(key);
@@ -201,6 +219,16 @@ static int setup(void **state)
               "VALUES (9, 'gbsq', '盖北社区微治办', 'x', 0, 0)");
     *state = f;
     return 0;
+}
+
+static int setup(void **state)
+{
+    return setup_on(state, NULL);
+}
+
+static int setup_pg(void **state)
+{
+    return setup_on(state, pg_dsn);
 }
 
 static int teardown(void **state)
@@ -533,5 +561,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_run_propose_reject_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest pg_tests[] = {
+        cmocka_unit_test_setup_teardown(test_run_propose_reject_idempotent, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_confirm, setup_pg, teardown),
+    };
+    int failed = cmocka_run_group_tests_name("match", tests, NULL, NULL);
+    pg_dsn = getenv("GRIDGOV_TEST_PG");
+    if (pg_dsn == NULL || pg_dsn[0] == '\0') {
+        print_message("match/postgres: skipped (set GRIDGOV_TEST_PG to a PostgreSQL DSN)\n");
+        return failed;
+    }
+    return failed + cmocka_run_group_tests_name("match/postgres", pg_tests, NULL, NULL);
 }
