@@ -1035,6 +1035,16 @@ async function partyCoverage(ctx) {
   check((await page.textContent('#nav-party summary')).includes('Party'), 'the menu is not in English');
   await page.selectOption('#lang', 'zh-CN');
   await page.waitForSelector('main h1:has-text("党组织")');
+  // 网格党建 down the tree of places to the grid without a branch
+  await page.click('#nav-party summary');
+  await page.click('#nav-party a[data-screen="party/grid"]');
+  await page.waitForSelector('#grid-children');
+  for (const name of ['曹娥街道', '博文社区', '博文社区第三网格']) {
+    await page.click(`#grid-children a:text-is("${name}")`);
+    await page.waitForSelector(name.endsWith('网格') ? '#grid-orgs' : `.crumbs [aria-current="page"]:text-is("${name}")`);
+  }
+  check(await page.locator('#grid-noorg').count() === 1, '博文社区第三网格 does not say it has no branch');
+  await shot(page, '44b-party-grid-noorg');
   state.partyAdmin = page;
 }
 

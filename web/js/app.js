@@ -5,7 +5,7 @@ import { h, replace } from './dom.js';
 import { api, session, onSessionLost } from './api.js';
 import { t, setLang, getLang, languages } from './i18n.js';
 import { capsOf, errorBox, loading, pageTitle } from './ui.js';
-import { screens } from './screens/index.js';
+import { screens, groups } from './screens/index.js';
 import { knownRegistries, loadRegistries, label as regLabel } from './registries.js';
 
 const main = document.getElementById('main');
@@ -66,20 +66,26 @@ function renderShell() {
   const { path } = parseHash();
   const nav = h('nav', { id: 'nav', class: 'nav', 'aria-label': t('app.menu') });
   const ul = h('ul');
-  // the registers (台账) the caller may read, from the server's schema, after the places; none
-  // when the list is empty or the call fails
+  // the registers (台账) the caller may read, from the server's schema, after the places, and
+  // the groups of screens over registers (党建) after them; none when the list is empty or the
+  // call fails
   const group = user ? h('li', { class: 'nav-group', id: 'nav-registries', hidden: true }) : null;
+  const more = user ? groups.map((g) => ({ g, li: h('li', { class: 'nav-group', id: `nav-${g.name}`, hidden: true }) })) : [];
   for (const s of screens) {
-    if (!s.nav || !s.show(caps)) continue;
+    if (!s.nav || s.group || !s.show(caps)) continue;
     const active = path === s.path || path.startsWith(`${s.path}/`);
     ul.appendChild(h('li', null, h('a', { href: `#/${s.path}`, 'aria-current': active ? 'page' : null }, t(s.nav))));
-    if (group && s.path === 'places') ul.appendChild(group);
+    if (group && s.path === 'places') ul.append(group, ...more.map((x) => x.li));
   }
   if (group) {
-    if (!group.parentNode) ul.appendChild(group);
+    if (!group.parentNode) ul.append(group, ...more.map((x) => x.li));
+    const fill = (items, here) => {
+      fillRegistryMenu(group, items, here);
+      for (const { g, li } of more) fillScreenGroup(li, g, items, here);
+    };
     const known = knownRegistries();
-    if (known) fillRegistryMenu(group, known, path);
-    else loadRegistries(api).then((items) => group.isConnected && fillRegistryMenu(group, items, parseHash().path));
+    if (known) fill(known, path);
+    else loadRegistries(api).then((items) => group.isConnected && fill(items, parseHash().path));
   }
   nav.appendChild(ul);
   const menuBtn = h('button', {
@@ -121,6 +127,18 @@ function fillRegistryMenu(group, items, path) {
     h('summary', { class: items.some((r) => r.name === current) ? 'current' : null }, t('nav.registries')), sub);
   replace(group, det);
   group.hidden = false;
+}
+
+/** A group of screens (党建): the ones whose register the caller may read (`reg` in
+ * screens/index.js), under one heading; hidden when none is left. */
+function fillScreenGroup(li, g, regs, path) {
+  const mine = screens.filter((s) => s.group === g.name && s.nav && (!s.reg || regs.some((r) => r.name === s.reg)));
+  if (!mine.length) return;
+  const isHere = (s) => path === s.path || path.startsWith(`${s.path}/`);
+  const sub = h('ul', { class: 'nav-sub' }, mine.map((s) => h('li', null,
+    h('a', { href: `#/${s.path}`, 'aria-current': isHere(s) ? 'page' : null, dataset: { screen: s.path } }, t(s.nav)))));
+  replace(li, h('details', null, h('summary', { class: mine.some(isHere) ? 'current' : null }, t(g.nav)), sub));
+  li.hidden = false;
 }
 
 // the registers' menu folds away on a click elsewhere and on Escape

@@ -57,7 +57,7 @@ const FIELD_KEYS = {
   username: 'login.username', password: 'login.password', deadline: 'form.dispatch.deadline',
   extension_id: 'form.extension', meeting: 'meeting.title', held_at: 'meeting.held_at',
   participants: 'meeting.participants', year: 'calendar.year', token: 'track.token',
-  version: 'field.version', geometry: 'places.boundary.file',
+  version: 'field.version', geometry: 'places.boundary.file', org: 'party.match.org',
 };
 
 /** "attribute[building]" and friends, in words where the table knows them. */

@@ -6,6 +6,14 @@
 //   nav:   the menu label key, with show(caps) deciding whether the menu lists it
 //   needs: 'login' | 'stats' | 'userAdmin' | 'ops' - checked before the screen loads; the
 //          server still decides every request
+//   group: the menu group (below) that lists the screen instead of the top row of the menu
+//   reg:   the register the caller must be able to read (GET /registries) for the menu entry
+
+/** Groups of screens in the menu, after the registers (台账); shown when one of theirs is. */
+export const groups = [
+  { name: 'party', nav: 'nav.party' },
+];
+
 export const screens = [
   { path: 'report', load: () => import('./report.js'), nav: 'nav.report', show: () => true },
   { path: 'track', load: () => import('./track.js'), nav: 'nav.track', show: () => true },
@@ -27,5 +35,10 @@ export const screens = [
   { path: 'r/:reg/import', load: () => import('./registry.js'), view: 'renderImport', needs: 'login' },
   { path: 'r/:reg/:key', load: () => import('./registry.js'), view: 'renderRecord', needs: 'login' },
   { path: 'r/:reg/:key/edit', load: () => import('./registry.js'), view: 'renderForm', needs: 'login' },
+  // the party (党建): organisations and coverage, the matching of mobile members, a grid's page
+  { path: 'party/orgs', load: () => import('./party-orgs.js'), nav: 'nav.party.orgs', group: 'party', reg: 'party-orgs', needs: 'login' },
+  { path: 'party/matches', load: () => import('./party-matches.js'), nav: 'nav.party.matches', group: 'party', reg: 'mobile-matches', needs: 'login' },
+  { path: 'party/grid', load: () => import('./party-grid.js'), view: 'renderPicker', nav: 'nav.party.grid', group: 'party', reg: 'party-orgs', needs: 'login' },
+  { path: 'party/grid/:code', load: () => import('./party-grid.js'), needs: 'login' },
   { path: 'admin/calendar', load: () => import('./admin-calendar.js'), nav: 'nav.calendar', show: (c) => c.ops, needs: 'ops' },
 ];

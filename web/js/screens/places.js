@@ -4,12 +4,16 @@
 import { h, replace, field, link } from '../dom.js';
 import { t, tOr } from '../i18n.js';
 import { pageTitle, showError, showNotice, clearMessages, loading, homePlace, facts } from '../ui.js';
+import { loadRegistries } from '../registries.js';
 
 export async function render(ctx) {
   const { root, api, user, params } = ctx;
   const code = params.code || homePlace(user);
   replace(root, pageTitle(t('places.title')), loading());
-  const [place, kids] = await Promise.all([api.get(`/places/${encodeURIComponent(code)}`), api.get(`/places/${encodeURIComponent(code)}/children`)]);
+  // a grid links to its party page (党建) when the caller may read the organisations
+  const [place, kids, regs] = await Promise.all([api.get(`/places/${encodeURIComponent(code)}`), api.get(`/places/${encodeURIComponent(code)}/children`),
+    code.length === 15 ? loadRegistries(api) : []]);
+  const party = regs.some((r) => r.name === 'party-orgs');
   let compounds = null;
   if (code.length === 12 || code.length === 15) {
     try {
@@ -96,7 +100,8 @@ export async function render(ctx) {
       [t('common.code'), place.code],
       [t('places.level'), tOr(`level.${place.level}`, place.level)],
       [t('places.households'), place.households ? String(place.households) : null],
-    ]), h('p', null, link(`#/cases?place=${place.code}`, t('places.cases')))),
+    ]), h('p', { class: 'links' }, link(`#/cases?place=${place.code}`, t('places.cases')),
+      party ? [' · ', h('a', { href: `#/party/grid/${place.code}`, id: 'place-party' }, t('places.party'))] : null)),
     h('section', { class: 'card' }, search, results),
     h('section', { class: 'card' }, h('h2', null, t('places.children', { n: children.length })), kidsTable),
     comp ? h('section', { class: 'card' }, h('h2', null, t('places.compounds', { n: compounds.length })), comp) : null,

@@ -35,7 +35,7 @@ function notFound(ctx) {
 const keyOf = (reg) => reg.key || 'id';
 const enc = encodeURIComponent;
 const apiPath = (reg, key) => (key === undefined ? `/${enc(reg.name)}` : `/${enc(reg.name)}/${enc(key)}`);
-const hashOf = (reg, key) => (key === undefined ? `#/r/${enc(reg.name)}` : `#/r/${enc(reg.name)}/${enc(key)}`);
+export const hashOf = (reg, key) => (key === undefined ? `#/r/${enc(reg.name)}` : `#/r/${enc(reg.name)}/${enc(key)}`);
 const formFields = (reg) => reg.fields.filter((f) => !f.readonly);
 const hasPersonal = (reg) => reg.fields.some((f) => f.personal);
 
@@ -45,7 +45,7 @@ function listFields(reg) {
 }
 
 /** Options as [{value, label}] whether the server sent objects or plain strings. */
-function optionsOf(f) {
+export function optionsOf(f) {
   return (Array.isArray(f.options) ? f.options : []).map((o) => (o && typeof o === 'object' ? o : { value: o, label: String(o) }));
 }
 
@@ -89,19 +89,25 @@ export function parseMoney(s) {
 }
 
 const placeNames = new Map();
-/** The name of a place code (communities and below, from the public search), cached. */
-function placeName(api, code) {
-  if (!/^\d{12,17}$/.test(code)) return Promise.resolve(null);
+/** The name of a place code from the public search, cached: the place itself, or (a town, the
+ * district) the path of a place under it. */
+export function placeName(api, code) {
+  if (!/^\d{6,17}$/.test(code)) return Promise.resolve(null);
   if (!placeNames.has(code)) {
     placeNames.set(code, api.get('/public/places', { q: code }, { auth: false })
-      .then((r) => ((r.items || []).find((p) => p.code === code) || {}).name || null)
+      .then((r) => {
+        const items = r.items || [];
+        const hit = items.find((p) => p.code === code) ||
+          items.flatMap((p) => p.path || []).find((p) => p && p.code === code);
+        return (hit && hit.name) || null;
+      })
       .catch(() => null));
   }
   return placeNames.get(code);
 }
 
 /** A place code, replaced by its name once known (the code stays in the tooltip or brackets). */
-function placeNode(api, code, long) {
+export function placeNode(api, code, long) {
   const el = h('span', { class: 'place', dataset: { code: String(code) } }, String(code));
   placeName(api, String(code)).then((name) => {
     if (!name) return;
@@ -120,7 +126,7 @@ function refTitle(api, target, key) {
   return refTitles.get(k);
 }
 
-function chips(values) {
+export function chips(values) {
   return h('span', { class: 'chips' }, values.map((v) => h('span', { class: 'chip' }, String(v))));
 }
 
@@ -182,7 +188,7 @@ function showFormError(form, reg, e) {
 }
 
 /** The server's message under the control of the field it names; the control, or null. */
-function markField(form, e) {
+export function markField(form, e) {
   if (!e || !e.field) return null;
   const holder = form.querySelector(`[data-field="${CSS.escape(e.field)}"]`);
   const ctl = holder && holder.querySelector('input, select, textarea');
@@ -194,7 +200,7 @@ function markField(form, e) {
   return ctl;
 }
 
-function clearFieldErrors(form) {
+export function clearFieldErrors(form) {
   for (const el of form.querySelectorAll('.field-error')) el.remove();
   for (const el of form.querySelectorAll('[aria-invalid]')) {
     el.removeAttribute('aria-invalid');
@@ -271,7 +277,7 @@ async function download(ctx, reg, params, btn, where) {
 }
 
 /** A place-code input with suggestions by name (GET /places?q=) as the user types. */
-function placeAssist(ctx, input) {
+export function placeAssist(ctx, input) {
   const dl = h('datalist', { id: newId('places') });
   input.setAttribute('list', dl.id);
   let timer = null;
