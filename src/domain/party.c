@@ -771,8 +771,9 @@ int party_coverage(struct db *db, struct arena *a, const struct user *u, const c
     int rc = db_query(db, a, &rows, e,
                       "SELECT g.code, g.name, g.parent_code, c.name, (SELECT count(*) FROM "
                       "party_orgs o WHERE o.archived_at IS NULL AND o.place_code LIKE g.code || "
-                      "'%') FROM places g JOIN places c ON c.code = g.parent_code WHERE g.level = "
-                      "'grid' AND g.code LIKE ? ORDER BY g.code",
+                      "'%'), t.name FROM places g JOIN places c ON c.code = g.parent_code JOIN "
+                      "places t ON t.code = c.parent_code WHERE g.level = 'grid' AND g.code LIKE ? "
+                      "ORDER BY g.code",
                       DB_ARGS(DBS(arena_printf(a, "%s%%", place))));
     if (rc != ERR_OK)
         return rc;
@@ -823,8 +824,7 @@ int party_coverage(struct db *db, struct arena *a, const struct user *u, const c
             if (n > 0) {
                 jw_obj(w);
                 jw_kstr(w, "code", arena_printf(a, "%.*s", levels[l].len, code));
-                if (levels[l].len == 12)
-                    jw_kstr(w, "name", dbrows_get(&rows, i, 3));
+                jw_kstr(w, "name", dbrows_get(&rows, i, levels[l].len == 12 ? 3 : 5));
                 jw_kint(w, "grids", n);
                 jw_kint(w, "covered", with);
                 jw_end_obj(w);
@@ -874,9 +874,30 @@ int party_grid(struct db *db, struct reg_ctx *c, const char *grid, struct jsonw 
     jw_obj(w);
     jw_key(w, "place");
     place_write(w, &p, 0);
-    /* the organisations attached to the grid, and those above it on the way up */
+    /* the organisations attached to the grid */
     if ((rc = list_under(db, c, &reg_party_orgs, grid, NULL, NULL, "orgs", w, &recs, &n, e)))
         goto out;
+    /* and those above it on the way up: names, kinds and secretaries, which any sign shows */
+    rc = db_query(db, c->a, &rows, e,
+                  "SELECT id, name, kind, place_code, secretary FROM party_orgs WHERE "
+                  "archived_at IS NULL AND place_code IN (?, ?, ?) ORDER BY length(place_code), id",
+                  DB_ARGS(DBS(arena_printf(c->a, "%.6s", grid)),
+                          DBS(arena_printf(c->a, "%.9s", grid)),
+                          DBS(arena_printf(c->a, "%.12s", grid))));
+    if (rc != ERR_OK)
+        goto out;
+    jw_key(w, "orgs_above");
+    jw_arr(w);
+    for (int i = 0; i < rows.nrows; i++) {
+        jw_obj(w);
+        jw_kint(w, "id", dbrows_int(&rows, i, 0));
+        jw_kstr(w, "name", dbrows_get(&rows, i, 1));
+        jw_kstr(w, "kind", dbrows_get(&rows, i, 2));
+        jw_kstr(w, "place", dbrows_get(&rows, i, 3));
+        jw_kstr(w, "secretary", dbrows_get(&rows, i, 4));
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
     if ((rc = list_under(db, c, &reg_party_members, grid, NULL, NULL, "members", w, &recs, &n, e)))
         goto out;
     if (reg_may(c->user, &reg_mobile_matches, V_READ) || !c->enforce) {

@@ -145,10 +145,14 @@ static int query_or_reply(struct req *rq, const struct registry *r, struct reg_q
         return -1;
     }
     q->limit = (int)limit;
+    static const char *const reserved[] = {"place", "q", "cursor", "limit", "archived", "purpose"};
     for (int i = 0; i < r->nfields; i++) {
         const struct reg_field *f = &r->fields[i];
         const char *v = rq->query(rq, f->name);
-        if (v == NULL || !(f->flags & (F_FILTER | F_PII)))
+        int taken = 0;
+        for (size_t k = 0; k < sizeof(reserved) / sizeof(reserved[0]); k++)
+            taken |= strcmp(f->name, reserved[k]) == 0; /* ?place= means "under", not "at" */
+        if (v == NULL || taken || !(f->flags & (F_FILTER | F_PII)))
             continue;
         names[q->nfilters] = f->name;
         values[q->nfilters++] = v;
