@@ -102,8 +102,15 @@ int cmd_import(struct cli *c)
 
     if (c->argc == 2 && strcmp(c->argv[0], "boundaries") == 0)
         return import_boundaries(c, c->argv[1]);
-    if (c->argc == 2 && registry_find(c->argv[0]) != NULL)
-        return cli_registry_import(c, registry_find(c->argv[0]), c->argv[1]);
+    /* a registry by its name, or one of its rows' ("party-roster" for party-rosters) */
+    const struct registry *r = c->argc == 2 ? registry_find(c->argv[0]) : NULL;
+    if (r == NULL && c->argc == 2) {
+        char plural[64];
+        snprintf(plural, sizeof(plural), "%.60ss", c->argv[0]);
+        r = registry_find(plural);
+    }
+    if (r != NULL)
+        return cli_registry_import(c, r, c->argv[1]);
     if (c->argc != 2 || strcmp(c->argv[0], "divisions") != 0) {
         fprintf(stderr, "usage: gridgov import divisions FILE --prefix CODE\n"
                         "       gridgov import boundaries FILE.geojson\n"

@@ -837,6 +837,64 @@ int party_coverage(struct db *db, struct arena *a, const struct user *u, const c
     return ERR_OK;
 }
 
+int party_activity_summary(struct db *db, struct arena *a, const struct user *u, const char *place,
+                           const char *from, const char *to, struct jsonw *w, struct err *e)
+{
+    struct dbrows rows;
+    int rc = db_query(
+        db, a, &rows, e,
+        "SELECT o.id, o.name, o.kind, o.place_code, "
+        "(SELECT count(*) FROM party_members m WHERE m.org_id = o.id AND m.archived_at IS NULL "
+        "AND m.status IN ('active', 'mobile_in')), "
+        "(SELECT count(*) FROM party_activities x WHERE x.org_id = o.id AND x.archived_at IS NULL "
+        "AND x.held_on BETWEEN ? AND ?), "
+        "(SELECT coalesce(sum(x.attendees), 0) FROM party_activities x WHERE x.org_id = o.id AND "
+        "x.archived_at IS NULL AND x.held_on BETWEEN ? AND ?), "
+        "(SELECT count(*) FROM care_visits v JOIN party_members m ON m.id = v.member_id WHERE "
+        "m.org_id = o.id AND v.archived_at IS NULL AND v.visited_on BETWEEN ? AND ?), "
+        "(SELECT coalesce(sum(h.minutes), 0) FROM volunteer_hours h JOIN party_activities x ON "
+        "x.id = h.activity_id WHERE x.org_id = o.id AND h.archived_at IS NULL AND h.served_on "
+        "BETWEEN ? AND ?) "
+        "FROM party_orgs o WHERE o.archived_at IS NULL AND o.place_code LIKE ? ORDER BY "
+        "o.place_code, o.id",
+        DB_ARGS(DBS(from), DBS(to), DBS(from), DBS(to), DBS(from), DBS(to), DBS(from), DBS(to),
+                DBS(arena_printf(a, "%s%%", place))));
+    if (rc != ERR_OK)
+        return rc;
+    static const char *const counts[] = {"members", "activities", "attendees", "care_visits",
+                                         "volunteer_minutes"};
+    int64_t total[5] = {0};
+    jw_obj(w);
+    jw_kstr(w, "place", place);
+    jw_kstr(w, "from", from);
+    jw_kstr(w, "to", to);
+    jw_key(w, "items");
+    jw_arr(w);
+    for (int i = 0; i < rows.nrows; i++) {
+        struct target t = {.place = dbrows_get(&rows, i, 3)};
+        if (u != NULL && !authz_verb_allow(u, reg_party_orgs.grants, V_READ, &t))
+            continue;
+        jw_obj(w);
+        jw_kint(w, "id", dbrows_int(&rows, i, 0));
+        jw_kstr(w, "name", dbrows_get(&rows, i, 1));
+        jw_kstr(w, "kind", dbrows_get(&rows, i, 2));
+        jw_kstr(w, "place", t.place);
+        for (int k = 0; k < 5; k++) {
+            jw_kint(w, counts[k], dbrows_int(&rows, i, 4 + k));
+            total[k] += dbrows_int(&rows, i, 4 + k);
+        }
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+    jw_key(w, "totals");
+    jw_obj(w);
+    for (int k = 0; k < 5; k++)
+        jw_kint(w, counts[k], total[k]);
+    jw_end_obj(w);
+    jw_end_obj(w);
+    return ERR_OK;
+}
+
 /* One registry's records under grid, into the page (masked as the caller may see them). */
 static int list_under(struct db *db, struct reg_ctx *c, const struct registry *r, const char *grid,
                       const char *fname, const char *fvalue, const char *key, struct jsonw *w,

@@ -67,6 +67,11 @@ enum {
  * Only the grids in the caller's scope count (u NULL: all). */
 int party_coverage(struct db *db, struct arena *a, const struct user *u, const char *place,
                    struct jsonw *w, struct err *e);
+/* Per organisation under place (in u's scope) between two dates (YYYY-MM-DD, inclusive): its
+ * members, activities held and their attendees, care visits to its members, and the volunteer
+ * minutes served in its activities; with totals. */
+int party_activity_summary(struct db *db, struct arena *a, const struct user *u, const char *place,
+                           const char *from, const char *to, struct jsonw *w, struct err *e);
 /* A grid's party page: its organisations and secretaries, the members living in it, the mobile
  * members found there and its volunteers with their hours. */
 int party_grid(struct db *db, struct reg_ctx *c, const char *grid, struct jsonw *w, struct err *e);

@@ -5,6 +5,7 @@
 #include "domain/place.h"
 #include "http/http.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int place_param_or_reply(struct req *rq, const char *p, const char **out)
@@ -45,6 +46,43 @@ int party_grid_h(struct req *rq)
     c.user_id = rq->user ? rq->user->id : 0;
     jw_init(&w, 8 << 20);
     if (party_grid(req_db(rq), &c, grid, &w, &e) != ERR_OK) {
+        buf_free(&w.b);
+        return reply_err(rq, &e);
+    }
+    return reply_jw(rq, 200, &w);
+}
+
+static int date_or_reply(struct req *rq, const char *name, const char *dflt, const char **out)
+{
+    const char *v = rq->query(rq, name);
+    int y, m, d;
+    char tail;
+    if (v == NULL || *v == '\0') {
+        *out = dflt;
+        return 0;
+    }
+    if (strlen(v) != 10 || sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
+        d < 1 || d > 31) {
+        reply_code(rq, ERR_INVALID, name, "a date YYYY-MM-DD");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* GET /api/v1/party-orgs/activity?place=&from=&to=: counts per organisation and period. */
+int party_activity_h(struct req *rq)
+{
+    struct err e = {0};
+    struct jsonw w;
+    const char *place, *from, *to;
+    if (place_param_or_reply(rq, rq->query(rq, "place"), &place) != 0 ||
+        date_or_reply(rq, "from", "0000-01-01", &from) != 0 ||
+        date_or_reply(rq, "to", "9999-12-31", &to) != 0)
+        return -1;
+    jw_init(&w, 8 << 20);
+    if (party_activity_summary(req_db(rq), &rq->arena, rq->user, place, from, to, &w, &e) !=
+        ERR_OK) {
         buf_free(&w.b);
         return reply_err(rq, &e);
     }
