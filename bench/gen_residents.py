@@ -3,7 +3,7 @@
 
 Writes --rows N residents of the demo's 博文社区 as a UTF-8 CSV with the Chinese header
 (姓名,身份证号,手机号,网格,住址,类别), every row valid: a distinct GB 11643 identity number
-(check character "10X98765432"[sum % 11], sequence 500-999 so none is one of the demo's own
+(check character "10X98765432"[sum % 11], sequence 700-999 so none is one of the demo's own
 residents), a distinct mobile 1[3-9]xxxxxxxxx, a place of the
 demo (three grids and their community), a kind of 户籍居民 or 新居民. Deterministic for a --seed.
 
@@ -37,7 +37,7 @@ def idcard(i):
     region = REGIONS[i % len(REGIONS)]
     j = i // len(REGIONS)
     day = j % EPOCH_DAYS
-    seq = 500 + j // EPOCH_DAYS  # the demo's own residents use sequences 000-440
+    seq = 700 + j // EPOCH_DAYS  # the demo's own people use sequences below 700
     y, m, d = ymd(day)
     body = "%s%04d%02d%02d%03d" % (region, y, m, d, seq)
     total = sum(int(c) * w for c, w in zip(body, WEIGHTS))
@@ -72,7 +72,7 @@ def main():
     ap.add_argument("--sql")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    if args.rows < 1 or args.rows > 16 * EPOCH_DAYS * 500:
+    if args.rows < 1 or args.rows > 16 * EPOCH_DAYS * 300:
         sys.exit("gen_residents.py: --rows out of range")
     rng = random.Random(args.seed)
     key = hashlib.blake2b(b"gridgov-bench", digest_size=32).digest()
