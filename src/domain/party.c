@@ -7,6 +7,7 @@
 #include "domain/party.h"
 #include "core/util.h"
 #include "domain/idnum.h"
+#include "domain/pii_fields.h"
 #include "domain/people.h"
 #include "domain/place.h"
 
@@ -35,44 +36,6 @@ static int place_from(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int
     if (rows.nrows == 1)
         rec->v[place_i] = dbrows_get(&rows, 0, 0);
     return ERR_OK;
-}
-
-static int check_idcard(const char *in, char *out, size_t outsz, const char *field, struct err *e)
-{
-    char id[19];
-    if (idcard_check(in, id, e, field) != ERR_OK) {
-        char why[sizeof(e->msg)];
-        snprintf(why, sizeof(why), "%s", e->msg);
-        return err_set(e, ERR_INVALID, field, "身份证号无效：%s", why);
-    }
-    snprintf(out, outsz, "%s", id);
-    return ERR_OK;
-}
-
-static int check_phone(const char *in, char *out, size_t outsz, const char *field, struct err *e)
-{
-    char p[24];
-    if (phone_check(in, p, e, field) != ERR_OK) {
-        char why[sizeof(e->msg)];
-        snprintf(why, sizeof(why), "%s", e->msg);
-        return err_set(e, ERR_INVALID, field, "电话号码无效：%s", why);
-    }
-    snprintf(out, outsz, "%s", p);
-    return ERR_OK;
-}
-
-static void mask_id(const char *in, char *out, size_t outsz)
-{
-    char m[24];
-    mask_idcard(in, m);
-    snprintf(out, outsz, "%s", m);
-}
-
-static void mask_tel(const char *in, char *out, size_t outsz)
-{
-    char m[32];
-    mask_phone(in, m);
-    snprintf(out, outsz, "%s", m);
 }
 
 /* ---- organisations ---- */
@@ -316,8 +279,8 @@ static const struct reg_field roster_fields[] = {
                       .type = FT_TEXT,
                       .flags = F_PII | F_UNIQUE | F_LIST,
                       .max = 18,
-                      .check = check_idcard,
-                      .mask = mask_id},
+                      .check = field_check_idcard,
+                      .mask = field_mask_idcard},
     [PR_BIRTH_DATE] = {.name = "birth_date",
                        .label = "出生日期",
                        .label_en = "Birth date",
@@ -329,8 +292,8 @@ static const struct reg_field roster_fields[] = {
                   .type = FT_TEXT,
                   .flags = F_PII | F_LIST,
                   .max = 24,
-                  .check = check_phone,
-                  .mask = mask_tel},
+                  .check = field_check_phone,
+                  .mask = field_mask_phone},
     [PR_ORIGIN_ORG] = {.name = "origin_org",
                        .label = "原所在组织",
                        .label_en = "Origin organisation",
@@ -348,7 +311,8 @@ static const struct reg_field roster_fields[] = {
                         .label_en = "Origin division code",
                         .type = FT_TEXT,
                         .flags = F_FILTER,
-                        .max = 12},
+                        .max = 12,
+                        .check = field_check_division},
     [PR_NOTE] = {.name = "note", .label = "备注", .label_en = "Note", .type = FT_TEXT, .max = 500},
 };
 

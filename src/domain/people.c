@@ -5,6 +5,7 @@
 #include "domain/people.h"
 #include "core/util.h"
 #include "domain/idnum.h"
+#include "domain/pii_fields.h"
 #include "domain/place.h"
 
 #include <stdio.h>
@@ -14,53 +15,6 @@
 
 #define LV(l) (1u << (l))
 #define LOCAL_LEVELS (LV(PL_COMMUNITY) | LV(PL_GRID) | LV(PL_MICROGRID))
-
-static int check_idcard(const char *in, char *out, size_t outsz, const char *field, struct err *e)
-{
-    char id[19];
-    if (idcard_check(in, id, e, field) != ERR_OK) {
-        char why[sizeof(e->msg)];
-        snprintf(why, sizeof(why), "%s", e->msg);
-        return err_set(e, ERR_INVALID, field, "身份证号无效：%s", why);
-    }
-    snprintf(out, outsz, "%s", id);
-    return ERR_OK;
-}
-
-static int check_phone(const char *in, char *out, size_t outsz, const char *field, struct err *e)
-{
-    char p[24];
-    if (phone_check(in, p, e, field) != ERR_OK) {
-        char why[sizeof(e->msg)];
-        snprintf(why, sizeof(why), "%s", e->msg);
-        return err_set(e, ERR_INVALID, field, "电话号码无效：%s", why);
-    }
-    snprintf(out, outsz, "%s", p);
-    return ERR_OK;
-}
-
-static int check_division(const char *in, char *out, size_t outsz, const char *field, struct err *e)
-{
-    size_t n = strlen(in);
-    if (strspn(in, "0123456789") != n || (n != 6 && n != 9 && n != 12))
-        return err_set(e, ERR_INVALID, field, "区划代码须为 6、9 或 12 位数字");
-    snprintf(out, outsz, "%s", in);
-    return ERR_OK;
-}
-
-static void mask_id(const char *in, char *out, size_t outsz)
-{
-    char m[24];
-    mask_idcard(in, m);
-    snprintf(out, outsz, "%s", m);
-}
-
-static void mask_tel(const char *in, char *out, size_t outsz)
-{
-    char m[32];
-    mask_phone(in, m);
-    snprintf(out, outsz, "%s", m);
-}
 
 static const struct reg_option genders[] = {{"male", "男"}, {"female", "女"}, {NULL, NULL}};
 static const struct reg_option kinds[] = {{"local", "户籍居民"}, {"new", "新居民"}, {NULL, NULL}};
@@ -88,8 +42,8 @@ static const struct reg_field resident_fields[] = {
                        .type = FT_TEXT,
                        .flags = F_PII | F_UNIQUE | F_LIST,
                        .max = 18,
-                       .check = check_idcard,
-                       .mask = mask_id},
+                       .check = field_check_idcard,
+                       .mask = field_mask_idcard},
     [RES_GENDER] = {.name = "gender",
                     .label = "性别",
                     .label_en = "Gender",
@@ -107,8 +61,8 @@ static const struct reg_field resident_fields[] = {
                    .type = FT_TEXT,
                    .flags = F_PII | F_LIST,
                    .max = 24,
-                   .check = check_phone,
-                   .mask = mask_tel},
+                   .check = field_check_phone,
+                   .mask = field_mask_phone},
     [RES_PLACE] = {.name = "place",
                    .column = "place_code",
                    .label = "网格",
@@ -283,7 +237,7 @@ static const struct reg_field registration_fields[] = {
                         .type = FT_TEXT,
                         .flags = F_FILTER,
                         .max = 12,
-                        .check = check_division},
+                        .check = field_check_division},
     [RG_WORKPLACE] = {.name = "workplace",
                       .label = "工作单位",
                       .label_en = "Workplace",
