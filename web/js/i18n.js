@@ -653,6 +653,7 @@ const T = {
   'party.grid.place': ['网格与小区', 'Grid and compounds'],
   'party.grid.coverage': ['所在村社的组织与覆盖', 'Organisations of the community'],
   'party.grid.orgs': ['网格党组织（{n}）', 'Organisations of the grid ({n})'],
+  'party.grid.above': ['上级党组织：', 'Organisations above:'],
   'party.grid.noorg': ['本网格尚未建立党支部（支部建在网格上）。', 'This grid has no branch yet.'],
   'party.grid.members': ['居住在本网格的党员（{n}）', 'Members living here ({n})'],
   'party.grid.nomembers': ['暂无党员记录', 'No members recorded'],

@@ -95,6 +95,13 @@ export async function render(ctx) {
         [t('party.org.founded'), o.founded_on ? String(o.founded_on) : null],
       ])))));
   }
+  // the organisations above the grid: its community's, town's and district's
+  const above = page.orgs_above || [];
+  if (above.length) {
+    orgCard.appendChild(h('p', { class: 'muted', id: 'grid-orgs-above' }, t('party.grid.above'), ' ',
+      above.map((o, i) => [i ? ' › ' : '', String(o.name),
+        o.secretary ? ` (${t('party.org.secretary.label')} ${String(o.secretary)})` : ''])));
+  }
 
   // the members living in the grid
   const members = page.members || [];
