@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "core/util.h"
+#include "core/utf8.h"
 #include "domain/apikey.h"
 #include "domain/case.h"
 #include "domain/catalog.h"
@@ -81,12 +82,22 @@ static const char *item_name(const char *list)
     return "item";
 }
 
-/* Text content: the five XML entities escaped; characters XML 1.0 forbids (controls other
- * than tab, newline and carriage return) left out. */
-static void xml_text(struct buf *b, const char *s)
+/* Text content: the five XML entities escaped; what XML 1.0 does not allow as a character
+ * (controls other than tab, newline and carriage return) left out, and U+FFFE, U+FFFF and bytes
+ * that are not UTF-8 written as U+FFFD, so that no stored text can make the document
+ * unreadable. */
+void o311_xml_text(struct buf *b, const char *s)
 {
-    for (const char *p = s; *p; p++) {
-        unsigned char c = (unsigned char)*p;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        int len = utf8_decode(s + i, n - i, &cp);
+        if (len < 0) {
+            buf_puts(b, "\xEF\xBF\xBD");
+            i++;
+            continue;
+        }
         switch (c) {
         case '&':
             buf_puts(b, "&amp;");
@@ -104,9 +115,12 @@ static void xml_text(struct buf *b, const char *s)
             buf_puts(b, "&apos;");
             break;
         default:
-            if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-                buf_add(b, p, 1);
+            if (cp == 0xFFFE || cp == 0xFFFF)
+                buf_puts(b, "\xEF\xBF\xBD");
+            else if (cp >= 0x20 || cp == '\t' || cp == '\n' || cp == '\r')
+                buf_add(b, s + i, (size_t)len);
         }
+        i += (size_t)len;
     }
 }
 
@@ -142,7 +156,7 @@ static void xml_elem(struct buf *b, const char *name, json_t *v, int depth)
         return;
     case JSON_STRING:
         buf_printf(b, "<%s>", name);
-        xml_text(b, json_string_value(v));
+        o311_xml_text(b, json_string_value(v));
         break;
     case JSON_INTEGER:
         buf_printf(b, "<%s>%lld", name, (long long)json_integer_value(v));

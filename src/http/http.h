@@ -29,6 +29,9 @@ enum {
     R_JSON = 1 << 0,   /* the body must be a JSON object: rq->json */
     R_NOAUTH = 1 << 1, /* ignore any Authorization header (login itself) */
     R_UPLOAD = 1 << 2, /* the body may carry photos: upload_max instead of body_max */
+    R_SECRET = 1 << 3, /* the path's parameters are secrets (tracking tokens): never logged */
+    R_INTAKE = 1 << 4, /* the public reports here: a body that is not multipart is capped at
+                          ANON_BODY_MAX */
 };
 
 struct app {
@@ -93,6 +96,12 @@ struct req {
 };
 
 void req_init(struct req *rq, struct app *app, const char *method, const char *path);
+/* Once the headers are in (rq->header set): a body for an R_INTAKE route (where the public
+ * reports without a login) that is not multipart/form-data is capped at ANON_BODY_MAX, whoever
+ * sends it, since the caller is not known yet and a made-up Authorization header must not lift
+ * it; photos come as multipart and keep the upload cap. */
+#define ANON_BODY_MAX (64 * 1024)
+void req_headers_in(struct req *rq);
 void req_finish(struct req *rq); /* releases the connection, JSON and arena */
 struct db *req_db(struct req *rq);
 const char *req_param(struct req *rq, int i);
@@ -133,6 +142,17 @@ extern const int http_routes_count;
 /* Match method and path; returns the route index, -1 (404) or -2 (405, *allow set). */
 int router_match(const char *method_str, enum http_method m, const char *path, const char **params,
                  int *nparams, struct arena *a, const char **allow);
+
+/* Open311's XML text content (h_open311.c): s escaped, with every character XML 1.0 does not
+ * allow dropped (C0 controls) or replaced by U+FFFD (U+FFFE, U+FFFF, bytes that are not
+ * UTF-8). */
+struct buf;
+void o311_xml_text(struct buf *b, const char *s);
+
+/* The path as the access log shows it: a parameter of an R_SECRET route (whatever the method)
+ * becomes "#" and the first 12 hex digits of its BLAKE2b hash (hash_hex, as the database keeps
+ * tracking tokens), an extension such as ".json" kept; any other path is returned as it is. */
+const char *http_log_path(const char *path, struct arena *a);
 
 enum http_method http_method_of(const char *s);
 /* "GET", "POST" ...; "OTHER" for HTTP_OTHER. */

@@ -29,6 +29,20 @@ void req_init(struct req *rq, struct app *app, const char *method, const char *p
     buf_init(&rq->body, cap + 1);
 }
 
+void req_headers_in(struct req *rq)
+{
+    if (rq->match < 0)
+        return;
+    const struct route *rt = &http_routes[rq->match];
+    const char *ct = rq->header(rq, "Content-Type");
+    if (!(rt->flags & R_INTAKE) || rq->body.max <= ANON_BODY_MAX + 1)
+        return;
+    if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0)
+        return;
+    buf_free(&rq->body);
+    buf_init(&rq->body, ANON_BODY_MAX + 1);
+}
+
 void req_finish(struct req *rq)
 {
     if (rq->db != NULL)

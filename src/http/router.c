@@ -108,6 +108,36 @@ static int path_match(const char *pattern, const char *path, const char **params
     return 1;
 }
 
+const char *http_log_path(const char *path, struct arena *a)
+{
+    const char *params[REQ_MAX_PARAMS];
+    int n = 0;
+    for (int i = 0; i < http_routes_count; i++) {
+        const struct route *rt = &http_routes[i];
+        if (!(rt->flags & R_SECRET) || !path_match(rt->pattern, path, params, &n, a))
+            continue;
+        struct buf b;
+        int k = 0;
+        buf_init(&b, 4096);
+        for (const char *p = rt->pattern; *p; p++) {
+            if (*p != '{') {
+                buf_add(&b, p, 1);
+                continue;
+            }
+            const char *v = k < n ? params[k++] : "";
+            const char *dot = strrchr(v, '.');
+            char h[65];
+            hash_hex(dot ? arena_strndup(a, v, (size_t)(dot - v)) : v, h);
+            buf_printf(&b, "#%.12s%s", h, dot ? dot : "");
+            p = strchr(p, '}');
+        }
+        const char *out = arena_strdup(a, b.data ? b.data : "");
+        buf_free(&b);
+        return out;
+    }
+    return path;
+}
+
 int router_match(const char *method_str, enum http_method m, const char *path, const char **params,
                  int *nparams, struct arena *a, const char **allow)
 {

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -26,6 +27,8 @@ struct mhd_req {
     struct MHD_Connection *c;
     double t0;
     int queued;
+    int close;    /* answer with Connection: close (a request whose framing is in doubt) */
+    int bad_path; /* the raw path holds %00, which MHD would decode to the path's end */
     size_t discarded;
     char client[64];
 };
@@ -79,10 +82,62 @@ static enum MHD_Result send_reply(struct mhd_req *m)
         MHD_add_response_header(resp, "Retry-After", rq->retry_after);
     if (rq->disposition)
         MHD_add_response_header(resp, "Content-Disposition", rq->disposition);
+    if (m->close)
+        MHD_add_response_header(resp, "Connection", "close");
     enum MHD_Result ret = MHD_queue_response(m->c, (unsigned)rq->status, resp);
     MHD_destroy_response(resp);
     m->queued = 1;
     return ret;
+}
+
+/* The raw request line's URI, before MHD decodes it: the one place a %00 in the path can be
+ * seen (decoded, it ends the path early: /api/v1/users/1%00x would read as /api/v1/users/1).
+ * The struct mhd_req is made here, so MHD hands it to every later callback. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    struct mhd_req *m = xcalloc(1, sizeof(*m));
+    (void)cls;
+    (void)c;
+    size_t n = strcspn(uri, "?");
+    for (size_t i = 0; i + 3 <= n; i++) {
+        if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+            m->bad_path = 1;
+    }
+    return m;
+}
+
+struct framing {
+    int content_length; /* how many Content-Length headers */
+    int transfer_encoding;
+    int bad_length; /* a Content-Length that is not 1 to 19 digits */
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct framing *f = cls;
+    (void)kind;
+    if (strcasecmp(key, "Content-Length") == 0) {
+        size_t n = value ? strlen(value) : 0;
+        f->content_length++;
+        if (n == 0 || n > 19 || strspn(value, "0123456789") != n)
+            f->bad_length = 1;
+    } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        f->transfer_encoding++;
+    }
+    return MHD_YES;
+}
+
+/* A request whose body length is ambiguous (Content-Length with Transfer-Encoding, two of
+ * either, a Content-Length that is not a number) is refused and its connection closed: behind a
+ * proxy that reads the framing otherwise, the leftover bytes would be taken for a second
+ * request. */
+static int framing_ok(struct MHD_Connection *c)
+{
+    struct framing f = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    return !(f.bad_length || f.content_length > 1 || f.transfer_encoding > 1 ||
+             (f.content_length && f.transfer_encoding));
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -93,9 +148,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct mhd_req *m = *con_cls;
     (void)version;
 
-    if (m == NULL) {
+    if (m == NULL) /* on_uri made it, unless MHD skipped it */
+        *con_cls = m = xcalloc(1, sizeof(*m));
+    if (m->c == NULL) {
         /* first call: headers only; answer on a later call so the connection stays alive */
-        m = xcalloc(1, sizeof(*m));
         m->t0 = time_mono();
         m->c = c;
         req_init(&m->rq, srv->app, method, url);
@@ -104,6 +160,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         m->rq.query = mhd_query;
         client_addr(c, m->client, sizeof(m->client));
         m->rq.client = m->client;
+        req_headers_in(&m->rq);
+        if (!framing_ok(c)) {
+            m->close = 1;
+            reply_code(&m->rq, ERR_BAD_REQUEST, NULL,
+                       "ambiguous body length: send one Content-Length or chunked encoding");
+            return send_reply(m);
+        }
+        if (m->bad_path) {
+            reply_code(&m->rq, ERR_BAD_REQUEST, NULL, "a NUL byte (%00) in the path");
+            return send_reply(m);
+        }
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         *con_cls = m;
         unsigned long long announced = cl != NULL ? strtoull(cl, NULL, 10) : 0;
@@ -146,11 +213,17 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)c;
     if (m == NULL)
         return;
+    if (m->c == NULL) { /* the request line came, the request never did */
+        free(m);
+        *con_cls = NULL;
+        return;
+    }
     double dt = time_mono() - m->t0;
     struct req *rq = &m->rq;
     metrics_observe(rq->route_index < 0 ? http_routes_count : rq->route_index, rq->status, dt);
-    log_access("access %s \"%s %s\" %d %.3fms user=%s%s", m->client, rq->method_str, rq->path,
-               rq->status, dt * 1000.0, rq->user ? rq->user->username : "-",
+    log_access("access %s \"%s %s\" %d %.3fms user=%s%s", m->client, rq->method_str,
+               http_log_path(rq->path, &rq->arena), rq->status, dt * 1000.0,
+               rq->user ? rq->user->username : "-",
                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
     req_finish(rq);
     free(m);
@@ -194,12 +267,12 @@ struct server *server_start(struct app *app, const char *host, int port, int thr
     if (threads == 0) /* a thread per connection */
         flags = (flags & ~(unsigned)MHD_USE_EPOLL_INTERNAL_THREAD) | MHD_USE_THREAD_PER_CONNECTION |
                 MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
-    srv->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, srv,
-                              MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa,
-                              MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 1),
-                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-                              MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
-                              threads > 0 ? 4096u : 1024u, MHD_OPTION_END);
+    srv->d = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+        NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)(threads > 0 ? threads : 1), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+        MHD_OPTION_CONNECTION_LIMIT, threads > 0 ? 4096u : 1024u, MHD_OPTION_END);
     if (srv->d == NULL) {
         err_set(e, ERR_UNAVAILABLE, "listen", "cannot listen on %s:%d (in use or not allowed)",
                 host, port);
