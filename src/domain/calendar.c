@@ -219,6 +219,15 @@ int64_t calendar_due(const struct calendar *cal, int64_t start, struct sla sla)
     }
 }
 
+int64_t calendar_extend(const struct calendar *cal, int64_t due, struct sla sla)
+{
+    /* 00:00 local is the end of the previous day: count from that day */
+    if (sla.unit == 'd' &&
+        floor_div(due + CAL_UTC_OFFSET, DAY_SECONDS) * DAY_SECONDS == due + CAL_UTC_OFFSET)
+        due--;
+    return calendar_due(cal, due, sla);
+}
+
 int64_t calendar_working_seconds(const struct calendar *cal, int64_t from, int64_t to)
 {
     if (to <= from)

@@ -44,6 +44,10 @@ void calendar_free(struct calendar *cal);
 int calendar_is_workday(const struct calendar *cal, int ymd);
 /* The instant (UTC seconds) when a stage that started at start (UTC seconds) is due. */
 int64_t calendar_due(const struct calendar *cal, int64_t start, struct sla sla);
+/* A deadline due (UTC seconds) extended by sla. A day deadline ends at 24:00 of its last day and
+ * is stored as the next day's 00:00: extending it by N working days gives the end of the Nth
+ * working day after that last day, not after the day of the stored instant. */
+int64_t calendar_extend(const struct calendar *cal, int64_t due, struct sla sla);
 /* Working seconds between two instants (for reporting how late a case is); 0 if to <= from. */
 int64_t calendar_working_seconds(const struct calendar *cal, int64_t from, int64_t to);
 

@@ -338,7 +338,8 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
             goto out;
         if (approve) {
             struct sla s = {.amount = (int)dbrows_int(&r, 0, 0), .unit = 'd'};
-            cs.stage_due_at = calendar_due(cal, cs.stage_due_at > now ? cs.stage_due_at : now, s);
+            cs.stage_due_at =
+                calendar_extend(cal, cs.stage_due_at > now ? cs.stage_due_at : now, s);
         }
         json_object_set_new(data, "extension_id", json_integer(st->extension_id));
         break;

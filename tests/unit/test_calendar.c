@@ -255,6 +255,54 @@ static void test_due_days(void **state)
     assert_true(calendar_is_workday(&cal, calendar_ymd_from_days((due + 8 * 3600) / 86400 - 1)));
 }
 
+/* The end of the nth working day strictly after the local date ymd, counted here one day at a
+ * time on calendar_is_workday alone. */
+static int64_t end_of_nth_workday_after(int ymd, int n)
+{
+    int64_t d = calendar_days_from_ymd(ymd);
+    while (n > 0) {
+        d++;
+        if (calendar_is_workday(&cal, calendar_ymd_from_days(d)))
+            n--;
+    }
+    return at(calendar_ymd_from_days(d + 1), 0, 0);
+}
+
+/* Issue 13 item 1: extending a day deadline (stored as the next day's 00:00) by N working days
+ * ends N working days after its last day, whatever the weekday and around holidays. */
+static void test_extend_days(void **state)
+{
+    (void)state;
+    /* the reported case: 7 days on the end of Mon 7 Dec 2026 -> the end of Wed 16 Dec */
+    assert_int_equal(calendar_extend(&cal, at(20261208, 0, 0), sla_of("7d")), at(20261217, 0, 0));
+    /* end of Wed 7 Oct (last holiday) + 1d -> Thu 8 Oct; + 3d -> Sat 10 Oct (make-up) */
+    assert_int_equal(calendar_extend(&cal, at(20261008, 0, 0), sla_of("1d")), at(20261009, 0, 0));
+    assert_int_equal(calendar_extend(&cal, at(20261008, 0, 0), sla_of("3d")), at(20261011, 0, 0));
+    /* end of Wed 30 Sep + 1d -> Thu 8 Oct, over the holiday */
+    assert_int_equal(calendar_extend(&cal, at(20261001, 0, 0), sla_of("1d")), at(20261009, 0, 0));
+    /* end of Fri 13 Feb + 1d -> Sat 14 Feb (make-up); end of Sat 14 Feb + 1d -> Tue 24 Feb */
+    assert_int_equal(calendar_extend(&cal, at(20260214, 0, 0), sla_of("1d")), at(20260215, 0, 0));
+    assert_int_equal(calendar_extend(&cal, at(20260215, 0, 0), sla_of("1d")), at(20260225, 0, 0));
+    /* end of Fri 6 Mar + 1d -> Mon 9 Mar; end of Thu 5 Mar + 1d -> Fri 6 Mar */
+    assert_int_equal(calendar_extend(&cal, at(20260307, 0, 0), sla_of("1d")), at(20260310, 0, 0));
+    assert_int_equal(calendar_extend(&cal, at(20260306, 0, 0), sla_of("1d")), at(20260307, 0, 0));
+    /* every last day of 2026 (every weekday, every holiday) x 1-12 days */
+    for (int64_t d = calendar_days_from_ymd(20260101); d <= calendar_days_from_ymd(20261231); d++) {
+        int ymd = calendar_ymd_from_days(d), next = calendar_ymd_from_days(d + 1);
+        for (int n = 1; n <= 12; n++) {
+            struct sla s = {.amount = n, .unit = 'd'};
+            int64_t want = end_of_nth_workday_after(ymd, n);
+            if (calendar_extend(&cal, at(next, 0, 0), s) != want)
+                fail_msg("extend end of %d by %dd: got %lld, want %lld", ymd, n,
+                         (long long)calendar_extend(&cal, at(next, 0, 0), s), (long long)want);
+            /* a deadline inside a day (from an hours stage) counts from that day */
+            assert_int_equal(calendar_extend(&cal, at(ymd, 13, 0), s), want);
+        }
+    }
+    /* hours are added to the instant as they are */
+    assert_int_equal(calendar_extend(&cal, at(20260310, 0, 0), sla_of("4h")), at(20260310, 13, 0));
+}
+
 static void test_due_hours(void **state)
 {
     (void)state;
@@ -349,17 +397,12 @@ static void test_cache(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed_fresh_store),
-        cmocka_unit_test(test_civil_days),
-        cmocka_unit_test(test_date_parse),
-        cmocka_unit_test(test_time_parse),
-        cmocka_unit_test(test_sla_parse),
-        cmocka_unit_test(test_spring_festival_2026),
-        cmocka_unit_test(test_national_day_2026),
-        cmocka_unit_test(test_due_days),
-        cmocka_unit_test(test_due_hours),
-        cmocka_unit_test(test_working_seconds),
-        cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_seed_fresh_store),  cmocka_unit_test(test_civil_days),
+        cmocka_unit_test(test_date_parse),        cmocka_unit_test(test_time_parse),
+        cmocka_unit_test(test_sla_parse),         cmocka_unit_test(test_spring_festival_2026),
+        cmocka_unit_test(test_national_day_2026), cmocka_unit_test(test_due_days),
+        cmocka_unit_test(test_extend_days),       cmocka_unit_test(test_due_hours),
+        cmocka_unit_test(test_working_seconds),   cmocka_unit_test(test_cache),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
