@@ -94,6 +94,36 @@ int case_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out, s
     return ERR_OK;
 }
 
+int case_no_shaped(const char *s)
+{
+    int n = 0;
+    for (; n < 8; n++)
+        if (s[n] < '0' || s[n] > '9')
+            return 0;
+    if (s[n++] != '-')
+        return 0;
+    int digits = 0;
+    for (; s[n] >= '0' && s[n] <= '9'; n++)
+        digits++;
+    return s[n] == '\0' && digits >= 4 && digits <= 6;
+}
+
+int case_get_by_no(struct db *db, struct arena *a, const char *case_no, struct case_rec *out,
+                   struct err *e)
+{
+    struct dbrows r;
+    if (!case_no_shaped(case_no))
+        return err_set(e, ERR_NOT_FOUND, "case_no", "no case numbered '%.24s'", case_no);
+    char *sql = arena_printf(a, "%sWHERE c.case_no = ?", case_select_sql);
+    int rc = db_query(db, a, &r, e, sql, DB_ARGS(DBS(case_no)));
+    if (rc != ERR_OK)
+        return rc;
+    if (r.nrows == 0)
+        return err_set(e, ERR_NOT_FOUND, "case_no", "no case numbered '%s'", case_no);
+    case_from_row(&r, 0, out);
+    return ERR_OK;
+}
+
 int case_by_token(struct db *db, struct arena *a, const char *token, struct case_rec *out,
                   struct err *e)
 {

@@ -193,6 +193,11 @@ int case_photos_store(const char *data_dir, struct photo_ref *p, int n, struct e
 /* ---- reads ---- */
 
 int case_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out, struct err *e);
+/* The case numbered case_no ("20261129-0001"); ERR_NOT_FOUND naming case_no otherwise. */
+int case_get_by_no(struct db *db, struct arena *a, const char *case_no, struct case_rec *out,
+                   struct err *e);
+/* 1 if s has the shape of a case number: YYYYMMDD-NNNN (4 to 6 digits after the dash). */
+int case_no_shaped(const char *s);
 int case_by_token(struct db *db, struct arena *a, const char *token, struct case_rec *out,
                   struct err *e);
 /* Staff view (full) or public view (no contact details, no internal notes). */

@@ -215,7 +215,11 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
         sqlq_add(&q, " AND " OPEN_SQL " AND c.stage_due_at < ?");
         sqlq_param(&q, DBI(now));
     }
-    if (f->q && (rc = q_search(&q, f->q, e)) != ERR_OK)
+    if (f->q && case_no_shaped(f->q)) {
+        /* a case number finds that case exactly */
+        sqlq_add(&q, " AND c.case_no = ?");
+        sqlq_param(&q, DBS(f->q));
+    } else if (f->q && (rc = q_search(&q, f->q, e)) != ERR_OK)
         goto out;
     const char *key =
         strcmp(sort, "due") == 0 ? "coalesce(c.stage_due_at, 4000000000)" : "c.created_at";

@@ -126,15 +126,18 @@ static int load_case(struct req *rq, int64_t id, struct case_rec *cs)
     return ERR_OK;
 }
 
-int case_get_h(struct req *rq)
+/* The case as GET /cases/{id} and /cases/by-number/{case_no} show it, its scope checked. */
+static int reply_case(struct req *rq, struct case_rec *loaded)
 {
     struct err e = {0};
-    struct case_rec cs;
+    struct case_rec cs = *loaded;
     struct actor who = req_actor(rq);
     json_t *photos;
-    int64_t id;
-    if (req_param_id(rq, 0, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
-        return -1;
+    int64_t id = cs.id;
+    struct target t = case_target(&cs);
+    if (!authz_allow(rq->user, PERM_CASE_READ, &t) &&
+        !(rq->user && cs.reporter_user_id == rq->user->id))
+        return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     if (case_photos_json(req_db(rq), &rq->arena, id, &photos, &e) != ERR_OK)
         return reply_err(rq, &e);
     if (case_is_reporter(&cs, rq->user))
@@ -149,6 +152,27 @@ int case_get_h(struct req *rq)
     }
     json_object_set_new(j, "pending_extensions", ext);
     return reply_json(rq, 200, j);
+}
+
+int case_get_h(struct req *rq)
+{
+    struct err e = {0};
+    struct case_rec cs;
+    int64_t id;
+    if (req_param_id(rq, 0, &id) != ERR_OK)
+        return -1;
+    if (case_get(req_db(rq), &rq->arena, id, &cs, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_case(rq, &cs);
+}
+
+int case_by_number_h(struct req *rq)
+{
+    struct err e = {0};
+    struct case_rec cs;
+    if (case_get_by_no(req_db(rq), &rq->arena, req_param(rq, 0), &cs, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return reply_case(rq, &cs);
 }
 
 int case_timeline_h(struct req *rq)
