@@ -119,6 +119,10 @@ enum case_status case_flow_target(const struct case_rec *cs, enum case_action a)
 int case_is_reporter(const struct case_rec *cs, const struct user *u);
 /* The authorisation target of a case: its place, compound and assigned department. */
 struct target case_target(const struct case_rec *cs);
+/* May u read the case (and so take steps on it)? PERM_CASE_READ on its target, or a verifier of
+ * it (a case with no grid is verified by the grids under its place: they read it too), or the
+ * staff member who submitted it. */
+int case_may_read(const struct case_rec *cs, const struct user *u);
 
 /* ---- intake ---- */
 

@@ -160,6 +160,14 @@ static int is_verifier(const struct case_rec *cs, const struct actor *who)
     return 0;
 }
 
+int case_may_read(const struct case_rec *cs, const struct user *u)
+{
+    struct target t = case_target(cs);
+    struct actor who = {.user = u};
+    return u != NULL && (authz_allow(u, PERM_CASE_READ, &t) || is_verifier(cs, &who) ||
+                         cs->reporter_user_id == u->id);
+}
+
 static int may(const struct case_rec *cs, enum who w, const struct actor *who)
 {
     switch (w) {

@@ -49,6 +49,15 @@ static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
             sqlq_prefix(q, "c.grid_code", g->place);
             sqlq_add(q, " OR (c.grid_code IS NULL AND c.place_code = ?))");
             sqlq_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
+        } else if (p == PERM_CASE_READ && authz_grant_has(g, PERM_CASE_VERIFY)) {
+            /* grid staff read the cases they verify: also those with no grid at a place above
+             * them (case_may_read) */
+            sqlq_add(q, "(");
+            q_place(q, g->place);
+            sqlq_add(q, " OR (c.grid_code IS NULL AND c.place_code IN (?, ?, ?)))");
+            sqlq_param(q, DBS(arena_printf(q->a, "%.6s", g->place)));
+            sqlq_param(q, DBS(arena_printf(q->a, "%.9s", g->place)));
+            sqlq_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
         } else {
             q_place(q, g->place);
         }

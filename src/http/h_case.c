@@ -119,9 +119,7 @@ static int load_case(struct req *rq, int64_t id, struct case_rec *cs)
     struct err e = {0};
     if (case_get(req_db(rq), &rq->arena, id, cs, &e) != ERR_OK)
         return reply_err(rq, &e);
-    struct target t = case_target(cs);
-    if (!authz_allow(rq->user, PERM_CASE_READ, &t) &&
-        !(rq->user && cs->reporter_user_id == rq->user->id))
+    if (!case_may_read(cs, rq->user))
         return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     return ERR_OK;
 }
@@ -134,9 +132,7 @@ static int reply_case(struct req *rq, struct case_rec *loaded)
     struct actor who = req_actor(rq);
     json_t *photos;
     int64_t id = cs.id;
-    struct target t = case_target(&cs);
-    if (!authz_allow(rq->user, PERM_CASE_READ, &t) &&
-        !(rq->user && cs.reporter_user_id == rq->user->id))
+    if (!case_may_read(&cs, rq->user))
         return reply_code(rq, ERR_FORBIDDEN, NULL, "outside your scope");
     if (case_photos_json(req_db(rq), &rq->arena, id, &photos, &e) != ERR_OK)
         return reply_err(rq, &e);

@@ -759,6 +759,78 @@ static void test_places_and_combined_roles(void **state)
     assert_int_equal(case_flow_check(&cs, CA_VERIFY, &who, NOW, &e), ERR_OK);
 }
 
+/* Issue 13 item 4: no case gets stuck. For a case at every place level (the district, a street,
+ * a community with no grid known, a grid, a micro-grid) and both assignments, every non-final
+ * state has a staff actor among the demo roles who may read the case (case_may_read, as the
+ * HTTP layer checks before any step) and take a step that leads out of that state. */
+static void test_every_state_has_an_actor(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *place, *grid;
+    } levels[] = {
+        {DISTRICT, NULL}, {STREET, NULL}, {COMMUNITY, NULL}, {GRID, GRID}, {MICROGRID, GRID},
+    };
+    static const enum case_status open_states[] = {CS_SUBMITTED,   CS_ACCEPTED, CS_DISPATCHED,
+                                                   CS_IN_PROGRESS, CS_RESOLVED, CS_VERIFIED};
+    /* confirmed and overdue, no extension pending: only the role decides */
+    const struct situation sit = {"walk", 1, -DAY, 1, -DAY, 1, 0};
+    for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
+        for (int to_grid = 0; to_grid <= (levels[l].grid != NULL); to_grid++) {
+            for (size_t k = 0; k < sizeof(open_states) / sizeof(open_states[0]); k++) {
+                struct case_rec cs;
+                make_case(&cs, open_states[k], to_grid, &sit);
+                cs.place_code = levels[l].place;
+                cs.grid_code = levels[l].grid;
+                cs.compound_id = levels[l].grid != NULL ? COMPOUND : 0;
+                int found = 0;
+                for (int w = 0; w < A__COUNT && !found; w++) {
+                    if (actors[w].user == NULL || !case_may_read(&cs, actors[w].user))
+                        continue;
+                    for (int a = 0; a < CA__COUNT && !found; a++) {
+                        struct err e;
+                        found = case_flow_target(&cs, (enum case_action)a) != cs.status &&
+                                case_flow_check(&cs, (enum case_action)a, &actors[w], NOW, &e) ==
+                                    ERR_OK;
+                    }
+                }
+                if (!found)
+                    fail_msg("a case at %s (grid %s, %s) that is %s: no staff actor may move it",
+                             levels[l].place, levels[l].grid ? levels[l].grid : "none",
+                             to_grid ? "to grid" : "department", status_names[open_states[k]]);
+            }
+        }
+    }
+}
+
+/* The read rule of a case with no grid: the grids under its place read it (they verify it),
+ * the commissioner of a compound and the grids of other places do not. */
+static void test_may_read_without_grid(void **state)
+{
+    (void)state;
+    struct case_rec cs;
+    make_case(&cs, CS_RESOLVED, 0, &situations[0]);
+    cs.place_code = COMMUNITY;
+    cs.grid_code = NULL;
+    cs.compound_id = 0;
+    cs.department = DEPT;
+    assert_true(case_may_read(&cs, actors[A_WORKER].user));
+    assert_true(case_may_read(&cs, actors[A_WORKER_OTHER].user));
+    assert_true(case_may_read(&cs, actors[A_LEADER].user));
+    assert_true(case_may_read(&cs, actors[A_COMMUNITY].user));
+    assert_true(case_may_read(&cs, actors[A_DEPT].user));
+    assert_false(case_may_read(&cs, actors[A_COMMISSIONER].user));
+    assert_false(case_may_read(&cs, actors[A_DEPT_OTHER].user));
+    assert_false(case_may_read(&cs, actors[A_STREET_OTHER].user));
+    assert_false(case_may_read(&cs, NULL));
+    cs.place_code = "330604002008"; /* another community */
+    assert_false(case_may_read(&cs, actors[A_WORKER].user));
+    /* with a grid, only that grid's staff among the grid roles */
+    make_case(&cs, CS_RESOLVED, 0, &situations[0]);
+    assert_true(case_may_read(&cs, actors[A_WORKER].user));
+    assert_false(case_may_read(&cs, actors[A_WORKER_OTHER].user));
+}
+
 /* ---- names ---- */
 
 static void test_status_names(void **state)
@@ -846,6 +918,8 @@ int main(void)
         cmocka_unit_test(test_nobody),
         cmocka_unit_test(test_unknown_action),
         cmocka_unit_test(test_places_and_combined_roles),
+        cmocka_unit_test(test_every_state_has_an_actor),
+        cmocka_unit_test(test_may_read_without_grid),
         cmocka_unit_test(test_status_names),
         cmocka_unit_test(test_action_names),
         cmocka_unit_test(test_open311_status),
