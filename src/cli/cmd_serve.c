@@ -82,6 +82,9 @@ static int serve_store(struct cli *c, struct store *s)
         .version = GRIDGOV_VERSION,
         .started = time_mono(),
     };
+    webhook_set_allow_private(c->cfg.webhook_allow_private);
+    if (c->cfg.webhook_allow_private)
+        log_warn("webhook_allow_private = on: webhooks may reach loopback and private addresses");
     struct server *srv = server_start(&app, host, port, c->cfg.threads, &e);
     if (srv == NULL) {
         fprintf(stderr, "gridgov: %s\n", e.msg);

@@ -93,6 +93,12 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
         c->workers = strcmp(v, "on") == 0;
         return ERR_OK;
     }
+    if (strcmp(key, "webhook_allow_private") == 0) {
+        if (strcmp(v, "on") && strcmp(v, "off"))
+            return err_set(e, ERR_INVALID, key, "webhook_allow_private is on or off");
+        c->webhook_allow_private = strcmp(v, "on") == 0;
+        return ERR_OK;
+    }
     return err_set(e, ERR_INVALID, key, "unknown setting '%s'", key);
 }
 

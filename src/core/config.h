@@ -8,17 +8,18 @@
 #include "core/err.h"
 
 struct config {
-    char db[512];       /* db = sqlite:PATH | postgres://... ; env GRIDGOV_DB */
-    char listen[128];   /* listen = HOST:PORT ; env GRIDGOV_LISTEN */
-    char data_dir[512]; /* data_dir = DIR ; env GRIDGOV_DATA_DIR */
-    int threads;        /* threads = N (HTTP worker threads) */
-    int db_readers;     /* db_readers = N (read connections) */
-    long body_max;      /* body_max = BYTES */
-    long upload_max;    /* upload_max = BYTES (requests that carry photos) */
-    int session_ttl;    /* session_ttl = SECONDS */
-    int sync_full;      /* sync = normal | full */
-    char log_level[16]; /* log_level = debug | info | warn | error */
-    int workers;        /* workers = on | off (webhook delivery and scheduler in serve) */
+    char db[512];              /* db = sqlite:PATH | postgres://... ; env GRIDGOV_DB */
+    char listen[128];          /* listen = HOST:PORT ; env GRIDGOV_LISTEN */
+    char data_dir[512];        /* data_dir = DIR ; env GRIDGOV_DATA_DIR */
+    int threads;               /* threads = N (HTTP worker threads) */
+    int db_readers;            /* db_readers = N (read connections) */
+    long body_max;             /* body_max = BYTES */
+    long upload_max;           /* upload_max = BYTES (requests that carry photos) */
+    int session_ttl;           /* session_ttl = SECONDS */
+    int sync_full;             /* sync = normal | full */
+    char log_level[16];        /* log_level = debug | info | warn | error */
+    int workers;               /* workers = on | off (webhook delivery and scheduler in serve) */
+    int webhook_allow_private; /* webhook_allow_private = on | off (private webhook targets) */
 };
 
 void config_defaults(struct config *c);

@@ -54,6 +54,7 @@ struct user {
     int disabled;
     struct role_grant *roles;
     int nroles;
+    int64_t expires_at; /* of the session it was loaded through (session_user), else 0 */
 };
 
 /* What a request touches: a place, a compound when the object is one, and the department a

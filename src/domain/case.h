@@ -206,7 +206,11 @@ int case_by_token(struct db *db, struct arena *a, const char *token, struct case
                   struct err *e);
 /* Staff view (full) or public view (no contact details, no internal notes). */
 json_t *case_json(const struct case_rec *cs, int public_view);
-int case_timeline_json(struct db *db, struct arena *a, int64_t id, int public_view, json_t **out,
+/* The timeline: TIMELINE_STAFF in full (staff in the case's scope), TIMELINE_PUBLIC the public
+ * rows with the public fields, TIMELINE_NO_INTERNAL the public rows with the staff fields (staff
+ * outside the scope who reported or logged the case: never the internal notes). */
+enum { TIMELINE_STAFF = 0, TIMELINE_PUBLIC = 1, TIMELINE_NO_INTERNAL = 2 };
+int case_timeline_json(struct db *db, struct arena *a, int64_t id, int view, json_t **out,
                        struct err *e);
 int case_photos_json(struct db *db, struct arena *a, int64_t id, json_t **out, struct err *e);
 /* The extensions requested and not yet decided: [{id, days, reason}], oldest first. */

@@ -88,9 +88,10 @@ int case_timeline_append(struct db *db, struct arena *a, struct case_rec *cs, in
     return rc < 0 ? rc : ERR_OK;
 }
 
-int case_timeline_json(struct db *db, struct arena *a, int64_t id, int public_view, json_t **out,
+int case_timeline_json(struct db *db, struct arena *a, int64_t id, int view, json_t **out,
                        struct err *e)
 {
+    int public_view = view == TIMELINE_PUBLIC;
     struct dbrows r;
     int rc = db_query(db, a, &r, e,
                       "SELECT seq, at, actor, action, from_status, to_status, note, data, public, "
@@ -101,7 +102,7 @@ int case_timeline_json(struct db *db, struct arena *a, int64_t id, int public_vi
     json_t *items = json_array();
     for (int i = 0; i < r.nrows; i++) {
         int pub = (int)dbrows_int(&r, i, 8);
-        if (public_view && !pub)
+        if (view != TIMELINE_STAFF && !pub)
             continue;
         char when[32];
         enum case_action act;

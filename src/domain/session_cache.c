@@ -2,7 +2,8 @@
  * does not look its token up in the store every time (measured: the lookup was about a fifth
  * of an authenticated place read). A logout, a password change, disabling a user or changing
  * their roles through this process forgets the user's entries at once; a change made by another
- * process (a second instance, the command line) takes effect within SESSION_CACHE_TTL. */
+ * process (a second instance, the command line) takes effect within SESSION_CACHE_TTL. A hit
+ * never outlives the session: its expires_at is checked against the clock on every hit. */
 #include "domain/user.h"
 #include "core/arena.h"
 
@@ -16,7 +17,8 @@
 
 struct slot {
     char token_hash[65];
-    int64_t until; /* 0 = empty */
+    int64_t until;      /* 0 = empty */
+    int64_t expires_at; /* the session's own end: a hit at or past it is a miss */
     int64_t user_id;
     char *blob; /* username \0 display_name \0 then per role: role \0 scope \0 place \0 compound */
     size_t bloblen;
@@ -69,9 +71,10 @@ int session_user_cached(struct db *db, struct arena *a, const char *token_hash, 
     struct slot *s = &slots[i];
 
     pthread_mutex_lock(mu);
-    if (s->until > now && strcmp(s->token_hash, token_hash) == 0) {
+    if (s->until > now && s->expires_at > now && strcmp(s->token_hash, token_hash) == 0) {
         const char *p = s->blob;
         out->id = s->user_id;
+        out->expires_at = s->expires_at;
         out->disabled = s->disabled;
         out->username = get_str(a, &p);
         out->display_name = get_str(a, &p);
@@ -111,6 +114,7 @@ int session_user_cached(struct db *db, struct arena *a, const char *token_hash, 
     slot_clear(s);
     memcpy(s->token_hash, token_hash, 65);
     s->until = now + SESSION_CACHE_TTL;
+    s->expires_at = out->expires_at;
     s->user_id = out->id;
     s->disabled = out->disabled;
     s->blob = blob;

@@ -296,12 +296,13 @@ int session_user(struct db *db, struct arena *a, const char *token_hash, struct 
                  struct err *e)
 {
     struct dbrows r;
-    int rc = db_query(db, a, &r, e,
-                      "SELECT u.id, u.username, u.display_name, r.role, r.scope, r.place_code, "
-                      "r.compound_id FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN "
-                      "user_roles r ON r.user_id = u.id WHERE s.token_hash = ? AND s.revoked = 0 "
-                      "AND s.expires_at > ? AND u.disabled = 0 ORDER BY r.role, r.scope",
-                      DB_ARGS(DBS(token_hash), DBI(time(NULL))));
+    int rc = db_query(
+        db, a, &r, e,
+        "SELECT u.id, u.username, u.display_name, r.role, r.scope, r.place_code, "
+        "r.compound_id, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN "
+        "user_roles r ON r.user_id = u.id WHERE s.token_hash = ? AND s.revoked = 0 "
+        "AND s.expires_at > ? AND u.disabled = 0 ORDER BY r.role, r.scope",
+        DB_ARGS(DBS(token_hash), DBI(time(NULL))));
     if (rc != ERR_OK)
         return rc;
     if (r.nrows == 0)
@@ -309,6 +310,7 @@ int session_user(struct db *db, struct arena *a, const char *token_hash, struct 
     out->id = dbrows_int(&r, 0, 0);
     out->username = dbrows_get(&r, 0, 1);
     out->display_name = dbrows_get(&r, 0, 2);
+    out->expires_at = dbrows_int(&r, 0, 7);
     out->roles = arena_alloc(a, sizeof(struct role_grant) * (size_t)r.nrows);
     out->nroles = 0;
     for (int i = 0; i < r.nrows; i++) {
@@ -351,5 +353,51 @@ int login_failure_add(struct db *db, const char *key, struct err *e)
 int login_failures_clear(struct db *db, const char *key, struct err *e)
 {
     int rc = db_exec(db, e, "DELETE FROM login_failures WHERE key = ?", DB_ARGS(DBS(key)));
+    return rc < 0 ? rc : ERR_OK;
+}
+
+int login_attempt_reserve(struct db *db, void *attempt, struct err *e)
+{
+    struct login_attempt *at = attempt;
+    int64_t now = time(NULL);
+    int pg = strcmp(db_backend(db), "postgres") == 0;
+    struct arena a;
+    arena_init(&a, 0);
+    int rc = ERR_OK;
+    for (int i = 0; i < 2 && rc == ERR_OK; i++) {
+        struct dbrows r;
+        /* SQLite: the write transaction is BEGIN IMMEDIATE, writers are serialised already.
+         * PostgreSQL: a transaction lock per key (taken in the same order by everyone). */
+        if (pg)
+            rc = db_query(db, &a, &r, e,
+                          "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(?)))"
+                          " l",
+                          DB_ARGS(DBS(at->keys[i])));
+        if (rc == ERR_OK)
+            rc = login_failures(db, at->keys[i], &at->ids[i], e);
+        if (rc == ERR_OK && at->ids[i] >= (i == 0 ? LOGIN_MAX_USER : LOGIN_MAX_IP))
+            rc = err_set(e, ERR_THROTTLED, NULL, "too many failed logins; try again in 15 minutes");
+    }
+    for (int i = 0; i < 2 && rc == ERR_OK; i++) {
+        struct dbrows r;
+        rc = db_exec(db, e, "DELETE FROM login_failures WHERE key = ? AND at <= ?",
+                     DB_ARGS(DBS(at->keys[i]), DBI(now - LOGIN_WINDOW)));
+        if (rc >= 0)
+            rc = db_query(db, &a, &r, e,
+                          "INSERT INTO login_failures (key, at) VALUES (?, ?) RETURNING id",
+                          DB_ARGS(DBS(at->keys[i]), DBI(now)));
+        if (rc == ERR_OK)
+            at->ids[i] = dbrows_int(&r, 0, 0);
+    }
+    arena_free(&a);
+    return rc < 0 ? rc : ERR_OK;
+}
+
+int login_attempt_succeeded(struct db *db, void *attempt, struct err *e)
+{
+    struct login_attempt *at = attempt;
+    int rc = db_exec(db, e, "DELETE FROM login_failures WHERE id = ?", DB_ARGS(DBI(at->ids[1])));
+    if (rc >= 0)
+        rc = login_failures_clear(db, at->keys[0], e);
     return rc < 0 ? rc : ERR_OK;
 }

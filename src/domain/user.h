@@ -62,6 +62,19 @@ void session_cache_clear(void);
 int session_user(struct db *db, struct arena *a, const char *token_hash, struct user *out,
                  struct err *e);
 
+/* Login attempts are counted before the password is verified, in one write transaction per
+ * attempt (the count and the insert atomic: parallel wrong passwords cannot pass the limit).
+ * keys[0] is the username's key, keys[1] the client address's. reserve is a store_fn: it answers
+ * ERR_THROTTLED when either key is at its limit, otherwise records a failure for each key (ids
+ * set). succeeded (a store_fn too) takes the address's reservation back and clears the
+ * username's failures. */
+struct login_attempt {
+    const char *keys[2];
+    int64_t ids[2];
+};
+int login_attempt_reserve(struct db *db, void *attempt, struct err *e);
+int login_attempt_succeeded(struct db *db, void *attempt, struct err *e);
+
 int login_failures(struct db *db, const char *key, int64_t *count, struct err *e);
 int login_failure_add(struct db *db, const char *key, struct err *e);
 int login_failures_clear(struct db *db, const char *key, struct err *e);

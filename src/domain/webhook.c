@@ -11,8 +11,12 @@
 #include "core/log.h"
 #include "core/util.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <sodium.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +24,96 @@
 #include <time.h>
 
 #include "version.h" /* build/gen/version.h: GRIDGOV_VERSION */
+
+/* ---- private targets ---- */
+
+static atomic_int allow_private;
+
+void webhook_set_allow_private(int on)
+{
+    atomic_store(&allow_private, on != 0);
+}
+
+int webhook_allow_private(void)
+{
+    return atomic_load(&allow_private);
+}
+
+static int v4_private(uint32_t a) /* host byte order */
+{
+    return (a >> 24) == 0 ||                 /* 0.0.0.0/8 "this network", unspecified */
+           (a >> 24) == 10 ||                /* 10/8 */
+           (a >> 24) == 127 ||               /* loopback */
+           (a >> 22) == (100u << 2 | 1) ||   /* 100.64/10 shared (CGNAT) */
+           (a >> 16) == (169u << 8 | 254) || /* link-local */
+           (a >> 20) == (172u << 4 | 1) ||   /* 172.16/12 */
+           (a >> 16) == (192u << 8 | 168) || /* 192.168/16 */
+           (a >> 8) == (192u << 16) ||       /* 192.0.0/24 IETF protocol assignments */
+           (a >> 17) == (198u << 7 | 9) ||   /* 198.18/15 benchmarking */
+           (a >> 28) >= 14;                  /* multicast, reserved, broadcast */
+}
+
+static int v6_private(const unsigned char *b)
+{
+    static const unsigned char zero[16];
+    if (memcmp(b, zero, 15) == 0 && (b[15] == 0 || b[15] == 1)) /* :: and ::1 */
+        return 1;
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) /* fe80::/10 link-local */
+        return 1;
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) /* fec0::/10 site-local (deprecated) */
+        return 1;
+    if ((b[0] & 0xfe) == 0xfc) /* fc00::/7 unique local */
+        return 1;
+    if (b[0] == 0xff) /* multicast */
+        return 1;
+    /* an IPv4 address inside: mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64 64:ff9b::/96 */
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b};
+    if (memcmp(b, mapped, 12) == 0 || memcmp(b, zero, 12) == 0 || memcmp(b, nat64, 12) == 0)
+        return v4_private((uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 | (uint32_t)b[14] << 8 |
+                          b[15]);
+    return 0;
+}
+
+int webhook_addr_private(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return v4_private(ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr));
+    if (sa->sa_family == AF_INET6)
+        return v6_private(((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr);
+    return 1; /* anything else (a Unix socket) is not a public web address */
+}
+
+/* A host as written in a URL: localhost, or an address literal (IPv4 in any spelling inet_aton
+ * takes: 127.1, 0x7f000001, 2130706433, 017700000001; [IPv6]) that is private. A name is
+ * checked when it is resolved, at delivery. */
+static int host_private(const char *host)
+{
+    char h[256];
+    size_t n = strlen(host);
+    if (n == 0 || n >= sizeof(h))
+        return 1;
+    memcpy(h, host, n + 1);
+    while (n > 0 && h[n - 1] == '.') /* "localhost." is localhost */
+        h[--n] = '\0';
+    if (strcasecmp(h, "localhost") == 0 || (n > 10 && strcasecmp(h + n - 10, ".localhost") == 0))
+        return 1;
+    if (h[0] == '[') {
+        struct sockaddr_in6 s6 = {.sin6_family = AF_INET6};
+        char *close = strchr(h, ']');
+        char *pct = strchr(h, '%'); /* a zone id: fe80::1%eth0 */
+        if (close == NULL)
+            return 1;
+        *(pct != NULL && pct < close ? pct : close) = '\0';
+        if (inet_pton(AF_INET6, h + 1, &s6.sin6_addr) != 1)
+            return 1;
+        return webhook_addr_private((struct sockaddr *)&s6);
+    }
+    struct sockaddr_in s4 = {.sin_family = AF_INET};
+    if (inet_aton(h, &s4.sin_addr) != 0)
+        return webhook_addr_private((struct sockaddr *)&s4);
+    return 0;
+}
 
 /* ---- subscriptions ---- */
 
@@ -40,14 +134,28 @@ int webhook_url_check(const char *url, struct err *e)
     if (*rest == '\0' || *rest == '/') /* libcurl would read "http:///x" as host x */
         return err_set(e, ERR_INVALID, "url", "'url' has no host");
     CURLU *h = curl_url();
-    char *host = NULL;
+    char *host = NULL, *user = NULL, *pw = NULL;
     int ok = h != NULL && curl_url_set(h, CURLUPART_URL, url, 0) == CURLUE_OK &&
              curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK && host != NULL &&
              host[0] != '\0';
+    int creds = ok && (curl_url_get(h, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+                       curl_url_get(h, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK);
+    /* the host as written too: the parser may have normalised "127.1" already, or not */
+    int priv = ok && !webhook_allow_private() && host_private(host);
     curl_free(host);
+    curl_free(user);
+    curl_free(pw);
     curl_url_cleanup(h);
     if (!ok)
         return err_set(e, ERR_INVALID, "url", "'url' is not a valid URL with a host");
+    size_t authority = strcspn(rest, "/?#");
+    if (creds || memchr(rest, '@', authority) != NULL)
+        return err_set(e, ERR_INVALID, "url",
+                       "'url' has no user name or password (sign with the secret instead)");
+    if (priv)
+        return err_set(e, ERR_INVALID, "url",
+                       "'url' is a loopback, private or link-local address, which webhooks may "
+                       "not reach (the setting webhook_allow_private allows it)");
     return ERR_OK;
 }
 
@@ -272,6 +380,48 @@ static int abort_if_stopping(void *ud, curl_off_t dltotal, curl_off_t dlnow, cur
     return backoffice_stopping(ud);
 }
 
+/* Every connection libcurl opens goes through here, after name resolution: an address
+ * webhooks must not reach is refused, whatever the name resolved to this time (DNS
+ * rebinding). */
+struct sock_guard {
+    int refused;
+};
+
+static curl_socket_t open_public_socket(void *ud, curlsocktype purpose,
+                                        struct curl_sockaddr *address)
+{
+    struct sock_guard *g = ud;
+    (void)purpose;
+    if (!webhook_allow_private() && webhook_addr_private(&address->addr)) {
+        g->refused = 1;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype, address->protocol);
+}
+
+/* last_error holds a class, never a message that could carry what the target said or where
+ * it is: the details go to the debug log. */
+static const char *curl_class(CURLcode cc)
+{
+    switch (cc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return "resolve failed";
+    case CURLE_COULDNT_CONNECT:
+        return "connect failed";
+    case CURLE_OPERATION_TIMEDOUT:
+        return "timeout";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+        return "tls failed";
+    default:
+        return "transfer failed";
+    }
+}
+
 /* POST it on h (reset first, so one handle's connections serve a whole pass). */
 static int post(CURL *h, const struct outbox_item *it, struct backoffice *bo, char *err,
                 size_t errlen)
@@ -283,6 +433,7 @@ static int post(CURL *h, const struct outbox_item *it, struct backoffice *bo, ch
     size_t n = strlen(it->payload);
     int result = 0;
     long status = 0;
+    struct sock_guard guard = {0};
 
     webhook_sign(it->secret, it->payload, n, sig);
     static const char *const fixed[] = {"Content-Type: application/json", "Expect:"};
@@ -321,6 +472,10 @@ static int post(CURL *h, const struct outbox_item *it, struct backoffice *bo, ch
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_body);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+    /* connect directly, so the address checked is the receiver's, not a proxy's */
+    curl_easy_setopt(h, CURLOPT_PROXY, "");
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_public_socket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &guard);
     if (bo != NULL) {
         curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, abort_if_stopping);
         curl_easy_setopt(h, CURLOPT_XFERINFODATA, bo);
@@ -330,14 +485,18 @@ static int post(CURL *h, const struct outbox_item *it, struct backoffice *bo, ch
     if (cc == CURLE_ABORTED_BY_CALLBACK) {
         snprintf(err, errlen, "stopped");
         result = -1;
+    } else if (guard.refused) {
+        snprintf(err, errlen, "refused: private address");
     } else if (cc != CURLE_OK) {
-        snprintf(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(cc));
+        snprintf(err, errlen, "%s", curl_class(cc));
+        log_debug("webhooks: outbox row %lld: %s", (long long)it->id,
+                  ebuf[0] ? ebuf : curl_easy_strerror(cc));
     } else {
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         if (status >= 200 && status <= 299)
             result = 1;
         else
-            snprintf(err, errlen, "HTTP %ld", status);
+            snprintf(err, errlen, "http %ldxx", status >= 100 && status <= 599 ? status / 100 : 0);
     }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hs);

@@ -25,8 +25,17 @@
 
 /* ---- subscriptions (each write function runs inside a store_write callback) ---- */
 
-/* An absolute http:// or https:// URL with a host, at most WEBHOOK_URL_MAX characters. */
+/* An absolute http:// or https:// URL with a host, at most WEBHOOK_URL_MAX characters, without
+ * user:password@, and (unless private targets are allowed) whose host is not localhost nor a
+ * loopback, private, link-local, unspecified, multicast or reserved address in any spelling. */
 int webhook_url_check(const char *url, struct err *e);
+/* The setting webhook_allow_private (off by default): allow private targets at creation and at
+ * delivery. Set once at start (serve, demo) or by a test. */
+void webhook_set_allow_private(int on);
+int webhook_allow_private(void);
+/* 1 when a socket address (IPv4 or IPv6) is one webhooks must not reach. */
+struct sockaddr;
+int webhook_addr_private(const struct sockaddr *sa);
 /* 16-200 printable ASCII characters. */
 int webhook_secret_check(const char *secret, struct err *e);
 /* A new random secret (43 URL-safe characters). */

@@ -141,8 +141,12 @@ static int reply_case(struct req *rq, struct case_rec *loaded)
     json_t *j = case_json(&cs, 0);
     json_object_set_new(j, "photos", photos);
     json_object_set_new(j, "allowed_actions", case_flow_allowed(&cs, &who, time(NULL)));
-    json_t *ext;
-    if (case_extensions_pending_json(req_db(rq), &rq->arena, id, &ext, &e) != ERR_OK) {
+    json_t *ext = NULL;
+    struct target t = case_target(&cs);
+    /* a reporter outside the case's scope does not read the staff's reasons for an extension */
+    if (!authz_allow(rq->user, PERM_CASE_READ, &t))
+        ext = json_array();
+    else if (case_extensions_pending_json(req_db(rq), &rq->arena, id, &ext, &e) != ERR_OK) {
         json_decref(j);
         return reply_err(rq, &e);
     }
@@ -179,7 +183,11 @@ int case_timeline_h(struct req *rq)
     int64_t id;
     if (req_param_id(rq, 0, &id) != ERR_OK || load_case(rq, id, &cs) != ERR_OK)
         return -1;
-    if (case_timeline_json(req_db(rq), &rq->arena, id, 0, &items, &e) != ERR_OK)
+    struct target t = case_target(&cs);
+    /* internal notes only for staff in the case's scope, not for one who merely reported or
+     * logged it (issue 13, item 17) */
+    int view = authz_allow(rq->user, PERM_CASE_READ, &t) ? TIMELINE_STAFF : TIMELINE_NO_INTERNAL;
+    if (case_timeline_json(req_db(rq), &rq->arena, id, view, &items, &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 200,
                       json_pack("{s:I, s:s, s:s, s:o}", "case_id", (json_int_t)id, "case_no",

@@ -11,29 +11,18 @@
 #include <time.h>
 
 struct login_ctx {
-    const char *keys[2];
+    struct login_attempt at;
     int64_t user_id;
     const char *token_hash;
     int64_t expires_at;
 };
-
-static int login_failed_fn(struct db *db, void *arg, struct err *e)
-{
-    struct login_ctx *c = arg;
-    for (int i = 0; i < 2; i++) {
-        int rc = login_failure_add(db, c->keys[i], e);
-        if (rc != ERR_OK)
-            return rc;
-    }
-    return ERR_OK;
-}
 
 static int login_ok_fn(struct db *db, void *arg, struct err *e)
 {
     struct login_ctx *c = arg;
     int rc = session_insert(db, c->user_id, c->token_hash, c->expires_at, e);
     if (rc == ERR_OK)
-        rc = login_failures_clear(db, c->keys[0], e);
+        rc = login_attempt_succeeded(db, &c->at, e);
     return rc;
 }
 
@@ -52,22 +41,19 @@ int session_create_h(struct req *rq)
     struct err e = {0};
     const char *username = NULL, *password = NULL, *hash = NULL;
     struct login_ctx c = {0};
-    int64_t n = 0;
 
     if (json_only_keys(rq->json, keys, &e) ||
         json_get_str(rq->json, "username", 1, 64, &username, &e) ||
         json_get_str(rq->json, "password", 1, 256, &password, &e))
         return reply_err(rq, &e);
-    c.keys[0] = arena_printf(&rq->arena, "u:%s", username);
-    c.keys[1] = arena_printf(&rq->arena, "ip:%s", rq->client ? rq->client : "-");
-    for (int i = 0; i < 2; i++) {
-        if (login_failures(req_db(rq), c.keys[i], &n, &e) != ERR_OK)
-            return reply_err(rq, &e);
-        if (n >= (i == 0 ? LOGIN_MAX_USER : LOGIN_MAX_IP)) {
+    c.at.keys[0] = arena_printf(&rq->arena, "u:%s", username);
+    c.at.keys[1] = arena_printf(&rq->arena, "ip:%s", rq->client ? rq->client : "-");
+    /* the attempt counts as a failure before the password is verified, atomically with the
+     * check of the limit: parallel attempts cannot all see a count below it */
+    if (req_write(rq, login_attempt_reserve, &c.at, &e) != ERR_OK) {
+        if (e.code == ERR_THROTTLED)
             rq->retry_after = "900";
-            return reply_code(rq, ERR_THROTTLED, NULL,
-                              "too many failed logins; try again in 15 minutes");
-        }
+        return reply_err(rq, &e);
     }
     int rc = user_pw_hash(req_db(rq), &rq->arena, username, &c.user_id, &hash, &e);
     if (rc != ERR_OK && rc != ERR_NOT_FOUND)
@@ -76,11 +62,8 @@ int session_create_h(struct req *rq)
         pthread_once(&dummy_once, dummy_init);
         password_verify(dummy_hash, password);
     }
-    if (rc == ERR_NOT_FOUND || !password_verify(hash, password)) {
-        if (req_write(rq, login_failed_fn, &c, &e) != ERR_OK)
-            return reply_err(rq, &e);
+    if (rc == ERR_NOT_FOUND || !password_verify(hash, password))
         return reply_code(rq, ERR_UNAUTHORIZED, NULL, "wrong username or password");
-    }
     char token[48], th[65], exp[32];
     token_new(token);
     hash_hex(token, th);

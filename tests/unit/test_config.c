@@ -33,6 +33,7 @@ static void test_defaults(void **state)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     assert_int_equal(c.threads, cores > 16 ? 64 : (int)cores * 4);
     assert_int_equal(c.db_readers, 0);
+    assert_int_equal(c.webhook_allow_private, 0); /* private webhook targets: off */
     assert_int_equal(c.body_max, 1L << 20);
     assert_int_equal(c.session_ttl, 12 * 3600);
     assert_int_equal(c.sync_full, 0);
@@ -110,6 +111,19 @@ static void test_set_valid(void **state)
     path[sizeof(path) - 1] = '\0';
     set_ok(&c, "data_dir", path);
     assert_string_equal(c.data_dir, path);
+}
+
+static void test_webhook_allow_private(void **state)
+{
+    (void)state;
+    struct config c;
+    config_defaults(&c);
+    set_ok(&c, "webhook_allow_private", "on");
+    assert_int_equal(c.webhook_allow_private, 1);
+    set_ok(&c, "webhook_allow_private", "off");
+    assert_int_equal(c.webhook_allow_private, 0);
+    set_bad("webhook_allow_private", "yes");
+    set_bad("webhook_allow_private", "1");
 }
 
 static void test_set_invalid(void **state)
@@ -356,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_set_valid),
         cmocka_unit_test(test_set_invalid),
+        cmocka_unit_test(test_webhook_allow_private),
         /* files and environment */
         cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_load_file_errors),
