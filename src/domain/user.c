@@ -339,17 +339,6 @@ int login_failures(struct db *db, const char *key, int64_t *count, struct err *e
     return rc;
 }
 
-int login_failure_add(struct db *db, const char *key, struct err *e)
-{
-    int64_t now = time(NULL);
-    int rc = db_exec(db, e, "DELETE FROM login_failures WHERE key = ? AND at <= ?",
-                     DB_ARGS(DBS(key), DBI(now - LOGIN_WINDOW)));
-    if (rc >= 0)
-        rc = db_exec(db, e, "INSERT INTO login_failures (key, at) VALUES (?, ?)",
-                     DB_ARGS(DBS(key), DBI(now)));
-    return rc < 0 ? rc : ERR_OK;
-}
-
 int login_failures_clear(struct db *db, const char *key, struct err *e)
 {
     int rc = db_exec(db, e, "DELETE FROM login_failures WHERE key = ?", DB_ARGS(DBS(key)));

@@ -76,7 +76,6 @@ int login_attempt_reserve(struct db *db, void *attempt, struct err *e);
 int login_attempt_succeeded(struct db *db, void *attempt, struct err *e);
 
 int login_failures(struct db *db, const char *key, int64_t *count, struct err *e);
-int login_failure_add(struct db *db, const char *key, struct err *e);
 int login_failures_clear(struct db *db, const char *key, struct err *e);
 
 #endif
