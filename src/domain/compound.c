@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LV(l) (1u << (l))
-
 static const struct reg_field fields[] = {
     {.name = "community",
      .column = "community_code",
@@ -18,7 +16,7 @@ static const struct reg_field fields[] = {
      .label_en = "Community",
      .type = FT_PLACE,
      .flags = F_REQ | F_SCOPE | F_IMMUTABLE | F_LIST | F_FILTER | F_PUBLIC,
-     .levels = LV(PL_COMMUNITY)},
+     .levels = PLACE_LEVEL_BIT(PL_COMMUNITY)},
     {.name = "name",
      .label = "小区名称",
      .label_en = "Name",
@@ -59,7 +57,7 @@ static const struct reg_field fields[] = {
      .type = FT_CODES,
      .flags = F_SCOPE | F_PUBLIC,
      .max = 50,
-     .levels = LV(PL_GRID),
+     .levels = PLACE_LEVEL_BIT(PL_GRID),
      .dflt = "[]",
      .link_table = "compound_grids",
      .link_owner = "compound_id",

@@ -39,7 +39,7 @@ static const struct reg_field fields[] = {
                  .label_en = "Place",
                  .type = FT_PLACE,
                  .flags = F_REQ | F_LIST | F_FILTER,
-                 .levels = (1u << PL_DISTRICT) | (1u << PL_TOWN)},
+                 .levels = PLACE_LEVEL_BIT(PL_DISTRICT) | PLACE_LEVEL_BIT(PL_TOWN)},
 };
 
 /* handlers scoped to the department ("dept:CODE") cover the place it belongs to */

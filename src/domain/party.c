@@ -15,10 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LV(l) (1u << (l))
-#define ANY_LEVEL                                                                                  \
-    (LV(PL_DISTRICT) | LV(PL_TOWN) | LV(PL_COMMUNITY) | LV(PL_GRID) | LV(PL_MICROGRID))
-#define LOCAL_LEVELS (LV(PL_COMMUNITY) | LV(PL_GRID) | LV(PL_MICROGRID))
 #define RWIE (V_READ | V_WRITE | V_IMPORT | V_EXPORT)
 
 /* The place of a record is the place of the record it refers to, unless it names one. */
@@ -72,7 +68,7 @@ static const struct reg_field org_fields[] = {
                   .label_en = "Place",
                   .type = FT_PLACE,
                   .flags = F_REQ | F_SCOPE | F_LIST | F_FILTER,
-                  .levels = ANY_LEVEL},
+                  .levels = PLACE_LEVELS_ANY},
     [PO_ATTACH_KIND] = {.name = "attach_kind",
                         .label = "建在",
                         .label_en = "Attached to",
@@ -209,7 +205,7 @@ static const struct reg_field member_fields[] = {
                   .label_en = "Contact grid",
                   .type = FT_PLACE,
                   .flags = F_SCOPE | F_LIST,
-                  .levels = LOCAL_LEVELS},
+                  .levels = PLACE_LEVELS_LOCAL},
     [PM_JOINED_ON] = {.name = "joined_on",
                       .label = "入党日期",
                       .label_en = "Joined on",
@@ -273,27 +269,13 @@ static const struct reg_field roster_fields[] = {
                  .type = FT_TEXT,
                  .flags = F_REQ | F_LIST | F_SEARCH,
                  .max = 40},
-    [PR_ID_NUMBER] = {.name = "id_number",
-                      .label = "身份证号",
-                      .label_en = "Identity number",
-                      .type = FT_TEXT,
-                      .flags = F_PII | F_UNIQUE | F_LIST,
-                      .max = 18,
-                      .check = field_check_idcard,
-                      .mask = field_mask_idcard},
+    [PR_ID_NUMBER] = FIELD_ID_NUMBER,
     [PR_BIRTH_DATE] = {.name = "birth_date",
                        .label = "出生日期",
                        .label_en = "Birth date",
                        .type = FT_DATE,
                        .flags = F_LIST},
-    [PR_PHONE] = {.name = "phone",
-                  .label = "手机号",
-                  .label_en = "Phone",
-                  .type = FT_TEXT,
-                  .flags = F_PII | F_LIST,
-                  .max = 24,
-                  .check = field_check_phone,
-                  .mask = field_mask_phone},
+    [PR_PHONE] = FIELD_PHONE,
     [PR_ORIGIN_ORG] = {.name = "origin_org",
                        .label = "原所在组织",
                        .label_en = "Origin organisation",
@@ -390,7 +372,7 @@ static const struct reg_field match_fields[] = {
                   .label_en = "Grid",
                   .type = FT_PLACE,
                   .flags = F_READONLY | F_SCOPE | F_LIST,
-                  .levels = LOCAL_LEVELS},
+                  .levels = PLACE_LEVELS_LOCAL},
     [MM_SCORE] = {.name = "score",
                   .label = "匹配分",
                   .label_en = "Score",
@@ -530,7 +512,7 @@ static const struct reg_field activity_fields[] = {
                   .label_en = "Place",
                   .type = FT_PLACE,
                   .flags = F_SCOPE | F_LIST,
-                  .levels = ANY_LEVEL},
+                  .levels = PLACE_LEVELS_ANY},
     [PA_ATTENDEES] = {.name = "attendees",
                       .label = "参加人数",
                       .label_en = "Attendees",
@@ -628,7 +610,7 @@ static const struct reg_field volunteer_fields[] = {
                   .label_en = "Grid",
                   .type = FT_PLACE,
                   .flags = F_SCOPE | F_LIST,
-                  .levels = LOCAL_LEVELS},
+                  .levels = PLACE_LEVELS_LOCAL},
     [VH_NOTE] = {.name = "note", .label = "备注", .label_en = "Note", .type = FT_TEXT, .max = 500},
 };
 
@@ -700,7 +682,7 @@ static const struct reg_field care_fields[] = {
                   .label_en = "Grid",
                   .type = FT_PLACE,
                   .flags = F_SCOPE | F_LIST,
-                  .levels = LOCAL_LEVELS},
+                  .levels = PLACE_LEVELS_LOCAL},
     [CV_NOTE] = {.name = "note", .label = "备注", .label_en = "Note", .type = FT_TEXT, .max = 500},
 };
 

@@ -13,9 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#define LV(l) (1u << (l))
-#define LOCAL_LEVELS (LV(PL_COMMUNITY) | LV(PL_GRID) | LV(PL_MICROGRID))
-
 static const struct reg_option genders[] = {{"male", "男"}, {"female", "女"}, {NULL, NULL}};
 static const struct reg_option kinds[] = {{"local", "户籍居民"}, {"new", "新居民"}, {NULL, NULL}};
 
@@ -36,14 +33,7 @@ static const struct reg_field resident_fields[] = {
                   .type = FT_TEXT,
                   .flags = F_REQ | F_LIST | F_SEARCH,
                   .max = 40},
-    [RES_ID_NUMBER] = {.name = "id_number",
-                       .label = "身份证号",
-                       .label_en = "Identity number",
-                       .type = FT_TEXT,
-                       .flags = F_PII | F_UNIQUE | F_LIST,
-                       .max = 18,
-                       .check = field_check_idcard,
-                       .mask = field_mask_idcard},
+    [RES_ID_NUMBER] = FIELD_ID_NUMBER,
     [RES_GENDER] = {.name = "gender",
                     .label = "性别",
                     .label_en = "Gender",
@@ -55,21 +45,14 @@ static const struct reg_field resident_fields[] = {
                         .label_en = "Birth date",
                         .type = FT_DATE,
                         .flags = F_READONLY | F_NOCSV},
-    [RES_PHONE] = {.name = "phone",
-                   .label = "手机号",
-                   .label_en = "Phone",
-                   .type = FT_TEXT,
-                   .flags = F_PII | F_LIST,
-                   .max = 24,
-                   .check = field_check_phone,
-                   .mask = field_mask_phone},
+    [RES_PHONE] = FIELD_PHONE,
     [RES_PLACE] = {.name = "place",
                    .column = "place_code",
                    .label = "网格",
                    .label_en = "Grid",
                    .type = FT_PLACE,
                    .flags = F_REQ | F_SCOPE | F_LIST,
-                   .levels = LOCAL_LEVELS},
+                   .levels = PLACE_LEVELS_LOCAL},
     [RES_COMPOUND] = {.name = "compound",
                       .column = "compound_id",
                       .label = "小区",
@@ -168,7 +151,7 @@ static const struct reg_field household_fields[] = {
                   .label_en = "Grid",
                   .type = FT_PLACE,
                   .flags = F_REQ | F_SCOPE | F_LIST,
-                  .levels = LOCAL_LEVELS},
+                  .levels = PLACE_LEVELS_LOCAL},
     [HH_ADDRESS] = {.name = "address",
                     .label = "住址",
                     .label_en = "Address",
@@ -219,7 +202,7 @@ static const struct reg_field registration_fields[] = {
                   .label_en = "Grid",
                   .type = FT_PLACE,
                   .flags = F_SCOPE | F_LIST,
-                  .levels = LOCAL_LEVELS},
+                  .levels = PLACE_LEVELS_LOCAL},
     [RG_REGISTERED_ON] = {.name = "registered_on",
                           .label = "登记日期",
                           .label_en = "Registered on",

@@ -15,4 +15,17 @@ int field_check_division(const char *in, char *out, size_t outsz, const char *fi
 void field_mask_idcard(const char *in, char *out, size_t outsz);
 void field_mask_phone(const char *in, char *out, size_t outsz);
 
+/* The identity-number and phone fields as every registry of people declares them. */
+#define FIELD_ID_NUMBER                                                                            \
+    {                                                                                              \
+        .name = "id_number", .label = "身份证号", .label_en = "Identity number", .type = FT_TEXT,  \
+        .flags = F_PII | F_UNIQUE | F_LIST, .max = 18, .check = field_check_idcard,                \
+        .mask = field_mask_idcard                                                                  \
+    }
+#define FIELD_PHONE                                                                                \
+    {                                                                                              \
+        .name = "phone", .label = "手机号", .label_en = "Phone", .type = FT_TEXT,                  \
+        .flags = F_PII | F_LIST, .max = 24, .check = field_check_phone, .mask = field_mask_phone   \
+    }
+
 #endif

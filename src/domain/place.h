@@ -18,6 +18,13 @@ struct place {
     const char *path; /* JSON: the ancestors [{code, name, level}], root first */
 };
 
+/* Sets of levels (a registry's place field says which it takes). */
+#define PLACE_LEVEL_BIT(l) (1u << (l))
+#define PLACE_LEVELS_LOCAL                                                                         \
+    (PLACE_LEVEL_BIT(PL_COMMUNITY) | PLACE_LEVEL_BIT(PL_GRID) | PLACE_LEVEL_BIT(PL_MICROGRID))
+#define PLACE_LEVELS_ANY                                                                           \
+    (PLACE_LEVEL_BIT(PL_DISTRICT) | PLACE_LEVEL_BIT(PL_TOWN) | PLACE_LEVELS_LOCAL)
+
 enum place_level place_level_of(const char *code);
 const char *place_level_name(enum place_level l);
 size_t place_code_len(enum place_level l);
