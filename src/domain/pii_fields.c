@@ -30,6 +30,14 @@ int field_check_phone(const char *in, char *out, size_t outsz, const char *field
     return checked(phone_check(in, p, e, field), p, "电话号码无效", out, outsz, field, e);
 }
 
+int field_check_credit_code(const char *in, char *out, size_t outsz, const char *field,
+                            struct err *e)
+{
+    char code[19];
+    return checked(credit_code_check(in, code, e, field), code, "统一社会信用代码无效", out, outsz,
+                   field, e);
+}
+
 int field_check_division(const char *in, char *out, size_t outsz, const char *field, struct err *e)
 {
     size_t n = strlen(in);

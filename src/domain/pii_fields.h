@@ -11,6 +11,9 @@
 int field_check_idcard(const char *in, char *out, size_t outsz, const char *field, struct err *e);
 int field_check_phone(const char *in, char *out, size_t outsz, const char *field, struct err *e);
 /* A 6-, 9- or 12-digit division code (a place of origin elsewhere in China). */
+/* A unified social credit code (GB 32100), upper-cased. Not personal, but checked alike. */
+int field_check_credit_code(const char *in, char *out, size_t outsz, const char *field,
+                            struct err *e);
 int field_check_division(const char *in, char *out, size_t outsz, const char *field, struct err *e);
 void field_mask_idcard(const char *in, char *out, size_t outsz);
 void field_mask_phone(const char *in, char *out, size_t outsz);
