@@ -67,6 +67,8 @@ enum {
     OPT_PLACE,
     OPT_PURPOSE,
     OPT_ORIGIN,
+    OPT_FROM,
+    OPT_CHECK,
 };
 
 static int parse_options(struct cli *c, int argc, char **argv)
@@ -92,6 +94,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
         {"place", required_argument, NULL, OPT_PLACE},
         {"purpose", required_argument, NULL, OPT_PURPOSE},
         {"origin", required_argument, NULL, OPT_ORIGIN},
+        {"from", required_argument, NULL, OPT_FROM},
+        {"check", no_argument, NULL, OPT_CHECK},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -165,6 +169,12 @@ static int parse_options(struct cli *c, int argc, char **argv)
             break;
         case OPT_ORIGIN:
             c->origin = optarg;
+            break;
+        case OPT_FROM:
+            c->from = optarg;
+            break;
+        case OPT_CHECK:
+            c->check = 1;
             break;
         case 'h':
             c->help = 1;

@@ -18,6 +18,8 @@ struct cli {
     const char *admin_password, *users_password, *prefix, *role, *scope, *name;
     const char *encoding, *place, *purpose; /* registry import and export */
     const char *origin;                     /* import: a roster's origin, for every row */
+    const char *from;                       /* index rebuild: the first month */
+    int check;                              /* index rebuild: compare, do not write */
     int no_serve, password_stdin, help, dry_run, valid_only;
 };
 

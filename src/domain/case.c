@@ -1,6 +1,7 @@
 /* case.c - intake (validation, place resolution, numbering, tracking tokens, idempotency) and
  * reading cases. */
 #include "domain/case_int.h"
+#include "domain/counters.h"
 #include "core/buf.h"
 #include "core/json.h"
 #include "core/util.h"
@@ -518,7 +519,14 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
                           .case_no = out->case_no,
                           .category = in->category,
                           .status = CS_SUBMITTED,
+                          .place_code = place,
+                          .created_at = now,
+                          .on_time = -1,
                           .timeline_head = ""};
+    struct counter_facts facts;
+    case_counter_facts(&cs, &facts);
+    if ((rc = counters_move(db, NULL, &facts, e)) != ERR_OK)
+        goto out;
     json_t *data =
         json_pack("{s:s, s:s, s:s?}", "category", in->category, "place", place, "grid", grid);
     char *data_text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);

@@ -19,6 +19,10 @@ void case_from_row(const struct dbrows *r, int i, struct case_rec *cs);
 int case_photos_insert(struct db *db, int64_t case_id, const struct photo_ref *p, int n,
                        const char *stage, int64_t now, struct err *e);
 
+/* What a case counts for on the dashboards and the index (case_counters.c). */
+struct counter_facts;
+void case_counter_facts(const struct case_rec *cs, struct counter_facts *f);
+
 /* Joint meetings: validate the record; insert it with its participants. */
 int meeting_check(json_t *m, struct err *e);
 int meeting_insert(struct db *db, struct arena *a, json_t *m, const char *place, int64_t by,

@@ -3,6 +3,7 @@
  * row is updated only if its version is still the one read, so of two concurrent steps exactly
  * one wins. */
 #include "domain/case_int.h"
+#include "domain/counters.h"
 #include "core/json.h"
 #include "core/util.h"
 
@@ -210,6 +211,8 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
     if ((rc = case_get(db, a, id, &cs, e)) != ERR_OK)
         goto out;
     *cs_out = cs;
+    struct counter_facts before, after;
+    case_counter_facts(&cs, &before);
     if (case_is_reporter(&cs, who.user))
         who.reporter = 1;
     if (st->expect_version && st->expect_version != cs.version) {
@@ -421,7 +424,8 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
     cs.version++;
     cs.updated_at = now;
     *cs_out = cs;
-    rc = ERR_OK;
+    case_counter_facts(&cs, &after);
+    rc = counters_move(db, &before, &after, e);
 out:
     json_decref(data);
     return rc;

@@ -1,5 +1,9 @@
-/* stats.c - dashboard aggregates, each one GROUP BY over the cases in a place's subtree. */
+/* stats.c - the dashboard's figures, read from the counters kept with every case write
+ * (counters.h, case_counters.c): O(places x months) rows whatever the number of cases. Only
+ * `overdue`, which depends on the clock, is counted over the open cases (an index on status and
+ * deadline). */
 #include "domain/stats.h"
+#include "domain/counters.h"
 #include "domain/place.h"
 
 #include <stdio.h>
@@ -8,171 +12,195 @@
 #define OPEN_SQL                                                                                   \
     "status IN ('submitted','accepted','dispatched','in_progress','resolved','verified')"
 
-/* The subtree condition on place_code with its two parameters (an index range). */
-static const char *subtree(struct db *db)
-{
-    return strcmp(db_backend(db), "postgres") == 0
-               ? "place_code COLLATE \"C\" >= ? AND place_code COLLATE \"C\" < ?"
-               : "place_code >= ? AND place_code < ?";
-}
+static const char *const open_statuses[] = {"submitted",   "accepted", "dispatched",
+                                            "in_progress", "resolved", "verified"};
 
-static int group_counts(struct db *db, struct arena *a, const char *select_key, const char *place,
-                        int64_t from, int64_t to, const char *extra, json_t **out, struct err *e)
+/* The case metrics of one place, period or child, summed. */
+struct tally {
+    int64_t received, closed, on_time, rework, rated, rating_sum, rejected, merged, open;
+};
+
+static void tally_add(struct tally *t, const char *metric, int64_t v)
 {
-    struct dbrows r;
-    char *sql = arena_printf(a,
-                             "SELECT %s AS k, count(*) FROM cases WHERE %s AND created_at >= ? "
-                             "AND created_at < ?%s GROUP BY k ORDER BY k",
-                             select_key, subtree(db), extra ? extra : "");
-    int rc = db_query(db, a, &r, e, sql,
-                      DB_ARGS(DBS(place), DBS(arena_printf(a, "%s;", place)), DBI(from),
-                              DBI(to ? to : INT64_MAX)));
-    if (rc != ERR_OK)
-        return rc;
-    *out = json_object();
-    for (int i = 0; i < r.nrows; i++) {
-        const char *k = dbrows_get(&r, i, 0);
-        json_object_set_new(*out, k ? k : "", json_integer(dbrows_int(&r, i, 1)));
+    const char *m = metric + 5; /* after "case." */
+    if (strcmp(m, "received") == 0)
+        t->received += v;
+    else if (strcmp(m, "on_time") == 0)
+        t->on_time += v;
+    else if (strcmp(m, "rework") == 0)
+        t->rework += v;
+    else if (strcmp(m, "rated") == 0)
+        t->rated += v;
+    else if (strcmp(m, "rating_sum") == 0)
+        t->rating_sum += v;
+    else if (strncmp(m, "status.", 7) == 0) {
+        const char *st = m + 7;
+        if (strcmp(st, "closed") == 0)
+            t->closed += v;
+        else if (strcmp(st, "rejected") == 0)
+            t->rejected += v;
+        else if (strcmp(st, "merged") == 0)
+            t->merged += v;
+        else {
+            for (size_t i = 0; i < sizeof(open_statuses) / sizeof(open_statuses[0]); i++)
+                if (strcmp(st, open_statuses[i]) == 0)
+                    t->open += v;
+        }
     }
-    return ERR_OK;
 }
 
-/* Ratios per key: 应结案 (closed, rejected excluded), 按期, 返工 (cases with rework). */
-static int ratios(struct db *db, struct arena *a, const char *select_key, const char *place,
-                  int64_t from, int64_t to, json_t **out, struct err *e)
+/* The GB/T 30428 ratios over the cases that should be closed (应结案: rejected and merged left
+ * out), and the satisfaction of closed cases (null without a rating). */
+static json_t *ratios_json(const struct tally *t, const char *key)
 {
-    struct dbrows r;
-    char *sql = arena_printf(
-        a,
-        "SELECT %s AS k, count(*), sum(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN status = 'closed' AND on_time = 1 THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN rework_count > 0 THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN status = 'closed' THEN coalesce(rating, 0) ELSE 0 END), "
-        "sum(CASE WHEN status = 'closed' AND rating IS NOT NULL THEN 1 ELSE 0 END) "
-        "FROM cases WHERE %s AND created_at >= ? AND created_at < ? AND status NOT IN "
-        "('rejected', 'merged') GROUP BY k ORDER BY k",
-        select_key, subtree(db));
-    int rc = db_query(db, a, &r, e, sql,
-                      DB_ARGS(DBS(place), DBS(arena_printf(a, "%s;", place)), DBI(from),
-                              DBI(to ? to : INT64_MAX)));
-    if (rc != ERR_OK)
-        return rc;
-    *out = json_array();
-    for (int i = 0; i < r.nrows; i++) {
-        double total = (double)dbrows_int(&r, i, 1), closed = (double)dbrows_int(&r, i, 2);
-        double rated = (double)dbrows_int(&r, i, 6);
-        json_array_append_new(
-            *out,
-            json_pack("{s:s, s:I, s:I, s:I, s:f, s:f, s:f, s:o}", "key",
-                      dbrows_get(&r, i, 0) ? dbrows_get(&r, i, 0) : "", "cases", (json_int_t)total,
-                      "closed", (json_int_t)closed, "on_time", (json_int_t)dbrows_int(&r, i, 3),
-                      "closure_rate", total ? closed / total : 0.0, "on_time_rate",
-                      total ? (double)dbrows_int(&r, i, 3) / total : 0.0, "rework_rate",
-                      total ? (double)dbrows_int(&r, i, 4) / total : 0.0, "satisfaction",
-                      rated ? json_real((double)dbrows_int(&r, i, 5) / rated) : json_null()));
-    }
-    return ERR_OK;
+    int64_t cases = t->received - t->rejected - t->merged;
+    double n = (double)cases;
+    json_t *j =
+        json_pack("{s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:o}", "received", (json_int_t)t->received,
+                  "cases", (json_int_t)cases, "closed", (json_int_t)t->closed, "on_time",
+                  (json_int_t)t->on_time, "closure_rate", n ? t->closed / n : 0.0, "on_time_rate",
+                  n ? t->on_time / n : 0.0, "rework_rate", n ? t->rework / n : 0.0, "satisfaction",
+                  t->rated ? json_real((double)t->rating_sum / t->rated) : json_null());
+    if (key != NULL)
+        json_object_set_new(j, "key", json_string(key));
+    return j;
 }
 
-/* Attach names to keys that are place codes. */
-static int name_places(struct db *db, struct arena *a, json_t *items, struct err *e)
+/* YYYY-MM of the month after m */
+static void month_next(const char *m, char out[8])
 {
-    size_t i;
-    json_t *it;
-    json_array_foreach(items, i, it)
-    {
-        struct place p;
-        const char *k = json_string_value(json_object_get(it, "key"));
-        if (k && place_get(db, a, k, &p, e) == ERR_OK)
-            json_object_set_new(it, "name", json_string(p.name));
-    }
-    return ERR_OK;
+    int y = 0, mo = 0;
+    sscanf(m, "%d-%d", &y, &mo);
+    if (++mo > 12)
+        mo = 1, y++;
+    snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u);
 }
 
-int stats_cases(struct db *db, struct arena *a, const char *place, int64_t from, int64_t to,
+int stats_cases(struct db *db, struct arena *a, const char *place, const char *from, const char *to,
                 int64_t now, json_t **out, struct err *e)
 {
-    json_t *by_status = NULL, *by_category = NULL, *by_place = NULL, *by_day = NULL;
-    json_t *places = NULL, *months = NULL, *overall = NULL;
     struct dbrows r;
-    /* the next level down: town 9, community 12, grid 15, micro-grid 17 digits */
-    enum place_level below = place_level_of(place) + 1;
-    size_t child_len = place_code_len(below > PL_MICROGRID ? PL_MICROGRID : below);
-    char *child = arena_printf(a, "substr(place_code, 1, %zu)", child_len);
-    /* months in Asia/Shanghai: created_at + 8 h, as YYYY-MM */
-    const char *month = strcmp(db_backend(db), "postgres") == 0
-                            ? "to_char(to_timestamp(created_at + 28800) AT TIME ZONE 'UTC', "
-                              "'YYYY-MM')"
-                            : "strftime('%Y-%m', created_at + 28800, 'unixepoch')";
-    const char *day = strcmp(db_backend(db), "postgres") == 0
-                          ? "to_char(to_timestamp(created_at + 28800) AT TIME ZONE 'UTC', "
-                            "'YYYY-MM-DD')"
-                          : "strftime('%Y-%m-%d', created_at + 28800, 'unixepoch')";
+    char to_excl[8], month_from[8], day_from[11];
+    const char *to_x = NULL;
+    if (to != NULL) {
+        month_next(to, to_excl);
+        to_x = to_excl;
+    }
+    struct tally all = {0};
+    json_t *by_status = json_object(), *by_category = json_object(), *by_place = json_array();
+    json_t *open_by_place = json_object(), *by_day = json_object(), *by_month = json_array();
     int rc;
 
-    if ((rc = group_counts(db, a, "status", place, from, to, NULL, &by_status, e)) ||
-        (rc = group_counts(db, a, "category_code", place, from, to, NULL, &by_category, e)) ||
-        (rc = group_counts(db, a, child, place, from, to, " AND " OPEN_SQL, &by_place, e)) ||
-        (rc = group_counts(db, a, day, place, from ? from : now - 30 * 86400, to, NULL, &by_day,
-                           e)) ||
-        (rc = ratios(db, a, child, place, from, to, &places, e)) ||
-        (rc = ratios(db, a, month, place, from ? from : now - 365 * 86400, to, &months, e)) ||
-        (rc = ratios(db, a, "'all'", place, from, to, &overall, e)) ||
-        (rc = name_places(db, a, places, e)))
+    /* the place's own figures over the months asked */
+    if ((rc = counters_sum_months(db, a, place, "case.", from, to_x, &r, e)) != ERR_OK)
         goto fail;
-    char *sql = arena_printf(a,
-                             "SELECT count(*), sum(CASE WHEN stage_due_at < ? THEN 1 ELSE 0 END) "
-                             "FROM cases WHERE %s AND " OPEN_SQL,
-                             subtree(db));
-    rc = db_query(db, a, &r, e, sql,
+    for (int i = 0; i < r.nrows; i++) {
+        const char *m = dbrows_get(&r, i, 0);
+        int64_t v = dbrows_int(&r, i, 1);
+        tally_add(&all, m, v);
+        if (v == 0)
+            continue;
+        if (strncmp(m, "case.status.", 12) == 0)
+            json_object_set_new(by_status, m + 12, json_integer(v));
+        else if (strncmp(m, "case.category.", 14) == 0)
+            json_object_set_new(by_category, m + 14, json_integer(v));
+    }
+    /* per child place: ratios, and the open cases for the map and the bar chart */
+    if ((rc = counters_sum_children(db, a, place, "case.", from, to_x, &r, e)) != ERR_OK)
+        goto fail;
+    for (int i = 0; i < r.nrows;) {
+        const char *code = dbrows_get(&r, i, 0);
+        struct tally t = {0};
+        for (; i < r.nrows && strcmp(dbrows_get(&r, i, 0), code) == 0; i++)
+            tally_add(&t, dbrows_get(&r, i, 1), dbrows_int(&r, i, 2));
+        if (t.open)
+            json_object_set_new(open_by_place, code, json_integer(t.open));
+        if (t.received - t.rejected - t.merged <= 0)
+            continue;
+        json_t *row = ratios_json(&t, code);
+        struct place p;
+        if (place_get(db, a, code, &p, e) == ERR_OK)
+            json_object_set_new(row, "name", json_string(p.name));
+        json_array_append_new(by_place, row);
+    }
+    /* per month: the last twelve unless asked */
+    int default_range = from == NULL;
+    if (default_range) {
+        counter_month(now - 335 * 86400, month_from);
+        from = month_from;
+    }
+    if ((rc = counters_by_month(db, a, place, "case.", from, to_x, &r, e)) != ERR_OK)
+        goto fail;
+    for (int i = 0; i < r.nrows;) {
+        const char *period = dbrows_get(&r, i, 0);
+        struct tally t = {0};
+        for (; i < r.nrows && strcmp(dbrows_get(&r, i, 0), period) == 0; i++)
+            tally_add(&t, dbrows_get(&r, i, 1), dbrows_int(&r, i, 2));
+        if (t.received - t.rejected - t.merged > 0)
+            json_array_append_new(by_month, ratios_json(&t, period));
+    }
+    /* per day: cases received, over the months asked or the last 30 days */
+    if (default_range)
+        counter_day(now - 29 * 86400, day_from);
+    else
+        snprintf(day_from, sizeof(day_from), "%s", from);
+    if ((rc = counters_by_day(db, a, place, "case.received", day_from, to_x, &r, e)) != ERR_OK)
+        goto fail;
+    for (int i = 0; i < r.nrows; i++)
+        json_object_set_new(by_day, dbrows_get(&r, i, 0), json_integer(dbrows_int(&r, i, 1)));
+    /* open cases whatever the months, and those past their stage's deadline now */
+    if ((rc = counters_sum_months(db, a, place, "case.status.", NULL, NULL, &r, e)) != ERR_OK)
+        goto fail;
+    struct tally now_t = {0};
+    for (int i = 0; i < r.nrows; i++)
+        tally_add(&now_t, dbrows_get(&r, i, 0), dbrows_int(&r, i, 1));
+    rc = db_query(db, a, &r, e,
+                  strcmp(db_backend(db), "postgres") == 0
+                      ? "SELECT count(*) FROM cases WHERE " OPEN_SQL " AND stage_due_at < ? AND "
+                        "place_code COLLATE \"C\" >= ? AND place_code COLLATE \"C\" < ?"
+                      : "SELECT count(*) FROM cases WHERE " OPEN_SQL " AND stage_due_at < ? AND "
+                        "place_code >= ? AND place_code < ?",
                   DB_ARGS(DBI(now), DBS(place), DBS(arena_printf(a, "%s;", place))));
     if (rc != ERR_OK)
         goto fail;
-    /* no case yet: the same figures, all zero */
-    json_t *summary = json_array_size(overall)
-                          ? json_deep_copy(json_array_get(overall, 0))
-                          : json_pack("{s:i, s:i, s:i, s:f, s:f, s:f, s:n}", "cases", 0, "closed",
-                                      0, "on_time", 0, "closure_rate", 0.0, "on_time_rate", 0.0,
-                                      "rework_rate", 0.0, "satisfaction");
-    json_decref(overall);
-    json_object_del(summary, "key");
-    json_object_set_new(summary, "open", json_integer(dbrows_int(&r, 0, 0)));
-    json_object_set_new(summary, "overdue", json_integer(dbrows_int(&r, 0, 1)));
+    json_t *summary = ratios_json(&all, NULL);
+    json_object_set_new(summary, "open", json_integer(now_t.open));
+    json_object_set_new(summary, "overdue", json_integer(dbrows_int(&r, 0, 0)));
     *out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "place", place, "summary", summary,
-                     "by_status", by_status, "by_category", by_category, "open_by_place", by_place,
-                     "by_day", by_day, "by_place", places, "by_month", months);
+                     "by_status", by_status, "by_category", by_category, "open_by_place",
+                     open_by_place, "by_day", by_day, "by_place", by_place, "by_month", by_month);
     return ERR_OK;
 fail:
     json_decref(by_status);
     json_decref(by_category);
     json_decref(by_place);
+    json_decref(open_by_place);
     json_decref(by_day);
-    json_decref(places);
-    json_decref(months);
-    json_decref(overall);
+    json_decref(by_month);
     return rc;
 }
 
 int stats_map(struct db *db, struct arena *a, const char *place, json_t **out, struct err *e)
 {
-    struct dbrows r;
-    int rc = db_query(
-        db, a, &r, e,
-        "SELECT p.code, p.name, b.geometry, (SELECT count(*) FROM cases c WHERE "
-        "substr(c.place_code, 1, length(p.code)) = p.code AND c.status IN ('submitted', "
-        "'accepted', 'dispatched', 'in_progress', 'resolved', 'verified')) FROM places p JOIN "
-        "place_boundaries b ON b.place_code = p.code WHERE p.parent_code = ? ORDER BY p.code",
-        DB_ARGS(DBS(place)));
-    if (rc != ERR_OK)
+    struct dbrows r, c;
+    int rc = db_query(db, a, &r, e,
+                      "SELECT p.code, p.name, b.geometry FROM places p JOIN place_boundaries b ON "
+                      "b.place_code = p.code WHERE p.parent_code = ? ORDER BY p.code",
+                      DB_ARGS(DBS(place)));
+    if (rc != ERR_OK ||
+        (rc = counters_sum_children(db, a, place, "case.status.", NULL, NULL, &c, e)) != ERR_OK)
         return rc;
     json_t *features = json_array();
     for (int i = 0; i < r.nrows; i++) {
+        struct tally t = {0};
+        for (int k = 0; k < c.nrows; k++)
+            if (strcmp(dbrows_get(&c, k, 0), dbrows_get(&r, i, 0)) == 0)
+                tally_add(&t, dbrows_get(&c, k, 1), dbrows_int(&c, k, 2));
         json_t *g = json_loads(dbrows_get(&r, i, 2), 0, NULL);
-        json_array_append_new(features,
-                              json_pack("{s:s, s:o, s:{s:s, s:s, s:I}}", "type", "Feature",
-                                        "geometry", g ? g : json_null(), "properties", "code",
-                                        dbrows_get(&r, i, 0), "name", dbrows_get(&r, i, 1), "open",
-                                        (json_int_t)dbrows_int(&r, i, 3)));
+        json_array_append_new(
+            features, json_pack("{s:s, s:o, s:{s:s, s:s, s:I}}", "type", "Feature", "geometry",
+                                g ? g : json_null(), "properties", "code", dbrows_get(&r, i, 0),
+                                "name", dbrows_get(&r, i, 1), "open", (json_int_t)t.open));
     }
     *out = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
     return ERR_OK;

@@ -32,19 +32,28 @@ static int stats_place(struct req *rq, const char **place)
     return ERR_OK;
 }
 
+/* A month "YYYY-MM" (stats count whole months: they are read from monthly counters). */
+static int month_ok(const char *s)
+{
+    return strlen(s) == 7 && s[4] == '-' && strspn(s, "0123456789-") == 7 && s[0] != '-' &&
+           ((s[5] == '0' && s[6] >= '1' && s[6] <= '9') ||
+            (s[5] == '1' && s[6] >= '0' && s[6] <= '2'));
+}
+
 int stats_h(struct req *rq)
 {
     struct err e = {0};
     const char *place, *from = rq->query(rq, "from"), *to = rq->query(rq, "to");
-    int64_t f = 0, t = 0;
     json_t *out;
     if (stats_place(rq, &place) != ERR_OK)
         return -1;
-    if (from && time_parse_iso(from, &f, NULL) != 0)
-        return reply_code(rq, ERR_INVALID, "from", "'from' is an ISO 8601 date");
-    if (to && time_parse_iso(to, &t, NULL) != 0)
-        return reply_code(rq, ERR_INVALID, "to", "'to' is an ISO 8601 date");
-    if (stats_cases(req_db(rq), &rq->arena, place, f, t, time(NULL), &out, &e) != ERR_OK)
+    if (from && !month_ok(from))
+        return reply_code(rq, ERR_INVALID, "from", "'from' is a month, YYYY-MM (2026-01)");
+    if (to && !month_ok(to))
+        return reply_code(rq, ERR_INVALID, "to", "'to' is a month, YYYY-MM (2026-12)");
+    if (from && to && strcmp(from, to) > 0)
+        return reply_code(rq, ERR_INVALID, "to", "'to' is before 'from'");
+    if (stats_cases(req_db(rq), &rq->arena, place, from, to, time(NULL), &out, &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 200, out);
 }

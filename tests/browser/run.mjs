@@ -434,6 +434,7 @@ async function dashboardCharts(ctx) {
   for (const [k, n] of painted) check(n > 100, `chart ${k} is empty`);
   const num = async (k) => Number((await page.textContent(`[data-stat="${k}"] .stat-value`)).replace(/[^\d.]/g, ''));
   check(await num('cases') > 0, 'the case count is not above 0');
+  check(await num('received') >= await num('cases'), 'fewer cases received than cases to close');
   check(await num('open') > 0, 'no open cases counted');
   check(await num('closure_rate') > 0, 'the closure rate is 0');
   check(await num('on_time_rate') > 0, 'the on-time rate is 0');

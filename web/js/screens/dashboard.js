@@ -58,8 +58,8 @@ export async function render(ctx) {
 
   // filters
   const place = h('input', { type: 'text', id: 'd-place', inputmode: 'numeric', maxlength: 17, pattern: '\\d{6,17}', value: params.place || stats.place || '' });
-  const from = h('input', { type: 'date', id: 'd-from', value: params.from || '' });
-  const to = h('input', { type: 'date', id: 'd-to', value: params.to || '' });
+  const from = h('input', { type: 'month', id: 'd-from', value: params.from || '' });
+  const to = h('input', { type: 'month', id: 'd-to', value: params.to || '' });
   const form = h('form', { class: 'card filters' }, field(t('dash.place'), place), field(t('dash.from'), from), field(t('dash.to'), to),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, t('dash.apply'))));
   form.addEventListener('submit', (ev) => {
@@ -74,7 +74,7 @@ export async function render(ctx) {
   const card = (key, value, cls) => h('div', { class: `stat ${cls || ''}`, dataset: { stat: key } },
     h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-label' }, t(`dash.${key}`)));
   const summary = h('div', { class: 'stats', id: 'summary' },
-    card('cases', String(s.cases ?? 0)), card('open', String(s.open ?? 0)),
+    card('received', String(s.received ?? 0)), card('cases', String(s.cases ?? 0)), card('open', String(s.open ?? 0)),
     card('overdue', String(s.overdue ?? 0), s.overdue > 0 ? 'alert' : ''),
     card('closure_rate', pct(s.closure_rate)), card('on_time_rate', pct(s.on_time_rate)),
     card('rework_rate', pct(s.rework_rate)),

@@ -1,0 +1,89 @@
+/* counters.h - figures kept with every write. A record (a case, a registry record) contributes a
+ * list of metrics at its place and date: its facts. Every write that changes a record takes back
+ * the facts it had and adds the facts it has, in the same transaction, at the record's place and
+ * every ancestor (grid, community, street, district), for the month of its date and, for the
+ * daily metrics, the day. Dashboards and the index then read O(places) rows, never the records.
+ *
+ * `gridgov index rebuild` recomputes the counters from the records through the same facts
+ * (counter_acc), so what is kept and what is recomputed cannot differ in definition; `--check`
+ * compares the two without writing.
+ *
+ * Periods are Asia/Shanghai calendar months ("2026-11") and days ("2026-11-29"); quarters and
+ * years are sums of months. */
+#ifndef GG_COUNTERS_H
+#define GG_COUNTERS_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "store/store.h"
+
+#define COUNTER_METRIC_MAX 48
+#define COUNTER_FACTS_MAX 16
+
+struct counter_fact {
+    char metric[COUNTER_METRIC_MAX];
+    int64_t value;
+    int daily; /* kept per day as well as per month */
+};
+
+/* What one record counts for: place NULL counts nowhere (an archived record). */
+struct counter_facts {
+    const char *place;
+    int64_t at; /* the instant that dates the record (its creation), UTC seconds */
+    int n;
+    struct counter_fact m[COUNTER_FACTS_MAX];
+};
+
+void counter_facts_init(struct counter_facts *f, const char *place, int64_t at);
+/* Add a metric (printf-style name); names longer than COUNTER_METRIC_MAX-1 are cut. */
+void counter_fact_add(struct counter_facts *f, int64_t value, int daily, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* In a write transaction: take back old's facts and add new's (either may be NULL). Facts
+ * present in both at the same place and period cancel and are not written. */
+int counters_move(struct db *db, const struct counter_facts *old, const struct counter_facts *now,
+                  struct err *e);
+
+/* The month ("2026-11") and day ("2026-11-29") of an instant in Asia/Shanghai. */
+void counter_month(int64_t at, char out[8]);
+void counter_day(int64_t at, char out[11]);
+/* SQL expressions for the same of an integer column of UTC seconds, per backend. */
+const char *counter_month_sql(struct db *db, const char *col);
+const char *counter_day_sql(struct db *db, const char *col);
+
+/* ---- reading ---- */
+
+/* Sums of the metrics starting with prefix at place over the months [from, to) ("2026-01",
+ * NULL = open), one row per metric: (metric, sum). */
+int counters_sum_months(struct db *db, struct arena *a, const char *place, const char *prefix,
+                        const char *from, const char *to, struct dbrows *out, struct err *e);
+/* The same per child place of place: rows (place_code, metric, sum). */
+int counters_sum_children(struct db *db, struct arena *a, const char *place, const char *prefix,
+                          const char *from, const char *to, struct dbrows *out, struct err *e);
+/* The same per month: rows (period, metric, sum). */
+int counters_by_month(struct db *db, struct arena *a, const char *place, const char *prefix,
+                      const char *from, const char *to, struct dbrows *out, struct err *e);
+/* One daily metric per day over [from, to) days: rows (period, value). */
+int counters_by_day(struct db *db, struct arena *a, const char *place, const char *metric,
+                    const char *from, const char *to, struct dbrows *out, struct err *e);
+
+/* ---- recomputing ---- */
+
+/* Counters recomputed in memory: add the facts of every record (times weight: a group of
+ * records with the same facts), then write or compare. */
+struct counter_acc;
+struct counter_acc *counter_acc_new(void);
+void counter_acc_free(struct counter_acc *acc);
+int counter_acc_add(struct counter_acc *acc, const struct counter_facts *f, int64_t weight);
+/* Replace the stored counters whose metric starts with prefix, for months >= from_month (NULL:
+ * all), with acc's. */
+int counters_replace(struct db *db, struct counter_acc *acc, const char *prefix,
+                     const char *from_month, struct err *e);
+/* Compare the stored counters whose metric starts with prefix (months >= from_month) with acc's;
+ * *ndiff gets the number of rows that differ (zero rows count as absent), and the first few
+ * are logged. */
+int counters_compare(struct db *db, struct arena *a, struct counter_acc *acc, const char *prefix,
+                     const char *from_month, int64_t *ndiff, struct err *e);
+
+#endif

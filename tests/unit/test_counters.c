@@ -1,0 +1,281 @@
+/* test_counters.c - counters kept with every write (domain/counters.c): facts roll up every
+ * ancestor place, a change takes back the old facts, moves between places and months, periods
+ * in Asia/Shanghai, and the recomputed counters compared with the kept ones. On SQLite, and on
+ * PostgreSQL when GRIDGOV_TEST_PG names a database. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "domain/counters.h"
+#include "store/store.h"
+#include "testdb.h"
+
+static const char *pg_dsn;
+
+struct fixture {
+    char dir[64];
+    struct store *s;
+};
+
+static int setup_on(void **state, const char *pg)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    struct err e = {0};
+    char dsn[512];
+    snprintf(f->dir, sizeof(f->dir), "/tmp/gridgov-test-counters.XXXXXX");
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
+    snprintf(dsn, sizeof(dsn), "sqlite:%s/t.db", f->dir);
+    struct store_config cfg = {.dsn = pg ? pg : dsn, .readers = 2};
+    if (pg != NULL) {
+        struct store *old = store_open(&cfg, &e);
+        if (old == NULL || store_wipe(old, &e) != ERR_OK) {
+            print_error("%s: %s\n", pg, e.msg);
+            return -1;
+        }
+        store_close(old);
+    }
+    if ((f->s = store_open(&cfg, &e)) == NULL)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int setup(void **state)
+{
+    return setup_on(state, NULL);
+}
+
+static int setup_pg(void **state)
+{
+    return setup_on(state, pg_dsn);
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[128];
+    store_close(f->s);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+struct move {
+    const struct counter_facts *old, *now;
+};
+
+static int move_fn(struct db *db, void *arg, struct err *e)
+{
+    struct move *m = arg;
+    return counters_move(db, m->old, m->now, e);
+}
+
+static void move(struct store *s, const struct counter_facts *old, const struct counter_facts *now)
+{
+    struct err e = {0};
+    struct move m = {old, now};
+    if (store_write(s, move_fn, &m, &e) != ERR_OK)
+        fail_msg("counters_move: %s", e.msg);
+}
+
+static int64_t month_value(struct store *s, const char *place, const char *period,
+                           const char *metric)
+{
+    return qint(s,
+                "SELECT coalesce(sum(value), 0) FROM counters_month WHERE place_code = '%s' AND "
+                "period = '%s' AND metric = '%s'",
+                place, period, metric);
+}
+
+static int64_t day_value(struct store *s, const char *place, const char *period, const char *metric)
+{
+    return qint(s,
+                "SELECT coalesce(sum(value), 0) FROM counters_day WHERE place_code = '%s' AND "
+                "period = '%s' AND metric = '%s'",
+                place, period, metric);
+}
+
+/* 2026-11-30T16:30:00Z is 2026-12-01 00:30 in Shanghai */
+#define T_DEC1 1796056200
+#define T_NOV30 (T_DEC1 - 86400)
+
+static void case_facts(struct counter_facts *f, const char *place, int64_t at, const char *status)
+{
+    counter_facts_init(f, place, at);
+    counter_fact_add(f, 1, 1, "case.received");
+    counter_fact_add(f, 1, 0, "case.status.%s", status);
+}
+
+static void test_periods_shanghai(void **state)
+{
+    (void)state;
+    char m[8], d[11];
+    counter_month(T_DEC1, m);
+    counter_day(T_DEC1, d);
+    assert_string_equal(m, "2026-12");
+    assert_string_equal(d, "2026-12-01");
+    counter_month(T_DEC1 - 1801, m); /* 2026-11-30 23:59:59 in Shanghai */
+    counter_day(T_DEC1 - 1801, d);
+    assert_string_equal(m, "2026-11");
+    assert_string_equal(d, "2026-11-30");
+}
+
+static void test_rollup(void **state)
+{
+    struct fixture *f = *state;
+    struct counter_facts a;
+    case_facts(&a, "330604002007001", T_DEC1, "submitted");
+    move(f->s, NULL, &a);
+    move(f->s, NULL, &a);
+    const char *up[] = {"330604", "330604002", "330604002007", "330604002007001"};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(month_value(f->s, up[i], "2026-12", "case.received"), 2);
+        assert_int_equal(month_value(f->s, up[i], "2026-12", "case.status.submitted"), 2);
+        assert_int_equal(day_value(f->s, up[i], "2026-12-01", "case.received"), 2);
+    }
+    char *first_day = qtext(f->s, "SELECT min(period) FROM counters_day");
+    assert_string_equal(first_day, "2026-12-01");
+    free(first_day);
+    /* monthly-only facts have no day rows; a micro-grid's parent grid is not confused with it */
+    assert_int_equal(day_value(f->s, "330604", "2026-12-01", "case.status.submitted"), 0);
+    assert_int_equal(qint(f->s, "SELECT count(*) FROM counters_month WHERE length(place_code) = "
+                                "17"),
+                     0);
+}
+
+static void test_change_takes_back(void **state)
+{
+    struct fixture *f = *state;
+    struct counter_facts a, b;
+    case_facts(&a, "330604002007001", T_DEC1, "submitted");
+    case_facts(&b, "330604002007001", T_DEC1, "accepted");
+    move(f->s, NULL, &a);
+    move(f->s, &a, &b);
+    assert_int_equal(month_value(f->s, "330604", "2026-12", "case.received"), 1);
+    assert_int_equal(month_value(f->s, "330604", "2026-12", "case.status.submitted"), 0);
+    assert_int_equal(month_value(f->s, "330604", "2026-12", "case.status.accepted"), 1);
+    /* the unchanged fact was not written: one statement per table, received untouched */
+    assert_int_equal(day_value(f->s, "330604", "2026-12-01", "case.received"), 1);
+}
+
+static void test_move_between_places_and_months(void **state)
+{
+    struct fixture *f = *state;
+    struct counter_facts a, b;
+    case_facts(&a, "330604002007001", T_NOV30, "submitted");
+    case_facts(&b, "330604002007002", T_DEC1, "submitted");
+    move(f->s, NULL, &a);
+    move(f->s, &a, &b);
+    assert_int_equal(month_value(f->s, "330604002007001", "2026-11", "case.received"), 0);
+    assert_int_equal(month_value(f->s, "330604002007002", "2026-12", "case.received"), 1);
+    assert_int_equal(month_value(f->s, "330604002007", "2026-11", "case.received"), 0);
+    assert_int_equal(month_value(f->s, "330604002007", "2026-12", "case.received"), 1);
+    assert_int_equal(day_value(f->s, "330604", "2026-11-30", "case.received"), 0);
+    assert_int_equal(day_value(f->s, "330604", "2026-12-01", "case.received"), 1);
+    /* an archived record (no place) only takes back */
+    struct counter_facts gone;
+    counter_facts_init(&gone, NULL, 0);
+    move(f->s, &b, &gone);
+    assert_int_equal(month_value(f->s, "330604", "2026-12", "case.received"), 0);
+}
+
+struct cmp {
+    struct counter_acc *acc;
+    const char *from;
+    int replace;
+    int64_t ndiff;
+};
+
+static int cmp_fn(struct db *db, void *arg, struct err *e)
+{
+    struct cmp *c = arg;
+    struct arena a;
+    arena_init(&a, 0);
+    int rc = c->replace ? counters_replace(db, c->acc, "case.", c->from, e)
+                        : counters_compare(db, &a, c->acc, "case.", c->from, &c->ndiff, e);
+    arena_free(&a);
+    return rc;
+}
+
+static int64_t compare(struct store *s, struct counter_acc *acc, const char *from, int replace)
+{
+    struct err e = {0};
+    struct cmp c = {acc, from, replace, 0};
+    if (store_write(s, cmp_fn, &c, &e) != ERR_OK)
+        fail_msg("compare: %s", e.msg);
+    return c.ndiff;
+}
+
+static void test_recompute_compare_replace(void **state)
+{
+    struct fixture *f = *state;
+    struct counter_facts a, b, c;
+    case_facts(&a, "330604002007001", T_NOV30, "closed");
+    case_facts(&b, "330604002007002", T_DEC1, "submitted");
+    case_facts(&c, "330604007001", T_DEC1, "submitted");
+    move(f->s, NULL, &a);
+    move(f->s, NULL, &b);
+    move(f->s, NULL, &c);
+    struct counter_acc *acc = counter_acc_new();
+    assert_int_equal(counter_acc_add(acc, &a, 1), 0);
+    assert_int_equal(counter_acc_add(acc, &b, 1), 0);
+    /* c is missing: its 6 month and 3 day rows, 330604 among them */
+    assert_int_equal(compare(f->s, acc, NULL, 0), 9);
+    assert_int_equal(counter_acc_add(acc, &c, 1), 0);
+    assert_int_equal(compare(f->s, acc, NULL, 0), 0);
+    /* a kept value off by one is found; replacing from December leaves November alone */
+    sql(f->s, "UPDATE counters_month SET value = 5 WHERE place_code = '330604' AND period = "
+              "'2026-12' AND metric = 'case.received'");
+    sql(f->s, "UPDATE counters_month SET value = 7 WHERE place_code = '330604' AND period = "
+              "'2026-11' AND metric = 'case.received'");
+    assert_int_equal(compare(f->s, acc, NULL, 0), 2);
+    assert_int_equal(compare(f->s, acc, "2026-12", 0), 1);
+    compare(f->s, acc, "2026-12", 1);
+    assert_int_equal(compare(f->s, acc, "2026-12", 0), 0);
+    assert_int_equal(month_value(f->s, "330604", "2026-11", "case.received"), 7);
+    compare(f->s, acc, NULL, 1);
+    assert_int_equal(compare(f->s, acc, NULL, 0), 0);
+    /* weights: a group of records with the same facts */
+    struct counter_acc *acc3 = counter_acc_new();
+    assert_int_equal(counter_acc_add(acc3, &a, 3), 0);
+    sql(f->s, "DELETE FROM counters_month");
+    sql(f->s, "DELETE FROM counters_day");
+    move(f->s, NULL, &a);
+    move(f->s, NULL, &a);
+    move(f->s, NULL, &a);
+    assert_int_equal(compare(f->s, acc3, NULL, 0), 0);
+    counter_acc_free(acc);
+    counter_acc_free(acc3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest sqlite_tests[] = {
+        cmocka_unit_test(test_periods_shanghai),
+        cmocka_unit_test_setup_teardown(test_rollup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_change_takes_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup, teardown),
+    };
+    const struct CMUnitTest pg_tests[] = {
+        cmocka_unit_test_setup_teardown(test_rollup, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_change_takes_back, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup_pg, teardown),
+    };
+    int failed = cmocka_run_group_tests_name("counters/sqlite", sqlite_tests, NULL, NULL);
+    pg_dsn = getenv("GRIDGOV_TEST_PG");
+    if (pg_dsn == NULL) {
+        print_message("counters/postgres: skipped (set GRIDGOV_TEST_PG to a PostgreSQL DSN)\n");
+        return failed;
+    }
+    return failed + cmocka_run_group_tests_name("counters/postgres", pg_tests, NULL, NULL);
+}
