@@ -3,6 +3,7 @@
  * the kept ones; with --check only compare them and fail when they differ. */
 #include "cli/cli.h"
 #include "domain/case.h"
+#include "domain/registry.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +20,11 @@ static int rebuild_fn(struct db *db, void *ctx, struct err *e)
     struct rebuild *rb = ctx;
     struct arena a;
     arena_init(&a, 0);
+    int64_t nreg = 0;
     int rc = case_counters_rebuild(db, &a, rb->from, rb->check, &rb->ndiff, e);
+    if (rc == ERR_OK)
+        rc = reg_counters_rebuild(db, &a, rb->from, rb->check, &nreg, e);
+    rb->ndiff += nreg;
     arena_free(&a);
     return rc;
 }

@@ -14,6 +14,7 @@
 #include "domain/party_match.h"
 #include "core/json.h"
 #include "core/util.h"
+#include "domain/counters.h"
 #include "domain/party.h"
 #include "domain/place.h"
 
@@ -298,6 +299,17 @@ static int store_pairs_fn(struct db *db, void *arg, struct err *e)
         if (rc < 0)
             return rc;
         r->proposed += rc;
+        if (rc == 1) { /* a new candidate counts for its place */
+            struct counter_facts f;
+            struct reg_rec rec;
+            reg_rec_init(&reg_mobile_matches, r->a, &rec);
+            rec.v[MM_PLACE] = p->place;
+            rec.v[MM_STATUS] = "candidate";
+            rec.created_at = now;
+            reg_counter_facts(&reg_mobile_matches, &rec, &f);
+            if ((rc = counters_move(db, NULL, &f, e)) != ERR_OK)
+                return rc;
+        }
     }
     return ERR_OK;
 }
@@ -514,7 +526,7 @@ static int decide(struct db *db, struct reg_ctx *c, const struct reg_rec *m, con
         return rc;
     if (rc == 0)
         return err_set(e, ERR_CONFLICT, "status", "该匹配已被处理");
-    return ERR_OK;
+    return reg_counters_changed(db, c, &reg_mobile_matches, m, m->key, e);
 }
 
 static int audit(struct db *db, struct reg_ctx *c, const struct reg_rec *m, const char *action,

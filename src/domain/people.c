@@ -77,14 +77,14 @@ static const struct reg_field resident_fields[] = {
                   .label = "类别",
                   .label_en = "Kind",
                   .type = FT_ENUM,
-                  .flags = F_LIST | F_FILTER,
+                  .flags = F_LIST | F_FILTER | F_COUNT,
                   .options = kinds,
                   .dflt = "local"},
     [RES_TAGS] = {.name = "tags",
                   .label = "标签",
                   .label_en = "Tags",
                   .type = FT_TAGS,
-                  .flags = F_FILTER,
+                  .flags = F_FILTER | F_COUNT,
                   .max = 10,
                   .dflt = "[]"},
     [RES_NOTE] = {.name = "note", .label = "备注", .label_en = "Note", .type = FT_TEXT, .max = 500},
@@ -332,7 +332,7 @@ int resident_erase(struct db *db, struct reg_ctx *c, const char *id, struct err 
                  "address = NULL, note = NULL, tags = '[]', household_id = NULL, archived_at = "
                  "COALESCE(archived_at, ?), updated_at = ? WHERE id = ?",
                  DB_ARGS(DBI(now), DBI(now), DBI(rec.id)));
-    if (rc < 0)
+    if (rc < 0 || (rc = reg_counters_changed(db, c, &reg_residents, &rec, rec.key, e)) != ERR_OK)
         return rc;
     rc = db_exec(db, e,
                  "UPDATE registrations SET landlord = NULL, workplace = NULL, note = NULL, "

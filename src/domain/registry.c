@@ -4,6 +4,7 @@
 #include "domain/registry.h"
 #include "core/json.h"
 #include "core/util.h"
+#include "domain/counters.h"
 #include "domain/pii.h"
 #include "domain/place.h"
 #include "store/sqlq.h"
@@ -760,7 +761,11 @@ int reg_insert(struct db *db, struct reg_ctx *c, const struct registry *r, struc
     rec->key = r->key_text ? rec->v[registry_field_index(r, r->key)]
                            : arena_printf(c->a, "%lld", (long long)id);
     rec->created_at = rec->updated_at = now;
-    return store_links(db, r, rec, e);
+    if ((rc = store_links(db, r, rec, e)) != ERR_OK)
+        return rc;
+    struct counter_facts facts;
+    reg_counter_facts(r, rec, &facts);
+    return counters_move(db, NULL, &facts, e);
 }
 
 int reg_create_json(struct db *db, struct reg_ctx *c, const struct registry *r, const json_t *obj,
@@ -825,7 +830,13 @@ int reg_update(struct db *db, struct reg_ctx *c, const struct registry *r, const
     sqlq_free(&q);
     if (rc < 0)
         return conflict(r, rc, e);
-    return store_links(db, r, &rec, e);
+    if ((rc = store_links(db, r, &rec, e)) != ERR_OK)
+        return rc;
+    struct counter_facts before, after;
+    rec.created_at = old.created_at;
+    reg_counter_facts(r, &old, &before);
+    reg_counter_facts(r, &rec, &after);
+    return counters_move(db, &before, &after, e);
 }
 
 int reg_delete(struct db *db, struct reg_ctx *c, const struct registry *r, const char *key,
@@ -850,7 +861,11 @@ int reg_delete(struct db *db, struct reg_ctx *c, const struct registry *r, const
                        key);
     if (rc == 0)
         return err_set(e, ERR_NOT_FOUND, r->key, "%s has no record %.40s", r->name, key);
-    return rc < 0 ? rc : ERR_OK;
+    if (rc < 0)
+        return rc;
+    struct counter_facts before;
+    reg_counter_facts(r, &old, &before);
+    return counters_move(db, &before, NULL, e);
 }
 
 /* ---- lists ---- */

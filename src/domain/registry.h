@@ -63,6 +63,7 @@ enum fld_flag {
     F_FILTER = 1 << 8,    /* exact-match filter ?name=value */
     F_NOCSV = 1 << 9,     /* not a CSV column */
     F_PUBLIC = 1 << 10,   /* shown on public routes (names, codes) */
+    F_COUNT = 1 << 11,    /* counted per value in the counters (registry_counters.c) */
 };
 
 struct reg_option {
@@ -245,6 +246,24 @@ int reg_audit_unmasked(struct db *db, const struct reg_ctx *c, const struct regi
  * object ("residents:12") narrows it. */
 int reg_access_log(struct db *db, struct arena *a, const char *object, int limit, struct jsonw *w,
                    struct err *e);
+
+/* ---- counters (registry_counters.c) ---- */
+struct counter_facts;
+/* What a record counts for on the dashboards and the index: one record of the registry
+ * ("reg.residents") at its place (its first place-valued scope field), dated by its creation,
+ * and one per value of each F_COUNT field ("reg.residents.kind.new"; a tag list counts each tag,
+ * a text field "set" or "empty"). An archived record, or one without a place, counts nowhere. */
+void reg_counter_facts(const struct registry *r, const struct reg_rec *rec,
+                       struct counter_facts *f);
+/* After a write of r's table outside the engine (a match run, a decision, an erasure): move the
+ * counters from what the record counted for before (NULL: it is new) to what it counts for now,
+ * reading it back by key. */
+int reg_counters_changed(struct db *db, struct reg_ctx *c, const struct registry *r,
+                         const struct reg_rec *before, const char *key, struct err *e);
+/* Recompute every registry's counters ("reg.*") from its records and replace the kept ones (from
+ * from_month on), or with check only compare: *ndiff gets the rows that differ. */
+int reg_counters_rebuild(struct db *db, struct arena *a, const char *from_month, int check,
+                         int64_t *ndiff, struct err *e);
 
 /* ---- import and export ---- */
 struct reg_import_error {

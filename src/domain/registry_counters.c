@@ -1,0 +1,126 @@
+/* registry_counters.c - what a registry's records count for (counters.h): every write of the
+ * engine (create, update, archive or delete) takes back the facts the record had and adds those
+ * it has, in the same transaction; `gridgov index rebuild` recomputes them from the tables
+ * through the same function. Registries declare what they count with F_COUNT on a field. */
+#include "core/util.h"
+#include "domain/counters.h"
+#include "domain/registry.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int place_field(const struct registry *r)
+{
+    for (int i = 0; i < r->nfields; i++)
+        if ((r->fields[i].flags & F_SCOPE) && r->fields[i].type == FT_PLACE)
+            return i;
+    return -1;
+}
+
+void reg_counter_facts(const struct registry *r, const struct reg_rec *rec, struct counter_facts *f)
+{
+    int pf = place_field(r);
+    counter_facts_init(f, NULL, rec->created_at);
+    if (pf < 0 || rec->v[pf] == NULL || rec->archived_at != 0)
+        return;
+    f->place = rec->v[pf];
+    counter_fact_add(f, 1, 0, "reg.%s", r->name);
+    for (int i = 0; i < r->nfields; i++) {
+        const struct reg_field *fl = &r->fields[i];
+        const char *v = rec->v[i];
+        if (!(fl->flags & F_COUNT))
+            continue;
+        if (fl->type == FT_TAGS) {
+            json_t *tags = v ? json_loads(v, 0, NULL) : NULL;
+            size_t k;
+            json_t *t;
+            json_array_foreach(tags, k, t)
+            {
+                if (json_is_string(t))
+                    counter_fact_add(f, 1, 0, "reg.%s.%s.%s", r->name, fl->name,
+                                     json_string_value(t));
+            }
+            json_decref(tags);
+        } else if (fl->type == FT_TEXT) {
+            counter_fact_add(f, 1, 0, "reg.%s.%s.%s", r->name, fl->name, v && *v ? "set" : "empty");
+        } else if (v != NULL) {
+            counter_fact_add(f, 1, 0, "reg.%s.%s.%s", r->name, fl->name, v);
+        }
+    }
+}
+
+int reg_counters_changed(struct db *db, struct reg_ctx *c, const struct registry *r,
+                         const struct reg_rec *before, const char *key, struct err *e)
+{
+    struct reg_rec now;
+    struct counter_facts fb, fa;
+    int rc = reg_get(db, c, r, key, &now, e);
+    if (rc != ERR_OK)
+        return rc;
+    if (before != NULL)
+        reg_counter_facts(r, before, &fb);
+    reg_counter_facts(r, &now, &fa);
+    return counters_move(db, before ? &fb : NULL, &fa, e);
+}
+
+static const char *column(const struct reg_field *f)
+{
+    return f->column ? f->column : f->name;
+}
+
+/* One registry: its records grouped by place, month of creation and counted values. */
+static int rebuild_one(struct db *db, struct arena *a, const struct registry *r, int64_t from,
+                       struct counter_acc *acc, struct err *e)
+{
+    int pf = place_field(r);
+    if (pf < 0)
+        return ERR_OK;
+    int idx[32], n = 0;
+    char *cols = arena_printf(a, "%s", column(&r->fields[pf]));
+    for (int i = 0; i < r->nfields && n < 32; i++) {
+        if ((r->fields[i].flags & F_COUNT) && r->fields[i].expr == NULL) {
+            idx[n++] = i;
+            cols = arena_printf(a, "%s, %s", cols, column(&r->fields[i]));
+        }
+    }
+    char *sql = arena_printf(
+        a, "SELECT %s, min(created_at), count(*) FROM %s WHERE created_at >= ?%s GROUP BY %s, %s",
+        cols, r->table, (r->opts & RO_ARCHIVE) ? " AND archived_at IS NULL" : "", cols,
+        counter_month_sql(db, "created_at"));
+    struct dbrows rows;
+    int rc = db_query(db, a, &rows, e, sql, DB_ARGS(DBI(from)));
+    if (rc != ERR_OK)
+        return rc;
+    struct reg_rec rec;
+    reg_rec_init(r, a, &rec);
+    for (int i = 0; i < rows.nrows; i++) {
+        rec.v[pf] = dbrows_get(&rows, i, 0);
+        for (int k = 0; k < n; k++)
+            rec.v[idx[k]] = dbrows_get(&rows, i, 1 + k);
+        rec.created_at = dbrows_int(&rows, i, 1 + n);
+        struct counter_facts f;
+        reg_counter_facts(r, &rec, &f);
+        if (counter_acc_add(acc, &f, dbrows_int(&rows, i, 2 + n)) != 0)
+            return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    }
+    return ERR_OK;
+}
+
+int reg_counters_rebuild(struct db *db, struct arena *a, const char *from_month, int check,
+                         int64_t *ndiff, struct err *e)
+{
+    int64_t from = 0;
+    if (from_month != NULL) /* the first instant of the month in Asia/Shanghai */
+        from = days_from_civil(atoi(from_month), (unsigned)atoi(from_month + 5), 1) * 86400 - 28800;
+    struct counter_acc *acc = counter_acc_new();
+    int rc = acc ? ERR_OK : err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    for (int id = REG_NONE + 1; id < REG__COUNT && rc == ERR_OK; id++)
+        rc = rebuild_one(db, a, registry_get(id), from, acc, e);
+    if (rc == ERR_OK)
+        rc = check ? counters_compare(db, a, acc, "reg.", from_month, ndiff, e)
+                   : counters_replace(db, acc, "reg.", from_month, e);
+    counter_acc_free(acc);
+    return rc;
+}
