@@ -65,7 +65,8 @@ int cmd_index(struct cli *c)
         printf("counters equal to the records (%.2f s)\n", secs);
         return EXIT_OK;
     }
-    printf("counters rebuilt from the records%s%s (%.2f s)\n", c->from ? " from " : "",
-           c->from ? c->from : "", secs);
+    printf("counters rebuilt from the records%s%s: %lld row%s changed (%.2f s)\n",
+           c->from ? " from " : "", c->from ? c->from : "", (long long)rb.ndiff,
+           rb.ndiff == 1 ? "" : "s", secs);
     return EXIT_OK;
 }

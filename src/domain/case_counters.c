@@ -36,14 +36,12 @@ int case_counters_rebuild(struct db *db, struct arena *a, const char *from_month
         int y = atoi(from_month), m = atoi(from_month + 5);
         from = days_from_civil(y, (unsigned)m, 1) * 86400 - 28800;
     }
-    /* one row per set of cases with the same facts: the day dates them */
-    char *sql = arena_printf(a,
-                             "SELECT place_code, min(created_at), category_code, status, "
-                             "coalesce(on_time, -1), CASE WHEN rework_count > 0 THEN 1 ELSE 0 END, "
-                             "coalesce(rating, 0), count(*) FROM cases WHERE created_at >= ? "
-                             "GROUP BY place_code, %s, category_code, status, on_time, "
-                             "CASE WHEN rework_count > 0 THEN 1 ELSE 0 END, rating",
-                             counter_day_sql(db, "created_at"));
+    /* one row per set of cases with the same facts: the local day (an integer) dates them */
+    const char *sql =
+        "SELECT place_code, min(created_at), category_code, status, coalesce(on_time, -1), "
+        "CASE WHEN rework_count > 0 THEN 1 ELSE 0 END, coalesce(rating, 0), count(*) FROM cases "
+        "WHERE created_at >= ? GROUP BY place_code, (created_at + 28800) / 86400, category_code, "
+        "status, on_time, CASE WHEN rework_count > 0 THEN 1 ELSE 0 END, rating";
     int rc = db_query(db, a, &r, e, sql, DB_ARGS(DBI(from)));
     if (rc != ERR_OK)
         return rc;
@@ -68,7 +66,7 @@ int case_counters_rebuild(struct db *db, struct arena *a, const char *from_month
     }
     if (rc == ERR_OK)
         rc = check ? counters_compare(db, a, acc, "case.", from_month, ndiff, e)
-                   : counters_replace(db, acc, "case.", from_month, e);
+                   : counters_replace(db, a, acc, "case.", from_month, ndiff, e);
     counter_acc_free(acc);
     return rc;
 }

@@ -258,12 +258,18 @@ int counters_by_day(struct db *db, struct arena *a, const char *place, const cha
 /* An open-addressing map from "table|place|period|metric" to a value. */
 struct slot {
     char *key;
+    uint64_t hash;
     int64_t value;
 };
 
+/* Records add their facts at their own place only; counters_replace and counters_compare roll
+ * the sums up to every ancestor once (rolled), which is far cheaper than expanding each record. */
 struct counter_acc {
     struct slot *slots;
     size_t cap, used;
+    int rolled;
+    int64_t last_at; /* the periods of the last instant seen */
+    char month[8], day[11];
 };
 
 struct counter_acc *counter_acc_new(void)
@@ -292,23 +298,25 @@ void counter_acc_free(struct counter_acc *acc)
 
 static uint64_t hash_key(const char *s)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    uint64_t h = 1469598103934665603ull; /* FNV-1a, then MurmurHash3's finaliser */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
     return h;
 }
 
+/* Linear probing at most half full; the hash is kept to skip most key comparisons. */
 static struct slot *acc_slot(struct counter_acc *acc, const char *key, int create)
 {
-    if (create && (acc->used + 1) * 4 > acc->cap * 3) {
+    if (create && (acc->used + 1) * 2 > acc->cap) {
         size_t cap = acc->cap * 2;
-        struct slot *s = calloc(cap, sizeof(*s));
-        if (s == NULL)
-            return NULL;
+        struct slot *s = xcalloc(cap, sizeof(*s));
         for (size_t i = 0; i < acc->cap; i++) {
             if (acc->slots[i].key == NULL)
                 continue;
-            size_t j = hash_key(acc->slots[i].key) & (cap - 1);
+            size_t j = acc->slots[i].hash & (cap - 1);
             while (s[j].key != NULL)
                 j = (j + 1) & (cap - 1);
             s[j] = acc->slots[i];
@@ -317,26 +325,38 @@ static struct slot *acc_slot(struct counter_acc *acc, const char *key, int creat
         acc->slots = s;
         acc->cap = cap;
     }
-    size_t j = hash_key(key) & (acc->cap - 1);
+    uint64_t h = hash_key(key);
+    size_t j = h & (acc->cap - 1);
     while (acc->slots[j].key != NULL) {
-        if (strcmp(acc->slots[j].key, key) == 0)
+        if (acc->slots[j].hash == h && strcmp(acc->slots[j].key, key) == 0)
             return &acc->slots[j];
         j = (j + 1) & (acc->cap - 1);
     }
     if (!create)
         return NULL;
-    if ((acc->slots[j].key = strdup(key)) == NULL)
-        return NULL;
+    acc->slots[j].key = xstrdup(key);
+    acc->slots[j].hash = h;
     acc->slots[j].value = 0;
     acc->used++;
     return &acc->slots[j];
 }
 
+#define KEY_MAX (24 + 11 + COUNTER_METRIC_MAX + 8)
+
 static int acc_put(struct counter_acc *acc, int table, const char *place, const char *period,
                    const char *metric, int64_t value)
 {
-    char key[24 + 11 + COUNTER_METRIC_MAX + 8];
-    snprintf(key, sizeof(key), "%d|%s|%s|%s", table, place, period, metric);
+    char key[KEY_MAX];
+    size_t np = strnlen(place, 23), nd = strnlen(period, 10),
+           nm = strnlen(metric, COUNTER_METRIC_MAX - 1);
+    key[0] = (char)('0' + table);
+    key[1] = '|';
+    memcpy(key + 2, place, np);
+    key[2 + np] = '|';
+    memcpy(key + 3 + np, period, nd);
+    key[3 + np + nd] = '|';
+    memcpy(key + 4 + np + nd, metric, nm);
+    key[4 + np + nd + nm] = '\0';
     struct slot *s = acc_slot(acc, key, 1);
     if (s == NULL)
         return -1;
@@ -346,13 +366,24 @@ static int acc_put(struct counter_acc *acc, int table, const char *place, const 
 
 int counter_acc_add(struct counter_acc *acc, const struct counter_facts *f, int64_t weight)
 {
-    static __thread struct row rows[MAX_ROWS];
-    int n = 0;
-    expand(f, 1, rows, &n);
-    for (int i = 0; i < n; i++) {
-        if (acc_put(acc, rows[i].table, rows[i].place, rows[i].period, rows[i].metric,
-                    rows[i].delta * weight) != 0)
-            return -1;
+    if (f->place == NULL || place_level_of(f->place) == PL_NONE)
+        return 0;
+    if (f->at != acc->last_at || acc->month[0] == '\0') {
+        counter_month(f->at, acc->month);
+        counter_day(f->at, acc->day);
+        acc->last_at = f->at;
+    }
+    /* before the roll-up, at the record's place only; after it, at every level */
+    enum place_level lv = place_level_of(f->place);
+    for (int l = acc->rolled ? PL_DISTRICT : (int)lv; l <= (int)lv; l++) {
+        char up[24];
+        snprintf(up, sizeof(up), "%.*s", (int)place_code_len((enum place_level)l), f->place);
+        for (int i = 0; i < f->n; i++) {
+            int64_t v = f->m[i].value * weight;
+            if (acc_put(acc, 0, up, acc->month, f->m[i].metric, v) != 0 ||
+                (f->m[i].daily && acc_put(acc, 1, up, acc->day, f->m[i].metric, v) != 0))
+                return -1;
+        }
     }
     return 0;
 }
@@ -377,61 +408,66 @@ static int in_range(const char *metric, const char *period, const char *prefix,
            (from_month == NULL || strcmp(period, from_month) >= 0);
 }
 
-int counters_replace(struct db *db, struct counter_acc *acc, const char *prefix,
-                     const char *from_month, struct err *e)
+/* Add every place's sums to each of its ancestors, once. */
+static int acc_rollup(struct counter_acc *acc)
 {
-    struct arena a;
-    arena_init(&a, 0);
-    int rc = ERR_OK;
-    for (int t = 0; t < 2 && rc == ERR_OK; t++) {
-        char *sql = arena_printf(
-            &a, "DELETE FROM %s WHERE metric >= ? AND metric < ? AND period >= ?", table_name[t]);
-        int n = db_exec(db, e, sql,
-                        DB_ARGS(DBS(prefix), DBS(prefix_end(&a, prefix)),
-                                DBS(from_month ? from_month : "0000")));
-        rc = n < 0 ? n : ERR_OK;
-    }
-    /* plain inserts, sixteen rows a statement */
-    for (int t = 0; t < 2 && rc == ERR_OK; t++) {
-        struct row batch[16];
-        const struct row *bp[16];
-        int nb = 0;
-        for (size_t i = 0; i < acc->cap && rc == ERR_OK; i++) {
-            struct slot *s = &acc->slots[i];
-            if (s->key == NULL || s->value == 0 || s->key[0] - '0' != t)
-                continue;
-            char key[24 + 11 + COUNTER_METRIC_MAX + 8], *place, *period, *metric;
-            int table;
-            snprintf(key, sizeof(key), "%s", s->key);
-            split_key(key, &table, &place, &period, &metric);
-            if (!in_range(metric, period, prefix, from_month))
-                continue;
-            struct row *r = &batch[nb];
-            r->table = t;
-            snprintf(r->place, sizeof(r->place), "%.23s", place);
-            snprintf(r->period, sizeof(r->period), "%.10s", period);
-            r->metric = arena_strdup(&a, metric);
-            r->delta = s->value;
-            bp[nb] = r;
-            if (++nb == 16) {
-                rc = upsert(db, &a, t, bp, nb, e);
-                nb = 0;
-                arena_reset(&a);
-            }
+    if (acc->rolled)
+        return 0;
+    acc->rolled = 1;
+    size_t n = 0, cap = acc->used;
+    char **keys = xcalloc(cap ? cap : 1, sizeof(*keys));
+    int64_t *vals = xcalloc(cap ? cap : 1, sizeof(*vals));
+    for (size_t i = 0; i < acc->cap && n < cap; i++) {
+        if (acc->slots[i].key != NULL && acc->slots[i].value != 0) {
+            keys[n] = xstrdup(acc->slots[i].key);
+            vals[n++] = acc->slots[i].value;
         }
-        if (nb && rc == ERR_OK)
-            rc = upsert(db, &a, t, bp, nb, e);
     }
-    arena_free(&a);
+    int rc = 0;
+    for (size_t k = 0; k < n; k++) {
+        char *place, *period, *metric;
+        int table;
+        split_key(keys[k], &table, &place, &period, &metric);
+        enum place_level lv = place_level_of(place);
+        for (int l = PL_DISTRICT; rc == 0 && lv != PL_NONE && l < (int)lv; l++) {
+            char up[24];
+            snprintf(up, sizeof(up), "%.*s", (int)place_code_len((enum place_level)l), place);
+            rc = acc_put(acc, table, up, period, metric, vals[k]);
+        }
+        free(keys[k]);
+    }
+    free(keys);
+    free(vals);
     return rc;
 }
 
-int counters_compare(struct db *db, struct arena *a, struct counter_acc *acc, const char *prefix,
-                     const char *from_month, int64_t *ndiff, struct err *e)
+/* A difference between kept and recomputed: the key ("t|place|period|metric") and what to add
+ * to the kept value. */
+struct delta {
+    const char *key;
+    int64_t add;
+};
+
+static int delta_cmp(const void *x, const void *y)
+{
+    return strcmp(((const struct delta *)x)->key, ((const struct delta *)y)->key);
+}
+
+/* The rows where the kept counters (metric starting with prefix, months >= from_month) differ
+ * from acc's, in key order (the primary keys' order: writing them is a sequential walk). */
+static int diff(struct db *db, struct arena *a, struct counter_acc *acc, const char *prefix,
+                const char *from_month, int verbose, struct delta **out, size_t *nout,
+                struct err *e)
 {
     struct counter_acc *stored = counter_acc_new();
-    int rc = stored ? ERR_OK : err_set(e, ERR_INTERNAL, NULL, "out of memory");
-    *ndiff = 0;
+    *out = NULL;
+    *nout = 0;
+    if (stored == NULL || acc_rollup(acc) != 0) {
+        counter_acc_free(stored);
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    }
+    stored->rolled = 1; /* read back as kept: every level is there already */
+    int rc = ERR_OK;
     for (int t = 0; t < 2 && rc == ERR_OK; t++) {
         struct dbrows r;
         char *sql = arena_printf(a,
@@ -447,30 +483,90 @@ int counters_compare(struct db *db, struct arena *a, struct counter_acc *acc, co
                 rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
         }
     }
-    /* every non-zero value of one side must be the other's */
+    size_t cap = 0;
+    /* recomputed values that differ from the kept ones, then kept values with no recomputed one */
     for (int side = 0; side < 2 && rc == ERR_OK; side++) {
         struct counter_acc *x = side ? stored : acc, *y = side ? acc : stored;
         for (size_t i = 0; i < x->cap; i++) {
-            struct slot *s = &x->slots[i];
-            if (s->key == NULL || s->value == 0)
+            struct slot *sl = &x->slots[i];
+            if (sl->key == NULL || sl->value == 0)
                 continue;
-            char key[24 + 11 + COUNTER_METRIC_MAX + 8], *place, *period, *metric;
+            char key[KEY_MAX], *place, *period, *metric;
             int table;
-            snprintf(key, sizeof(key), "%s", s->key);
+            snprintf(key, sizeof(key), "%s", sl->key);
             split_key(key, &table, &place, &period, &metric);
             if (!in_range(metric, period, prefix, from_month))
                 continue;
-            struct slot *o = acc_slot(y, s->key, 0);
+            struct slot *o = acc_slot(y, sl->key, 0);
             int64_t other = o ? o->value : 0;
-            if (other == s->value || (side == 1 && other != 0))
-                continue; /* equal, or a difference already counted from the first side */
-            if (*ndiff < 10)
+            if (other == sl->value || (side == 1 && other != 0))
+                continue; /* equal, or a difference already found from the first side */
+            int64_t kept = side ? sl->value : other, recomputed = side ? other : sl->value;
+            if (verbose && *nout < 10)
                 log_warn("counter %s %s %s %s: kept %lld, recomputed %lld", table_name[table],
-                         place, period, metric, (long long)(side ? s->value : other),
-                         (long long)(side ? other : s->value));
-            (*ndiff)++;
+                         place, period, metric, (long long)kept, (long long)recomputed);
+            if (*nout == cap) {
+                cap = cap ? cap * 2 : 256;
+                *out = xrealloc(*out, cap * sizeof(**out));
+            }
+            (*out)[(*nout)++] = (struct delta){arena_strdup(a, sl->key), recomputed - kept};
         }
     }
     counter_acc_free(stored);
+    if (rc == ERR_OK)
+        qsort(*out, *nout, sizeof(**out), delta_cmp);
+    return rc;
+}
+
+int counters_replace(struct db *db, struct arena *a, struct counter_acc *acc, const char *prefix,
+                     const char *from_month, int64_t *nchanged, struct err *e)
+{
+    struct delta *d;
+    size_t n;
+    int rc = diff(db, a, acc, prefix, from_month, 0, &d, &n, e);
+    *nchanged = (int64_t)n;
+    struct arena b;
+    arena_init(&b, 0);
+    /* sixteen rows a statement, in key order, per table */
+    for (int t = 0; t < 2 && rc == ERR_OK; t++) {
+        struct row batch[16];
+        const struct row *bp[16];
+        int nb = 0;
+        for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+            char key[KEY_MAX], *place, *period, *metric;
+            int table;
+            if (d[i].key[0] - '0' != t)
+                continue;
+            snprintf(key, sizeof(key), "%s", d[i].key);
+            split_key(key, &table, &place, &period, &metric);
+            struct row *r = &batch[nb];
+            r->table = t;
+            snprintf(r->place, sizeof(r->place), "%.23s", place);
+            snprintf(r->period, sizeof(r->period), "%.10s", period);
+            r->metric = arena_strdup(&b, metric);
+            r->delta = d[i].add;
+            bp[nb] = r;
+            if (++nb == 16) {
+                rc = upsert(db, &b, t, bp, nb, e);
+                nb = 0;
+                arena_reset(&b);
+            }
+        }
+        if (nb && rc == ERR_OK)
+            rc = upsert(db, &b, t, bp, nb, e);
+    }
+    arena_free(&b);
+    free(d);
+    return rc;
+}
+
+int counters_compare(struct db *db, struct arena *a, struct counter_acc *acc, const char *prefix,
+                     const char *from_month, int64_t *ndiff, struct err *e)
+{
+    struct delta *d;
+    size_t n;
+    int rc = diff(db, a, acc, prefix, from_month, 1, &d, &n, e);
+    *ndiff = (int64_t)n;
+    free(d);
     return rc;
 }

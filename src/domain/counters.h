@@ -76,10 +76,10 @@ struct counter_acc;
 struct counter_acc *counter_acc_new(void);
 void counter_acc_free(struct counter_acc *acc);
 int counter_acc_add(struct counter_acc *acc, const struct counter_facts *f, int64_t weight);
-/* Replace the stored counters whose metric starts with prefix, for months >= from_month (NULL:
- * all), with acc's. */
-int counters_replace(struct db *db, struct counter_acc *acc, const char *prefix,
-                     const char *from_month, struct err *e);
+/* Make the kept counters whose metric starts with prefix (months >= from_month; NULL: all)
+ * equal to acc's, writing only the rows that differ (*nchanged of them), in key order. */
+int counters_replace(struct db *db, struct arena *a, struct counter_acc *acc, const char *prefix,
+                     const char *from_month, int64_t *nchanged, struct err *e);
 /* Compare the stored counters whose metric starts with prefix (months >= from_month) with acc's;
  * *ndiff gets the number of rows that differ (zero rows count as absent), and the first few
  * are logged. */

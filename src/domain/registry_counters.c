@@ -120,7 +120,7 @@ int reg_counters_rebuild(struct db *db, struct arena *a, const char *from_month,
         rc = rebuild_one(db, a, registry_get(id), from, acc, e);
     if (rc == ERR_OK)
         rc = check ? counters_compare(db, a, acc, "reg.", from_month, ndiff, e)
-                   : counters_replace(db, acc, "reg.", from_month, e);
+                   : counters_replace(db, a, acc, "reg.", from_month, ndiff, e);
     counter_acc_free(acc);
     return rc;
 }

@@ -199,7 +199,7 @@ static int cmp_fn(struct db *db, void *arg, struct err *e)
     struct cmp *c = arg;
     struct arena a;
     arena_init(&a, 0);
-    int rc = c->replace ? counters_replace(db, c->acc, "case.", c->from, e)
+    int rc = c->replace ? counters_replace(db, &a, c->acc, "case.", c->from, &c->ndiff, e)
                         : counters_compare(db, &a, c->acc, "case.", c->from, &c->ndiff, e);
     arena_free(&a);
     return rc;
