@@ -76,14 +76,16 @@ static const struct reg_field fields[] = {
                    .flags = F_LIST | F_FILTER,
                    .options = statuses,
                    .dflt = "planned"},
-    [PJ_PROGRESS] = {.name = "progress",
-                     .label = "进度（%）",
-                     .label_en = "Progress (%)",
-                     .type = FT_INT,
-                     .flags = F_READONLY | F_LIST | F_NOCSV,
-                     .expr = "SELECT CASE WHEN count(*) = 0 THEN 0 ELSE sum(m.progress) / count(*) "
-                             "END FROM project_milestones m WHERE m.project_id = projects.id AND "
-                             "m.archived_at IS NULL"},
+    [PJ_PROGRESS] =
+        {.name = "progress",
+         .label = "进度（%）",
+         .label_en = "Progress (%)",
+         .type = FT_INT,
+         .flags = F_READONLY | F_LIST | F_NOCSV,
+         .expr = "SELECT CASE WHEN count(*) = 0 THEN 0 ELSE CAST(sum(m.progress) AS BIGINT) / "
+                 "count(*) "
+                 "END FROM project_milestones m WHERE m.project_id = projects.id AND "
+                 "m.archived_at IS NULL"},
     [PJ_MAJOR] = {.name = "major",
                   .label = "亿元以上",
                   .label_en = "1亿元 or more",
@@ -193,8 +195,7 @@ static const struct reg_field ms_fields[] = {
                      .type = FT_INT,
                      .flags = F_LIST,
                      .min = 0,
-                     .max = 100,
-                     .dflt = "0"},
+                     .max = 100}, /* 0, or 100 when done: milestone_rules */
     [MS_PLACE] = {.name = "place",
                   .column = "place_code",
                   .label = "所在镇街或社区",
@@ -219,12 +220,14 @@ static int milestone_rules(struct db *db, struct reg_ctx *c, const struct regist
         return rc;
     if (rows.nrows == 1)
         rec->v[MS_PLACE] = dbrows_get(&rows, 0, 0);
-    int full = rec->v[MS_PROGRESS] != NULL && strcmp(rec->v[MS_PROGRESS], "100") == 0;
-    if (rec->v[MS_DONE_ON] != NULL && !full) {
-        if (rec->given[MS_PROGRESS])
+    if (rec->v[MS_DONE_ON] != NULL &&
+        (rec->v[MS_PROGRESS] == NULL || strcmp(rec->v[MS_PROGRESS], "100") != 0)) {
+        if (rec->given[MS_PROGRESS] && rec->v[MS_PROGRESS] != NULL)
             return err_set(e, ERR_INVALID, "progress", "已完成（done_on）的节点进度须为 100");
         rec->v[MS_PROGRESS] = "100";
     }
+    if (rec->v[MS_PROGRESS] == NULL)
+        rec->v[MS_PROGRESS] = "0";
     return ERR_OK;
 }
 
