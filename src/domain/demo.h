@@ -15,6 +15,10 @@ int demo_people_seed(struct store *s, struct err *e);
 /* Party organisations, members, a roster from another county in which some of 盖北镇's new
  * residents hide, activities, volunteer hours and care visits (demo_party.c). */
 int demo_party_seed(struct store *s, struct err *e);
+/* 杭州湾上虞经济技术开发区 with its sub-domains and joint committee, member enterprises, listings
+ * that match, short boards, and three projects, one of 1亿元 or more without a branch
+ * (demo_platform.c). */
+int demo_platform_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 

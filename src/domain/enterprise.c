@@ -91,6 +91,13 @@ static const struct reg_field fields[] = {
         {.name = "contact", .label = "联系人", .label_en = "Contact", .type = FT_TEXT, .max = 40},
     [ENT_PHONE] = FIELD_PHONE,
     [ENT_NOTE] = {.name = "note", .label = "备注", .label_en = "Note", .type = FT_TEXT, .max = 500},
+    [ENT_PLATFORM] = {.name = "platform",
+                      .column = "platform_id",
+                      .label = "所属平台",
+                      .label_en = "Platform",
+                      .type = FT_REF,
+                      .flags = F_LIST | F_FILTER,
+                      .ref = "platforms"},
 };
 
 _Static_assert(sizeof(fields) / sizeof(fields[0]) == ENT__COUNT, "fields");

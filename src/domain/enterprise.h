@@ -20,6 +20,7 @@ enum {
     ENT_CONTACT,
     ENT_PHONE,
     ENT_NOTE,
+    ENT_PLATFORM, /* migration 007 */
     ENT__COUNT
 };
 

@@ -10,6 +10,7 @@
 #include "domain/pii_fields.h"
 #include "domain/people.h"
 #include "domain/place.h"
+#include "domain/project.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,13 +139,25 @@ static int org_rules(struct db *db, struct reg_ctx *c, const struct registry *r,
     const char *ak = rec->v[PO_ATTACH_KIND] ? rec->v[PO_ATTACH_KIND] : "place";
     if (strcmp(ak, "place") != 0 && rec->v[PO_ATTACH_ID] == NULL)
         return err_set(e, ERR_INVALID, "attach_id", "建在%s上的组织须写明其编号", ak);
-    if (strcmp(ak, "compound") == 0) {
-        int rc = db_query(db, c->a, &rows, e, "SELECT community_code FROM compounds WHERE id = ?",
+    /* what an organisation sits on exists (and is not archived) */
+    static const struct {
+        const char *kind, *sql, *label;
+    } objects[] = {
+        {"compound", "SELECT id FROM compounds WHERE id = ?", "小区"},
+        {"project", "SELECT id FROM projects WHERE id = ? AND archived_at IS NULL", "项目"},
+        {"platform", "SELECT id FROM platforms WHERE id = ? AND archived_at IS NULL", "平台"},
+        {"enterprise", "SELECT id FROM enterprises WHERE id = ? AND archived_at IS NULL", "企业"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(objects); i++) {
+        if (strcmp(ak, objects[i].kind) != 0)
+            continue;
+        int rc = db_query(db, c->a, &rows, e, objects[i].sql,
                           DB_ARGS(DBI(strtoll(rec->v[PO_ATTACH_ID], NULL, 10))));
         if (rc != ERR_OK)
             return rc;
         if (rows.nrows == 0)
-            return err_set(e, ERR_INVALID, "attach_id", "没有编号 %s 的小区", rec->v[PO_ATTACH_ID]);
+            return err_set(e, ERR_INVALID, "attach_id", "没有编号 %s 的%s", rec->v[PO_ATTACH_ID],
+                           objects[i].label);
     }
     return ERR_OK;
 }
@@ -779,6 +792,9 @@ int party_coverage(struct db *db, struct arena *a, const struct user *u, const c
         }
         jw_end_arr(w);
     }
+    /* every major project (1亿元 or more) has a branch: those without one (红领项目) */
+    if ((rc = project_coverage(db, a, u, place, w, e)) != ERR_OK)
+        return rc;
     jw_end_obj(w);
     return ERR_OK;
 }

@@ -63,8 +63,9 @@ enum {
 };
 
 /* Grids under place (a district, town or community) and whether a party organisation is
- * attached to each: {"place", "grids", "covered", "uncovered": [...], "by_community": [...]}.
- * Only the grids in the caller's scope count (u NULL: all). */
+ * attached to each: {"place", "grids", "covered", "uncovered": [...], "by_community": [...]},
+ * and the major projects and those without a branch ("projects", project.h). Only the grids and
+ * projects in the caller's scope count (u NULL: all). */
 int party_coverage(struct db *db, struct arena *a, const struct user *u, const char *place,
                    struct jsonw *w, struct err *e);
 /* Per organisation under place (in u's scope) between two dates (YYYY-MM-DD, inclusive): its

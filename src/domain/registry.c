@@ -959,6 +959,26 @@ static int add_filter(struct sqlq *q, struct reg_ctx *c, const struct registry *
     return ERR_OK;
 }
 
+/* One of the registry's own list parameters, checked by its type. */
+static int add_param(struct sqlq *q, struct reg_ctx *c, const struct reg_param *p,
+                     const char *value, struct err *e)
+{
+    int64_t n;
+    if (p->type == FT_BOOL) {
+        int yes = strcmp(value, "true") == 0 || strcmp(value, "1") == 0;
+        if (!yes && strcmp(value, "false") != 0 && strcmp(value, "0") != 0)
+            return err_set(e, ERR_INVALID, p->name, "%s（%s）须为 true 或 false", p->label,
+                           p->name);
+        sqlq_add(q, arena_printf(c->a, yes ? " AND (%s)" : " AND NOT (%s)", p->sql));
+        return ERR_OK;
+    }
+    if (int_norm(c->a, value, &n) != 0)
+        return err_set(e, ERR_INVALID, p->name, "%s（%s）须为整数", p->label, p->name);
+    sqlq_add(q, arena_printf(c->a, " AND (%s)", p->sql));
+    sqlq_param(q, DBI(n));
+    return ERR_OK;
+}
+
 int reg_list(struct db *db, struct reg_ctx *c, const struct registry *r, const struct reg_query *qy,
              struct reg_rec **out, int *n, const char **next, struct err *e)
 {
@@ -997,6 +1017,10 @@ int reg_list(struct db *db, struct reg_ctx *c, const struct registry *r, const s
     }
     for (int i = 0; i < qy->nfilters && rc == ERR_OK; i++)
         rc = add_filter(&q, c, r, qy->filter_names[i], qy->filter_values[i], e);
+    for (int i = 0; r->params != NULL && r->params[i].name != NULL && rc == ERR_OK; i++) {
+        if (qy->params != NULL && qy->params[i] != NULL)
+            rc = add_param(&q, c, &r->params[i], qy->params[i], e);
+    }
     if (rc == ERR_OK && qy->cursor != NULL) {
         if (!r->key_text && !all_digits(qy->cursor))
             rc = err_set(e, ERR_INVALID, "cursor", "not a cursor of this list");
@@ -1189,6 +1213,19 @@ void reg_write_schema(struct jsonw *w, const struct registry *r, unsigned verbs)
         jw_end_obj(w);
     }
     jw_end_arr(w);
+    if (r->params != NULL) {
+        jw_key(w, "params");
+        jw_arr(w);
+        for (const struct reg_param *p = r->params; p->name != NULL; p++) {
+            jw_obj(w);
+            jw_kstr(w, "name", p->name);
+            jw_kstr(w, "label", p->label);
+            jw_kstr(w, "label_en", p->label_en);
+            jw_kstr(w, "type", type_name(p->type));
+            jw_end_obj(w);
+        }
+        jw_end_arr(w);
+    }
     jw_end_obj(w);
 }
 

@@ -109,6 +109,15 @@ struct reg_rec {
     int64_t created_at, updated_at, archived_at;
 };
 
+/* A list parameter of a registry's own (?name=value), beside the exact filters of its fields: a
+ * condition over its table in SQL. FT_INT and FT_MONEY: sql holds one ? for the value;
+ * FT_BOOL: sql holds none and applies for true, NOT (sql) for false. */
+struct reg_param {
+    const char *name, *label, *label_en;
+    enum fld_type type;
+    const char *sql;
+};
+
 /* Places known to exist, for a long run of writes (an import): their lookups are skipped. */
 struct reg_cache {
     char places[16][24];
@@ -159,6 +168,7 @@ struct registry {
      * checked; old is NULL on create. May fill F_READONLY values. */
     int (*rules)(struct db *db, struct reg_ctx *c, const struct registry *r, struct reg_rec *rec,
                  const struct reg_rec *old, struct err *e);
+    const struct reg_param *params; /* list parameters of its own, NULL-terminated (or NULL) */
 };
 
 enum reg_id {
@@ -222,6 +232,7 @@ struct reg_query {
     const char *const *filter_names; /* exact filters: F_FILTER or F_PII fields */
     const char *const *filter_values;
     int nfilters;
+    const char *const *params; /* per r->params: the value given, or NULL */
 };
 /* Fetch a page; *next is the cursor of the next page or NULL. Scope is in the SQL. */
 int reg_list(struct db *db, struct reg_ctx *c, const struct registry *r, const struct reg_query *q,

@@ -159,6 +159,15 @@ static int query_or_reply(struct req *rq, const struct registry *r, struct reg_q
     }
     q->filter_names = names;
     q->filter_values = values;
+    if (r->params != NULL) { /* the registry's own list parameters (?min_investment=) */
+        int np = 0;
+        while (r->params[np].name != NULL)
+            np++;
+        const char **pv = arena_alloc(&rq->arena, sizeof(char *) * (size_t)(np ? np : 1));
+        for (int i = 0; i < np; i++)
+            pv[i] = rq->query(rq, r->params[i].name);
+        q->params = pv;
+    }
     return 0;
 }
 

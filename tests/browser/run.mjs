@@ -1225,6 +1225,75 @@ async function partyPhone(ctx) {
   await shot(admin, '57-party-coverage-375');
 }
 
+/* ---- platforms and projects (web/js/platform.js) ---- */
+
+async function platformPage(ctx) {
+  const page = await newPage(ctx, 'platform');
+  await login(page, 'admin', ADMIN_PW);
+  await page.click('#nav-industry summary');
+  await page.click('#nav-industry a[data-screen="platforms"]');
+  await page.waitForSelector('#platforms');
+  await shot(page, '60-platforms');
+  await page.click('#platforms a:has-text("杭州湾上虞经济技术开发区")');
+  await page.waitForSelector('#listings');
+  check((await page.textContent('#platform-committee')).includes('产业链联合党委'), 'the joint committee is not shown');
+  check(await page.$$eval('#subdomains tbody tr', (r) => r.length) === 3, 'not the three sub-domain bodies');
+  check(await page.$$eval('#shortboards tbody tr', (r) => r.length) === 3, 'not the three short boards');
+  check(await page.$$eval('#members tbody tr', (r) => r.length) === 5, 'not the five member enterprises');
+  // the supply of electronic-grade hydrofluoric acid: the demand of its chain and the chip maker's
+  const row = page.locator('#listings tbody tr', { hasText: '电子级氢氟酸' }).filter({ hasText: '浙江虞氟新材料有限公司' });
+  await row.locator('button[data-match]').click();
+  await page.waitForSelector('#match-list');
+  const matches = await page.$$eval('#match-list tbody tr', (rs) => rs.map((r) => r.textContent));
+  check(matches.length === 2, `${matches.length} matches instead of 2`);
+  check(matches[0].includes('采购无水氟化氢') && matches[0].includes('同属产业链“氟材料”'), `the first match is ${matches[0]}`);
+  check(matches[1].includes('求购电子级氢氟酸') && matches[1].includes('关键词相近'), `the second match is ${matches[1]}`);
+  await shot(page, '61-platform-page');
+}
+
+async function projectsBranch(ctx) {
+  const page = await newPage(ctx, 'projects');
+  await login(page, 'admin', ADMIN_PW);
+  await visit(page, 'projects?q=项目');
+  await page.waitForSelector('#projects');
+  const flag = (name) => page.$eval(`#projects tbody tr:has-text("${name}")`, (tr) => tr.dataset.branch);
+  check(await flag('半导体湿电子化学品产业化项目') === 'missing', 'the 1.5亿元 project is not flagged without a branch');
+  check(await flag('年产5万吨电子级氟化物项目') === 'yes', 'the 3.2亿元 project does not show its branch');
+  check(await flag('曹娥精细化工技术改造项目') === 'none', 'the project under 1亿元 is flagged');
+  check((await page.textContent('#projects tbody tr:has-text("半导体湿电子化学品产业化项目")')).includes('1.5 亿元'), 'the investment is not shown in 亿元');
+  await shot(page, '62-projects');
+  await page.click('#pj-gaps');
+  await page.waitForSelector('#projects-h:has-text("未建党支部")');
+  await page.waitForSelector('#projects tbody tr, #projects-none');
+  const names = await page.$$eval('#projects tbody tr', (rs) => rs.map((r) => r.dataset.branch));
+  check(names.length >= 1 && names.every((b) => b === 'missing'), `the query lists ${names}`);
+  check(await page.$('#projects tbody tr:has-text("半导体湿电子化学品产业化项目")'), 'the query lacks the 1.5亿元 project');
+  await shot(page, '63-projects-without-branch');
+}
+
+async function platformPhone(ctx) {
+  const page = await newPage(ctx, 'phone-platform', PHONE);
+  await login(page, 'qiye', PW);
+  const wide = () => page.evaluate(() => document.documentElement.scrollWidth);
+  const fits = async (what) => check(await wide() <= PHONE.width, `${what} is ${await wide()} px wide at 375 px`);
+  await page.click('.menu-btn');
+  await page.click('#nav-industry summary');
+  await shot(page, '64-industry-menu-375');
+  await page.click('#nav-industry a[data-screen="platforms"]');
+  await page.waitForSelector('#platforms');
+  await fits('the platforms');
+  await page.click('#platforms a:has-text("杭州湾上虞经济技术开发区")');
+  await page.waitForSelector('#listings');
+  await page.locator('#listings button[data-match]').first().click();
+  await page.waitForSelector('#match-list, #matches-none');
+  await fits('a platform page with matches');
+  await shot(page, '65-platform-375');
+  await visit(page, 'projects');
+  await page.waitForSelector('#projects, #projects-none');
+  await fits('the projects');
+  await shot(page, '66-projects-375');
+}
+
 async function noConsoleErrors() {
   check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
   check(dialogs.length === 0, `dialogs fired: ${dialogs.join('; ')}`);
@@ -1247,6 +1316,9 @@ const scenarios = [
   ['party: 盖北镇党建办 runs the matching, reviews candidates side by side, confirms the top one, rejects another; the grid page lists the member found', partyMatching],
   ['party: a grid worker has no matching in the menu and goes straight to the party page of the grid', partyGridWorker],
   ['party at 375 px: menu, matching, a match side by side, organisations, coverage and a grid page fit the phone', partyPhone],
+  ['platforms: the district admin opens 杭州湾上虞经济技术开发区, its committee, sub-domains, short boards and members, and the matches of a supply', platformPage],
+  ['projects: the party-branch flag of each project, and the query of major projects without a branch', projectsBranch],
+  ['platforms at 375 px: menu, platforms, a platform page with matches and the projects fit the phone', platformPhone],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 

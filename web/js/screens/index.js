@@ -12,6 +12,7 @@
 /** Groups of screens in the menu, after the registers (台账); shown when one of theirs is. */
 export const groups = [
   { name: 'party', nav: 'nav.party' },
+  { name: 'industry', nav: 'nav.industry' },
 ];
 
 export const screens = [
@@ -40,5 +41,9 @@ export const screens = [
   { path: 'party/matches', load: () => import('./party-matches.js'), nav: 'nav.party.matches', group: 'party', reg: 'mobile-matches', needs: 'login' },
   { path: 'party/grid', load: () => import('./party-grid.js'), view: 'renderPicker', nav: 'nav.party.grid', group: 'party', reg: 'party-orgs', needs: 'login' },
   { path: 'party/grid/:code', load: () => import('./party-grid.js'), needs: 'login' },
+  // industry platforms and projects (../platform.js)
+  { path: 'platforms', load: () => import('../platform.js'), view: 'renderPlatforms', nav: 'nav.platforms', group: 'industry', reg: 'platforms', needs: 'login' },
+  { path: 'platforms/:id', load: () => import('../platform.js'), view: 'renderPlatform', needs: 'login' },
+  { path: 'projects', load: () => import('../platform.js'), view: 'renderProjects', nav: 'nav.projects', group: 'industry', reg: 'projects', needs: 'login' },
   { path: 'admin/calendar', load: () => import('./admin-calendar.js'), nav: 'nav.calendar', show: (c) => c.ops, needs: 'ops' },
 ];
