@@ -3,6 +3,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/calendar.h"
+#include "domain/govindex.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -238,6 +239,12 @@ struct store *cli_store_open(const struct cli *c)
     /* the State Council's holidays are the calendar's first data */
     if (store_write(s, calendar_seed_fn, NULL, &e) != ERR_OK) {
         fprintf(stderr, "gridgov: cannot seed the working-day calendar: %s\n", e.msg);
+        store_close(s);
+        return NULL;
+    }
+    /* a database made before counters existed gets them once, from its records */
+    if (store_write(s, govindex_counters_seed_fn, NULL, &e) != ERR_OK) {
+        fprintf(stderr, "gridgov: cannot compute the counters: %s\n", e.msg);
         store_close(s);
         return NULL;
     }

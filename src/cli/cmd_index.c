@@ -2,8 +2,8 @@
  * with every write (domain/counters.h) from the records, in one write transaction, and replace
  * the kept ones; with --check only compare them and fail when they differ. */
 #include "cli/cli.h"
-#include "domain/case.h"
-#include "domain/registry.h"
+#include "core/util.h"
+#include "domain/govindex.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,25 +20,16 @@ static int rebuild_fn(struct db *db, void *ctx, struct err *e)
     struct rebuild *rb = ctx;
     struct arena a;
     arena_init(&a, 0);
-    int64_t nreg = 0;
-    int rc = case_counters_rebuild(db, &a, rb->from, rb->check, &rb->ndiff, e);
-    if (rc == ERR_OK)
-        rc = reg_counters_rebuild(db, &a, rb->from, rb->check, &nreg, e);
-    rb->ndiff += nreg;
+    int rc = govindex_counters_rebuild(db, &a, rb->from, rb->check, &rb->ndiff, e);
     arena_free(&a);
     return rc;
-}
-
-static int month_arg(const char *s)
-{
-    return s == NULL || (strlen(s) == 7 && s[4] == '-' && strspn(s, "0123456789-") == 7 &&
-                         s[5] >= '0' && s[5] <= '1' && (s[5] == '0' ? s[6] >= '1' : s[6] <= '2'));
 }
 
 int cmd_index(struct cli *c)
 {
     struct err e = {0};
-    if (c->argc != 1 || strcmp(c->argv[0], "rebuild") != 0 || !month_arg(c->from)) {
+    if (c->argc != 1 || strcmp(c->argv[0], "rebuild") != 0 ||
+        (c->from != NULL && !month_valid(c->from))) {
         fprintf(stderr, "usage: gridgov index rebuild [--from YYYY-MM] [--check]\n");
         return EXIT_USAGE;
     }

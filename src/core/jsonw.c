@@ -3,6 +3,7 @@
 #include "core/jsonw.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 static void put(struct jsonw *w, const char *s, size_t n)
@@ -141,4 +142,34 @@ void jw_kint(struct jsonw *w, const char *key, int64_t v)
 {
     jw_key(w, key);
     jw_int(w, v);
+}
+
+void jw_real(struct jsonw *w, double v)
+{
+    char n[32];
+    sep(w);
+    if (!isfinite(v)) {
+        put(w, "null", 4);
+        return;
+    }
+    int k = snprintf(n, sizeof(n), "%.10g", v);
+    put(w, n, (size_t)k);
+}
+
+void jw_kreal(struct jsonw *w, const char *key, double v)
+{
+    jw_key(w, key);
+    jw_real(w, v);
+}
+
+void jw_kbool(struct jsonw *w, const char *key, int v)
+{
+    jw_key(w, key);
+    jw_bool(w, v);
+}
+
+void jw_knull(struct jsonw *w, const char *key)
+{
+    jw_key(w, key);
+    jw_null(w);
 }

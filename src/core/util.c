@@ -156,3 +156,19 @@ void hash_hex(const char *s, char out[65])
     crypto_generichash(h, sizeof(h), (const unsigned char *)s, strlen(s), NULL, 0);
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
+
+int month_valid(const char *s)
+{
+    return s != NULL && strlen(s) == 7 && strspn(s, "0123456789") == 4 && s[4] == '-' &&
+           ((s[5] == '0' && s[6] >= '1' && s[6] <= '9') ||
+            (s[5] == '1' && s[6] >= '0' && s[6] <= '2'));
+}
+
+void month_now(char out[8])
+{
+    time_t t = time(NULL) + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out, 8, "%04u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+             (unsigned)(tm.tm_mon + 1) % 100u);
+}

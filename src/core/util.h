@@ -19,6 +19,10 @@ int time_parse_iso(const char *s, int64_t *out, int *has_offset);
 /* Days from 1970-01-01 of a civil date (proleptic Gregorian). */
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 /* The whole of s as a decimal integer in [min, max] (strtoll's syntax); 0, or -1 otherwise. */
+/* A month "YYYY-MM" (01-12)? */
+int month_valid(const char *s);
+/* The current month in Asia/Shanghai, "YYYY-MM". */
+void month_now(char out[8]);
 int parse_int_range(const char *s, int64_t min, int64_t max, int64_t *out);
 /* The whole of s as an id: 1 to 18 decimal digits and nothing else, above 0; 0, or -1. */
 int parse_id(const char *s, int64_t *out);

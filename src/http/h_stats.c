@@ -7,8 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-/* The place to report on: ?place=CODE inside the caller's scope, else the caller's widest. */
-static int stats_place(struct req *rq, const char **place)
+int req_report_place(struct req *rq, const char **place)
 {
     struct err e = {0};
     const char *scopes[16];
@@ -32,24 +31,16 @@ static int stats_place(struct req *rq, const char **place)
     return ERR_OK;
 }
 
-/* A month "YYYY-MM" (stats count whole months: they are read from monthly counters). */
-static int month_ok(const char *s)
-{
-    return strlen(s) == 7 && s[4] == '-' && strspn(s, "0123456789-") == 7 && s[0] != '-' &&
-           ((s[5] == '0' && s[6] >= '1' && s[6] <= '9') ||
-            (s[5] == '1' && s[6] >= '0' && s[6] <= '2'));
-}
-
 int stats_h(struct req *rq)
 {
     struct err e = {0};
     const char *place, *from = rq->query(rq, "from"), *to = rq->query(rq, "to");
     json_t *out;
-    if (stats_place(rq, &place) != ERR_OK)
+    if (req_report_place(rq, &place) != ERR_OK)
         return -1;
-    if (from && !month_ok(from))
+    if (from && !month_valid(from))
         return reply_code(rq, ERR_INVALID, "from", "'from' is a month, YYYY-MM (2026-01)");
-    if (to && !month_ok(to))
+    if (to && !month_valid(to))
         return reply_code(rq, ERR_INVALID, "to", "'to' is a month, YYYY-MM (2026-12)");
     if (from && to && strcmp(from, to) > 0)
         return reply_code(rq, ERR_INVALID, "to", "'to' is before 'from'");
@@ -63,7 +54,7 @@ int stats_map_h(struct req *rq)
     struct err e = {0};
     const char *place;
     json_t *out;
-    if (stats_place(rq, &place) != ERR_OK)
+    if (req_report_place(rq, &place) != ERR_OK)
         return -1;
     if (stats_map(req_db(rq), &rq->arena, place, &out, &e) != ERR_OK)
         return reply_err(rq, &e);

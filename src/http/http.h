@@ -135,6 +135,9 @@ int req_query_text(struct req *rq, const char *name, long maxchars, const char *
 
 /* The scoped check every handler makes: 0 if allowed, else replies 403 and returns -1. */
 int req_allow_or_reply(struct req *rq, enum perm p, const char *place, int64_t compound);
+/* The place a report (stats, the index) is about: ?place=CODE inside the caller's case-reading
+ * scope, else the caller's widest place; replies and returns -1 when there is none. */
+int req_report_place(struct req *rq, const char **place);
 
 /* The route table (routes.def) and its size, for metrics and tests. */
 extern const struct route http_routes[];

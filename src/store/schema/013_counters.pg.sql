@@ -10,7 +10,7 @@ CREATE TABLE counters_month (
     value      BIGINT NOT NULL,
     PRIMARY KEY (place_code, period, metric)
 );
-CREATE INDEX counters_month_period ON counters_month(period, metric);
+CREATE INDEX counters_month_metric ON counters_month(metric, period, place_code);
 
 CREATE TABLE counters_day (
     place_code TEXT COLLATE "C" NOT NULL,

@@ -1,0 +1,840 @@
+/* govindex.c - the index: indicators over counters, scores, grades, rankings and breakdowns
+ * (govindex.h). Values are read one metric at a time through the counters' (metric, period,
+ * place) index: a ranking of every grid of a district reads a few rows per grid. */
+#include "domain/govindex.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/case.h"
+#include "domain/counters.h"
+#include "domain/place.h"
+#include "domain/registry.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_TERMS 8
+#define MAX_METRICS 64
+
+/* ---- formulas ---- */
+
+struct term {
+    int64_t factor;
+    char metric[COUNTER_METRIC_MAX];
+};
+
+struct formula {
+    struct term t[MAX_TERMS];
+    int n;
+};
+
+static const char *const case_metrics[] = {"received", "on_time", "rework", "rated", "rating_sum"};
+
+static int metric_known(const char *m)
+{
+    if (strncmp(m, "case.", 5) == 0) {
+        const char *k = m + 5;
+        for (size_t i = 0; i < sizeof(case_metrics) / sizeof(case_metrics[0]); i++)
+            if (strcmp(k, case_metrics[i]) == 0)
+                return 1;
+        if (strncmp(k, "status.", 7) == 0) {
+            enum case_status st;
+            return case_status_from_name(k + 7, &st) == 0;
+        }
+        return strncmp(k, "category.", 9) == 0 && k[9] != '\0';
+    }
+    if (strncmp(m, "reg.", 4) == 0) {
+        char name[COUNTER_METRIC_MAX];
+        const char *dot = strchr(m + 4, '.');
+        size_t n = dot ? (size_t)(dot - (m + 4)) : strlen(m + 4);
+        if (n == 0 || n >= sizeof(name))
+            return 0;
+        memcpy(name, m + 4, n);
+        name[n] = '\0';
+        const struct registry *r = registry_find(name);
+        if (r == NULL)
+            return 0;
+        if (dot == NULL)
+            return 1;
+        const char *field = dot + 1, *dot2 = strchr(field, '.');
+        if (dot2 == NULL || dot2[1] == '\0')
+            return 0;
+        for (int i = 0; i < r->nfields; i++)
+            if ((r->fields[i].flags & F_COUNT) &&
+                strncmp(r->fields[i].name, field, (size_t)(dot2 - field)) == 0 &&
+                r->fields[i].name[dot2 - field] == '\0')
+                return 1;
+    }
+    return 0;
+}
+
+/* "a + b - 5 * c": operators and factors are separated by spaces (metric names hold '-'). */
+static int formula_parse(const char *text, struct formula *f, char *why, size_t whysz)
+{
+    char buf[512], *save = NULL;
+    int sign = 1, want_term = 1;
+    int64_t factor = 1;
+    f->n = 0;
+    if (strlen(text) >= sizeof(buf)) {
+        snprintf(why, whysz, "公式过长");
+        return -1;
+    }
+    snprintf(buf, sizeof(buf), "%s", text);
+    for (char *tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+        if (!want_term) {
+            if (strcmp(tok, "+") != 0 && strcmp(tok, "-") != 0) {
+                snprintf(why, whysz, "'%.40s' 处应为 + 或 -", tok);
+                return -1;
+            }
+            sign = tok[0] == '-' ? -1 : 1;
+            want_term = 1;
+            continue;
+        }
+        int64_t k;
+        if (parse_int_range(tok, 1, 1000000, &k) == 0) {
+            char *star = strtok_r(NULL, " \t", &save);
+            if (star == NULL || strcmp(star, "*") != 0) {
+                snprintf(why, whysz, "系数 %s 后应为 *", tok);
+                return -1;
+            }
+            factor = k;
+            continue;
+        }
+        if (!metric_known(tok)) {
+            snprintf(why, whysz, "未知指标计数 '%.40s'", tok);
+            return -1;
+        }
+        if (f->n == MAX_TERMS) {
+            snprintf(why, whysz, "公式至多 %d 项", MAX_TERMS);
+            return -1;
+        }
+        f->t[f->n].factor = sign * factor;
+        snprintf(f->t[f->n].metric, sizeof(f->t[f->n].metric), "%s", tok);
+        f->n++;
+        sign = 1, factor = 1, want_term = 0;
+    }
+    if (want_term && f->n > 0) {
+        snprintf(why, whysz, "公式以运算符结尾");
+        return -1;
+    }
+    return 0;
+}
+
+int indicator_formula_check(const char *text, const char *field, int allow_empty, struct err *e)
+{
+    struct formula f;
+    char why[128] = "";
+    if (formula_parse(text, &f, why, sizeof(why)) != 0)
+        return err_set(e, ERR_INVALID, field, "%s", why);
+    if (f.n == 0 && !allow_empty)
+        return err_set(e, ERR_INVALID, field, "公式不能为空");
+    return ERR_OK;
+}
+
+/* ---- indicators ---- */
+
+#define IND_COLS                                                                                   \
+    "code, name, numerator, denominator, basis, direction, target, weight, levels, drill, "        \
+    "source, "                                                                                     \
+    "position, version, updated_at"
+
+int indicators_load(struct db *db, struct arena *a, struct indicator *out, int max, int *n,
+                    struct err *e)
+{
+    struct dbrows r;
+    int rc = db_query(db, a, &r, e, "SELECT " IND_COLS " FROM indicators ORDER BY position, code",
+                      DB_NOARGS);
+    if (rc != ERR_OK)
+        return rc;
+    *n = 0;
+    for (int i = 0; i < r.nrows && *n < max; i++) {
+        struct indicator *d = &out[(*n)++];
+        d->code = dbrows_get(&r, i, 0);
+        d->name = dbrows_get(&r, i, 1);
+        d->numerator = dbrows_get(&r, i, 2);
+        d->denominator = dbrows_get(&r, i, 3);
+        d->basis = dbrows_get(&r, i, 4);
+        d->direction = dbrows_get(&r, i, 5);
+        d->target = strtod(dbrows_get(&r, i, 6), NULL);
+        d->weight = dbrows_int(&r, i, 7);
+        d->levels = dbrows_get(&r, i, 8);
+        d->drill = dbrows_get(&r, i, 9);
+        d->source = dbrows_get(&r, i, 10);
+        d->position = dbrows_int(&r, i, 11);
+        d->version = dbrows_int(&r, i, 12);
+        d->updated_at = dbrows_int(&r, i, 13);
+    }
+    return ERR_OK;
+}
+
+void indicator_write_json(struct jsonw *w, const struct indicator *d)
+{
+    jw_obj(w);
+    jw_kstr(w, "code", d->code);
+    jw_kstr(w, "name", d->name);
+    jw_kstr(w, "numerator", d->numerator);
+    jw_kstr(w, "denominator", d->denominator);
+    jw_kstr(w, "basis", d->basis);
+    jw_kstr(w, "direction", d->direction);
+    jw_kreal(w, "target", d->target);
+    jw_kint(w, "weight", d->weight);
+    jw_key(w, "levels");
+    jw_arr(w);
+    char buf[64], *save = NULL;
+    snprintf(buf, sizeof(buf), "%s", d->levels);
+    for (char *l = strtok_r(buf, ",", &save); l; l = strtok_r(NULL, ",", &save))
+        jw_str(w, l);
+    jw_end_arr(w);
+    jw_kstr(w, "drill", d->drill);
+    jw_kstr(w, "source", d->source);
+    jw_kint(w, "position", d->position);
+    jw_kint(w, "version", d->version);
+    jw_end_obj(w);
+}
+
+static const char *const drills[] = {
+    "", "cases_open", "cases_late", "cases_rework", "cases_rejected", "cases_low_rating"};
+
+static int levels_ok(const char *s)
+{
+    char buf[64], *save = NULL;
+    int n = 0;
+    if (strlen(s) >= sizeof(buf))
+        return 0;
+    snprintf(buf, sizeof(buf), "%s", s);
+    for (char *l = strtok_r(buf, ",", &save); l; l = strtok_r(NULL, ",", &save), n++)
+        if (strcmp(l, "grid") != 0 && strcmp(l, "community") != 0 && strcmp(l, "town") != 0)
+            return 0;
+    return n > 0;
+}
+
+int indicator_put(struct db *db, struct arena *a, const char *code, json_t *def, int64_t user_id,
+                  struct err *e)
+{
+    static const char *const keys[] = {"name",      "numerator", "denominator", "basis",
+                                       "direction", "target",    "weight",      "levels",
+                                       "drill",     "source",    "position"};
+    const char *k;
+    json_t *v;
+    size_t ck = strlen(code);
+    if (ck == 0 || ck > 40 || strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_") != ck)
+        return err_set(e, ERR_INVALID, "code", "指标代码为 1-40 个小写字母、数字或下划线");
+    json_object_foreach(def, k, v)
+    {
+        int known = 0;
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+            known |= strcmp(k, keys[i]) == 0;
+        if (!known)
+            return err_set(e, ERR_INVALID, k, "未知字段 '%s'", k);
+    }
+    const char *name = json_string_value(json_object_get(def, "name"));
+    const char *num = json_string_value(json_object_get(def, "numerator"));
+    json_t *jden = json_object_get(def, "denominator");
+    const char *den = jden ? json_string_value(jden) : "";
+    const char *basis = json_string_value(json_object_get(def, "basis"));
+    const char *dir = json_string_value(json_object_get(def, "direction"));
+    json_t *jt = json_object_get(def, "target"), *jw = json_object_get(def, "weight");
+    json_t *jl = json_object_get(def, "levels"), *jd = json_object_get(def, "drill");
+    json_t *js = json_object_get(def, "source"), *jp = json_object_get(def, "position");
+    int rc;
+    if (name == NULL || *name == '\0' || strlen(name) > 120)
+        return err_set(e, ERR_INVALID, "name", "指标名称必填，至多 40 个字");
+    if (num == NULL)
+        return err_set(e, ERR_INVALID, "numerator", "分子公式必填（字符串）");
+    if (den == NULL)
+        return err_set(e, ERR_INVALID, "denominator", "分母公式须为字符串（计数类指标为空串）");
+    if ((rc = indicator_formula_check(num, "numerator", 0, e)) != ERR_OK ||
+        (rc = indicator_formula_check(den, "denominator", 1, e)) != ERR_OK)
+        return rc;
+    if (basis == NULL || (strcmp(basis, "period") != 0 && strcmp(basis, "stock") != 0))
+        return err_set(e, ERR_INVALID, "basis", "basis 为 period（当期）或 stock（期末存量）");
+    if (dir == NULL || (strcmp(dir, "higher") != 0 && strcmp(dir, "lower") != 0))
+        return err_set(e, ERR_INVALID, "direction", "direction 为 higher 或 lower");
+    if (!json_is_number(jt) || json_number_value(jt) < 0 || json_number_value(jt) > 1e9 ||
+        (*den != '\0' && json_number_value(jt) > 1))
+        return err_set(e, ERR_INVALID, "target",
+                       "目标值为非负数；比率类指标（有分母）的目标在 0 到 1 之间");
+    if (!json_is_integer(jw) || json_integer_value(jw) < 0 || json_integer_value(jw) > 100)
+        return err_set(e, ERR_INVALID, "weight", "权重为 0-100 的整数");
+    const char *levels = jl ? json_string_value(jl) : "grid,community,town";
+    if (levels == NULL || !levels_ok(levels))
+        return err_set(e, ERR_INVALID, "levels",
+                       "levels 为 grid、community、town 中的一个或多个，以逗号分隔");
+    const char *drill = jd ? json_string_value(jd) : "";
+    int dok = 0;
+    for (size_t i = 0; drill && i < sizeof(drills) / sizeof(drills[0]); i++)
+        dok |= strcmp(drill, drills[i]) == 0;
+    if (!dok)
+        return err_set(e, ERR_INVALID, "drill",
+                       "drill 为空或 cases_open、cases_late、cases_rework、cases_rejected、"
+                       "cases_low_rating 之一");
+    const char *source = js ? json_string_value(js) : "";
+    if (source == NULL || strlen(source) > 600)
+        return err_set(e, ERR_INVALID, "source", "source（定义出处）为至多 200 字的字符串");
+    if (jp != NULL &&
+        (!json_is_integer(jp) || json_integer_value(jp) < 0 || json_integer_value(jp) > 1000))
+        return err_set(e, ERR_INVALID, "position", "position 为 0-1000 的整数");
+    int64_t pos = jp ? json_integer_value(jp) : 100, now = time(NULL);
+
+    /* the previous definition, kept */
+    struct indicator old[GOVINDEX_MAX_INDICATORS];
+    int n;
+    if ((rc = indicators_load(db, a, old, GOVINDEX_MAX_INDICATORS, &n, e)) != ERR_OK)
+        return rc;
+    int64_t version = 1;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(old[i].code, code) != 0)
+            continue;
+        struct jsonw w;
+        jw_init(&w, 1 << 16);
+        indicator_write_json(&w, &old[i]);
+        rc = db_exec(db, e,
+                     "INSERT INTO indicator_versions (code, version, definition, replaced_at, "
+                     "replaced_by) VALUES (?, ?, ?, ?, ?)",
+                     DB_ARGS(DBS(code), DBI(old[i].version), DBS(w.b.data), DBI(now),
+                             user_id ? DBI(user_id) : DBNULL));
+        buf_free(&w.b);
+        if (rc < 0)
+            return rc;
+        version = old[i].version + 1;
+    }
+    if (version == 1 && n >= GOVINDEX_MAX_INDICATORS)
+        return err_set(e, ERR_CONFLICT, "code", "指标至多 %d 个", GOVINDEX_MAX_INDICATORS);
+    rc = db_exec(
+        db, e,
+        version == 1 ? "INSERT INTO indicators (name, numerator, denominator, basis, direction, "
+                       "target, weight, levels, drill, source, position, version, updated_at, "
+                       "updated_by, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                     : "UPDATE indicators SET name = ?, numerator = ?, denominator = ?, basis = ?, "
+                       "direction = ?, target = ?, weight = ?, levels = ?, drill = ?, source = ?, "
+                       "position = ?, version = ?, updated_at = ?, updated_by = ? WHERE code = ?",
+        DB_ARGS(DBS(name), DBS(num), DBS(den), DBS(basis), DBS(dir), DBR(json_number_value(jt)),
+                DBI(json_integer_value(jw)), DBS(levels), DBS(drill), DBS(source), DBI(pos),
+                DBI(version), DBI(now), user_id ? DBI(user_id) : DBNULL, DBS(code)));
+    return rc < 0 ? rc : ERR_OK;
+}
+
+struct put_args {
+    const char *code;
+    json_t *def;
+    int64_t user_id;
+};
+
+static int put_fn(struct db *db, void *arg, struct err *e)
+{
+    struct put_args *p = arg;
+    struct arena a;
+    arena_init(&a, 0);
+    int rc = indicator_put(db, &a, p->code, p->def, p->user_id, e);
+    arena_free(&a);
+    return rc;
+}
+
+int indicator_save(struct store *s, const char *code, json_t *def, int64_t user_id, struct err *e)
+{
+    struct put_args p = {code, def, user_id};
+    return store_write(s, put_fn, &p, e);
+}
+
+int indicator_versions_json(struct db *db, struct arena *a, const char *code, struct jsonw *w,
+                            struct err *e)
+{
+    struct dbrows r;
+    int rc = db_query(db, a, &r, e,
+                      "SELECT version, definition, replaced_at, replaced_by FROM "
+                      "indicator_versions WHERE code = ? ORDER BY version DESC",
+                      DB_ARGS(DBS(code)));
+    if (rc != ERR_OK)
+        return rc;
+    jw_obj(w);
+    jw_kstr(w, "code", code);
+    jw_key(w, "items");
+    jw_arr(w);
+    for (int i = 0; i < r.nrows; i++) {
+        char t[32];
+        jw_obj(w);
+        jw_kint(w, "version", dbrows_int(&r, i, 0));
+        jw_key(w, "definition");
+        jw_raw(w, dbrows_get(&r, i, 1));
+        time_iso_cst((time_t)dbrows_int(&r, i, 2), t);
+        jw_kstr(w, "replaced_at", t);
+        if (dbrows_get(&r, i, 3))
+            jw_kint(w, "replaced_by", dbrows_int(&r, i, 3));
+        else
+            jw_knull(w, "replaced_by");
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+    jw_end_obj(w);
+    return ERR_OK;
+}
+
+/* ---- counters ---- */
+
+int govindex_counters_rebuild(struct db *db, struct arena *a, const char *from_month, int check,
+                              int64_t *ndiff, struct err *e)
+{
+    int64_t nreg = 0;
+    int rc = case_counters_rebuild(db, a, from_month, check, ndiff, e);
+    if (rc == ERR_OK)
+        rc = reg_counters_rebuild(db, a, from_month, check, &nreg, e);
+    *ndiff += nreg;
+    return rc;
+}
+
+int govindex_counters_seed_fn(struct db *db, void *unused, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    int64_t n = 0;
+    (void)unused;
+    arena_init(&a, 0);
+    int rc = db_query(db, &a, &r, e,
+                      "SELECT count(*) FROM (SELECT 1 FROM counters_month LIMIT 1) x", DB_NOARGS);
+    if (rc == ERR_OK && dbrows_int(&r, 0, 0) == 0) {
+        rc = govindex_counters_rebuild(db, &a, NULL, 0, &n, e);
+        if (rc == ERR_OK && n > 0)
+            log_info("counters computed from the records: %lld rows", (long long)n);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+/* ---- values and scores ---- */
+
+const char *govindex_grade(double score)
+{
+    return score >= 90 ? "A" : score >= 75 ? "B" : score >= 60 ? "C" : score >= 40 ? "D" : "E";
+}
+
+/* The indicators that apply at a level, parsed. */
+struct model {
+    struct indicator ind[GOVINDEX_MAX_INDICATORS];
+    struct formula num[GOVINDEX_MAX_INDICATORS], den[GOVINDEX_MAX_INDICATORS];
+    int n;
+    /* the (basis, metric) pairs the formulas read */
+    char metric[MAX_METRICS][COUNTER_METRIC_MAX];
+    int stock[MAX_METRICS];
+    int nmetrics;
+};
+
+static int level_has(const char *levels, const char *level)
+{
+    size_t n = strlen(level);
+    for (const char *p = levels; (p = strstr(p, level)) != NULL; p += n)
+        if ((p == levels || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+            return 1;
+    return 0;
+}
+
+static int metric_slot(struct model *m, const char *metric, int stock)
+{
+    for (int i = 0; i < m->nmetrics; i++)
+        if (m->stock[i] == stock && strcmp(m->metric[i], metric) == 0)
+            return i;
+    if (m->nmetrics == MAX_METRICS)
+        return -1;
+    snprintf(m->metric[m->nmetrics], COUNTER_METRIC_MAX, "%s", metric);
+    m->stock[m->nmetrics] = stock;
+    return m->nmetrics++;
+}
+
+static int model_load(struct db *db, struct arena *a, const char *level, struct model *m,
+                      struct err *e)
+{
+    struct indicator all[GOVINDEX_MAX_INDICATORS];
+    int n, rc = indicators_load(db, a, all, GOVINDEX_MAX_INDICATORS, &n, e);
+    if (rc != ERR_OK)
+        return rc;
+    m->n = m->nmetrics = 0;
+    for (int i = 0; i < n; i++) {
+        char why[128];
+        if (!level_has(all[i].levels, level) || all[i].weight <= 0)
+            continue;
+        int k = m->n;
+        m->ind[k] = all[i];
+        if (formula_parse(all[i].numerator, &m->num[k], why, sizeof(why)) != 0 ||
+            formula_parse(all[i].denominator, &m->den[k], why, sizeof(why)) != 0)
+            continue; /* checked when saved; a metric whose registry is gone drops out */
+        int stock = strcmp(all[i].basis, "stock") == 0;
+        for (int t = 0; t < m->num[k].n; t++)
+            if (metric_slot(m, m->num[k].t[t].metric, stock) < 0)
+                return err_set(e, ERR_INTERNAL, NULL, "too many metrics in the indicators");
+        for (int t = 0; t < m->den[k].n; t++)
+            if (metric_slot(m, m->den[k].t[t].metric, stock) < 0)
+                return err_set(e, ERR_INTERNAL, NULL, "too many metrics in the indicators");
+        m->n++;
+    }
+    return ERR_OK;
+}
+
+/* Places of one ranking and their metric values. */
+struct board {
+    int nplaces;
+    const char **code, **name;
+    int64_t *v; /* nplaces x MAX_METRICS */
+};
+
+static int code_cmp(const void *k, const void *el)
+{
+    return strcmp((const char *)k, *(const char *const *)el);
+}
+
+/* Read every metric of the model for the places of board over period (stock: up to its end). */
+static int board_fill(struct db *db, struct arena *a, const struct model *m, struct board *b,
+                      const char *under, size_t code_len, const char *period, struct err *e)
+{
+    b->v = arena_alloc(a, sizeof(int64_t) * (size_t)(b->nplaces ? b->nplaces : 1) * MAX_METRICS);
+    for (int k = 0; k < m->nmetrics; k++) {
+        struct dbrows r;
+        char *sql = arena_printf(
+            a,
+            "SELECT place_code, sum(value) FROM counters_month WHERE metric = ? AND period %s ? "
+            "AND place_code >= ? AND place_code < ? GROUP BY place_code",
+            m->stock[k] ? "<=" : "=");
+        int rc = db_query(db, a, &r, e, sql,
+                          DB_ARGS(DBS(m->metric[k]), DBS(period), DBS(under),
+                                  DBS(arena_printf(a, "%s;", under))));
+        if (rc != ERR_OK)
+            return rc;
+        for (int i = 0; i < r.nrows; i++) {
+            const char *code = dbrows_get(&r, i, 0);
+            if (strlen(code) != code_len)
+                continue;
+            const char **hit =
+                bsearch(code, b->code, (size_t)b->nplaces, sizeof(*b->code), code_cmp);
+            if (hit != NULL)
+                b->v[(hit - b->code) * MAX_METRICS + k] = dbrows_int(&r, i, 1);
+        }
+    }
+    return ERR_OK;
+}
+
+static int64_t eval(const struct model *m, const struct formula *f, int stock, const int64_t *v)
+{
+    int64_t s = 0;
+    for (int t = 0; t < f->n; t++) {
+        for (int k = 0; k < m->nmetrics; k++)
+            if (m->stock[k] == stock && strcmp(m->metric[k], f->t[t].metric) == 0) {
+                s += f->t[t].factor * v[k];
+                break;
+            }
+    }
+    return s;
+}
+
+struct ind_score {
+    int applicable;
+    int64_t num, den;
+    double value, achievement;
+};
+
+/* Score of one place from its values; returns -1 when no indicator applies (no data). */
+static double score_of(const struct model *m, const int64_t *v, struct ind_score *out)
+{
+    double points = 0, weights = 0;
+    for (int i = 0; i < m->n; i++) {
+        const struct indicator *d = &m->ind[i];
+        struct ind_score s = {0};
+        int stock = strcmp(d->basis, "stock") == 0, lower = strcmp(d->direction, "lower") == 0;
+        s.num = eval(m, &m->num[i], stock, v);
+        if (m->den[i].n > 0) {
+            s.den = eval(m, &m->den[i], stock, v);
+            s.applicable = s.den > 0;
+            s.value = s.applicable ? (double)s.num / (double)s.den : 0;
+        } else { /* a count: it applies wherever its target asks for something */
+            s.den = 0;
+            s.applicable = 1;
+            s.value = (double)s.num;
+        }
+        if (s.applicable) {
+            if (!lower)
+                s.achievement = d->target > 0 ? fmin(1.0, s.value / d->target) : 1.0;
+            else if (s.value <= d->target)
+                s.achievement = 1.0;
+            else if (m->den[i].n > 0 && d->target < 1)
+                s.achievement = fmax(0.0, (1.0 - s.value) / (1.0 - d->target));
+            else
+                s.achievement = d->target > 0 ? fmax(0.0, 2.0 - s.value / d->target) : 0.0;
+            points += (double)d->weight * s.achievement;
+            weights += (double)d->weight;
+        }
+        if (out != NULL)
+            out[i] = s;
+    }
+    return weights > 0 ? 100.0 * points / weights : -1;
+}
+
+static const char *level_of_len(size_t n)
+{
+    return n == 9 ? "town" : n == 12 ? "community" : n == 15 ? "grid" : NULL;
+}
+
+static size_t len_of_level(const char *level)
+{
+    return strcmp(level, "town") == 0        ? 9
+           : strcmp(level, "community") == 0 ? 12
+           : strcmp(level, "grid") == 0      ? 15
+                                             : 0;
+}
+
+/* YYYY-MM of the month before (or after) period */
+static void month_step(const char *period, int step, char out[8])
+{
+    int y = atoi(period), mo = atoi(period + 5) + step;
+    while (mo < 1)
+        mo += 12, y--;
+    while (mo > 12)
+        mo -= 12, y++;
+    snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u);
+}
+
+/* The places of level under root, sorted by code, with their scores for period. */
+struct ranked {
+    const char *code, *name;
+    double score, previous;
+};
+
+static int rank_cmp(const void *x, const void *y)
+{
+    const struct ranked *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score < b->score ? 1 : -1; /* best first; no data (-1) last */
+    return strcmp(a->code, b->code);         /* ties: the lower code first */
+}
+
+static int board_scores(struct db *db, struct arena *a, const struct model *m, const char *root,
+                        const char *level, const char *period, struct ranked **out, int *n,
+                        struct err *e)
+{
+    struct dbrows r;
+    size_t len = len_of_level(level);
+    int rc = db_query(db, a, &r, e,
+                      "SELECT code, name FROM places WHERE level = ? AND code >= ? AND code < ? "
+                      "ORDER BY code",
+                      DB_ARGS(DBS(level), DBS(root), DBS(arena_printf(a, "%s;", root))));
+    if (rc != ERR_OK)
+        return rc;
+    struct board b = {.nplaces = r.nrows};
+    b.code = arena_alloc(a, sizeof(char *) * (size_t)(r.nrows ? r.nrows : 1));
+    b.name = arena_alloc(a, sizeof(char *) * (size_t)(r.nrows ? r.nrows : 1));
+    for (int i = 0; i < r.nrows; i++) {
+        b.code[i] = dbrows_get(&r, i, 0);
+        b.name[i] = dbrows_get(&r, i, 1);
+    }
+    struct board prev = b;
+    char before[8];
+    month_step(period, -1, before);
+    if ((rc = board_fill(db, a, m, &b, root, len, period, e)) != ERR_OK ||
+        (rc = board_fill(db, a, m, &prev, root, len, before, e)) != ERR_OK)
+        return rc;
+    *out = arena_alloc(a, sizeof(**out) * (size_t)(b.nplaces ? b.nplaces : 1));
+    for (int i = 0; i < b.nplaces; i++) {
+        (*out)[i].code = b.code[i];
+        (*out)[i].name = b.name[i];
+        (*out)[i].score = score_of(m, b.v + (size_t)i * MAX_METRICS, NULL);
+        (*out)[i].previous = score_of(m, prev.v + (size_t)i * MAX_METRICS, NULL);
+    }
+    *n = b.nplaces;
+    qsort(*out, (size_t)*n, sizeof(**out), rank_cmp);
+    return ERR_OK;
+}
+
+static void write_score(struct jsonw *w, const char *key, double score)
+{
+    if (score < 0)
+        jw_knull(w, key);
+    else
+        jw_kreal(w, key, round(score * 10) / 10);
+}
+
+int govindex_ranking(struct db *db, struct arena *a, const char *place, const char *level,
+                     const char *period, struct jsonw *w, struct err *e)
+{
+    struct model *m = arena_alloc(a, sizeof(*m));
+    struct ranked *items;
+    int n, rc;
+    if ((rc = model_load(db, a, level, m, e)) != ERR_OK ||
+        (rc = board_scores(db, a, m, place, level, period, &items, &n, e)) != ERR_OK)
+        return rc;
+    jw_obj(w);
+    jw_kstr(w, "place", place);
+    jw_kstr(w, "level", level);
+    jw_kstr(w, "period", period);
+    jw_key(w, "items");
+    jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        jw_obj(w);
+        jw_kint(w, "rank", i + 1);
+        jw_kstr(w, "code", items[i].code);
+        jw_kstr(w, "name", items[i].name);
+        write_score(w, "score", items[i].score);
+        if (items[i].score < 0)
+            jw_knull(w, "grade");
+        else
+            jw_kstr(w, "grade", govindex_grade(items[i].score));
+        write_score(w, "previous", items[i].previous);
+        if (items[i].score >= 0 && items[i].previous >= 0) {
+            double change = round((items[i].score - items[i].previous) * 10) / 10;
+            jw_kreal(w, "change", change);
+            jw_kbool(w, "warning", change <= -5.0); /* fell 5 points or more */
+        } else {
+            jw_knull(w, "change");
+            jw_kbool(w, "warning", 0);
+        }
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+    jw_end_obj(w);
+    return ERR_OK;
+}
+
+/* The cases under place created in period that cost an indicator its points. */
+static int drill_cases(struct db *db, struct arena *a, const char *drill, const char *place,
+                       const char *period, struct jsonw *w, struct err *e)
+{
+    const char *cond = strcmp(drill, "cases_open") == 0
+                           ? "status NOT IN ('closed', 'rejected', 'merged')"
+                       : strcmp(drill, "cases_late") == 0
+                           ? "status NOT IN ('rejected', 'merged') AND NOT (status = 'closed' "
+                             "AND on_time = 1)"
+                       : strcmp(drill, "cases_rework") == 0
+                           ? "rework_count > 0 AND status NOT IN ('rejected', 'merged')"
+                       : strcmp(drill, "cases_rejected") == 0 ? "status IN ('rejected', 'merged')"
+                       : strcmp(drill, "cases_low_rating") == 0
+                           ? "status = 'closed' AND rating IS NOT NULL AND rating < 4"
+                           : NULL;
+    if (cond == NULL)
+        return ERR_OK;
+    char next[8];
+    month_step(period, 1, next);
+    int64_t from = days_from_civil(atoi(period), (unsigned)atoi(period + 5), 1) * 86400 - 28800;
+    int64_t to = days_from_civil(atoi(next), (unsigned)atoi(next + 5), 1) * 86400 - 28800;
+    struct dbrows r;
+    char *sql = arena_printf(a,
+                             "SELECT id, case_no, status, category_code, created_at, place_code "
+                             "FROM cases WHERE %s AND place_code >= ? AND place_code < ? AND "
+                             "created_at >= ? AND created_at < ? ORDER BY created_at, id LIMIT 20",
+                             cond);
+    int rc = db_query(db, a, &r, e, sql,
+                      DB_ARGS(DBS(place), DBS(arena_printf(a, "%s;", place)), DBI(from), DBI(to)));
+    if (rc != ERR_OK)
+        return rc;
+    jw_key(w, "records");
+    jw_arr(w);
+    for (int i = 0; i < r.nrows; i++) {
+        char t[32];
+        jw_obj(w);
+        jw_kint(w, "id", dbrows_int(&r, i, 0));
+        jw_kstr(w, "case_no", dbrows_get(&r, i, 1));
+        jw_kstr(w, "status", dbrows_get(&r, i, 2));
+        jw_kstr(w, "category", dbrows_get(&r, i, 3));
+        time_iso_cst((time_t)dbrows_int(&r, i, 4), t);
+        jw_kstr(w, "created_at", t);
+        jw_kstr(w, "place", dbrows_get(&r, i, 5));
+        jw_kstr(w, "url", arena_printf(a, "/api/v1/cases/%s", dbrows_get(&r, i, 0)));
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+    return ERR_OK;
+}
+
+int govindex_breakdown(struct db *db, struct arena *a, const char *place, const char *rank_root,
+                       const char *period, struct jsonw *w, struct err *e)
+{
+    const char *level = level_of_len(strlen(place));
+    if (level == NULL)
+        return err_set(e, ERR_INVALID, "place", "指数按网格、社区（村）或镇街计算");
+    struct place p;
+    struct model *m = arena_alloc(a, sizeof(*m));
+    int rc;
+    if ((rc = place_get(db, a, place, &p, e)) != ERR_OK ||
+        (rc = model_load(db, a, level, m, e)) != ERR_OK)
+        return rc;
+    /* its values now and for the trend, and its rank among its level under rank_root */
+    struct board b = {.nplaces = 1, .code = &place, .name = &p.name};
+    if ((rc = board_fill(db, a, m, &b, place, strlen(place), period, e)) != ERR_OK)
+        return rc;
+    struct ind_score s[GOVINDEX_MAX_INDICATORS];
+    double score = score_of(m, b.v, s);
+    struct ranked *items;
+    int n, rank = 0;
+    if ((rc = board_scores(db, a, m, rank_root, level, period, &items, &n, e)) != ERR_OK)
+        return rc;
+    for (int i = 0; i < n; i++)
+        if (strcmp(items[i].code, place) == 0)
+            rank = i + 1;
+    double weights = 0;
+    for (int i = 0; i < m->n; i++)
+        if (s[i].applicable)
+            weights += (double)m->ind[i].weight;
+
+    jw_obj(w);
+    jw_kstr(w, "place", place);
+    jw_kstr(w, "name", p.name);
+    jw_kstr(w, "level", level);
+    jw_kstr(w, "period", period);
+    write_score(w, "score", score);
+    if (score < 0)
+        jw_knull(w, "grade");
+    else
+        jw_kstr(w, "grade", govindex_grade(score));
+    jw_kint(w, "rank", rank);
+    jw_kint(w, "of", n);
+    jw_kstr(w, "rank_among", rank_root);
+    jw_key(w, "indicators");
+    jw_arr(w);
+    for (int i = 0; i < m->n; i++) {
+        const struct indicator *d = &m->ind[i];
+        double share = weights > 0 ? 100.0 * (double)d->weight / weights : 0;
+        jw_obj(w);
+        jw_kstr(w, "code", d->code);
+        jw_kstr(w, "name", d->name);
+        jw_kbool(w, "applicable", s[i].applicable);
+        jw_kint(w, "numerator", s[i].num);
+        if (m->den[i].n > 0)
+            jw_kint(w, "denominator", s[i].den);
+        else
+            jw_knull(w, "denominator");
+        if (s[i].applicable)
+            jw_kreal(w, "value", round(s[i].value * 10000) / 10000);
+        else
+            jw_knull(w, "value");
+        jw_kreal(w, "target", d->target);
+        jw_kstr(w, "direction", d->direction);
+        jw_kint(w, "weight", d->weight);
+        jw_kreal(w, "points", s[i].applicable ? round(share * s[i].achievement * 10) / 10 : 0);
+        jw_kreal(w, "points_lost",
+                 s[i].applicable ? round(share * (1 - s[i].achievement) * 10) / 10 : 0);
+        jw_kstr(w, "source", d->source);
+        if (s[i].applicable && s[i].achievement < 1 && *d->drill &&
+            (rc = drill_cases(db, a, d->drill, place, period, w, e)) != ERR_OK)
+            return rc;
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+    /* the last six months, oldest first */
+    jw_key(w, "trend");
+    jw_arr(w);
+    for (int k = -5; k <= 0; k++) {
+        char month[8];
+        month_step(period, k, month);
+        struct board t = {.nplaces = 1, .code = &place, .name = &p.name};
+        if ((rc = board_fill(db, a, m, &t, place, strlen(place), month, e)) != ERR_OK)
+            return rc;
+        double sc = score_of(m, t.v, NULL);
+        jw_obj(w);
+        jw_kstr(w, "period", month);
+        write_score(w, "score", sc);
+        if (sc < 0)
+            jw_knull(w, "grade");
+        else
+            jw_kstr(w, "grade", govindex_grade(sc));
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+    jw_end_obj(w);
+    return ERR_OK;
+}

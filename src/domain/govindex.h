@@ -1,0 +1,63 @@
+/* govindex.h - the grid smart-governance index (党建统领网格智治指数). Indicators are data (table
+ * indicators, edited by the district): a ratio or a count over the counters (counters.h) with a
+ * target, a direction, a weight and the levels it applies to. A place's score is 0-100, the
+ * weighted achievement of the indicators that apply to it (an indicator without a denominator
+ * for the place does not count, its weight shared by the others), with a grade (A >= 90, B >= 75,
+ * C >= 60, D >= 40, E below); places of a level are ranked; a breakdown explains every point
+ * lost down to the records behind it. Everything is read from counters: O(places), never the
+ * records, except the few records a drill-down lists. */
+#ifndef GG_GOVINDEX_H
+#define GG_GOVINDEX_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/jsonw.h"
+#include "domain/authz.h"
+#include "store/store.h"
+
+#define GOVINDEX_MAX_INDICATORS 32
+
+struct indicator {
+    const char *code, *name, *numerator, *denominator, *basis, *direction, *levels, *drill, *source;
+    double target;
+    int64_t weight, position, version, updated_at;
+};
+
+int indicators_load(struct db *db, struct arena *a, struct indicator *out, int max, int *n,
+                    struct err *e);
+void indicator_write_json(struct jsonw *w, const struct indicator *ind);
+/* Check a formula ("case.status.closed", "case.received - case.status.rejected",
+ * "5 * case.rated"): terms of known metrics with optional integer factors. */
+int indicator_formula_check(const char *f, const char *field, int allow_empty, struct err *e);
+/* Create or change an indicator from a JSON definition (every field but code); the previous
+ * definition is kept in indicator_versions. In a write transaction. */
+int indicator_put(struct db *db, struct arena *a, const char *code, json_t *def, int64_t user_id,
+                  struct err *e);
+/* The same in its own write transaction (the HTTP handler's call). */
+int indicator_save(struct store *s, const char *code, json_t *def, int64_t user_id, struct err *e);
+int indicator_versions_json(struct db *db, struct arena *a, const char *code, struct jsonw *w,
+                            struct err *e);
+
+/* The ranking of the places of level ("grid", "community", "town") under place for the month
+ * period ("2026-11"), best first, with last month's score and the change. */
+int govindex_ranking(struct db *db, struct arena *a, const char *place, const char *level,
+                     const char *period, struct jsonw *w, struct err *e);
+/* One place's score for period: each indicator's value, numerator, denominator, weight, points
+ * and points lost, the records that cost points (drill-down), its rank in its level under
+ * rank_root, and the trend of the last six months. */
+int govindex_breakdown(struct db *db, struct arena *a, const char *place, const char *rank_root,
+                       const char *period, struct jsonw *w, struct err *e);
+/* Recompute every counter (cases and registries) from the records, from from_month on (NULL:
+ * all), or with check only compare: *ndiff gets the rows that differ (or were changed). */
+int govindex_counters_rebuild(struct db *db, struct arena *a, const char *from_month, int check,
+                              int64_t *ndiff, struct err *e);
+/* A store_fn: when no counter is kept yet (a new database, or one made before counters
+ * existed, just migrated), compute them from the records. */
+int govindex_counters_seed_fn(struct db *db, void *unused, struct err *e);
+
+/* "A".."E" for a score. */
+const char *govindex_grade(double score);
+
+#endif

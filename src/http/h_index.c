@@ -1,0 +1,114 @@
+/* h_index.c - the grid smart-governance index (domain/govindex.c): rankings per level, a
+ * place's breakdown with its drill-down, and the indicators the district edits. */
+#include "http/http.h"
+#include "core/util.h"
+#include "domain/govindex.h"
+#include "domain/place.h"
+
+#include <string.h>
+
+/* ?period=YYYY-MM, default this month in Asia/Shanghai */
+static int period_param(struct req *rq, char out[8])
+{
+    const char *p = rq->query(rq, "period");
+    if (p == NULL) {
+        month_now(out);
+        return ERR_OK;
+    }
+    if (!month_valid(p)) {
+        reply_code(rq, ERR_INVALID, "period", "'period' is a month, YYYY-MM (2026-11)");
+        return -1;
+    }
+    snprintf(out, 8, "%s", p);
+    return ERR_OK;
+}
+
+/* GET /api/v1/index?level=grid|community|town&period=&place= */
+int index_ranking_h(struct req *rq)
+{
+    struct err e = {0};
+    struct jsonw w;
+    const char *place, *level = rq->query(rq, "level");
+    char period[8];
+    if (level == NULL)
+        level = "grid";
+    if (strcmp(level, "grid") != 0 && strcmp(level, "community") != 0 && strcmp(level, "town") != 0)
+        return reply_code(rq, ERR_INVALID, "level", "'level' is grid, community or town");
+    if (req_report_place(rq, &place) != ERR_OK || period_param(rq, period) != ERR_OK)
+        return -1;
+    jw_init(&w, 16u << 20);
+    if (govindex_ranking(req_db(rq), &rq->arena, place, level, period, &w, &e) != ERR_OK) {
+        buf_free(&w.b);
+        return reply_err(rq, &e);
+    }
+    return reply_jw(rq, 200, &w);
+}
+
+/* GET /api/v1/index/{place}?period= : the breakdown, ranked among the caller's widest place */
+int index_place_h(struct req *rq)
+{
+    struct err e = {0};
+    struct jsonw w;
+    const char *place = req_param(rq, 0), *root;
+    char period[8];
+    if (place_code_check(place, "place", &e) != ERR_OK)
+        return reply_err(rq, &e);
+    if (req_allow_or_reply(rq, PERM_CASE_READ, place, 0) || period_param(rq, period) != ERR_OK ||
+        req_report_place(rq, &root) != ERR_OK)
+        return -1;
+    if (strncmp(place, root, strlen(root)) != 0)
+        root = place; /* a place outside the widest scope's subtree is ranked alone */
+    jw_init(&w, 1u << 20);
+    if (govindex_breakdown(req_db(rq), &rq->arena, place, root, period, &w, &e) != ERR_OK) {
+        buf_free(&w.b);
+        return reply_err(rq, &e);
+    }
+    return reply_jw(rq, 200, &w);
+}
+
+/* GET /api/v1/indicators */
+int indicator_list_h(struct req *rq)
+{
+    struct err e = {0};
+    struct indicator ind[GOVINDEX_MAX_INDICATORS];
+    struct jsonw w;
+    int n;
+    if (indicators_load(req_db(rq), &rq->arena, ind, GOVINDEX_MAX_INDICATORS, &n, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    int64_t total = 0;
+    jw_init(&w, 1u << 20);
+    jw_obj(&w);
+    jw_key(&w, "items");
+    jw_arr(&w);
+    for (int i = 0; i < n; i++) {
+        indicator_write_json(&w, &ind[i]);
+        total += ind[i].weight;
+    }
+    jw_end_arr(&w);
+    jw_kint(&w, "total_weight", total);
+    jw_end_obj(&w);
+    return reply_jw(rq, 200, &w);
+}
+
+/* PUT /api/v1/indicators/{code} */
+int indicator_put_h(struct req *rq)
+{
+    struct err e = {0};
+    const char *code = req_param(rq, 0);
+    if (indicator_save(req_store(rq), code, rq->json, rq->user->id, &e) != ERR_OK)
+        return reply_err(rq, &e);
+    return indicator_list_h(rq);
+}
+
+/* GET /api/v1/indicators/{code}/versions */
+int indicator_versions_h(struct req *rq)
+{
+    struct err e = {0};
+    struct jsonw w;
+    jw_init(&w, 1u << 20);
+    if (indicator_versions_json(req_db(rq), &rq->arena, req_param(rq, 0), &w, &e) != ERR_OK) {
+        buf_free(&w.b);
+        return reply_err(rq, &e);
+    }
+    return reply_jw(rq, 200, &w);
+}
