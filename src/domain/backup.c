@@ -97,6 +97,14 @@ static int copy_out(const char *data_dir, const char *dir, const char *hex, stru
     return rc;
 }
 
+/* Leases belong to the processes that held them, not to the data: a copy keeps none, so that a
+ * server on it takes the background work at once instead of waiting for a stranger's lease. */
+static int drop_leases(struct db *db, struct err *e)
+{
+    int rc = db_exec(db, e, "DELETE FROM leases", DB_NOARGS);
+    return rc < 0 ? rc : ERR_OK;
+}
+
 int backup_run(const char *dsn, const char *data_dir, const char *path, struct backup_report *r,
                struct err *e)
 {
@@ -126,6 +134,8 @@ int backup_run(const char *dsn, const char *data_dir, const char *path, struct b
     arena_init(&a, 0);
     if (rc == ERR_OK)
         rc = describe(dst, &a, &photos, r, e);
+    if (rc == ERR_OK)
+        rc = drop_leases(dst, e);
     if (rc == ERR_OK && mkdir(dir, 0750) != 0 && errno != EEXIST)
         rc = err_set(e, ERR_INTERNAL, "file", "cannot create %s: %s", dir, strerror(errno));
     for (int i = 0; rc == ERR_OK && i < photos.nrows; i++)
@@ -230,6 +240,8 @@ int restore_run(const char *dsn, const char *data_dir, const char *path, int for
         rc = copy_in(data_dir, dir, dbrows_get(&photos, i, 0), r, e);
     if (rc == ERR_OK)
         rc = store_file_copy(src, dst, 0, e);
+    if (rc == ERR_OK)
+        rc = drop_leases(dst, e);
     arena_free(&a);
     store_file_close(dst);
     store_file_close(src);
