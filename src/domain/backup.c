@@ -77,6 +77,8 @@ static int copy_out(const char *data_dir, const char *dir, const char *hex, stru
     if (access(to, F_OK) == 0)
         return ERR_OK;
     char *data = slurp(from, &len);
+    if (data == NULL && errno != ENOENT)
+        return err_set(e, ERR_INTERNAL, "file", "cannot read %s: %s", from, strerror(errno));
     if (data == NULL) {
         missing(r, hex);
         return ERR_OK;
@@ -189,6 +191,8 @@ static int copy_in(const char *data_dir, const char *dir, const char *hex, struc
         return ERR_OK;
     snprintf(from, sizeof(from), "%s/%.2s/%s", dir, hex, hex + 2);
     char *data = slurp(from, &len);
+    if (data == NULL && errno != ENOENT)
+        return err_set(e, ERR_INTERNAL, "file", "cannot read %s: %s", from, strerror(errno));
     if (data == NULL) {
         missing(r, hex);
         return ERR_OK;
