@@ -24,11 +24,11 @@ if ! start_gridgov "$DIR/server.log" "$BIN" demo "${G[@]}" --admin-password ops-
     exit 1
 fi
 
-# the load: until the stop file, at most 25 s and 3000 cases
-$PY tests/ops/intake_load.py "$BASE" "$DIR/acks.txt" --seconds 25 --count 3000 \
+# the load: until the stop file, at most 40 s and 4000 cases
+$PY tests/ops/intake_load.py "$BASE" "$DIR/acks.txt" --seconds 40 --count 4000 \
     --stop "$DIR/stop" >"$DIR/load.log" 2>&1 &
 LOAD=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 200); do
     [ -f "$DIR/acks.txt" ] && [ "$(wc -l <"$DIR/acks.txt")" -ge 100 ] && break
     sleep 0.1
 done
