@@ -4,8 +4,9 @@
 # pg_dump text, its keys and passwords (fixture.env) and what must survive (expect.txt). Each is
 # migrated by BINARY on both backends and checked: every migration of this build recorded, the
 # core tables' row counts, each case's number and status (through the API), the residents'
-# identity and phone numbers as the release decrypted them, logins with the old passwords, a
-# new case on the upgraded database, and `gridgov audit verify` before and after it. The checks
+# identity and phone numbers as the release decrypted them, the dashboards' counters equal to
+# the records, logins with the old passwords, a new case on the upgraded database, and
+# `gridgov audit verify` before and after it. The checks
 # name no migration, so that later migrations land without touching this test.
 # Prints "N passed, N failed".   Usage: tests/ops/upgrade.sh [BINARY]   (default build/gridgov)
 set -uo pipefail
@@ -59,6 +60,13 @@ upgrade() { # FIXTURE-DIR BACKEND
     "$BIN" audit verify --db "$dsn" "${D[@]}" >"$DIR/audit.txt" 2>&1 &&
         ok "$name: audit verify after the upgrade: $(cat "$DIR/audit.txt")" ||
         bad "$name: audit verify after the upgrade" "$DIR/audit.txt"
+    # derived data: the counters behind the dashboards (where this build keeps them) must cover
+    # the records the old release wrote, without a manual rebuild
+    if "$BIN" help | grep -q '^  index '; then
+        "$BIN" index rebuild --check --db "$dsn" "${D[@]}" >"$DIR/counters.txt" 2>&1 &&
+            ok "$name: the counters equal the records after the upgrade" ||
+            bad "$name: the counters kept differ from the old records after the upgrade (dashboards show too little until 'gridgov index rebuild')" "$DIR/counters.txt"
+    fi
     "$BIN" export residents "$DIR/res.csv" --db "$dsn" "${D[@]}" --purpose "upgrade test" >>"$log" 2>&1
     a=$($PY tests/ops/fixtures/residents.py "$DIR/res.csv" 2>&1)
     b=$(grep '^residents ' "$fx/expect.txt")
