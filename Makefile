@@ -28,7 +28,7 @@ ASAN_UNIT:= $(UNIT_SRC:tests/unit/%.c=build/asan/%)
 # keep every object: the pattern rules would otherwise delete fuzz objects as intermediates
 .SECONDARY:
 
-.PHONY: all demo test test-quick lint format clean bench fuzz asan
+.PHONY: all demo test test-quick lint format clean bench fuzz asan deb
 all: build/gridgov build/api-runner build/bench-bare
 
 build/.deps-build: scripts/deps.sh
@@ -114,6 +114,15 @@ build/fuzz/obj/gen/%.o: build/gen/%.c
 	clang $(FUZZ_CFLAGS) -c -o $@ $<
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+
+# The Debian package (scripts/deb.sh, files in deploy/debian/): a version that sorts in commit
+# order, 0.1.0+COMMITS.gHASH
+DEB_VERSION := 0.1.0+$(shell git rev-list --count HEAD 2>/dev/null || echo 0).g$(shell git rev-parse --short HEAD 2>/dev/null || echo 0)
+DEB_ARCH    := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB         := build/gridgov_$(DEB_VERSION)_$(DEB_ARCH).deb
+deb: $(DEB)
+$(DEB): build/gridgov scripts/deb.sh $(wildcard deploy/debian/* deploy/prometheus/*) docs/operations.md
+	bash scripts/deb.sh build/gridgov $(DEB_VERSION) $@
 
 demo: all
 	build/gridgov demo $(DEMO_ARGS)

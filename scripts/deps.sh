@@ -8,7 +8,8 @@ group_pkgs() {
     build) echo build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
         libpq-dev libsodium-dev libcurl4-openssl-dev libxlsxwriter-dev ;;
     test) echo libcmocka-dev postgresql clang libclang-rt-14-dev cppcheck clang-format curl \
-        python3-jsonschema python3-stdnum ;;
+        python3-jsonschema python3-stdnum \
+        dpkg-dev systemd sqlite3 adduser ;; # tests/ops: make deb, systemd-analyze, fixtures
     bench) echo wrk curl time sqlite3 ;;
     browser) echo chromium fonts-wqy-microhei nodejs npm ;;
     *)

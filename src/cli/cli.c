@@ -70,6 +70,7 @@ enum {
     OPT_ORIGIN,
     OPT_FROM,
     OPT_CHECK,
+    OPT_FORCE,
 };
 
 static int parse_options(struct cli *c, int argc, char **argv)
@@ -97,6 +98,7 @@ static int parse_options(struct cli *c, int argc, char **argv)
         {"origin", required_argument, NULL, OPT_ORIGIN},
         {"from", required_argument, NULL, OPT_FROM},
         {"check", no_argument, NULL, OPT_CHECK},
+        {"force", no_argument, NULL, OPT_FORCE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -176,6 +178,9 @@ static int parse_options(struct cli *c, int argc, char **argv)
             break;
         case OPT_CHECK:
             c->check = 1;
+            break;
+        case OPT_FORCE:
+            c->force = 1;
             break;
         case 'h':
             c->help = 1;

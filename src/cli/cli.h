@@ -21,6 +21,7 @@ struct cli {
     const char *from;                       /* index rebuild: the first month */
     int check;                              /* index rebuild: compare, do not write */
     int no_serve, password_stdin, help, dry_run, valid_only;
+    int force; /* restore: over a live database */
 };
 
 int cli_main(int argc, char **argv);

@@ -16,6 +16,8 @@ int cmd_init(struct cli *c)
         fprintf(stderr, "gridgov init: unexpected argument '%s'\n", c->argv[0]);
         return EXIT_USAGE;
     }
+    if (cli_data_dir(c) != EXIT_OK) /* the keys, so that they belong to whoever runs init */
+        return EXIT_FAIL;
     struct store *s = cli_store_open(c);
     if (s == NULL)
         return EXIT_FAIL;

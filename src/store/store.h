@@ -98,6 +98,20 @@ int store_write(struct store *s, store_fn fn, void *ctx, struct err *e);
 /* Drop every table (used by `gridgov demo` on a database marked as a demo, and by tests). */
 int store_wipe(struct store *s, struct err *e);
 
+/* SQLite files outside a store, for backup and restore (in store_sqlite.c). store_file_open opens
+ * "sqlite:PATH" without migrating it: read_only for a file that must exist and is only read,
+ * else for writing (created if missing). On a PostgreSQL DSN it fails with ERR_INVALID: its
+ * backups are pg_dump and pg_restore. */
+struct db *store_file_open(const char *dsn, int read_only, struct err *e);
+void store_file_close(struct db *db);
+/* PRAGMA quick_check: ERR_OK, or ERR_INVALID naming the first problem. */
+int store_file_check(struct db *db, struct err *e);
+/* Replace dst's whole content with src's through SQLite's online backup API, in one step: src
+ * is read in one read transaction, a consistent snapshot while other connections keep writing
+ * to it. single_file: then leave dst in rollback-journal mode, one self-contained file (a server
+ * that opens it sets WAL again). */
+int store_file_copy(struct db *src, struct db *dst, int single_file, struct err *e);
+
 /* Timings for /metrics: cumulative counts and seconds per kind. */
 struct store_stats {
     uint64_t reads, writes, commits, batched_jobs;

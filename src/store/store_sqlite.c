@@ -260,6 +260,75 @@ static int sq_wipe(struct db *db, struct err *e)
     return rc;
 }
 
+/* ---- files outside a store: backup and restore ---- */
+
+struct db *store_file_open(const char *dsn, int read_only, struct err *e)
+{
+    if (strncmp(dsn, "sqlite:", 7) != 0) {
+        err_set(e, ERR_INVALID, "db",
+                "only a SQLite database is copied by gridgov; back up PostgreSQL with pg_dump "
+                "and restore it with pg_restore (docs/operations.md)");
+        return NULL;
+    }
+    struct sqlite_db *d = xcalloc(1, sizeof(*d));
+    d->base.ops = &store_sqlite_ops;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (read_only ? 0 : SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(dsn + 7, &d->h, flags, NULL);
+    if (rc != SQLITE_OK) {
+        err_set(e, ERR_NOT_FOUND, "db", "cannot open %s: %s", dsn + 7,
+                d->h ? sqlite3_errmsg(d->h) : "out of memory");
+        sq_disconnect(&d->base);
+        return NULL;
+    }
+    sqlite3_busy_timeout(d->h, 10000);
+    if (read_only && sq_script(&d->base, e, "PRAGMA query_only=1") != ERR_OK) {
+        sq_disconnect(&d->base);
+        return NULL;
+    }
+    return &d->base;
+}
+
+void store_file_close(struct db *db)
+{
+    if (db != NULL)
+        sq_disconnect(db);
+}
+
+int store_file_check(struct db *db, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc = sq_query(db, &a, &r, e, "PRAGMA quick_check", NULL, 0);
+    if (rc == ERR_OK && (r.nrows != 1 || strcmp(dbrows_get(&r, 0, 0), "ok") != 0))
+        rc = err_set(e, ERR_INVALID, "file", "the database is damaged: %s",
+                     r.nrows > 0 ? dbrows_get(&r, 0, 0) : "no answer");
+    else if (rc != ERR_OK) {
+        char why[sizeof(e->msg)];
+        snprintf(why, sizeof(why), "%s", e->msg);
+        rc = err_set(e, ERR_INVALID, "file", "not a usable SQLite database (%s)", why);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+int store_file_copy(struct db *src, struct db *dst, int single_file, struct err *e)
+{
+    sqlite3 *to = ((struct sqlite_db *)dst)->h;
+    sqlite3_backup *b = sqlite3_backup_init(to, "main", ((struct sqlite_db *)src)->h, "main");
+    if (b == NULL)
+        return err_set(e, ERR_STORE, "db", "cannot start the copy: %s", sqlite3_errmsg(to));
+    /* -1: every page in one step, so the source is read in a single read transaction; in
+     * steps, each write by another connection would restart the copy */
+    int rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        return err_set(e, ERR_UNAVAILABLE, "db", "the database is locked: try again");
+    if (rc != SQLITE_DONE)
+        return err_set(e, ERR_STORE, "db", "the copy failed: %s", sqlite3_errstr(rc));
+    return single_file ? sq_script(dst, e, "PRAGMA journal_mode=DELETE") : ERR_OK;
+}
+
 const struct store_ops store_sqlite_ops = {
     .name = "sqlite",
     .group_commit = 1,
