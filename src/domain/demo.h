@@ -15,6 +15,9 @@ int demo_people_seed(struct store *s, struct err *e);
 /* Party organisations, members, a roster from another county in which some of 盖北镇's new
  * residents hide, activities, volunteer hours and care visits (demo_party.c). */
 int demo_party_seed(struct store *s, struct err *e);
+/* Enterprises, service teams, cadres' assignments and visits, and the customs problem of
+ * 扬帆新材料 raised on a visit and solved (demo_enterprise.c). */
+int demo_enterprise_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 

@@ -20,6 +20,10 @@ enum {
     ENT_CONTACT,
     ENT_PHONE,
     ENT_NOTE,
+    ENT_CADRES,
+    ENT_VISITS,
+    ENT_PROBLEMS,
+    ENT_SOLVED,
     ENT__COUNT
 };
 
