@@ -16,6 +16,7 @@ export function capsOf(user) {
     ops: has('district_admin'),
     handle: has('dept_handler', 'grid_leader'),
     verify: has('grid_worker', 'grid_leader'),
+    cadre: has('enterprise_cadre'),
     // the dashboard reports on a place; department handlers and commissioners have none
     stats: roles.some((r) => !['dept_handler', 'commissioner'].includes(r.role)),
   };
