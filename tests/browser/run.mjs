@@ -1236,6 +1236,8 @@ async function enterpriseCadrePhone(ctx) {
   const wide = () => page.evaluate(() => document.documentElement.scrollWidth);
   const fits = async (what) => check(await wide() <= PHONE.width, `${what} is ${await wide()} px wide at 375 px`);
   await page.click('.menu-btn');
+  // a cadre's scope is its enterprises: no place to report on in the dashboard
+  check(await page.$('#nav a[href="#/dashboard"]') === null, 'a cadre has the dashboard in its menu');
   await page.click('#nav-enterprise summary');
   await shot(page, '60-ent-menu-375');
   await page.click('#nav-enterprise a[data-screen="ent/mine"]');
