@@ -16,7 +16,7 @@ static const unsigned role_perms[ROLE__COUNT] = {
     [ROLE_GRID_WORKER] = BASE | P(CASE_VERIFY),
     [ROLE_COMMISSIONER] = BASE,
     [ROLE_DEPT_HANDLER] = BASE | P(CASE_HANDLE),
-    [ROLE_ENTERPRISE_CADRE] = BASE,
+    [ROLE_ENTERPRISE_CADRE] = BASE | P(CASE_VERIFY), /* of its enterprises' problems only */
     [ROLE_PARTY_OFFICE] = BASE, /* its power is over the party's registries (party.c) */
 };
 
@@ -61,6 +61,26 @@ static int within(const char *a, const char *b)
     return strncmp(a, b, strlen(b)) == 0;
 }
 
+int authz_by_enterprise(const struct role_grant *g)
+{
+    return g->role == ROLE_ENTERPRISE_CADRE;
+}
+
+int authz_serves(const struct user *u, int64_t enterprise)
+{
+    int lo = 0, hi = u != NULL ? u->nenterprises - 1 : -1;
+    while (enterprise > 0 && lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (u->enterprises[mid] == enterprise)
+            return 1;
+        if (u->enterprises[mid] < enterprise)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return 0;
+}
+
 int authz_grant_has(const struct role_grant *g, enum perm p)
 {
     return (role_perms[g->role] & (1u << p)) != 0;
@@ -79,7 +99,8 @@ int authz_has(const struct user *u, enum perm p)
     return 0;
 }
 
-static int grant_allows(const struct role_grant *g, enum perm p, const struct target *t)
+static int grant_allows(const struct user *u, const struct role_grant *g, enum perm p,
+                        const struct target *t)
 {
     if (!(role_perms[g->role] & (1u << p)))
         return 0;
@@ -87,6 +108,9 @@ static int grant_allows(const struct role_grant *g, enum perm p, const struct ta
         return 1;
     if (t == NULL)
         return 0;
+    if (authz_by_enterprise(g) && p != PERM_PLACE_READ)
+        /* cadres reach cases through the enterprises they serve, nothing by place */
+        return authz_serves(u, t->enterprise);
     if (g->role == ROLE_DEPT_HANDLER && (p == PERM_CASE_READ || p == PERM_CASE_HANDLE))
         /* department handlers reach cases only through their department */
         return t->dept != NULL && strncmp(g->scope, "dept:", 5) == 0 &&
@@ -112,7 +136,7 @@ int authz_allow(const struct user *u, enum perm p, const struct target *t)
     if (u == NULL)
         return 0;
     for (int i = 0; i < u->nroles; i++) {
-        if (grant_allows(&u->roles[i], p, t))
+        if (grant_allows(u, &u->roles[i], p, t))
             return 1;
     }
     return 0;
@@ -167,8 +191,9 @@ int authz_scopes(const struct user *u, enum perm p, const char **out, int max)
         const struct role_grant *g = &u->roles[i];
         if (!(role_perms[g->role] & (1u << p)))
             continue;
-        /* compound scopes cover no subtree; department handlers reach cases by department */
-        if (g->compound != 0 ||
+        /* compound scopes cover no subtree; department handlers reach cases by department,
+         * cadres by enterprise */
+        if (g->compound != 0 || (authz_by_enterprise(g) && p != PERM_PLACE_READ) ||
             (g->role == ROLE_DEPT_HANDLER && (p == PERM_CASE_READ || p == PERM_CASE_HANDLE)))
             continue;
         out[n++] = g->place;
@@ -192,6 +217,11 @@ int authz_verb_allow(const struct user *u, const uint8_t grants[ROLE__COUNT], un
         const struct role_grant *g = &u->roles[i];
         if ((grants[g->role] & verb) != verb || strncmp(g->scope, "dept:", 5) == 0)
             continue;
+        if (authz_by_enterprise(g)) {
+            if (authz_serves(u, t->enterprise))
+                return 1;
+            continue;
+        }
         if (g->compound != 0) {
             if (t->compound != 0 && t->compound == g->compound)
                 return 1;

@@ -41,6 +41,11 @@ enum perm {
     PERM__COUNT
 };
 
+/* A grant's scope is a place subtree, a compound ("compound:ID") or a department ("dept:CODE"),
+ * except for the roles whose reach is a set of enterprises (authz_by_enterprise): the
+ * enterprise-service cadre reads and verifies only the enterprises assigned to it
+ * (user->enterprises, loaded with the session) and the cases raised for them; its place bounds
+ * which enterprises it may be assigned and which places it reads. */
 struct role_grant {
     enum role role;
     const char *scope; /* as granted: place code, "compound:ID", "dept:CODE" */
@@ -54,6 +59,8 @@ struct user {
     int disabled;
     struct role_grant *roles;
     int nroles;
+    const int64_t *enterprises; /* served as an enterprise-service cadre, ascending */
+    int nenterprises;
     int64_t expires_at; /* of the session it was loaded through (session_user), else 0 */
 };
 
@@ -63,6 +70,7 @@ struct target {
     const char *place;
     int64_t compound;
     const char *dept;
+    int64_t enterprise; /* the enterprise the object belongs to (a visit, a case raised for it) */
 };
 
 int role_from_name(const char *name, enum role *out);
@@ -70,6 +78,11 @@ const char *role_name(enum role r);
 const char *role_label_zh(enum role r);
 /* Required scope for a role: the code length of its place, or 0 for compound/dept scopes. */
 int role_scope_len(enum role r);
+
+/* Is g's scope a set of enterprises rather than a place (enterprise-service cadres)? */
+int authz_by_enterprise(const struct role_grant *g);
+/* Is enterprise among the ones u serves? */
+int authz_serves(const struct user *u, int64_t enterprise);
 
 /* Does this one grant carry permission p (anywhere in its scope)? */
 int authz_grant_has(const struct role_grant *g, enum perm p);

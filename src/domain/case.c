@@ -27,11 +27,13 @@ const char case_select_sql[] =
     "coalesce(c.rating, 0), c.reopen_count, c.rework_count, coalesce(c.on_time, -1), "
     "c.timeline_seq, c.version, c.created_at, c.updated_at, coalesce(c.closed_at, 0), "
     "c.timeline_head, c.token_box, cat.name, p.name, d.name, (SELECT count(*) FROM extensions x "
-    "WHERE x.case_id = c.id AND x.status = 'pending'), c.late, cm.name "
+    "WHERE x.case_id = c.id AND x.status = 'pending'), c.late, cm.name, "
+    "coalesce(c.enterprise_id, 0), coalesce(c.visit_id, 0), ent.name "
     "FROM cases c JOIN categories cat ON cat.code = c.category_code "
     "JOIN places p ON p.code = c.place_code "
     "LEFT JOIN departments d ON d.code = c.department_code "
-    "LEFT JOIN compounds cm ON cm.id = c.compound_id ";
+    "LEFT JOIN compounds cm ON cm.id = c.compound_id "
+    "LEFT JOIN enterprises ent ON ent.id = c.enterprise_id ";
 
 void case_from_row(const struct dbrows *r, int i, struct case_rec *cs)
 {
@@ -80,6 +82,9 @@ void case_from_row(const struct dbrows *r, int i, struct case_rec *cs)
     cs->pending_extensions = dbrows_int(r, i, 39);
     cs->late = dbrows_int(r, i, 40);
     cs->compound_name = dbrows_get(r, i, 41);
+    cs->enterprise_id = dbrows_int(r, i, 42);
+    cs->visit_id = dbrows_int(r, i, 43);
+    cs->enterprise_name = dbrows_get(r, i, 44);
 }
 
 int case_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out, struct err *e)
@@ -205,6 +210,13 @@ json_t *case_json(const struct case_rec *cs, int public_view)
     if (public_view)
         return j;
     json_object_set_new(j, "channel", json_string(cs->channel));
+    /* a problem raised on a cadre's visit: its enterprise and the visit */
+    json_object_set_new(j, "enterprise",
+                        cs->enterprise_id
+                            ? json_pack("{s:I, s:s?}", "id", (json_int_t)cs->enterprise_id, "name",
+                                        cs->enterprise_name)
+                            : json_null());
+    json_object_set_new(j, "visit", cs->visit_id ? json_integer(cs->visit_id) : json_null());
     json_object_set_new(j, "to_grid", json_boolean(cs->to_grid));
     json_object_set_new(j, "escalations", json_integer(cs->escalations));
     json_object_set_new(j, "rework_count", json_integer(cs->rework_count));
@@ -321,7 +333,9 @@ int case_input_check(struct case_input *in, const struct actor *who, struct err 
                        CASE_DESC_MAX);
     if (in->place_code != NULL && place_code_check(in->place_code, "place", e) != ERR_OK)
         return e->code;
-    if (in->place_code != NULL && place_level_of(in->place_code) < PL_COMMUNITY)
+    /* an enterprise's problem lies where the enterprise is kept: its town or community */
+    if (in->place_code != NULL &&
+        place_level_of(in->place_code) < (in->enterprise_id ? PL_TOWN : PL_COMMUNITY))
         return err_set(e, ERR_INVALID, "place",
                        "'place' must be a community, grid or micro-grid (12, 15 or 17 digits)");
     if (in->has_point && (!isfinite(in->lat) || !isfinite(in->lon) || in->lat < 3.0 ||
@@ -496,8 +510,9 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
         "INSERT INTO cases (county, case_no, category_code, description, status, channel, "
         "place_code, grid_code, compound_id, address, lat, lon, attributes, reporter_user_id, "
         "reporter_name, reporter_phone, reporter_email, token_hash, api_key_id, idem_key, "
-        "token_box, stage_due_at, search_grams, created_at, updated_at) VALUES (?, ?, ?, ?, "
-        "'submitted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "token_box, stage_due_at, search_grams, created_at, updated_at, enterprise_id, visit_id) "
+        "VALUES (?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?) RETURNING id",
         DB_ARGS(DBS(county), DBS(out->case_no), DBS(in->category), DBS(in->description),
                 DBS(in->channel), DBS(place), DBS(grid),
                 in->compound_id ? DBI(in->compound_id) : DBNULL,
@@ -508,7 +523,9 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
                 DBS(in->reporter_phone ? in->reporter_phone : ""),
                 DBS(in->reporter_email ? in->reporter_email : ""), DBS(token_hash),
                 who->api_key_id ? DBI(who->api_key_id) : DBNULL, DBS(in->idem_key), DBS(box),
-                DBI(due), DBS(local.prep.grams), DBI(now), DBI(now)));
+                DBI(due), DBS(local.prep.grams), DBI(now), DBI(now),
+                in->enterprise_id ? DBI(in->enterprise_id) : DBNULL,
+                in->visit_id ? DBI(in->visit_id) : DBNULL));
     if (rc == ERR_CONFLICT && in->idem_key)
         err_set(e, ERR_CONFLICT, "Idempotency-Key", "a submission with this key is in flight");
     if (rc != ERR_OK)

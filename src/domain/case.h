@@ -86,6 +86,8 @@ struct case_rec {
     int64_t pending_extensions;
     int64_t late; /* some staff stage passed its deadline: the case cannot close on time */
     const char *compound_name;
+    int64_t enterprise_id, visit_id; /* a problem raised on a cadre's visit (0 = none) */
+    const char *enterprise_name;
 };
 
 /* Who acts. A public reporter has no user; proven by the tracking token of the case. */
@@ -147,6 +149,8 @@ struct case_input {
     const char *idem_key; /* already scoped to the submitter */
     struct photo_ref *photos;
     int nphotos;
+    int64_t enterprise_id, visit_id; /* raised on a visit (visit.c): the case is the
+                                      * enterprise's, and may lie at its town */
     struct case_prep prep;
 };
 
@@ -279,7 +283,8 @@ int case_audit_verify(struct db *db, struct audit_report *out, struct err *e);
 
 struct case_filter {
     const char *status, *category, *place, *department, *channel, *q, *queue;
-    int64_t from, to; /* created_at range, 0 = open */
+    int64_t enterprise, visit; /* raised for this enterprise, on this visit (0 = any) */
+    int64_t from, to;          /* created_at range, 0 = open */
     int overdue;
     const char *sort; /* created | -created | due */
     const char *cursor;

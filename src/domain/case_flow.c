@@ -12,6 +12,7 @@
 #define SAME (-1)
 
 enum who {
+    W_SAME,              /* (for_enterprise) the same as who */
     W_OFFICE,            /* 微治办 at or above the case's place */
     W_HANDLER,           /* the assigned department's handler, or the grid leader (to grid) */
     W_OFFICE_OR_HANDLER, /* joint meetings */
@@ -19,12 +20,15 @@ enum who {
     W_REPORTER,          /* the reporter (token or own account) */
     W_OFFICE_OR_SCHED,   /* close, escalate */
     W_STAFF,             /* internal notes: staff who can read the case */
+    W_CADRE,             /* an enterprise-service cadre serving the case's enterprise */
 };
 
+/* who takes the step; for_enterprise, when not W_SAME, takes it instead on a problem raised for
+ * an enterprise (on a cadre's visit): the cadre, not a grid, checks the fix. */
 static const struct rule {
     unsigned from;
     int to;
-    enum who who;
+    enum who who, for_enterprise;
 } rules[CA__COUNT] = {
     [CA_ACCEPT] = {S(SUBMITTED), CS_ACCEPTED, W_OFFICE},
     [CA_REJECT] = {S(SUBMITTED), CS_REJECTED, W_OFFICE},
@@ -37,8 +41,8 @@ static const struct rule {
     [CA_APPROVE_EXTENSION] = {S(DISPATCHED) | S(IN_PROGRESS), SAME, W_OFFICE},
     [CA_DENY_EXTENSION] = {S(DISPATCHED) | S(IN_PROGRESS), SAME, W_OFFICE},
     [CA_RESOLVE] = {S(IN_PROGRESS), CS_RESOLVED, W_HANDLER},
-    [CA_VERIFY] = {S(RESOLVED), CS_VERIFIED, W_VERIFIER},
-    [CA_VERIFY_FAIL] = {S(RESOLVED), CS_DISPATCHED, W_VERIFIER},
+    [CA_VERIFY] = {S(RESOLVED), CS_VERIFIED, W_VERIFIER, W_CADRE},
+    [CA_VERIFY_FAIL] = {S(RESOLVED), CS_DISPATCHED, W_VERIFIER, W_CADRE},
     [CA_CONFIRM] = {S(VERIFIED), SAME, W_REPORTER},
     [CA_CLOSE] = {S(VERIFIED), CS_CLOSED, W_OFFICE_OR_SCHED},
     [CA_REOPEN] = {S(CLOSED), CS_DISPATCHED, W_REPORTER},
@@ -119,8 +123,10 @@ int case_is_reporter(const struct case_rec *cs, const struct user *u)
 
 struct target case_target(const struct case_rec *cs)
 {
-    struct target t = {
-        .place = cs->place_code, .compound = cs->compound_id, .dept = cs->department};
+    struct target t = {.place = cs->place_code,
+                       .compound = cs->compound_id,
+                       .dept = cs->department,
+                       .enterprise = cs->enterprise_id};
     return t;
 }
 
@@ -142,10 +148,19 @@ static int is_handler(const struct case_rec *cs, const struct actor *who)
     return cs->department != NULL && authz_allow(who->user, PERM_CASE_HANDLE, &t);
 }
 
+static int is_cadre(const struct case_rec *cs, const struct actor *who)
+{
+    struct target t = {.enterprise = cs->enterprise_id};
+    return who->user != NULL && cs->enterprise_id != 0 &&
+           authz_allow(who->user, PERM_CASE_VERIFY, &t);
+}
+
 static int is_verifier(const struct case_rec *cs, const struct actor *who)
 {
     if (who->user == NULL)
         return 0;
+    if (cs->enterprise_id != 0)
+        return 0; /* not the grid's: the rules name the enterprise's cadre (for_enterprise) */
     if (cs->grid_code != NULL) {
         struct target t = {.place = cs->grid_code};
         return authz_allow(who->user, PERM_CASE_VERIFY, &t);
@@ -153,7 +168,7 @@ static int is_verifier(const struct case_rec *cs, const struct actor *who)
     /* a case known only by its community: any grid of that community checks it on site */
     for (int i = 0; i < who->user->nroles; i++) {
         const struct role_grant *g = &who->user->roles[i];
-        if (authz_grant_has(g, PERM_CASE_VERIFY) && g->compound == 0 &&
+        if (authz_grant_has(g, PERM_CASE_VERIFY) && g->compound == 0 && !authz_by_enterprise(g) &&
             strncmp(g->place, cs->place_code, strlen(cs->place_code)) == 0)
             return 1;
     }
@@ -171,6 +186,10 @@ int case_may_read(const struct case_rec *cs, const struct user *u)
 static int may(const struct case_rec *cs, enum who w, const struct actor *who)
 {
     switch (w) {
+    case W_SAME:
+        return 0;
+    case W_CADRE:
+        return is_cadre(cs, who);
     case W_OFFICE:
         return is_office(cs, who);
     case W_HANDLER:
@@ -240,7 +259,8 @@ int case_flow_check(const struct case_rec *cs, enum case_action a, const struct 
     if ((unsigned)a >= CA__COUNT)
         return err_set(e, ERR_INVALID, "action", "unknown action");
     const struct rule *r = &rules[a];
-    if (!may(cs, r->who, who))
+    enum who w = cs->enterprise_id != 0 && r->for_enterprise != W_SAME ? r->for_enterprise : r->who;
+    if (!may(cs, w, who))
         return err_set(e, ERR_FORBIDDEN, "action", "you may not take the step '%s' on this case",
                        actions[a].name);
     if (!(r->from & (1u << cs->status)))

@@ -32,7 +32,12 @@ static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
             continue;
         if (n++)
             sqlq_add(q, " OR ");
-        if (g->role == ROLE_DEPT_HANDLER && p != PERM_PLACE_READ) {
+        if (authz_by_enterprise(g) && p != PERM_PLACE_READ) {
+            /* cadres: the problems of the enterprises they serve (authz_serves) */
+            sqlq_add(q, "c.enterprise_id IN (SELECT enterprise_id FROM cadre_assignments WHERE "
+                        "user_id = ?)");
+            sqlq_param(q, DBI(u->id));
+        } else if (g->role == ROLE_DEPT_HANDLER && p != PERM_PLACE_READ) {
             sqlq_add(q, p == PERM_CASE_HANDLE ? "(c.department_code = ? AND c.to_grid = 0)"
                                               : "c.department_code = ?");
             sqlq_param(q, DBS(g->scope + 5));
@@ -47,14 +52,16 @@ static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
             /* the grid's cases, and those known only by the grid's community */
             sqlq_add(q, "(");
             sqlq_prefix(q, "c.grid_code", g->place);
-            sqlq_add(q, " OR (c.grid_code IS NULL AND c.place_code = ?))");
+            sqlq_add(q, " OR (c.grid_code IS NULL AND c.enterprise_id IS NULL AND c.place_code = "
+                        "?))");
             sqlq_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
         } else if (p == PERM_CASE_READ && authz_grant_has(g, PERM_CASE_VERIFY)) {
             /* grid staff read the cases they verify: also those with no grid at a place above
              * them (case_may_read) */
             sqlq_add(q, "(");
             q_place(q, g->place);
-            sqlq_add(q, " OR (c.grid_code IS NULL AND c.place_code IN (?, ?, ?)))");
+            sqlq_add(q, " OR (c.grid_code IS NULL AND c.enterprise_id IS NULL AND c.place_code IN "
+                        "(?, ?, ?)))");
             sqlq_param(q, DBS(arena_printf(q->a, "%.6s", g->place)));
             sqlq_param(q, DBS(arena_printf(q->a, "%.9s", g->place)));
             sqlq_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
@@ -211,6 +218,14 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
     if (f->channel) {
         sqlq_add(&q, " AND c.channel = ?");
         sqlq_param(&q, DBS(f->channel));
+    }
+    if (f->enterprise) {
+        sqlq_add(&q, " AND c.enterprise_id = ?");
+        sqlq_param(&q, DBI(f->enterprise));
+    }
+    if (f->visit) {
+        sqlq_add(&q, " AND c.visit_id = ?");
+        sqlq_param(&q, DBI(f->visit));
     }
     if (f->from) {
         sqlq_add(&q, " AND c.created_at >= ?");

@@ -67,6 +67,8 @@ static const struct {
     {"qiye", "驻企服务员", "enterprise_cadre", "330604002"},
     {"gaibei", "盖北镇党建办", "party_office", "330604112"},
     {"gbsq", "盖北社区微治办", "community_office", "330604112001"},
+    {"hujinyou", "胡金友(驻企服务员)", "enterprise_cadre", "330604"},
+    {"hg", "上虞海关服务点承办人", "dept_handler", "dept:hg"},
 };
 
 #define NUSERS (sizeof(demo_users) / sizeof(demo_users[0]))
@@ -207,7 +209,7 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
     }
     if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK ||
         (rc = demo_people_seed(s, e)) != ERR_OK || (rc = demo_party_seed(s, e)) != ERR_OK ||
-        (rc = demo_platform_seed(s, e)) != ERR_OK)
+        (rc = demo_enterprise_seed(s, e)) != ERR_OK || (rc = demo_platform_seed(s, e)) != ERR_OK)
         return rc;
     struct db *db = store_acquire(s);
     struct arena a;

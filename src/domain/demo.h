@@ -19,6 +19,9 @@ int demo_party_seed(struct store *s, struct err *e);
  * that match, short boards, and three projects, one of 1亿元 or more without a branch
  * (demo_platform.c). */
 int demo_platform_seed(struct store *s, struct err *e);
+/* Enterprises, service teams, cadres' assignments and visits, and the customs problem of
+ * 扬帆新材料 raised on a visit and solved (demo_enterprise.c). */
+int demo_enterprise_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 

@@ -1,7 +1,7 @@
 /* enterprise.c - enterprises as a registry. The district and the streets keep them; community
- * offices keep those of their community; the party office and enterprise-service cadres read
- * them. The credit code is checked in full (idnum.c) and unique; the contact's phone is sealed
- * and masked like every personal number. */
+ * offices keep those of their community; the party office reads them, and an enterprise-service
+ * cadre the ones assigned to it (service_team.c). The credit code is checked in full (idnum.c)
+ * and unique; the contact's phone is sealed and masked like every personal number. */
 #include "domain/enterprise.h"
 #include "domain/pii_fields.h"
 #include "domain/place.h"
@@ -98,6 +98,35 @@ static const struct reg_field fields[] = {
                       .type = FT_REF,
                       .flags = F_LIST | F_FILTER,
                       .ref = "platforms"},
+    /* its service (service.h): cadres assigned, visits, problems raised on them and solved */
+    [ENT_CADRES] = {.name = "cadres",
+                    .label = "驻企服务员",
+                    .label_en = "Cadres",
+                    .type = FT_INT,
+                    .flags = F_READONLY | F_LIST | F_NOCSV,
+                    .expr = "SELECT count(*) FROM cadre_assignments a WHERE a.enterprise_id = "
+                            "enterprises.id"},
+    [ENT_VISITS] = {.name = "visits",
+                    .label = "走访次数",
+                    .label_en = "Visits",
+                    .type = FT_INT,
+                    .flags = F_READONLY | F_LIST | F_NOCSV,
+                    .expr = "SELECT count(*) FROM visits v WHERE v.enterprise_id = enterprises.id "
+                            "AND v.archived_at IS NULL"},
+    [ENT_PROBLEMS] = {.name = "problems",
+                      .label = "反映问题",
+                      .label_en = "Problems raised",
+                      .type = FT_INT,
+                      .flags = F_READONLY | F_NOCSV,
+                      .expr =
+                          "SELECT count(*) FROM cases c WHERE c.enterprise_id = enterprises.id"},
+    [ENT_SOLVED] = {.name = "solved",
+                    .label = "已解决",
+                    .label_en = "Solved",
+                    .type = FT_INT,
+                    .flags = F_READONLY | F_NOCSV,
+                    .expr = "SELECT count(*) FROM cases c WHERE c.enterprise_id = enterprises.id "
+                            "AND c.status = 'closed'"},
 };
 
 _Static_assert(sizeof(fields) / sizeof(fields[0]) == ENT__COUNT, "fields");
@@ -118,5 +147,6 @@ const struct registry reg_enterprises = {
                [ROLE_COMMUNITY_OFFICE] = V_READ | V_WRITE | V_EXPORT,
                [ROLE_ENTERPRISE_CADRE] = V_READ,
                [ROLE_PARTY_OFFICE] = V_READ | V_EXPORT},
+    .enterprise_field = "id", /* a cadre reads the enterprises it serves */
     .conflict_field = "credit_code",
 };

@@ -21,6 +21,10 @@ enum {
     ENT_PHONE,
     ENT_NOTE,
     ENT_PLATFORM, /* migration 007 */
+    ENT_CADRES,
+    ENT_VISITS,
+    ENT_PROBLEMS,
+    ENT_SOLVED,
     ENT__COUNT
 };
 

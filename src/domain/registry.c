@@ -100,13 +100,14 @@ static int scope_places(const struct registry *r, struct arena *a, const struct 
     return n;
 }
 
-static int64_t compound_of(const struct registry *r, const struct reg_rec *rec)
+/* The id the record's field names ("id": the record's own), or 0. */
+static int64_t id_of(const struct registry *r, const char *field, const struct reg_rec *rec)
 {
-    if (r->compound_field == NULL)
+    if (field == NULL)
         return 0;
-    if (strcmp(r->compound_field, r->key) == 0)
+    if (strcmp(field, r->key) == 0)
         return rec->id;
-    int i = registry_field_index(r, r->compound_field);
+    int i = registry_field_index(r, field);
     return i >= 0 && rec->v[i] ? strtoll(rec->v[i], NULL, 10) : 0;
 }
 
@@ -119,8 +120,9 @@ int reg_allows(const struct user *u, const struct registry *r, unsigned verb,
     const char *places[64];
     arena_init(&a, 0);
     int n = scope_places(r, &a, rec, places, 64);
-    struct target t = {.compound = compound_of(r, rec)};
-    int ok = t.compound != 0 && authz_verb_allow(u, r->grants, verb, &t);
+    struct target t = {.compound = id_of(r, r->compound_field, rec),
+                       .enterprise = id_of(r, r->enterprise_field, rec)};
+    int ok = (t.compound != 0 || t.enterprise != 0) && authz_verb_allow(u, r->grants, verb, &t);
     for (int i = 0; i < n && !ok; i++) {
         t.place = places[i];
         ok = authz_verb_allow(u, r->grants, verb, &t);
@@ -904,6 +906,20 @@ static void where_scope(struct sqlq *q, const struct registry *r, const struct u
         const struct role_grant *g = &u->roles[i];
         if (!(r->grants[g->role] & V_READ) || strncmp(g->scope, "dept:", 5) == 0)
             continue;
+        if (authz_by_enterprise(g)) {
+            /* the enterprises the user serves (authz_serves on one record) */
+            if (r->enterprise_field == NULL)
+                continue;
+            int fi = registry_field_index(r, r->enterprise_field);
+            if (n++)
+                sqlq_add(q, " OR ");
+            sqlq_add(q, arena_printf(q->a,
+                                     "%s.%s IN (SELECT enterprise_id FROM cadre_assignments "
+                                     "WHERE user_id = ?)",
+                                     r->table, fi >= 0 ? col(&r->fields[fi]) : r->key));
+            sqlq_param(q, DBI(u->id));
+            continue;
+        }
         if (g->compound != 0) {
             if (r->compound_field == NULL)
                 continue;

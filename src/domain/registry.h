@@ -163,6 +163,9 @@ struct registry {
     /* a role scoped to a compound ("compound:ID") reaches the record whose compound_field has
      * that id ("id" for compounds themselves); NULL: compound scopes reach nothing here */
     const char *compound_field;
+    /* the record's enterprise ("id" for enterprises themselves), through which the roles whose
+     * scope is a set of enterprises (authz_by_enterprise) reach it; NULL: they reach nothing */
+    const char *enterprise_field;
     const char *conflict_field; /* the field named by a unique-constraint conflict */
     /* Cross-field rules and derived values, inside the write transaction, after each field was
      * checked; old is NULL on create. May fill F_READONLY values. */

@@ -20,9 +20,10 @@ struct slot {
     int64_t until;      /* 0 = empty */
     int64_t expires_at; /* the session's own end: a hit at or past it is a miss */
     int64_t user_id;
-    char *blob; /* username \0 display_name \0 then per role: role \0 scope \0 place \0 compound */
+    char *blob; /* username \0 display_name \0 then per role: role \0 scope \0 place \0 compound,
+                 * then the enterprises served */
     size_t bloblen;
-    int nroles;
+    int nroles, nenterprises;
     int disabled;
 };
 
@@ -88,6 +89,10 @@ int session_user_cached(struct db *db, struct arena *a, const char *token_hash, 
             memcpy(&g->compound, p, sizeof(g->compound));
             p += sizeof(g->compound);
         }
+        int64_t *ents = arena_alloc(a, sizeof(int64_t) * (size_t)(s->nenterprises + 1));
+        memcpy(ents, p, sizeof(int64_t) * (size_t)s->nenterprises);
+        out->enterprises = ents;
+        out->nenterprises = s->nenterprises;
         pthread_mutex_unlock(mu);
         return ERR_OK;
     }
@@ -100,6 +105,7 @@ int session_user_cached(struct db *db, struct arena *a, const char *token_hash, 
     for (int r = 0; r < out->nroles; r++)
         n += strlen(role_name(out->roles[r].role)) + strlen(out->roles[r].scope) +
              strlen(out->roles[r].place) + 3 + sizeof(int64_t);
+    n += sizeof(int64_t) * (size_t)out->nenterprises;
     char *blob = xmalloc(n), *p = blob;
     put_str(&p, out->username);
     put_str(&p, out->display_name);
@@ -110,6 +116,8 @@ int session_user_cached(struct db *db, struct arena *a, const char *token_hash, 
         memcpy(p, &out->roles[r].compound, sizeof(int64_t));
         p += sizeof(int64_t);
     }
+    if (out->nenterprises > 0)
+        memcpy(p, out->enterprises, sizeof(int64_t) * (size_t)out->nenterprises);
     pthread_mutex_lock(mu);
     slot_clear(s);
     memcpy(s->token_hash, token_hash, 65);
@@ -120,6 +128,7 @@ int session_user_cached(struct db *db, struct arena *a, const char *token_hash, 
     s->blob = blob;
     s->bloblen = n;
     s->nroles = out->nroles;
+    s->nenterprises = out->nenterprises;
     pthread_mutex_unlock(mu);
     return ERR_OK;
 }

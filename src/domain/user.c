@@ -183,6 +183,31 @@ int user_update(struct db *db, int64_t id, struct user_input *in, struct err *e)
     return in->grants ? grants_store(db, id, in, e) : ERR_OK;
 }
 
+/* The enterprises u serves when a role of u reaches enterprises, not places (authz.h). */
+static int served_load(struct db *db, struct arena *a, struct user *u, struct err *e)
+{
+    struct dbrows r;
+    int any = 0;
+    u->enterprises = NULL;
+    u->nenterprises = 0;
+    for (int i = 0; i < u->nroles; i++)
+        any |= authz_by_enterprise(&u->roles[i]);
+    if (!any)
+        return ERR_OK;
+    int rc = db_query(db, a, &r, e,
+                      "SELECT enterprise_id FROM cadre_assignments WHERE user_id = ? ORDER BY "
+                      "enterprise_id",
+                      DB_ARGS(DBI(u->id)));
+    if (rc != ERR_OK)
+        return rc;
+    int64_t *ids = arena_alloc(a, sizeof(int64_t) * (size_t)(r.nrows + 1));
+    for (int i = 0; i < r.nrows; i++)
+        ids[i] = dbrows_int(&r, i, 0);
+    u->enterprises = ids;
+    u->nenterprises = r.nrows;
+    return ERR_OK;
+}
+
 static int roles_load(struct db *db, struct arena *a, struct user *u, struct err *e)
 {
     struct dbrows r;
@@ -203,7 +228,7 @@ static int roles_load(struct db *db, struct arena *a, struct user *u, struct err
         g->compound = dbrows_int(&r, i, 3);
         u->nroles++;
     }
-    return ERR_OK;
+    return served_load(db, a, u, e);
 }
 
 int user_get(struct db *db, struct arena *a, int64_t id, struct user *out, struct err *e)
@@ -323,7 +348,7 @@ int session_user(struct db *db, struct arena *a, const char *token_hash, struct 
         g->compound = dbrows_int(&r, i, 6);
         out->nroles++;
     }
-    return ERR_OK;
+    return served_load(db, a, out, e);
 }
 
 int login_failures(struct db *db, const char *key, int64_t *count, struct err *e)

@@ -228,6 +228,8 @@ int case_list_h(struct req *rq)
         return reply_code(rq, ERR_INVALID, "q", "'q' has at most 50 characters");
     if (req_query_int(rq, "limit", 1, 200, &limit) != 0 ||
         req_query_bool(rq, "overdue", &f.overdue) != 0 ||
+        req_query_int(rq, "enterprise", 1, INT64_MAX, &f.enterprise) != 0 ||
+        req_query_int(rq, "visit", 1, INT64_MAX, &f.visit) != 0 ||
         req_query_time(rq, "from", &f.from) != 0 || req_query_time(rq, "to", &f.to) != 0)
         return -1;
     f.limit = (int)limit;

@@ -1292,6 +1292,90 @@ async function platformPhone(ctx) {
   await page.waitForSelector('#projects, #projects-none');
   await fits('the projects');
   await shot(page, '66-projects-375');
+/* ---- the enterprise service (web/js/enterprise.js) ---- */
+
+// 胡金友 on his phone: 我的企业, a visit to 扬帆新材料 that raises the customs problem in one step,
+// a refused problem first (no description: the field is marked), then the enterprise's page
+// with the new case; everything fits 375 px
+async function enterpriseCadrePhone(ctx) {
+  const page = await newPage(ctx, 'phone-cadre', PHONE);
+  await login(page, 'hujinyou', PW);
+  const wide = () => page.evaluate(() => document.documentElement.scrollWidth);
+  const fits = async (what) => check(await wide() <= PHONE.width, `${what} is ${await wide()} px wide at 375 px`);
+  await page.click('.menu-btn');
+  // a cadre's scope is its enterprises: no place to report on in the dashboard
+  check(await page.$('#nav a[href="#/dashboard"]') === null, 'a cadre has the dashboard in its menu');
+  await page.click('#nav-enterprise summary');
+  await shot(page, '60-ent-menu-375');
+  await page.click('#nav-enterprise a[data-screen="ent/mine"]');
+  await page.waitForSelector('#ent-mine');
+  check(await page.$$eval('#ent-mine > li', (l) => l.length) === 4, '胡金友 should see his 4 enterprises');
+  const names = await page.$$eval('#ent-mine h3', (l) => l.map((x) => x.textContent));
+  check(names.includes('浙江扬帆新材料股份有限公司'), `扬帆新材料 is not among ${names.join(', ')}`);
+  check(!names.includes('卧龙电气驱动集团股份有限公司'), 'qiye\'s enterprise is listed for 胡金友');
+  await fits('我的企业');
+  await shot(page, '61-ent-mine-375');
+  const card = page.locator('#ent-mine > li', { hasText: '扬帆新材料' });
+  const id = await card.getAttribute('data-id');
+  await card.locator('a[data-visit]').click();
+  await page.waitForSelector('#visit-form');
+  await page.fill('#v-notes', '浏览器测试：回访扬帆新材料，了解出口报检情况');
+  await page.fill('#v-outcome', '已联系海关服务点');
+  await page.click('#v-add-problem');
+  await page.selectOption('#p-cat-0', 'ent_customs');
+  await page.waitForSelector('#p-0-matter');
+  await page.selectOption('#p-0-matter', 'declare');
+  await fits('the visit form');
+  await shot(page, '62-ent-visit-form-375');
+  // no description: 422 naming problems[0].description, marked at the field, nothing stored
+  const before = consoleErrors.length;
+  await page.click('#v-submit');
+  await page.waitForSelector('#visit-form .field-error');
+  expectStatus(before, 422);
+  check(await page.$eval('#p-desc-0', (el) => el.getAttribute('aria-invalid')) === 'true', 'the description is not marked invalid');
+  await fits('the refused visit form');
+  await page.fill('#p-desc-0', '通关时间长达五天（浏览器测试）');
+  await page.click('#v-submit');
+  await page.waitForSelector('#notice .msg-ok');
+  await page.waitForSelector('#ent-cases');
+  check(page.url().endsWith(`#/ent/${id}`), `after the visit the page is ${page.url()}`);
+  const cases = await page.$eval('#ent-cases', (el) => el.textContent);
+  check(cases.includes('通关时间长达五天（浏览器测试）'), 'the new case is not on the enterprise page');
+  check(await page.$('#ent-projects') !== null, 'the projects slot is missing');
+  const visits = await page.$$eval('#ent-visits tbody tr', (l) => l.length);
+  check(visits === 2, `扬帆 shows ${visits} visits, want 2`);
+  await fits('the enterprise page');
+  await shot(page, '63-ent-page-375');
+  // the new case is the cadre's to follow: its page names the enterprise's problem
+  const caseId = await page.$eval('#ent-cases tbody tr:first-child', (tr) => tr.dataset.id);
+  await openCase(page, caseId);
+  await fits('the case raised on the visit');
+  state.entCase = caseId;
+}
+
+// the district office: the enterprise list with the figures of the district, and 扬帆's page
+// with the demo's solved customs case
+async function enterpriseOffice(ctx) {
+  const page = await newPage(ctx, 'ent-admin');
+  await login(page, 'admin', ADMIN_PW);
+  await page.click('#nav-enterprise summary');
+  check(await page.$('#nav-enterprise a[data-screen="ent/mine"]') === null, 'an office has a 我的企业 entry');
+  await page.click('#nav-enterprise a[data-screen="ent"]');
+  await page.waitForSelector('#ent-table');
+  await page.waitForSelector('#fig-tiles');
+  const fig = await page.$eval('#fig-tiles [data-figure="problems_solved"] .tile-count', (el) => Number(el.textContent));
+  check(fig >= 1, `the district's problems solved are ${fig}`);
+  check(await page.$$eval('#ent-table tbody tr', (l) => l.length) >= 12, 'fewer than the demo\'s 12 enterprises');
+  await shot(page, '64-ent-list');
+  await page.fill('#ent-q', '扬帆');
+  await page.press('#ent-q', 'Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#ent-table tbody tr').length === 1);
+  await page.click('#ent-table tbody tr a');
+  await page.waitForSelector('#ent-visits');
+  const text = await page.$eval('#ent-cases', (el) => el.textContent);
+  check(text.includes('通关时间长达五天'), 'the demo\'s customs case is not on 扬帆\'s page');
+  check(text.includes('已办结'), 'the demo\'s customs case is not shown closed');
+  await shot(page, '65-ent-page');
 }
 
 async function noConsoleErrors() {
@@ -1319,6 +1403,8 @@ const scenarios = [
   ['platforms: the district admin opens 杭州湾上虞经济技术开发区, its committee, sub-domains, short boards and members, and the matches of a supply', platformPage],
   ['projects: the party-branch flag of each project, and the query of major projects without a branch', projectsBranch],
   ['platforms at 375 px: menu, platforms, a platform page with matches and the projects fit the phone', platformPhone],
+  ['enterprise service at 375 px: 胡金友\'s 我的企业, a visit to 扬帆新材料 raising the customs problem in one step (a refused problem first), the enterprise page with the new case', enterpriseCadrePhone],
+  ['enterprise service: the district office lists enterprises with the figures and opens 扬帆新材料 with its solved case', enterpriseOffice],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 

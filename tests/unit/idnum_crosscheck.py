@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""idnum_crosscheck.py - python3-stdnum's verdicts on 10,000 citizen identity numbers and 2,000
+"""idnum_crosscheck.py - python3-stdnum's verdicts on 10,000 citizen identity numbers and 10,000
 unified social credit codes, for test_idnum.c (environment variable IDNUM_CROSSCHECK).
 
 Usage: idnum_crosscheck.py OUTFILE [SEED]
@@ -155,23 +155,23 @@ def main():
         return body + uscc_check(body)
 
     codes = []
-    for _ in range(800):  # valid
+    for _ in range(4000):  # valid
         codes.append(valid_uscc())
-    for _ in range(400):  # a wrong check character
+    for _ in range(2000):  # a wrong check character
         n = valid_uscc()
         codes.append(n[:17] + rnd.choice([c for c in ALPHABET if c != n[17]]))
-    for _ in range(300):  # a letter the alphabet leaves out (I O Z S V)
+    for _ in range(1500):  # a letter the alphabet leaves out (I O Z S V)
         n = valid_uscc()
         i = rnd.randrange(18)
         codes.append(n[:i] + rnd.choice('IOZSV') + n[i + 1:])
-    for _ in range(200):  # a wrong length
+    for _ in range(1000):  # a wrong length
         n = valid_uscc()
         codes.append(n[:rnd.randint(0, 17)] if rnd.random() < 0.5 else n + rnd.choice(ALPHABET))
-    for _ in range(100):  # a letter in the division code
+    for _ in range(500):  # a letter in the division code
         n = valid_uscc()
         i = rnd.randrange(2, 8)
         codes.append(n[:i] + rnd.choice('ABCDEFGHJKLMNPQRTUWXY') + n[i + 1:])
-    for _ in range(200):  # lower case, surrounding spaces
+    for _ in range(1000):  # lower case, surrounding spaces
         codes.append(' ' * rnd.randint(0, 2) + valid_uscc().lower() + ' ' * rnd.randint(0, 2))
 
     valid = 0

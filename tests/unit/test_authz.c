@@ -62,6 +62,10 @@ static void one_init(struct one *o, enum role r, const char *scope, const char *
     o->home.compound = compound;
 }
 
+/* The enterprises a cadre of the tests serves (ascending, as the session loads them). */
+#define ENTERPRISE 7
+static const int64_t serves[] = {3, ENTERPRISE, 11, 40};
+
 /* The usual grant of each role in the test tree. */
 static void one_of_role(struct one *o, enum role r)
 {
@@ -70,9 +74,15 @@ static void one_of_role(struct one *o, enum role r)
         one_init(o, r, DISTRICT, DISTRICT, 0);
         break;
     case ROLE_STREET_OFFICE:
-    case ROLE_ENTERPRISE_CADRE:
     case ROLE_PARTY_OFFICE:
         one_init(o, r, STREET, STREET, 0);
+        break;
+    case ROLE_ENTERPRISE_CADRE:
+        /* its place bounds its enterprises; its scope is the enterprises it serves */
+        one_init(o, r, STREET, STREET, 0);
+        o->u.enterprises = serves;
+        o->u.nenterprises = (int)ARRAY_LEN(serves);
+        o->home.enterprise = ENTERPRISE;
         break;
     case ROLE_COMMUNITY_OFFICE:
         one_init(o, r, COMMUNITY, COMMUNITY, 0);
@@ -130,7 +140,7 @@ static int allow_dept(const struct user *u, enum perm p, const char *place, cons
 /* The permission table, written out independently of authz.c: everyone reads places,
  * compounds and cases in scope and may report a case; offices administer and may read personal
  * data unmasked; only the district runs operations; grid leaders and department handlers
- * handle; grids verify. */
+ * handle; grids verify, and enterprise cadres verify their enterprises' problems. */
 static const unsigned expected_perms[ROLE__COUNT] = {
     [ROLE_DISTRICT_ADMIN] = L | PR | CR | KR | KS | PW | CW | UA | KO | PII | OPS,
     [ROLE_STREET_OFFICE] = L | PR | CR | KR | KS | PW | CW | UA | KO | PII,
@@ -139,7 +149,7 @@ static const unsigned expected_perms[ROLE__COUNT] = {
     [ROLE_GRID_WORKER] = L | PR | CR | KR | KS | KV,
     [ROLE_COMMISSIONER] = L | PR | CR | KR | KS,
     [ROLE_DEPT_HANDLER] = L | PR | CR | KR | KS | KH,
-    [ROLE_ENTERPRISE_CADRE] = L | PR | CR | KR | KS,
+    [ROLE_ENTERPRISE_CADRE] = L | PR | CR | KR | KS | KV,
     [ROLE_PARTY_OFFICE] = L | PR | CR | KR | KS,
 };
 
@@ -615,6 +625,83 @@ static void test_scopes_agree_with_allow(void **state)
     }
 }
 
+/* A cadre's scope is a set of enterprises (authz_by_enterprise): it reads and verifies the
+ * cases of the enterprises it serves and nothing by place, not even in its own street, while it
+ * reads places as a street role does; registries reach it through their enterprise. */
+static void test_scope_enterprises(void **state)
+{
+    (void)state;
+    struct one o;
+    one_of_role(&o, ROLE_ENTERPRISE_CADRE);
+    assert_true(authz_by_enterprise(&o.g));
+    for (int r = 0; r < ROLE__COUNT; r++) {
+        struct one x;
+        one_of_role(&x, (enum role)r);
+        assert_int_equal(authz_by_enterprise(&x.g), r == ROLE_ENTERPRISE_CADRE);
+    }
+    /* authz_serves: a binary search over the ascending set */
+    static const int64_t yes[] = {3, 7, 11, 40}, no[] = {0, -1, 1, 4, 8, 12, 39, 41, 1000};
+    for (size_t i = 0; i < ARRAY_LEN(yes); i++)
+        assert_true(authz_serves(&o.u, yes[i]));
+    for (size_t i = 0; i < ARRAY_LEN(no); i++)
+        assert_false(authz_serves(&o.u, no[i]));
+    assert_false(authz_serves(NULL, ENTERPRISE));
+    struct one none;
+    one_of_role(&none, ROLE_ENTERPRISE_CADRE);
+    none.u.nenterprises = 0;
+    none.u.enterprises = NULL;
+    assert_false(authz_serves(&none.u, ENTERPRISE));
+
+    static const enum perm by_ent[] = {PERM_CASE_READ, PERM_CASE_VERIFY};
+    for (size_t i = 0; i < ARRAY_LEN(by_ent); i++) {
+        struct target t = {.place = STREET, .enterprise = ENTERPRISE};
+        assert_true(authz_allow(&o.u, by_ent[i], &t));
+        t.place = STREET2; /* the enterprise decides, wherever the case lies */
+        assert_true(authz_allow(&o.u, by_ent[i], &t));
+        t.place = NULL;
+        assert_true(authz_allow(&o.u, by_ent[i], &t));
+        t.enterprise = 8;
+        t.place = STREET;
+        assert_false(authz_allow(&o.u, by_ent[i], &t));
+        /* a case of its street with no enterprise is not its case */
+        t.enterprise = 0;
+        assert_false(authz_allow(&o.u, by_ent[i], &t));
+        t.place = COMMUNITY;
+        assert_false(authz_allow(&o.u, by_ent[i], &t));
+        assert_false(authz_allow(&none.u, by_ent[i], &(struct target){.enterprise = ENTERPRISE}));
+    }
+    /* places as a street role: its subtree and the path above */
+    assert_true(allow(&o.u, PERM_PLACE_READ, STREET, 0));
+    assert_true(allow(&o.u, PERM_PLACE_READ, GRID, 0));
+    assert_true(allow(&o.u, PERM_PLACE_READ, DISTRICT, 0));
+    assert_false(allow(&o.u, PERM_PLACE_READ, STREET2, 0));
+    /* never an office's or a handler's step */
+    struct target t = {.place = STREET, .enterprise = ENTERPRISE};
+    assert_false(authz_allow(&o.u, PERM_CASE_OFFICE, &t));
+    assert_false(authz_allow(&o.u, PERM_CASE_HANDLE, &t));
+    assert_false(authz_allow(&o.u, PERM_PII_READ, &t));
+    /* registries: by the record's enterprise, never by place */
+    static const uint8_t grants[ROLE__COUNT] = {
+        [ROLE_ENTERPRISE_CADRE] = V_READ, [ROLE_STREET_OFFICE] = V_READ | V_WRITE};
+    assert_true(authz_verb_allow(&o.u, grants, V_READ, &t));
+    assert_false(authz_verb_allow(&o.u, grants, V_WRITE, &t));
+    assert_false(authz_verb_allow(&o.u, grants, V_READ, &(struct target){.place = STREET}));
+    assert_false(
+        authz_verb_allow(&o.u, grants, V_READ, &(struct target){.place = STREET, .enterprise = 8}));
+    /* a street office reaches the same record by its place */
+    struct one so;
+    one_of_role(&so, ROLE_STREET_OFFICE);
+    assert_true(authz_verb_allow(&so.u, grants, V_WRITE, &t));
+    assert_true(authz_allow(&so.u, PERM_CASE_READ, &t));
+    assert_false(authz_allow(&so.u, PERM_CASE_READ, &(struct target){.enterprise = ENTERPRISE}));
+    /* list filters: a cadre's cases are found by enterprise, not by a subtree */
+    const char *out[4];
+    assert_int_equal(authz_scopes(&o.u, PERM_CASE_READ, out, 4), 0);
+    assert_int_equal(authz_scopes(&o.u, PERM_CASE_VERIFY, out, 4), 0);
+    assert_int_equal(authz_scopes(&o.u, PERM_PLACE_READ, out, 4), 1);
+    assert_string_equal(out[0], STREET);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -633,6 +720,7 @@ int main(void)
         cmocka_unit_test(test_manages),
         cmocka_unit_test(test_scopes),
         cmocka_unit_test(test_scopes_agree_with_allow),
+        cmocka_unit_test(test_scope_enterprises),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,6 +63,11 @@ static const char *const actor_names[A__COUNT] = {
     "scheduler",
 };
 
+/* The enterprises the cadre serves (ascending, as the session loads them). */
+#define ENTERPRISE 7
+#define ENTERPRISE_OTHER 8
+static const int64_t cadre_serves[] = {3, ENTERPRISE, 11};
+
 static struct role_grant grants[A__COUNT];
 static struct user users[A__COUNT];
 static struct actor actors[A__COUNT];
@@ -95,6 +100,8 @@ static int setup_actors(void **state)
     grant(A_DEPT, ROLE_DEPT_HANDLER, "dept:" DEPT, DISTRICT, 0);
     grant(A_DEPT_OTHER, ROLE_DEPT_HANDLER, "dept:" DEPT_OTHER, DISTRICT, 0);
     grant(A_CADRE, ROLE_ENTERPRISE_CADRE, STREET, STREET, 0);
+    users[A_CADRE].enterprises = cadre_serves; /* none of them is the exhaustive check's case */
+    users[A_CADRE].nenterprises = (int)ARRAY_LEN(cadre_serves);
     actors[A_REPORTER] = (struct actor){.reporter = 1};
     actors[A_SCHEDULER] = (struct actor){.scheduler = 1};
     return 0;
@@ -111,8 +118,9 @@ static int setup_actors(void **state)
  * verifier = grid worker or leader of the case's grid;
  * reporter = the public reporter (token);
  * staff in scope (notes) = every staff role that covers the case: the offices, the grid's
- *   leader and worker, the commissioner of its compound, the enterprise cadre of its street,
- *   and the handler of its department while it is assigned to one. */
+ *   leader and worker, the commissioner of its compound, and the handler of its department
+ *   while it is assigned to one. The enterprise cadre of its street does not: a cadre reaches
+ *   the problems of the enterprises it serves, nothing by place (test_enterprise_problem). */
 #define W_OFFICE "yy.y........."
 #define W_OFFICE_SCHED "yy.y........y"
 #define W_DEPT "........y...."
@@ -121,8 +129,8 @@ static int setup_actors(void **state)
 #define W_OFFICE_LEADER "yy.yy........"
 #define W_VERIFIER "....yy......."
 #define W_REPORTER "...........y."
-#define W_STAFF_DEPT "yy.yyy.yy.y.."
-#define W_STAFF_GRID "yy.yyy.y..y.."
+#define W_STAFF_DEPT "yy.yyy.yy...."
+#define W_STAFF_GRID "yy.yyy.y....."
 
 /* From states: names separated by spaces; "open" = every state but closed, rejected, merged
  * (as Open311 counts them); "any" = every state. To: a state name or "same". */
@@ -453,12 +461,15 @@ static void test_no_dead_rules(void **state)
         if (per_action[a] == 0)
             fail_msg("nobody may ever %s", action_names[a]);
     }
-    /* outsiders: the other street, the other grid, the other department: nothing at all */
+    /* outsiders: the other street, the other grid, the other department: nothing at all; nor
+     * the cadre, whose steps are on its enterprises' problems (test_enterprise_problem) */
     assert_int_equal(per_actor[A_STREET_OTHER], 0);
     assert_int_equal(per_actor[A_WORKER_OTHER], 0);
     assert_int_equal(per_actor[A_DEPT_OTHER], 0);
+    assert_int_equal(per_actor[A_CADRE], 0);
     for (int w = 0; w < A__COUNT; w++) {
-        if (w != A_STREET_OTHER && w != A_WORKER_OTHER && w != A_DEPT_OTHER && per_actor[w] == 0)
+        if (w != A_STREET_OTHER && w != A_WORKER_OTHER && w != A_DEPT_OTHER && w != A_CADRE &&
+            per_actor[w] == 0)
             fail_msg("%s may never do anything", actor_names[w]);
     }
 }
@@ -831,6 +842,83 @@ static void test_may_read_without_grid(void **state)
     assert_false(case_may_read(&cs, actors[A_WORKER_OTHER].user));
 }
 
+/* A problem raised on a cadre's visit (visit.c): the case is the enterprise's, at its town (no
+ * grid). The cadres serving the enterprise read it and check the fix (the rules table's
+ * for_enterprise column); grid staff do neither, even under the case's place; the other steps
+ * are as for every case. */
+static void test_enterprise_problem(void **state)
+{
+    (void)state;
+    struct case_rec cs;
+    struct err e;
+    struct role_grant g_other = {.role = ROLE_ENTERPRISE_CADRE, .scope = STREET, .place = STREET};
+    static const int64_t other_serves[] = {ENTERPRISE_OTHER};
+    struct user other = {.id = 300,
+                         .username = "cadre2",
+                         .display_name = "cadre2",
+                         .roles = &g_other,
+                         .nroles = 1,
+                         .enterprises = other_serves,
+                         .nenterprises = 1};
+    struct actor a_other = {.user = &other};
+
+    for (int place = 0; place < 2; place++) {
+        make_case(&cs, CS_RESOLVED, 0, &situations[0]);
+        cs.channel = "enterprise_visit";
+        cs.place_code = place ? COMMUNITY : STREET;
+        cs.grid_code = NULL;
+        cs.compound_id = 0;
+        cs.enterprise_id = ENTERPRISE;
+        cs.visit_id = 5;
+        cs.reporter_user_id = users[A_CADRE].id;
+        assert_int_equal(case_target(&cs).enterprise, ENTERPRISE);
+        /* who checks the fix */
+        assert_int_equal(case_flow_check(&cs, CA_VERIFY, &actors[A_CADRE], NOW, &e), ERR_OK);
+        assert_int_equal(case_flow_check(&cs, CA_VERIFY_FAIL, &actors[A_CADRE], NOW, &e), ERR_OK);
+        const enum actor_id never[] = {A_DISTRICT, A_STREET, A_COMMUNITY, A_LEADER,
+                                       A_WORKER,   A_DEPT,   A_REPORTER,  A_SCHEDULER};
+        for (size_t i = 0; i < ARRAY_LEN(never); i++) {
+            assert_int_equal(case_flow_check(&cs, CA_VERIFY, &actors[never[i]], NOW, &e),
+                             ERR_FORBIDDEN);
+            assert_int_equal(case_flow_check(&cs, CA_VERIFY_FAIL, &actors[never[i]], NOW, &e),
+                             ERR_FORBIDDEN);
+        }
+        assert_int_equal(case_flow_check(&cs, CA_VERIFY, &a_other, NOW, &e), ERR_FORBIDDEN);
+        /* the rest of the workflow is unchanged: the office accepts, the department resolves */
+        cs.status = CS_SUBMITTED;
+        assert_int_equal(case_flow_check(&cs, CA_ACCEPT, &actors[A_STREET], NOW, &e), ERR_OK);
+        assert_int_equal(case_flow_check(&cs, CA_ACCEPT, &actors[A_CADRE], NOW, &e), ERR_FORBIDDEN);
+        assert_int_equal(case_flow_check(&cs, CA_NOTE, &actors[A_CADRE], NOW, &e), ERR_OK);
+        assert_int_equal(case_flow_check(&cs, CA_NOTE, &a_other, NOW, &e), ERR_FORBIDDEN);
+        cs.status = CS_IN_PROGRESS;
+        assert_int_equal(case_flow_check(&cs, CA_RESOLVE, &actors[A_DEPT], NOW, &e), ERR_OK);
+        assert_int_equal(case_flow_check(&cs, CA_RESOLVE, &actors[A_CADRE], NOW, &e),
+                         ERR_FORBIDDEN);
+        /* the verified case: the cadre who raised it confirms as its reporter */
+        cs.status = CS_VERIFIED;
+        struct actor rep = actors[A_CADRE];
+        rep.reporter = case_is_reporter(&cs, rep.user);
+        assert_true(rep.reporter);
+        assert_int_equal(case_flow_check(&cs, CA_CONFIRM, &rep, NOW, &e), ERR_OK);
+        /* who reads it */
+        assert_true(case_may_read(&cs, actors[A_CADRE].user));
+        assert_true(case_may_read(&cs, actors[A_STREET].user));
+        assert_true(case_may_read(&cs, actors[A_DISTRICT].user));
+        assert_true(case_may_read(&cs, actors[A_DEPT].user));
+        assert_false(case_may_read(&cs, &other));
+        assert_false(case_may_read(&cs, actors[A_WORKER].user));
+        assert_false(case_may_read(&cs, actors[A_LEADER].user));
+        assert_false(case_may_read(&cs, actors[A_COMMISSIONER].user));
+        assert_false(case_may_read(&cs, actors[A_STREET_OTHER].user));
+    }
+    /* a case with no enterprise is no cadre's, even in its street */
+    make_case(&cs, CS_RESOLVED, 0, &situations[0]);
+    cs.place_code = COMMUNITY;
+    cs.grid_code = NULL;
+    assert_false(case_may_read(&cs, actors[A_CADRE].user));
+    assert_int_equal(case_flow_check(&cs, CA_VERIFY, &actors[A_CADRE], NOW, &e), ERR_FORBIDDEN);
+}
+
 /* ---- names ---- */
 
 static void test_status_names(void **state)
@@ -920,6 +1008,7 @@ int main(void)
         cmocka_unit_test(test_places_and_combined_roles),
         cmocka_unit_test(test_every_state_has_an_actor),
         cmocka_unit_test(test_may_read_without_grid),
+        cmocka_unit_test(test_enterprise_problem),
         cmocka_unit_test(test_status_names),
         cmocka_unit_test(test_action_names),
         cmocka_unit_test(test_open311_status),

@@ -88,6 +88,8 @@ static struct store *open_path(const char *path)
     return s;
 }
 
+static int64_t demo_cases, demo_rows; /* in the demo database every test starts from */
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -103,6 +105,16 @@ static int group_setup(void **state)
     FILE *devnull = fopen("/dev/null", "w");
     int rc = demo_populate(s, "adminpass1", "userpass1", devnull, &e);
     fclose(devnull);
+    if (rc == ERR_OK) {
+        /* the demo's own cases (the enterprise service's solved customs problem) are there in
+         * every copy: expect_clean counts on top of them */
+        struct audit_report r;
+        struct db *db = store_acquire(s);
+        rc = case_audit_verify(db, &r, &e);
+        store_release(s, db);
+        demo_cases = r.cases;
+        demo_rows = r.rows;
+    }
     store_close(s);
     if (rc != ERR_OK) {
         print_error("demo_populate: %s\n", e.msg);
@@ -296,8 +308,8 @@ static void expect_clean(struct fx *f, int64_t cases, int64_t rows)
     struct audit_report r = audit(f);
     if (r.bad != 0)
         fail_msg("%lld problems, first: %s", (long long)r.bad, r.first_problem);
-    assert_int_equal(r.cases, cases);
-    assert_int_equal(r.rows, rows);
+    assert_int_equal(r.cases, cases + demo_cases);
+    assert_int_equal(r.rows, rows + demo_rows);
     assert_string_equal(r.first_problem, "");
 }
 
@@ -665,7 +677,7 @@ static void test_orphan_rows(void **state)
         fail_msg("%s: %s", sql, msg);
     sqlite3_close(raw);
     struct audit_report r = audit(f);
-    assert_int_equal(r.cases, 2);
+    assert_int_equal(r.cases, 2 + demo_cases);
     if (r.bad < 2)
         fail_msg("%lld problem(s): the row of case %lld, past the last case, went unnoticed "
                  "(first: %s)",
@@ -682,7 +694,7 @@ static void test_other_key(void **state)
     secret_init_fixed(other_key);
     struct audit_report r = audit(f);
     secret_init_fixed(key);
-    assert_int_equal(r.bad, FULL_ROWS); /* every row */
+    assert_int_equal(r.bad, FULL_ROWS + demo_rows); /* every row */
 }
 
 /* With several cases, the report names the one that was changed. */

@@ -85,6 +85,71 @@ static void test_cache_hit_past_expiry(void **state)
     arena_free(&a);
 }
 
+/* A cadre's enterprises (its scope) come with its session, ascending, the same from the store
+ * and from the cache; a changed assignment is seen once the user's entries are forgotten. */
+static void test_cadre_enterprises(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const TC =
+        "cd34000000000000000000000000000000000000000000000000000000000000";
+    struct err e = {0};
+    struct arena a;
+    struct user u;
+    sql(f->s, "INSERT INTO places (code, parent_code, level, kind, name, county, created_at, "
+              "updated_at) VALUES ('330604', NULL, 'district', 'district', '上虞区', '330604', 0, "
+              "0), ('330604002', '330604', 'town', 'street', '曹娥街道', '330604', 0, 0)");
+    sql(f->s, "INSERT INTO users (id, username, display_name, pw_hash, created_at, updated_at) "
+              "VALUES (8, 'cadre', 'Cadre', 'x', 0, 0)");
+    sql(f->s, "INSERT INTO user_roles (user_id, role, scope, place_code) VALUES (8, "
+              "'enterprise_cadre', '330604002', '330604002')");
+    for (int id = 30; id >= 10; id -= 10)
+        sql(f->s,
+            "INSERT INTO enterprises (id, county, credit_code, name, industry, place_code, "
+            "created_at, updated_at) VALUES (%d, '330604', 'C%d', 'E%d', 'C', '330604002', 0, 0)",
+            id, id, id);
+    sql(f->s, "INSERT INTO cadre_assignments (county, user_id, enterprise_id, place_code, "
+              "created_at, updated_at) VALUES ('330604', 8, 30, '330604002', 0, 0), ('330604', 8, "
+              "10, '330604002', 0, 0)");
+    sql(f->s,
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ('%s', 8, 0, "
+        "%lld)",
+        TC, (long long)time(NULL) + 3600);
+    arena_init(&a, 0);
+    struct db *db = store_acquire(f->s);
+    for (int round = 0; round < 2; round++) { /* from the store, then a hit */
+        memset(&u, 0, sizeof(u));
+        assert_int_equal(session_user_cached(db, &a, TC, &u, &e), ERR_OK);
+        assert_int_equal(u.nroles, 1);
+        assert_int_equal(u.nenterprises, 2);
+        assert_int_equal(u.enterprises[0], 10);
+        assert_int_equal(u.enterprises[1], 30);
+        assert_true(authz_serves(&u, 30));
+        assert_false(authz_serves(&u, 20));
+    }
+    store_release(f->s, db);
+    sql(f->s, "INSERT INTO cadre_assignments (county, user_id, enterprise_id, place_code, "
+              "created_at, updated_at) VALUES ('330604', 8, 20, '330604002', 0, 0)");
+    session_cache_forget_user(8);
+    db = store_acquire(f->s);
+    assert_int_equal(session_user_cached(db, &a, TC, &u, &e), ERR_OK);
+    assert_int_equal(u.nenterprises, 3);
+    assert_true(authz_serves(&u, 20));
+    /* a user without the role carries no set */
+    memset(&u, 0, sizeof(u));
+    sql(f->s,
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ('%s', 7, 0, "
+        "%lld)",
+        "ef56000000000000000000000000000000000000000000000000000000000000",
+        (long long)time(NULL) + 3600);
+    assert_int_equal(
+        session_user_cached(
+            db, &a, "ef56000000000000000000000000000000000000000000000000000000000000", &u, &e),
+        ERR_OK);
+    assert_int_equal(u.nenterprises, 0);
+    store_release(f->s, db);
+    arena_free(&a);
+}
+
 /* ---- login attempts under parallel load ---- */
 
 struct racer {
@@ -142,6 +207,7 @@ static void test_login_attempt_success(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_cadre_enterprises, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_cache_hit_past_expiry, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_login_attempts_parallel, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_login_attempt_success, store_setup, store_teardown),

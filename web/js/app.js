@@ -132,7 +132,8 @@ function fillRegistryMenu(group, items, path) {
 /** A group of screens (党建): the ones whose register the caller may read (`reg` in
  * screens/index.js), under one heading; hidden when none is left. */
 function fillScreenGroup(li, g, regs, path) {
-  const mine = screens.filter((s) => s.group === g.name && s.nav && (!s.reg || regs.some((r) => r.name === s.reg)));
+  const caps = capsOf(session.user);
+  const mine = screens.filter((s) => s.group === g.name && s.nav && (!s.reg || regs.some((r) => r.name === s.reg)) && (!s.show || s.show(caps)));
   if (!mine.length) return;
   const isHere = (s) => path === s.path || path.startsWith(`${s.path}/`);
   const sub = h('ul', { class: 'nav-sub' }, mine.map((s) => h('li', null,

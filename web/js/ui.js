@@ -16,8 +16,10 @@ export function capsOf(user) {
     ops: has('district_admin'),
     handle: has('dept_handler', 'grid_leader'),
     verify: has('grid_worker', 'grid_leader'),
-    // the dashboard reports on a place; department handlers and commissioners have none
-    stats: roles.some((r) => !['dept_handler', 'commissioner'].includes(r.role)),
+    cadre: has('enterprise_cadre'),
+    // the dashboard reports on a place; department handlers, commissioners and enterprise
+    // cadres (whose scope is their enterprises) have none
+    stats: roles.some((r) => !['dept_handler', 'commissioner', 'enterprise_cadre'].includes(r.role)),
   };
 }
 

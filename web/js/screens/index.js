@@ -8,11 +8,13 @@
 //          server still decides every request
 //   group: the menu group (below) that lists the screen instead of the top row of the menu
 //   reg:   the register the caller must be able to read (GET /registries) for the menu entry
+//          (in a group, show(caps) is asked too when given)
 
 /** Groups of screens in the menu, after the registers (台账); shown when one of theirs is. */
 export const groups = [
   { name: 'party', nav: 'nav.party' },
   { name: 'industry', nav: 'nav.industry' },
+  { name: 'enterprise', nav: 'nav.ent' },
 ];
 
 export const screens = [
@@ -45,5 +47,10 @@ export const screens = [
   { path: 'platforms', load: () => import('../platform.js'), view: 'renderPlatforms', nav: 'nav.platforms', group: 'industry', reg: 'platforms', needs: 'login' },
   { path: 'platforms/:id', load: () => import('../platform.js'), view: 'renderPlatform', needs: 'login' },
   { path: 'projects', load: () => import('../platform.js'), view: 'renderProjects', nav: 'nav.projects', group: 'industry', reg: 'projects', needs: 'login' },
+  // the enterprise service (驻企服务): enterprises with their visits and cases, a cadre's own
+  { path: 'ent', load: () => import('../enterprise.js'), nav: 'nav.ent.list', group: 'enterprise', reg: 'enterprises', needs: 'login' },
+  { path: 'ent/mine', load: () => import('../enterprise.js'), view: 'renderMine', nav: 'nav.ent.mine', group: 'enterprise', reg: 'visits', show: (c) => c.cadre, needs: 'login' },
+  { path: 'ent/:id', load: () => import('../enterprise.js'), view: 'renderOne', needs: 'login' },
+  { path: 'ent/:id/visit', load: () => import('../enterprise.js'), view: 'renderVisit', needs: 'login' },
   { path: 'admin/calendar', load: () => import('./admin-calendar.js'), nav: 'nav.calendar', show: (c) => c.ops, needs: 'ops' },
 ];
