@@ -19,6 +19,9 @@ int demo_party_seed(struct store *s, struct err *e);
  * that match, short boards, and three projects, one of 1亿元 or more without a branch
  * (demo_platform.c). */
 int demo_platform_seed(struct store *s, struct err *e);
+/* 舜源村's 共富工坊 with participants and monthly income, 崧厦街道's 强社公司 and the district's
+ * task board of 4 areas and 42 tasks with progress (demo_workshop.c). */
+int demo_workshop_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 
