@@ -91,8 +91,7 @@ int task_due_on(const struct calendar *cal, const char *starts_on, int days, cha
 #define CATALOGUE_GRANTS                                                                           \
     {                                                                                              \
         [ROLE_DISTRICT_ADMIN] = RWIE, [ROLE_STREET_OFFICE] = V_READ,                               \
-        [ROLE_COMMUNITY_OFFICE] = V_READ, [ROLE_GRID_LEADER] = V_READ,                             \
-        [ROLE_COMMISSIONER] = V_READ,                                                              \
+        [ROLE_COMMUNITY_OFFICE] = V_READ, [ROLE_COMMISSIONER] = V_READ,                            \
     }
 
 static const struct reg_field area_fields[] = {
@@ -375,7 +374,6 @@ const struct registry reg_tasks = {
             [ROLE_DISTRICT_ADMIN] = RWIE,
             [ROLE_STREET_OFFICE] = RWIE,
             [ROLE_COMMUNITY_OFFICE] = V_READ | V_WRITE | V_EXPORT,
-            [ROLE_GRID_LEADER] = V_READ,
         },
     .rules = task_rules,
 };
@@ -553,7 +551,6 @@ const struct registry reg_task_targets = {
             [ROLE_DISTRICT_ADMIN] = RWIE,
             [ROLE_STREET_OFFICE] = RWIE,
             [ROLE_COMMUNITY_OFFICE] = V_READ | V_WRITE | V_EXPORT,
-            [ROLE_GRID_LEADER] = V_READ,
             [ROLE_COMMISSIONER] = V_READ | V_WRITE,
         },
     .compound_field = "compound",

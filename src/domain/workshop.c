@@ -19,7 +19,6 @@
     {                                                                                              \
         [ROLE_DISTRICT_ADMIN] = RWIE, [ROLE_STREET_OFFICE] = RWIE, [ROLE_COMMUNITY_OFFICE] = RWIE, \
         [ROLE_PARTY_OFFICE] = V_READ | V_EXPORT, [ROLE_ENTERPRISE_CADRE] = V_READ,                 \
-        [ROLE_GRID_LEADER] = V_READ,                                                               \
     }
 
 static const struct reg_option modes[] = {{"processing", "来料加工"},
