@@ -642,7 +642,7 @@ static void write_counts(struct jsonw *w, const struct counts *k)
     jw_kint(w, "in_progress", k->in_progress);
     jw_kint(w, "not_started", k->not_started);
     jw_kint(w, "overdue", k->overdue);
-    jw_kint(w, "completion", k->targets ? k->done * 100 / k->targets : 0);
+    jw_kint(w, "completion", k->targets ? (k->done * 200 + k->targets) / (2 * k->targets) : 0);
 }
 
 struct group {

@@ -13,6 +13,8 @@
 export const groups = [
   { name: 'party', nav: 'nav.party' },
   { name: 'industry', nav: 'nav.industry' },
+  { name: 'econ', nav: 'nav.econ' },
+  { name: 'tasks', nav: 'nav.tasks' },
 ];
 
 export const screens = [
@@ -45,5 +47,9 @@ export const screens = [
   { path: 'platforms', load: () => import('../platform.js'), view: 'renderPlatforms', nav: 'nav.platforms', group: 'industry', reg: 'platforms', needs: 'login' },
   { path: 'platforms/:id', load: () => import('../platform.js'), view: 'renderPlatform', needs: 'login' },
   { path: 'projects', load: () => import('../platform.js'), view: 'renderProjects', nav: 'nav.projects', group: 'industry', reg: 'projects', needs: 'login' },
+  // 共富工坊 and the micro-governance task boards (web/js/workshop.js)
+  { path: 'econ/workshops', load: () => import('../workshop.js'), view: 'renderWorkshops', nav: 'nav.econ.workshops', group: 'econ', reg: 'workshops', needs: 'login' },
+  { path: 'econ/workshops/:id', load: () => import('../workshop.js'), view: 'renderWorkshop', needs: 'login' },
+  { path: 'tasks/board', load: () => import('../workshop.js'), view: 'renderBoard', nav: 'nav.tasks.board', group: 'tasks', reg: 'task-targets', needs: 'login' },
   { path: 'admin/calendar', load: () => import('./admin-calendar.js'), nav: 'nav.calendar', show: (c) => c.ops, needs: 'ops' },
 ];
