@@ -5,6 +5,7 @@
  * of the compound. The board and the overdue queue read across them. */
 #include "domain/tasks.h"
 #include "core/util.h"
+#include "domain/compound.h"
 #include "domain/place.h"
 
 #include <stdio.h>
@@ -425,7 +426,7 @@ static const struct reg_field target_fields[] = {
                    .label = "进度",
                    .label_en = "Progress",
                    .type = FT_ENUM,
-                   .flags = F_LIST | F_FILTER,
+                   .flags = F_LIST | F_FILTER | F_COUNT,
                    .options = statuses,
                    .dflt = "not_started"},
     [TG_EVIDENCE] = {.name = "evidence",
@@ -451,6 +452,24 @@ static int owns_task(const struct reg_ctx *c, const char *task_place)
 {
     struct target t = {.place = task_place};
     return !c->enforce || authz_verb_allow(c->user, reg_tasks.grants, V_WRITE, &t);
+}
+
+/* The compound's owners' committee is formed: marked, and the counters that count compounds by
+ * their committee moved (a write outside the engine). */
+static int committee_formed(struct db *db, struct reg_ctx *c, int64_t compound, struct err *e)
+{
+    struct reg_ctx sys = {.a = c->a, .user_id = c->user_id};
+    struct reg_rec before;
+    const char *key = arena_printf(c->a, "%lld", (long long)compound);
+    int i = registry_field_index(&reg_compounds, "owners_committee");
+    int rc = reg_get(db, &sys, &reg_compounds, key, &before, e);
+    if (rc != ERR_OK || i < 0 || (before.v[i] != NULL && strcmp(before.v[i], "1") == 0))
+        return rc;
+    rc = db_exec(db, e, "UPDATE compounds SET owners_committee = 1, updated_at = ? WHERE id = ?",
+                 DB_ARGS(DBI(time(NULL)), DBI(compound)));
+    if (rc < 0)
+        return rc;
+    return reg_counters_changed(db, &sys, &reg_compounds, &before, key, e);
 }
 
 /* Where the target lies and whose it is; its progress moves by the table; an owners'
@@ -524,13 +543,9 @@ static int target_rules(struct db *db, struct reg_ctx *c, const struct registry 
         char *today = arena_alloc(c->a, 11);
         task_today(today);
         rec->v[TG_DONE_ON] = today;
-        if (compound && strcmp(dbrows_get(&task, 0, 2), "owners_committee") == 0) {
-            rc = db_exec(db, e,
-                         "UPDATE compounds SET owners_committee = 1, updated_at = ? WHERE id = ?",
-                         DB_ARGS(DBI(time(NULL)), DBI(compound)));
-            if (rc < 0)
-                return rc;
-        }
+        if (compound && strcmp(dbrows_get(&task, 0, 2), "owners_committee") == 0 &&
+            (rc = committee_formed(db, c, compound, e)) != ERR_OK)
+            return rc;
     }
     rec->given[TG_DONE_ON] = 1;
     return ERR_OK;
