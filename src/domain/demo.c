@@ -211,6 +211,8 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
         (rc = demo_people_seed(s, e)) != ERR_OK || (rc = demo_party_seed(s, e)) != ERR_OK ||
         (rc = demo_enterprise_seed(s, e)) != ERR_OK || (rc = demo_platform_seed(s, e)) != ERR_OK)
         return rc;
+    if ((rc = demo_workshop_seed(s, e)) != ERR_OK)
+        return rc;
     struct db *db = store_acquire(s);
     struct arena a;
     struct dbrows r;

@@ -22,6 +22,9 @@ int demo_platform_seed(struct store *s, struct err *e);
 /* Enterprises, service teams, cadres' assignments and visits, and the customs problem of
  * 扬帆新材料 raised on a visit and solved (demo_enterprise.c). */
 int demo_enterprise_seed(struct store *s, struct err *e);
+/* 舜源村's 共富工坊 with participants and monthly income, 崧厦街道's 强社公司 and the district's
+ * task board of 4 areas and 42 tasks with progress (demo_workshop.c). */
+int demo_workshop_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 

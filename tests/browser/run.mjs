@@ -1378,6 +1378,110 @@ async function enterpriseOffice(ctx) {
   await shot(page, '65-ent-page');
 }
 
+/* ---- community economy and task boards (web/js/workshop.js) ---- */
+
+async function workshopPage(ctx) {
+  const page = await newPage(ctx, 'songxia-workshop');
+  await login(page, 'songxia', PW);
+  await page.waitForSelector('#nav-econ summary');
+  await page.click('#nav-econ summary');
+  await page.click('#nav-econ a[data-screen="econ/workshops"]');
+  await page.waitForSelector('#workshops');
+  const row = page.locator('#workshops tr:has-text("舜源村共富工坊")');
+  check(await row.count() === 1, 'the list does not show 舜源村共富工坊');
+  await row.locator('a').first().click();
+  await page.waitForSelector('#ws-months');
+  await visit(page, `${page.url().split('#/')[1].split('?')[0]}?year=2026`);
+  await page.waitForSelector('#ws-months');
+  check((await page.textContent('main h1')).includes('舜源村共富工坊'), `the workshop page is ${await page.textContent('main h1')}`);
+  check((await page.textContent('#ws-info')).includes('舜源村党委'), 'the party organisation is not shown');
+  await page.waitForSelector('#ws-enterprises a');
+  check((await page.textContent('#ws-enterprises')).includes('上虞崧厦伞件加工有限公司'), 'the enterprises are not named');
+  check(await page.locator('#ws-months tbody tr').count() === 11, 'not 11 months of 2026');
+  check((await page.textContent('#ws-months tr[data-period="2026-01"]')).includes('2,743.75 元'), `January's income per head: ${await page.textContent('#ws-months tr[data-period="2026-01"]')}`);
+  check(await page.locator('#ws-people tbody tr').count() === 8, 'not 8 participants');
+  check((await page.textContent('#ws-people')).includes('残疾人'), 'the participants\' tags are not shown');
+  check((await page.textContent('#ws-tags')).includes('老年人 3'), `the make-up: ${await page.textContent('#ws-tags')}`);
+  check(await page.locator('#ws-matrix tbody tr').count() === 8, 'no month-by-month table');
+  check(/元/.test(await page.textContent('#ws-stats [data-stat="per_head"]')), 'no income per head per month');
+  await shot(page, '70-workshop');
+  // another street sees none of it
+  const caoe = await newPage(ctx, 'caoe-workshop');
+  await login(caoe, 'caoe', PW);
+  await visit(caoe, 'econ/workshops');
+  await caoe.waitForSelector('#workshops-none, #workshops');
+  check(await caoe.locator('#workshops tr:has-text("舜源村共富工坊")').count() === 0, '曹娥街道 sees 舜源村\'s workshop');
+}
+
+async function taskBoard(ctx) {
+  const page = await newPage(ctx, 'admin-board');
+  await login(page, 'admin', ADMIN_PW);
+  await page.waitForSelector('#nav-tasks summary');
+  await page.click('#nav-tasks summary');
+  await page.click('#nav-tasks a[data-screen="tasks/board"]');
+  await page.waitForSelector('#board-rollup');
+  check(await page.locator('section.board-area').count() === 4, `not 4 areas: ${await page.locator('section.board-area').count()}`);
+  const tasks = await page.locator('section.board-area tbody tr').count();
+  check(tasks === 42, `not 42 tasks on the board: ${tasks}`);
+  check(await page.locator('section.board-area .bar-fill').count() >= 46, 'no progress bars');
+  // the streets add up to the district
+  const towns = await page.$$eval('#board-towns tbody tr', (rows) => rows.map((r) => ({
+    code: r.dataset.code, targets: Number(r.children[1].textContent), done: Number(r.children[2].textContent) })));
+  const total = towns.find((x) => x.code === 'total');
+  const parts = towns.filter((x) => x.code !== 'total');
+  check(total && parts.length === 5, `the roll-up rows: ${JSON.stringify(towns)}`);
+  check(parts.reduce((n, x) => n + x.targets, 0) === total.targets && parts.reduce((n, x) => n + x.done, 0) === total.done,
+    `the streets do not add up to the district: ${JSON.stringify(towns)}`);
+  check(await page.locator('#overdue-list tbody tr').count() > 0, 'no overdue targets listed');
+  await shot(page, '71-task-board');
+
+  // 博文苑's owners' committee elected: the target marked done with evidence in the register form
+  const token = await page.evaluate(() => sessionStorage.getItem('gridgov.token'));
+  const targets = await apiJson('GET', '/task-targets?task=7', token);
+  const bwy = (targets.body.items || []).find((x) => x.target_name === '博文苑');
+  check(bwy && bwy.status === 'in_progress', `博文苑's committee target: ${JSON.stringify(bwy)}`);
+  await visit(page, `r/task-targets/${bwy.id}/edit`);
+  await page.waitForSelector('#record-form');
+  await page.selectOption('#record-form [name="status"]', 'done');
+  await page.fill('#record-form [name="evidence"]', '业主大会选举产生业委会，已向曹娥街道备案');
+  await page.click('#record-save');
+  await page.waitForSelector('#record');
+  const cmp = await apiJson('GET', `/compounds/${bwy.compound}`, token);
+  check(cmp.body.owners_committee === true, `博文苑 after its committee was formed: ${JSON.stringify(cmp.body)}`);
+  await visit(page, 'tasks/board?place=330604002');
+  await page.waitForSelector('#board-rollup');
+  check((await page.textContent('main h1')).length > 0 && await page.locator('#board-towns tr[data-code="330604002"]').count() === 1, 'the street\'s board has no row of its own');
+
+  // 崧厦街道's office: its own street only
+  const sx = await newPage(ctx, 'songxia-board');
+  await login(sx, 'songxia', PW);
+  await visit(sx, 'tasks/board');
+  await sx.waitForSelector('#board-rollup');
+  const codes = await sx.$$eval('#board-towns tbody tr', (rows) => rows.map((r) => r.dataset.code));
+  check(codes.join(',') === '330604007,total', `崧厦街道's roll-up rows: ${codes}`);
+  await shot(sx, '72-task-board-songxia');
+}
+
+async function economyPhone(ctx) {
+  const page = await newPage(ctx, 'phone-economy', PHONE);
+  await login(page, 'songxia', PW);
+  const wide = () => page.evaluate(() => document.documentElement.scrollWidth);
+  const fits = async (what) => check(await wide() <= PHONE.width, `${what} is ${await wide()} px wide at 375 px`);
+  await page.click('.menu-btn');
+  await page.click('#nav-econ summary');
+  await page.click('#nav-econ a[data-screen="econ/workshops"]');
+  await page.waitForSelector('#workshops');
+  await fits('the list of workshops');
+  await page.locator('#workshops a').first().click();
+  await page.waitForSelector('#ws-months');
+  await fits('the workshop page');
+  await shot(page, '73-workshop-375');
+  await visit(page, 'tasks/board');
+  await page.waitForSelector('#board-rollup');
+  await fits('the task board');
+  await shot(page, '74-task-board-375');
+}
+
 async function noConsoleErrors() {
   check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
   check(dialogs.length === 0, `dialogs fired: ${dialogs.join('; ')}`);
@@ -1405,6 +1509,9 @@ const scenarios = [
   ['platforms at 375 px: menu, platforms, a platform page with matches and the projects fit the phone', platformPhone],
   ['enterprise service at 375 px: 胡金友\'s 我的企业, a visit to 扬帆新材料 raising the customs problem in one step (a refused problem first), the enterprise page with the new case', enterpriseCadrePhone],
   ['enterprise service: the district office lists enterprises with the figures and opens 扬帆新材料 with its solved case', enterpriseOffice],
+  ['共富工坊: 崧厦街道 opens 舜源村\'s workshop with its enterprises, participants and their tags, income per month and per head; 曹娥街道 does not see it', workshopPage],
+  ['task board: 4 areas and 42 tasks with progress bars, the streets adding up to the district, the overdue list; 博文苑\'s committee marked done sets the compound\'s committee; 崧厦街道 sees its own street', taskBoard],
+  ['community economy at 375 px: the workshops, a workshop and the task board fit the phone', economyPhone],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 

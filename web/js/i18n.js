@@ -535,6 +535,10 @@ const T = {
 
   /* party (党建): organisations and coverage, mobile members, a grid's page */
   'nav.party': ['党建', 'Party'],
+  'nav.econ': ['共富经济', 'Community economy'],
+  'nav.econ.workshops': ['共富工坊', 'Workshops'],
+  'nav.tasks': ['微治任务', 'Task boards'],
+  'nav.tasks.board': ['任务看板', 'Task board'],
   'nav.party.orgs': ['组织与覆盖', 'Organisations and coverage'],
   'nav.party.matches': ['流动党员排查', 'Mobile members'],
   'nav.party.grid': ['网格党建', 'Grid party page'],
@@ -864,6 +868,11 @@ export const languages = [
   { value: 'zh-CN', label: '简体中文' },
   { value: 'en', label: 'English' },
 ];
+
+/** Add a screen module's own rows ({key: [zh, en]}); rows the table has already stay. */
+export function addTexts(rows) {
+  for (const [k, v] of Object.entries(rows)) if (!T[k]) T[k] = v;
+}
 
 /** Translate key, filling {name} from vars. */
 export function t(key, vars) {

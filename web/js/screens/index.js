@@ -15,6 +15,8 @@ export const groups = [
   { name: 'party', nav: 'nav.party' },
   { name: 'industry', nav: 'nav.industry' },
   { name: 'enterprise', nav: 'nav.ent' },
+  { name: 'econ', nav: 'nav.econ' },
+  { name: 'tasks', nav: 'nav.tasks' },
 ];
 
 export const screens = [
@@ -52,5 +54,9 @@ export const screens = [
   { path: 'ent/mine', load: () => import('../enterprise.js'), view: 'renderMine', nav: 'nav.ent.mine', group: 'enterprise', reg: 'visits', show: (c) => c.cadre, needs: 'login' },
   { path: 'ent/:id', load: () => import('../enterprise.js'), view: 'renderOne', needs: 'login' },
   { path: 'ent/:id/visit', load: () => import('../enterprise.js'), view: 'renderVisit', needs: 'login' },
+  // 共富工坊 and the micro-governance task boards (web/js/workshop.js)
+  { path: 'econ/workshops', load: () => import('../workshop.js'), view: 'renderWorkshops', nav: 'nav.econ.workshops', group: 'econ', reg: 'workshops', needs: 'login' },
+  { path: 'econ/workshops/:id', load: () => import('../workshop.js'), view: 'renderWorkshop', needs: 'login' },
+  { path: 'tasks/board', load: () => import('../workshop.js'), view: 'renderBoard', nav: 'nav.tasks.board', group: 'tasks', reg: 'task-targets', needs: 'login' },
   { path: 'admin/calendar', load: () => import('./admin-calendar.js'), nav: 'nav.calendar', show: (c) => c.ops, needs: 'ops' },
 ];
