@@ -81,6 +81,7 @@ static int serve_store(struct cli *c, struct store *s)
         .session_ttl = c->cfg.session_ttl,
         .version = GRIDGOV_VERSION,
         .started = time_mono(),
+        .jurisdiction_id = c->cfg.jurisdiction_id,
     };
     webhook_set_allow_private(c->cfg.webhook_allow_private);
     if (c->cfg.webhook_allow_private)

@@ -378,7 +378,9 @@ static int locate(struct db *db, struct arena *a, const struct case_input *in, c
             return rc;
         if (r.nrows == 0)
             return err_set(e, ERR_INVALID, "place", "no place %s", in->place_code);
-        if (*place == NULL || strlen(in->place_code) > strlen(*place))
+        /* the more precise place wins; at equal precision the one given (a grid named with a
+         * compound that spans several grids is that grid, not the compound's first) */
+        if (*place == NULL || strlen(in->place_code) >= strlen(*place))
             *place = in->place_code;
         if (strlen(in->place_code) >= 15)
             *grid = arena_strndup(a, in->place_code, 15);
@@ -388,8 +390,8 @@ static int locate(struct db *db, struct arena *a, const struct case_input *in, c
         rc = place_locate(db, a, in->lat, in->lon, &code, e);
         if (rc == ERR_NOT_FOUND)
             return err_set(e, ERR_INVALID, "place",
-                           "the point lies in no grid with a known boundary; give a community, "
-                           "grid or compound");
+                           "the point lies outside the service area; give a community, grid or "
+                           "compound");
         if (rc != ERR_OK)
             return rc;
         *place = code;

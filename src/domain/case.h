@@ -48,7 +48,8 @@ enum case_status {
     X(REOPEN, "reopen", "重新打开")                                                                \
     X(ESCALATE, "escalate", "督办")                                                                \
     X(COMMENT, "comment", "留言")                                                                  \
-    X(NOTE, "note", "内部备注")
+    X(NOTE, "note", "内部备注")                                                                    \
+    X(PLACE, "place", "指定网格")
 
 enum case_action {
 #define X(id, name, zh) CA_##id,
@@ -225,6 +226,7 @@ struct case_step {
     const char *department;   /* dispatch */
     int to_grid;              /* dispatch to the case's grid */
     const char *deadline;     /* dispatch: "5d" overrides the category's resolve deadline */
+    const char *place;        /* place: the community, grid or micro-grid a clerk assigns */
     int64_t merge_into;       /* merge */
     int64_t extension_days;   /* extend */
     int64_t extension_id;     /* approve/deny_extension */

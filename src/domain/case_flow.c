@@ -45,6 +45,7 @@ static const struct rule {
     [CA_ESCALATE] = {OPEN_STATES, SAME, W_OFFICE_OR_SCHED},
     [CA_COMMENT] = {ANY_STATE, SAME, W_REPORTER},
     [CA_NOTE] = {ANY_STATE, SAME, W_STAFF},
+    [CA_PLACE] = {S(SUBMITTED) | S(ACCEPTED), SAME, W_OFFICE},
 };
 
 static const struct {
@@ -222,6 +223,12 @@ static int condition(const struct case_rec *cs, enum case_action a, int64_t now,
     case CA_DENY_EXTENSION:
         if (cs->pending_extensions == 0)
             return err_set(e, ERR_CONFLICT, "action", "no extension request is pending");
+        break;
+    case CA_PLACE:
+        /* the "to place" queue: a case known only by its town or district (a point no boundary
+         * below the district holds) gets its community or grid from a clerk */
+        if (strlen(cs->place_code) >= 12)
+            return err_set(e, ERR_CONFLICT, "action", "the case already has its community or grid");
         break;
     case CA_RETURN:
         if (cs->to_grid)

@@ -41,7 +41,8 @@ struct app {
     const char *data_dir; /* photos live here */
     int session_ttl;      /* seconds */
     const char *version;
-    double started; /* monotonic seconds at start */
+    double started;              /* monotonic seconds at start */
+    const char *jurisdiction_id; /* Open311: a domain accepted beside the division code */
 };
 
 struct req;
