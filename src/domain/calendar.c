@@ -122,8 +122,16 @@ int sla_parse(const char *s, struct sla *out, const char *field, struct err *e)
         out->unit = s[n];
         return ERR_OK;
     }
+    /* calendar days ("两周内" = 14cd, "15天内" = 15cd) */
+    if (n > 0 && v <= 365 && strcmp(s + n, "cd") == 0) {
+        out->amount = v;
+        out->unit = 'c';
+        return ERR_OK;
+    }
     return err_set(e, ERR_INVALID, field,
-                   "'%s' must be working hours 1h-720h or working days 1d-365d", field);
+                   "'%s' must be working hours 1h-720h, working days 1d-365d or calendar days "
+                   "1cd-365cd",
+                   field);
 }
 
 /* ---- the calendar ---- */
@@ -194,6 +202,8 @@ int64_t calendar_due(const struct calendar *cal, int64_t start, struct sla sla)
 {
     int64_t local = start + CAL_UTC_OFFSET;
     int64_t day = floor_div(local, DAY_SECONDS);
+    if (sla.unit == 'c') /* the end of the Nth calendar day after the start's local date */
+        return (day + sla.amount + 1) * DAY_SECONDS - CAL_UTC_OFFSET;
     if (sla.unit == 'd') {
         /* the end of the Nth working day strictly after the start's local date */
         for (int left = sla.amount; left > 0;) {
@@ -222,10 +232,20 @@ int64_t calendar_due(const struct calendar *cal, int64_t start, struct sla sla)
 int64_t calendar_extend(const struct calendar *cal, int64_t due, struct sla sla)
 {
     /* 00:00 local is the end of the previous day: count from that day */
-    if (sla.unit == 'd' &&
+    if ((sla.unit == 'd' || sla.unit == 'c') &&
         floor_div(due + CAL_UTC_OFFSET, DAY_SECONDS) * DAY_SECONDS == due + CAL_UTC_OFFSET)
         due--;
     return calendar_due(cal, due, sla);
+}
+
+int calendar_due_date(int64_t due, char out[16])
+{
+    int64_t local = due + CAL_UTC_OFFSET;
+    if (due <= 0 || floor_div(local, DAY_SECONDS) * DAY_SECONDS != local)
+        return 0;
+    int ymd = calendar_ymd_from_days(floor_div(local, DAY_SECONDS) - 1);
+    snprintf(out, 16, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+    return 1;
 }
 
 int64_t calendar_working_seconds(const struct calendar *cal, int64_t from, int64_t to)

@@ -28,13 +28,14 @@ struct calendar {
     int ndays;
 };
 
-/* A stage deadline: amount and unit 'h' (working hours) or 'd' (working days). */
+/* A stage deadline: amount and unit 'h' (working hours), 'd' (working days) or 'c' (calendar
+ * days, written "15cd": the seed's "两周内", "15天内"). */
 struct sla {
     int amount;
     char unit;
 };
 
-/* Parse "4h" / "3d" (1-720 hours, 1-365 days); ERR_INVALID naming field otherwise. */
+/* Parse "4h" / "3d" / "15cd" (1-720 hours, 1-365 days); ERR_INVALID naming field otherwise. */
 int sla_parse(const char *s, struct sla *out, const char *field, struct err *e);
 
 /* Load every exception from calendar_days into cal (replacing its contents). */
@@ -48,6 +49,9 @@ int64_t calendar_due(const struct calendar *cal, int64_t start, struct sla sla);
  * is stored as the next day's 00:00: extending it by N working days gives the end of the Nth
  * working day after that last day, not after the day of the stored instant. */
 int64_t calendar_extend(const struct calendar *cal, int64_t due, struct sla sla);
+/* A day deadline (24:00 local, stored as the next day's 00:00) as the last day it covers,
+ * "YYYY-MM-DD" in out: 1; 0 for any other instant (an hour deadline), out untouched. */
+int calendar_due_date(int64_t due, char out[16]);
 /* Working seconds between two instants (for reporting how late a case is); 0 if to <= from. */
 int64_t calendar_working_seconds(const struct calendar *cal, int64_t from, int64_t to);
 

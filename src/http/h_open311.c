@@ -364,9 +364,11 @@ static json_t *keywords_json(const char *kw)
     return j;
 }
 
-/* "4h" / "3d" deadlines in words. */
+/* "4h" / "3d" / "15cd" deadlines in words. */
 static const char *sla_words(struct arena *a, struct sla s)
 {
+    if (s.unit == 'c')
+        return arena_printf(a, "%d 天", s.amount);
     return arena_printf(a, "%d 个工作%s", s.amount, s.unit == 'h' ? "小时" : "日");
 }
 
