@@ -27,7 +27,8 @@ const char case_select_sql[] =
     "coalesce(c.rating, 0), c.reopen_count, c.rework_count, coalesce(c.on_time, -1), "
     "c.timeline_seq, c.version, c.created_at, c.updated_at, coalesce(c.closed_at, 0), "
     "c.timeline_head, c.token_box, cat.name, p.name, d.name, (SELECT count(*) FROM extensions x "
-    "WHERE x.case_id = c.id AND x.status = 'pending'), c.late, cm.name "
+    "WHERE x.case_id = c.id AND x.status = 'pending'), c.late, cm.name, CASE WHEN c.token_hash IS "
+    "NOT NULL AND c.reporter_user_id IS NOT NULL THEN 1 ELSE 0 END "
     "FROM cases c JOIN categories cat ON cat.code = c.category_code "
     "JOIN places p ON p.code = c.place_code "
     "LEFT JOIN departments d ON d.code = c.department_code "
@@ -80,6 +81,7 @@ void case_from_row(const struct dbrows *r, int i, struct case_rec *cs)
     cs->pending_extensions = dbrows_int(r, i, 39);
     cs->late = dbrows_int(r, i, 40);
     cs->compound_name = dbrows_get(r, i, 41);
+    cs->relayed = (int)dbrows_int(r, i, 42);
 }
 
 int case_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out, struct err *e)
@@ -350,6 +352,15 @@ int case_input_check(struct case_input *in, const struct actor *who, struct err 
                        "hotline, open311");
     if (who->user == NULL && strcmp(in->channel, who->api_key_id ? "open311" : "resident") != 0)
         return err_set(e, ERR_INVALID, "channel", "the public reports as 'resident'");
+    if (in->relay) {
+        if (who->user == NULL)
+            return err_set(e, ERR_INVALID, "relay", "only staff relay someone else's report");
+        if (in->reporter_name == NULL || in->reporter_name[0] == '\0')
+            return err_set(e, ERR_INVALID, "name", "a relayed report names the person reporting");
+        if (in->reporter_phone == NULL || in->reporter_phone[0] == '\0')
+            return err_set(e, ERR_INVALID, "phone",
+                           "a relayed report gives the phone of the person reporting");
+    }
     return ERR_OK;
 }
 
@@ -485,8 +496,9 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
     if ((rc = next_case_no(db, &a, now, out->case_no, e)) != ERR_OK)
         goto out;
     const char *token_hash = NULL;
-    /* the public and hotline callers follow their case by token (staff give it to the caller) */
-    if (who->user == NULL || strcmp(in->channel, "hotline") == 0) {
+    /* the public, hotline callers and residents whose report staff relay follow their case by
+     * token (staff give it to them) */
+    if (who->user == NULL || strcmp(in->channel, "hotline") == 0 || in->relay) {
         char th[65];
         token_new(out->token);
         hash_hex(out->token, th);

@@ -87,6 +87,8 @@ struct case_rec {
     int64_t pending_extensions;
     int64_t late; /* some staff stage passed its deadline: the case cannot close on time */
     const char *compound_name;
+    int relayed; /* logged by staff for someone else (a hotline call, a commissioner's relay):
+                  * the person with the tracking token is the reporter, not the staff member */
 };
 
 /* Who acts. A public reporter has no user; proven by the tracking token of the case. */
@@ -145,6 +147,8 @@ struct case_input {
     double lat, lon;
     json_t *attributes; /* borrowed; normalised by the category's rules */
     const char *reporter_name, *reporter_phone, *reporter_email;
+    int relay;            /* staff relay the report of the person named (name and phone): that
+                           * person gets the tracking token and is the reporter */
     const char *idem_key; /* already scoped to the submitter */
     struct photo_ref *photos;
     int nphotos;

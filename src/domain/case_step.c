@@ -294,6 +294,16 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
                 rc = err_set(e, ERR_INVALID, "department", "no department '%.32s'", st->department);
             if (rc != ERR_OK)
                 goto out;
+            int64_t handlers = 0;
+            if ((rc = department_handlers(db, d.code, &handlers, e)) != ERR_OK)
+                goto out;
+            if (handlers == 0) {
+                rc = err_set(e, ERR_INVALID, "department",
+                             "%s has no active handler to take the case: give someone the role "
+                             "dept_handler for dept:%s first, or dispatch elsewhere",
+                             d.name, d.code);
+                goto out;
+            }
             cs.to_grid = 0;
             cs.department = st->department;
             json_object_set_new(data, "department", json_string(d.code));
