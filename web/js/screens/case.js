@@ -166,6 +166,12 @@ function numberIn(labelKey, name, min, max) {
   return { el: field(t(labelKey), el, { required: true }), focus: el, apply: (b) => { b[name] = Number(el.value); } };
 }
 
+/** The place step: the community, grid or micro-grid code a clerk assigns (12, 15 or 17 digits). */
+function placeIn() {
+  const el = h('input', { type: 'text', name: 'place', inputmode: 'numeric', pattern: '\\d{12}(\\d{3}(\\d{2})?)?', maxlength: 17 });
+  return { el: field(t('form.place'), el, { required: true, hint: t('form.place.hint') }), focus: el, apply: (b) => { b.place = el.value.trim(); } };
+}
+
 async function dispatchPick(ctx, c) {
   let deps = [];
   try {
@@ -279,6 +285,7 @@ async function fieldsFor(ctx, c, a) {
     case 'confirm': return [ratingIn(), noteOpt()];
     case 'comment': case 'note': return [noteReq()];
     case 'meeting': return meetingFields();
+    case 'place': return [placeIn(), noteOpt()];
     default: return [noteOpt()]; // accept, start, verify, close, escalate
   }
 }
