@@ -26,7 +26,7 @@ int cmd_init(struct cli *c)
     return EXIT_OK;
 }
 
-static char *read_file(const char *path, size_t *len)
+char *cli_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -131,7 +131,7 @@ int cmd_import(struct cli *c)
         fprintf(stderr, "gridgov import: --prefix CODE is required (digits, e.g. 330604)\n");
         return EXIT_USAGE;
     }
-    char *csv = read_file(c->argv[1], &len);
+    char *csv = cli_read_file(c->argv[1], &len);
     if (csv == NULL) {
         fprintf(stderr, "gridgov import: cannot read %s\n", c->argv[1]);
         return EXIT_FAIL;

@@ -1,6 +1,7 @@
 /* cmd_ops.c - operations commands: `gridgov scheduler run` (one scheduler pass, as the server
  * runs every 30 s) and `gridgov audit verify` (recompute every case's hash chain). */
 #include "cli/cli.h"
+#include "domain/calendar.h"
 #include "domain/case.h"
 #include "domain/scheduler.h"
 
@@ -82,5 +83,46 @@ int cmd_audit(struct cli *c)
         return EXIT_FAIL;
     }
     printf("%lld cases, %lld rows: chain intact\n", (long long)r.cases, (long long)r.rows);
+    return EXIT_OK;
+}
+
+/* COMMAND: calendar import FILE - the holidays and make-up working days of a new year (the State
+ * Council's notice) in the CSV format of data/calendar (date,kind,name), in one transaction:
+ * a bad line imports nothing. Prints how far the calendar now reaches. */
+int cmd_calendar(struct cli *c)
+{
+    struct err e = {0};
+    struct cal_horizon hz;
+    size_t len = 0;
+    int days = 0;
+    if (c->argc != 2 || strcmp(c->argv[0], "import") != 0) {
+        fprintf(stderr, "usage: gridgov calendar import FILE.csv\n");
+        return EXIT_USAGE;
+    }
+    char *data = cli_read_file(c->argv[1], &len);
+    if (data == NULL) {
+        fprintf(stderr, "gridgov calendar import: cannot read %s\n", c->argv[1]);
+        return EXIT_FAIL;
+    }
+    struct store *s = cli_store_open(c);
+    if (s == NULL) {
+        free(data);
+        return EXIT_FAIL;
+    }
+    int rc = calendar_import(s, data, len, c->argv[1], &days, &e);
+    free(data);
+    if (rc == ERR_OK) {
+        struct db *db = store_acquire(s);
+        rc = calendar_horizon(db, time(NULL), &hz, &e);
+        store_release(s, db);
+    }
+    store_close(s);
+    if (rc != ERR_OK) {
+        fprintf(stderr, "gridgov calendar import: nothing imported: %s\n", e.msg);
+        return EXIT_FAIL;
+    }
+    printf("%d days imported; the calendar covers through %s (%lld days ahead)%s\n", days,
+           hz.covered_through, (long long)hz.days_left,
+           hz.ok ? "" : ": still less than 60 days, import the next year too");
     return EXIT_OK;
 }

@@ -60,6 +60,23 @@ int64_t calendar_working_seconds(const struct calendar *cal, int64_t from, int64
  * callback; call calendar_invalidate() after the commit if a snapshot may already be cached. */
 int calendar_seed(struct db *db, int *added, struct err *e);
 
+/* Import a calendar CSV (the format of data/calendar: date,kind,name, e.g. the State Council's
+ * notice of a new year) in its own write transaction, replacing the days it names (source
+ * 'import'); what names the file in errors (ERR_INVALID, field "line"). */
+int calendar_import(struct store *s, const char *data, size_t len, const char *what, int *days,
+                    struct err *e);
+
+/* How far ahead the calendar knows the holidays: a year with any day in calendar_days counts as
+ * covered to its 31 December. ok when that is at least CAL_HORIZON_DAYS days from now; past it a
+ * deadline would silently treat holidays as working days. */
+#define CAL_HORIZON_DAYS 60
+struct cal_horizon {
+    char covered_through[24]; /* "2026-12-31", or empty for an empty calendar */
+    int64_t days_left;        /* from today (local) to that day; -1 when empty */
+    int ok;
+};
+int calendar_horizon(struct db *db, int64_t now, struct cal_horizon *out, struct err *e);
+
 /* A process-wide snapshot, reloaded from the store when older than 60 s or invalidated by a
  * calendar change in this process. The snapshot stays valid until calendar_cache_free().
  * A failed reload keeps serving the previous snapshot (logged); NULL only if none was loaded. */

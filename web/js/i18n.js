@@ -422,6 +422,9 @@ const T = {
 
   /* calendar */
   'calendar.title': ['工作日历', 'Working-day calendar'],
+  'calendar.banner': ['节假日日历只到 {day}（还剩 {days} 天）：之后的时限会把节假日算作工作日。请导入国务院办公厅发布的下一年节假日安排（gridgov calendar import）。', 'The holiday calendar ends on {day} ({days} days left): later deadlines would count holidays as working days. Import the State Council\'s notice of the next year (gridgov calendar import).'],
+  'calendar.banner.empty': ['节假日日历为空：时限会把节假日算作工作日。', 'The holiday calendar is empty: deadlines count holidays as working days.'],
+  'calendar.banner.link': ['查看工作日历', 'Open the calendar'],
   'calendar.year': ['年份', 'Year'],
   'calendar.summary': ['{year} 年共 {days} 天，其中工作日 {workdays} 天', '{year}: {days} days, {workdays} working days'],
   'calendar.day': ['日期', 'Day'],
