@@ -193,9 +193,9 @@ json_t *case_json(const struct case_rec *cs, int public_view)
         char due[32];
         time_iso_cst((time_t)cs->stage_due_at, due);
         json_object_set_new(j, "due_at", json_string(due));
-        json_object_set_new(j, "due_date", calendar_due_date(cs->stage_due_at, due)
-                                               ? json_string(due)
-                                               : json_null());
+        json_object_set_new(j, "due_date",
+                            calendar_due_date(cs->stage_due_at, due) ? json_string(due)
+                                                                     : json_null());
         json_object_set_new(j, "overdue",
                             json_boolean(time(NULL) > cs->stage_due_at && cs->status != CS_CLOSED));
     } else {

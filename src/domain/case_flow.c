@@ -12,13 +12,13 @@
 #define SAME (-1)
 
 enum who {
-    W_OFFICE,            /* 微治办 at or above the case's place */
-    W_HANDLER,           /* the assigned department's handler, or the grid leader (to grid) */
-    W_MEETING,           /* joint meetings: office, handler, or the grid leader who convened it */
-    W_VERIFIER,          /* grid worker or leader of the case's grid */
-    W_REPORTER,          /* the reporter (token or own account) */
-    W_OFFICE_OR_SCHED,   /* close, escalate */
-    W_STAFF,             /* internal notes: staff who can read the case */
+    W_OFFICE,          /* 微治办 at or above the case's place */
+    W_HANDLER,         /* the assigned department's handler, or the grid leader (to grid) */
+    W_MEETING,         /* joint meetings: office, handler, or the grid leader who convened it */
+    W_VERIFIER,        /* grid worker or leader of the case's grid */
+    W_REPORTER,        /* the reporter (token or own account) */
+    W_OFFICE_OR_SCHED, /* close, escalate */
+    W_STAFF,           /* internal notes: staff who can read the case */
 };
 
 static const struct rule {

@@ -27,9 +27,9 @@ static int needs_note(enum case_action a)
 
 int case_step_from_json(json_t *j, struct arena *a, struct case_step *out, struct err *e)
 {
-    static const char *const keys[] = {"action",   "reason",  "note", "department",   "to_grid",
-                                       "deadline", "into",    "days", "extension_id", "rating",
-                                       "version",  "meeting", "place", NULL};
+    static const char *const keys[] = {
+        "action", "reason",       "note",   "department", "to_grid", "deadline", "into",
+        "days",   "extension_id", "rating", "version",    "meeting", "place",    NULL};
     const char *action = NULL, *reason = NULL, *note = NULL;
     (void)a;
     memset(out, 0, sizeof(*out));
@@ -170,8 +170,8 @@ static int64_t stage_due(const struct calendar *cal, const struct category *cat,
 }
 
 /* The place step: the new place lies below the case's and inside the clerk's office scope. */
-static int case_place_assign(struct db *db, struct arena *a, struct case_rec *cs,
-                             const char *code, const struct actor *who, struct err *e)
+static int case_place_assign(struct db *db, struct arena *a, struct case_rec *cs, const char *code,
+                             const struct actor *who, struct err *e)
 {
     struct place p;
     struct target t = {.place = code};

@@ -11,8 +11,8 @@ int geo_box_parse(const char *text, struct geo_box *out)
 {
     double v[4];
     int used = 0;
-    if (text == NULL || sscanf(text, " %lf , %lf , %lf , %lf %n", &v[0], &v[1], &v[2], &v[3],
-                               &used) != 4 ||
+    if (text == NULL ||
+        sscanf(text, " %lf , %lf , %lf , %lf %n", &v[0], &v[1], &v[2], &v[3], &used) != 4 ||
         text[used] != '\0')
         return -1;
     if (v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 || v[0] >= v[2] || v[1] >= v[3])
@@ -23,9 +23,9 @@ int geo_box_parse(const char *text, struct geo_box *out)
 
 json_t *geo_box_polygon(const struct geo_box *b)
 {
-    return json_pack("{s:s, s:[[[f,f],[f,f],[f,f],[f,f],[f,f]]]}", "type", "Polygon",
-                     "coordinates", b->min_lon, b->min_lat, b->max_lon, b->min_lat, b->max_lon,
-                     b->max_lat, b->min_lon, b->max_lat, b->min_lon, b->min_lat);
+    return json_pack("{s:s, s:[[[f,f],[f,f],[f,f],[f,f],[f,f]]]}", "type", "Polygon", "coordinates",
+                     b->min_lon, b->min_lat, b->max_lon, b->min_lat, b->max_lon, b->max_lat,
+                     b->min_lon, b->max_lat, b->min_lon, b->min_lat);
 }
 
 int geo_box_has(const struct geo_box *b, double lat, double lon)

@@ -487,8 +487,8 @@ static int boundary_load(struct db *db, struct arena *a, const char *code, json_
  * and for a town when the district has none, the service area. A place whose parent has no
  * boundary gets none either: placement descends from the root, so a boundary hanging below a
  * place without one could claim points anywhere. */
-static int boundary_container(struct db *db, struct arena *a, const char *code,
-                              const char *parent, json_t **out, struct err *e)
+static int boundary_container(struct db *db, struct arena *a, const char *code, const char *parent,
+                              json_t **out, struct err *e)
 {
     *out = NULL;
     if (parent != NULL) {
@@ -529,8 +529,7 @@ int place_boundary_put(struct db *db, const char *code, json_t *geometry, struct
     if (rc == ERR_OK)
         rc = boundary_container(db, &a, code, dbrows_get(&r, 0, 0), &outer, e);
     if (rc == ERR_OK && outer != NULL && !geo_within(geometry, outer))
-        rc = err_set(e, ERR_INVALID, "geometry",
-                     "the boundary of %.20s must lie within %s", code,
+        rc = err_set(e, ERR_INVALID, "geometry", "the boundary of %.20s must lie within %s", code,
                      dbrows_get(&r, 0, 0) && strlen(dbrows_get(&r, 0, 0)) > 6
                          ? "its parent's boundary"
                          : "its parent's boundary or the service area");

@@ -49,7 +49,7 @@ static int intake_from_json(struct req *rq, json_t *j, struct case_input *in, st
 {
     static const char *const keys[] = {
         "category", "description", "channel", "place", "compound", "address", "lat",
-        "lon",      "attributes",  "name",    "phone", "email",    "relay", NULL};
+        "lon",      "attributes",  "name",    "phone", "email",    "relay",   NULL};
     json_t *lat = json_object_get(j, "lat"), *lon = json_object_get(j, "lon");
     (void)rq;
     if (json_only_keys(j, keys, e) || json_get_str(j, "category", 1, 32, &in->category, e) ||

@@ -16,10 +16,11 @@ static json_t *horizon_json(struct arena *a, const struct cal_horizon *h)
         json_object_set_new(
             j, "warning",
             json_string(h->covered_through[0]
-                            ? arena_printf(a, "the holiday calendar ends on %s, less than %d "
-                                                  "days ahead: import the State Council's notice "
-                                                  "of the next year (gridgov calendar import FILE)",
-                                                  h->covered_through, CAL_HORIZON_DAYS)
+                            ? arena_printf(a,
+                                           "the holiday calendar ends on %s, less than %d "
+                                           "days ahead: import the State Council's notice "
+                                           "of the next year (gridgov calendar import FILE)",
+                                           h->covered_through, CAL_HORIZON_DAYS)
                             : "the holiday calendar is empty"));
     return j;
 }

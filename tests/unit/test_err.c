@@ -90,7 +90,8 @@ static void test_zh_rows_match(void **state)
         specs(rows[i][0], a, sizeof(a));
         specs(rows[i][1], b, sizeof(b));
         if (strcmp(a, b) != 0)
-            fail_msg("row %zu '%s': conversions %s differ from the Chinese %s", i, rows[i][0], a, b);
+            fail_msg("row %zu '%s': conversions %s differ from the Chinese %s", i, rows[i][0], a,
+                     b);
         assert_ptr_equal(err_zh(rows[i][0]), rows[i][1]); /* no English text twice */
     }
     assert_null(err_zh("no such message at all"));
@@ -113,7 +114,8 @@ static void test_zh_messages(void **state)
     /* a message without a row: the code's Chinese default, then the English */
     err_set(&e, ERR_CONFLICT, "x", "t0 a message nobody translated (%d)", 7);
     assert_string_equal(e.msg_zh, "");
-    assert_string_equal(err_text(&e, 1, buf, sizeof(buf)), "冲突：t0 a message nobody translated (7)");
+    assert_string_equal(err_text(&e, 1, buf, sizeof(buf)),
+                        "冲突：t0 a message nobody translated (7)");
     /* a message written in Chinese is Chinese in both */
     err_set(&e, ERR_INVALID, "org", "没有编号 %s 的党组织，或不在您的管辖范围内", "12");
     assert_string_equal(err_text(&e, 1, buf, sizeof(buf)), e.msg);

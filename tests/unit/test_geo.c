@@ -199,7 +199,8 @@ static void test_locate(void **state)
     json_t *big = poly("[[[73,18],[135,18],[135,54],[73,54],[73,18]]]");
     assert_int_equal(place_boundary_set(s, "330604002001001", big, &e), ERR_INVALID);
     /* the district cannot shrink away from a town drawn inside it */
-    json_t *small = poly("[[[120.7,29.9],[120.75,29.9],[120.75,29.95],[120.7,29.95],[120.7,29.9]]]");
+    json_t *small =
+        poly("[[[120.7,29.9],[120.75,29.9],[120.75,29.95],[120.7,29.95],[120.7,29.9]]]");
     assert_int_equal(place_boundary_set(s, "330604", small, &e), ERR_CONFLICT);
     place_set_service_area(&area);
     assert_int_equal(place_boundary_set(s, "330604", big, &e), ERR_INVALID);
