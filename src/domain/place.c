@@ -528,11 +528,16 @@ int place_boundary_put(struct db *db, const char *code, json_t *geometry, struct
         rc = err_set(e, ERR_NOT_FOUND, "code", "no place %.20s", code);
     if (rc == ERR_OK)
         rc = boundary_container(db, &a, code, dbrows_get(&r, 0, 0), &outer, e);
-    if (rc == ERR_OK && outer != NULL && !geo_within(geometry, outer))
-        rc = err_set(e, ERR_INVALID, "geometry", "the boundary of %.20s must lie within %s", code,
-                     dbrows_get(&r, 0, 0) && strlen(dbrows_get(&r, 0, 0)) > 6
-                         ? "its parent's boundary"
-                         : "its parent's boundary or the service area");
+    if (rc == ERR_OK && outer != NULL && !geo_within(geometry, outer)) {
+        if (dbrows_get(&r, 0, 0) && strlen(dbrows_get(&r, 0, 0)) > 6)
+            rc = err_set(e, ERR_INVALID, "geometry",
+                         "the boundary of %.20s must lie within its parent's boundary", code);
+        else
+            rc = err_set(e, ERR_INVALID, "geometry",
+                         "the boundary of %.20s must lie within its parent's boundary or the "
+                         "service area",
+                         code);
+    }
     json_decref(outer);
     /* the children already drawn must stay inside */
     if (rc == ERR_OK)
