@@ -171,6 +171,8 @@ const T = {
   'report.relay.check': ['替群众转述（由群众本人确认评价）', 'On behalf of a resident (who confirms and rates it)'],
   'report.relay.hint': ['填写群众姓名和电话；提交后把查询码转告群众。', 'Give the resident\'s name and phone; pass the tracking code on to them.'],
   'report.token.pass': ['请把查询码转告群众，由其本人查询、确认和评价。', 'Pass this code on to the resident: they follow, confirm and rate the case.'],
+  'report.compound.item': ['小区：{name}（{community}）', 'Compound: {name} ({community})'],
+  'report.compound.chosen': ['已选小区：{name}（{community}）', 'Chosen compound: {name} ({community})'],
   'report.contact': ['联系方式（选填，仅工作人员可见）', 'Contact (optional, staff only)'],
   'report.name': ['称呼', 'Name'],
   'report.phone': ['手机号', 'Phone'],

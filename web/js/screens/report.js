@@ -171,7 +171,18 @@ export async function render(ctx) {
       if (!v) return;
       try {
         const r = await api.get(base, staff ? { q: v, limit: 20 } : { q: v });
-        replace(results, (r.items || []).map((p) => h('li', null, h('button', {
+        // compounds by name (the public lookup finds 春江花城): the compound in its community
+        const compounds = (r.compounds || []).map((c) => h('li', null, h('button', {
+          type: 'button', class: 'link', dataset: { compound: String(c.id) },
+          onclick: async () => {
+            placeIn.value = c.community;
+            chosen.textContent = t('report.compound.chosen', { name: c.name, community: c.community_name || c.community });
+            replace(results);
+            await loadCompounds(c.community);
+            compoundSel.value = String(c.id);
+          },
+        }, t('report.compound.item', { name: c.name, community: c.community_name || c.community }))));
+        replace(results, compounds, (r.items || []).map((p) => h('li', null, h('button', {
           type: 'button', class: 'link',
           onclick: () => {
             placeIn.value = p.code;
