@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "domain/calendar.h"
 #include "domain/case.h"
+#include "domain/photo.h"
 #include "domain/scheduler.h"
 
 #include <stdio.h>
@@ -44,14 +45,22 @@ int cmd_scheduler(struct cli *c)
     if (s == NULL)
         return EXIT_FAIL;
     int rc = scheduler_run_once(s, time(NULL), &r);
+    struct photo_gc_report pr;
+    struct err pe = {0};
+    int prc = photo_collect(s, c->cfg.data_dir, time(NULL), PHOTO_GC_GRACE, &pr, &pe);
     store_close(s);
     printf("scheduler: %d escalated, %d closed, %d skipped, %d failed\n", r.escalated, r.closed,
            r.skipped, r.failed);
+    if (prc != ERR_OK)
+        fprintf(stderr, "gridgov scheduler run: photos: %s\n", pe.msg);
+    else
+        printf("photos: %d orphan files removed (%lld bytes), %d kept\n", pr.removed,
+               (long long)pr.bytes, pr.kept);
     if (rc != ERR_OK) {
         fprintf(stderr, "gridgov scheduler run: the pass stopped early (see the log)\n");
         return EXIT_FAIL;
     }
-    return r.failed ? EXIT_FAIL : EXIT_OK;
+    return r.failed || prc != ERR_OK ? EXIT_FAIL : EXIT_OK;
 }
 
 /* COMMAND: audit verify - recompute every timeline's hash chain with the server's audit key;

@@ -128,8 +128,8 @@ static void compound_from_rec(struct arena *a, const struct reg_rec *rec, struct
     json_decref(grids);
 }
 
-int compound_search(struct db *db, struct arena *a, const char *q, int limit,
-                    struct compound **out, int *n, struct err *e)
+int compound_search(struct db *db, struct arena *a, const char *q, int limit, struct compound **out,
+                    int *n, struct err *e)
 {
     struct reg_ctx c = {.a = a};
     struct reg_query qy = {.q = q, .limit = limit, .all_scope = 1};

@@ -252,9 +252,8 @@ int public_place_search_h(struct req *rq)
         jw_kstr(&w, "name", cps[i].name);
         jw_kstr(&w, "community", cps[i].community_code);
         jw_kstr(&w, "community_name",
-                place_get(req_db(rq), &rq->arena, cps[i].community_code, &p, &e) == ERR_OK
-                    ? p.name
-                    : NULL);
+                place_get(req_db(rq), &rq->arena, cps[i].community_code, &p, &e) == ERR_OK ? p.name
+                                                                                           : NULL);
         jw_end_obj(&w);
     }
     jw_end_arr(&w);
