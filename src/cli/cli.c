@@ -4,6 +4,7 @@
 #include "core/util.h"
 #include "domain/calendar.h"
 #include "domain/govindex.h"
+#include "domain/place.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -236,6 +237,15 @@ struct store *cli_store_open(const struct cli *c)
         .readers = c->cfg.db_readers ? c->cfg.db_readers : c->cfg.threads + 2,
         .sync_full = c->cfg.sync_full,
     };
+    struct geo_box area;
+    if (strcmp(c->cfg.service_area, "off") == 0 || c->cfg.service_area[0] == '\0') {
+        place_set_service_area(NULL);
+    } else if (geo_box_parse(c->cfg.service_area, &area) == 0) {
+        place_set_service_area(&area);
+    } else {
+        fprintf(stderr, "gridgov: service_area is MINLON,MINLAT,MAXLON,MAXLAT or off\n");
+        return NULL;
+    }
     struct store *s = store_open(&sc, &e);
     if (s == NULL) {
         fprintf(stderr, "gridgov: cannot open the database: %s\n", e.msg);

@@ -27,6 +27,8 @@ struct cli {
 int cli_main(int argc, char **argv);
 /* Open the store named by the configuration (migrating it); prints the error and returns NULL. */
 struct store *cli_store_open(const struct cli *c);
+/* A whole file into memory (xmalloc'ed, free it), or NULL if it cannot be read. */
+char *cli_read_file(const char *path, size_t *len);
 /* Create the data directory and load (or create) the server's secret key in it. */
 int cli_data_dir(const struct cli *c);
 

@@ -26,7 +26,7 @@ int cmd_init(struct cli *c)
     return EXIT_OK;
 }
 
-static char *read_file(const char *path, size_t *len)
+char *cli_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -49,18 +49,24 @@ static int boundaries_fn(struct db *db, void *arg, struct err *e)
     json_t *features = json_object_get(arg, "features");
     size_t i;
     json_t *f;
-    json_array_foreach(features, i, f)
-    {
-        const char *code =
-            json_string_value(json_object_get(json_object_get(f, "properties"), "code"));
-        if (code == NULL) {
-            return err_set(e, ERR_INVALID, "properties.code",
-                           "feature %zu has no properties.code (the place code)", i);
-        }
-        if (place_boundary_put(db, code, json_object_get(f, "geometry"), e) != ERR_OK) {
-            char msg[sizeof(e->msg)];
-            snprintf(msg, sizeof(msg), "%s", e->msg);
-            return err_set(e, e->code, e->field, "feature %zu (%.20s): %s", i, code, msg);
+    /* a boundary must lie within its parent's: the file's places from the district down */
+    static const size_t lens[] = {6, 9, 12, 15, 17};
+    for (size_t l = 0; l < ARRAY_LEN(lens); l++) {
+        json_array_foreach(features, i, f)
+        {
+            const char *code =
+                json_string_value(json_object_get(json_object_get(f, "properties"), "code"));
+            if (code == NULL) {
+                return err_set(e, ERR_INVALID, "properties.code",
+                               "feature %zu has no properties.code (the place code)", i);
+            }
+            if (strlen(code) != lens[l] && !(l == 0 && place_level_of(code) == PL_NONE))
+                continue;
+            if (place_boundary_put(db, code, json_object_get(f, "geometry"), e) != ERR_OK) {
+                char msg[sizeof(e->msg)];
+                snprintf(msg, sizeof(msg), "%s", e->msg);
+                return err_set(e, e->code, e->field, "feature %zu (%.20s): %s", i, code, msg);
+            }
         }
     }
     return ERR_OK;
@@ -125,7 +131,7 @@ int cmd_import(struct cli *c)
         fprintf(stderr, "gridgov import: --prefix CODE is required (digits, e.g. 330604)\n");
         return EXIT_USAGE;
     }
-    char *csv = read_file(c->argv[1], &len);
+    char *csv = cli_read_file(c->argv[1], &len);
     if (csv == NULL) {
         fprintf(stderr, "gridgov import: cannot read %s\n", c->argv[1]);
         return EXIT_FAIL;

@@ -1,7 +1,9 @@
 /* cmd_ops.c - operations commands: `gridgov scheduler run` (one scheduler pass, as the server
  * runs every 30 s) and `gridgov audit verify` (recompute every case's hash chain). */
 #include "cli/cli.h"
+#include "domain/calendar.h"
 #include "domain/case.h"
+#include "domain/photo.h"
 #include "domain/scheduler.h"
 
 #include <stdio.h>
@@ -43,14 +45,22 @@ int cmd_scheduler(struct cli *c)
     if (s == NULL)
         return EXIT_FAIL;
     int rc = scheduler_run_once(s, time(NULL), &r);
+    struct photo_gc_report pr;
+    struct err pe = {0};
+    int prc = photo_collect(s, c->cfg.data_dir, time(NULL), PHOTO_GC_GRACE, &pr, &pe);
     store_close(s);
     printf("scheduler: %d escalated, %d closed, %d skipped, %d failed\n", r.escalated, r.closed,
            r.skipped, r.failed);
+    if (prc != ERR_OK)
+        fprintf(stderr, "gridgov scheduler run: photos: %s\n", pe.msg);
+    else
+        printf("photos: %d orphan files removed (%lld bytes), %d kept\n", pr.removed,
+               (long long)pr.bytes, pr.kept);
     if (rc != ERR_OK) {
         fprintf(stderr, "gridgov scheduler run: the pass stopped early (see the log)\n");
         return EXIT_FAIL;
     }
-    return r.failed ? EXIT_FAIL : EXIT_OK;
+    return r.failed || prc != ERR_OK ? EXIT_FAIL : EXIT_OK;
 }
 
 /* COMMAND: audit verify - recompute every timeline's hash chain with the server's audit key;
@@ -82,5 +92,46 @@ int cmd_audit(struct cli *c)
         return EXIT_FAIL;
     }
     printf("%lld cases, %lld rows: chain intact\n", (long long)r.cases, (long long)r.rows);
+    return EXIT_OK;
+}
+
+/* COMMAND: calendar import FILE - the holidays and make-up working days of a new year (the State
+ * Council's notice) in the CSV format of data/calendar (date,kind,name), in one transaction:
+ * a bad line imports nothing. Prints how far the calendar now reaches. */
+int cmd_calendar(struct cli *c)
+{
+    struct err e = {0};
+    struct cal_horizon hz;
+    size_t len = 0;
+    int days = 0;
+    if (c->argc != 2 || strcmp(c->argv[0], "import") != 0) {
+        fprintf(stderr, "usage: gridgov calendar import FILE.csv\n");
+        return EXIT_USAGE;
+    }
+    char *data = cli_read_file(c->argv[1], &len);
+    if (data == NULL) {
+        fprintf(stderr, "gridgov calendar import: cannot read %s\n", c->argv[1]);
+        return EXIT_FAIL;
+    }
+    struct store *s = cli_store_open(c);
+    if (s == NULL) {
+        free(data);
+        return EXIT_FAIL;
+    }
+    int rc = calendar_import(s, data, len, c->argv[1], &days, &e);
+    free(data);
+    if (rc == ERR_OK) {
+        struct db *db = store_acquire(s);
+        rc = calendar_horizon(db, time(NULL), &hz, &e);
+        store_release(s, db);
+    }
+    store_close(s);
+    if (rc != ERR_OK) {
+        fprintf(stderr, "gridgov calendar import: nothing imported: %s\n", e.msg);
+        return EXIT_FAIL;
+    }
+    printf("%d days imported; the calendar covers through %s (%lld days ahead)%s\n", days,
+           hz.covered_through, (long long)hz.days_left,
+           hz.ok ? "" : ": still less than 60 days, import the next year too");
     return EXIT_OK;
 }

@@ -5,6 +5,7 @@
 #include "core/util.h"
 #include "domain/calendar.h"
 #include "domain/demo.h"
+#include "domain/photo.h"
 #include "domain/scheduler.h"
 #include "domain/pii.h"
 #include "domain/secret.h"
@@ -81,6 +82,7 @@ static int serve_store(struct cli *c, struct store *s)
         .session_ttl = c->cfg.session_ttl,
         .version = GRIDGOV_VERSION,
         .started = time_mono(),
+        .jurisdiction_id = c->cfg.jurisdiction_id,
     };
     webhook_set_allow_private(c->cfg.webhook_allow_private);
     if (c->cfg.webhook_allow_private)
@@ -97,15 +99,18 @@ static int serve_store(struct cli *c, struct store *s)
     printf("gridgov is serving on http://%s%s%s:%d/\n", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", port);
     fflush(stdout);
-    /* background work: webhook delivery and the scheduler, each under its lease row */
-    struct backoffice *webhooks = NULL, *scheduler = NULL;
+    /* background work: webhook delivery, the scheduler and the orphan photo collector, each
+     * under its lease row */
+    struct backoffice *webhooks = NULL, *scheduler = NULL, *photos = NULL;
     if (c->cfg.workers) {
         webhooks = webhook_worker_start(s);
         scheduler = scheduler_start(s);
+        photos = photo_collector_start(s, c->cfg.data_dir);
     }
     int sig = 0;
     sigwait(&set, &sig);
     log_info("received %s, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    backoffice_stop(photos);
     scheduler_stop(scheduler);
     webhook_worker_stop(webhooks);
     server_stop(srv);

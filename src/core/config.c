@@ -25,6 +25,10 @@ void config_defaults(struct config *c)
     c->sync_full = 0;
     snprintf(c->log_level, sizeof(c->log_level), "info");
     c->workers = 1;
+    /* Shangyu District with a margin (120.61-121.10 E, 29.73-30.31 N); the district's own
+     * boundary, once drawn, takes its place */
+    snprintf(c->service_area, sizeof(c->service_area), "120.55,29.65,121.15,30.40");
+    snprintf(c->jurisdiction_id, sizeof(c->jurisdiction_id), "shangyu.gov.cn");
 }
 
 static int set_int(const char *key, const char *v, long min, long max, long *out, struct err *e)
@@ -53,6 +57,16 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
         STR(listen);
     if (strcmp(key, "data_dir") == 0)
         STR(data_dir);
+    if (strcmp(key, "service_area") == 0)
+        STR(service_area); /* checked where it is used (cli_store_open) */
+    if (strcmp(key, "jurisdiction_id") == 0) {
+        for (const char *p = v; *p; p++) {
+            if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+                return err_set(e, ERR_INVALID, key,
+                               "jurisdiction_id is a domain name (letters, digits, '.', '-')");
+        }
+        STR(jurisdiction_id);
+    }
     if (strcmp(key, "log_level") == 0) {
         if (strcmp(v, "debug") && strcmp(v, "info") && strcmp(v, "warn") && strcmp(v, "error"))
             return err_set(e, ERR_INVALID, key, "log_level is debug, info, warn or error");

@@ -20,6 +20,8 @@ struct config {
     char log_level[16];        /* log_level = debug | info | warn | error */
     int workers;               /* workers = on | off (webhook delivery and scheduler in serve) */
     int webhook_allow_private; /* webhook_allow_private = on | off (private webhook targets) */
+    char service_area[96];     /* service_area = MINLON,MINLAT,MAXLON,MAXLAT | off */
+    char jurisdiction_id[64];  /* jurisdiction_id = DOMAIN (Open311, beside the division code) */
 };
 
 void config_defaults(struct config *c);

@@ -2,6 +2,8 @@
 #ifndef GG_ERR_H
 #define GG_ERR_H
 
+#include <stddef.h>
+
 #define ERR_MAP(X)                                                                                 \
     X(OK, 0, 200, "ok", "ok")                                                                      \
     X(BAD_REQUEST, -1, 400, "bad_request", "malformed request")                                    \
@@ -28,12 +30,19 @@ enum err_code {
 struct err {
     enum err_code code;
     char field[48];
-    char msg[200];
+    char msg[200];    /* English */
+    char msg_zh[400]; /* the same in Chinese (err_zh.def), or empty when there is no row */
 };
 
-/* Fill e and return code; fmt may be NULL for the default message. */
+/* Fill e and return code; fmt may be NULL for the default message. The message is written in
+ * English and, from the row of fmt in err_zh.def, in Chinese. */
 int err_set(struct err *e, enum err_code code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The Chinese format of an English message or format (err_zh.def), or NULL. */
+const char *err_zh(const char *english);
+/* The message of e in Chinese (zh != 0) or English: without a row in err_zh.def, the code's
+ * Chinese default and the English, written into buf. */
+const char *err_text(const struct err *e, int zh, char *buf, size_t len);
 int err_http_status(enum err_code code);
 const char *err_code_name(enum err_code code);
 const char *err_default_msg(enum err_code code);

@@ -122,8 +122,16 @@ int sla_parse(const char *s, struct sla *out, const char *field, struct err *e)
         out->unit = s[n];
         return ERR_OK;
     }
+    /* calendar days ("两周内" = 14cd, "15天内" = 15cd) */
+    if (n > 0 && v <= 365 && strcmp(s + n, "cd") == 0) {
+        out->amount = v;
+        out->unit = 'c';
+        return ERR_OK;
+    }
     return err_set(e, ERR_INVALID, field,
-                   "'%s' must be working hours 1h-720h or working days 1d-365d", field);
+                   "'%s' must be working hours 1h-720h, working days 1d-365d or calendar days "
+                   "1cd-365cd",
+                   field);
 }
 
 /* ---- the calendar ---- */
@@ -194,6 +202,8 @@ int64_t calendar_due(const struct calendar *cal, int64_t start, struct sla sla)
 {
     int64_t local = start + CAL_UTC_OFFSET;
     int64_t day = floor_div(local, DAY_SECONDS);
+    if (sla.unit == 'c') /* the end of the Nth calendar day after the start's local date */
+        return (day + sla.amount + 1) * DAY_SECONDS - CAL_UTC_OFFSET;
     if (sla.unit == 'd') {
         /* the end of the Nth working day strictly after the start's local date */
         for (int left = sla.amount; left > 0;) {
@@ -222,10 +232,20 @@ int64_t calendar_due(const struct calendar *cal, int64_t start, struct sla sla)
 int64_t calendar_extend(const struct calendar *cal, int64_t due, struct sla sla)
 {
     /* 00:00 local is the end of the previous day: count from that day */
-    if (sla.unit == 'd' &&
+    if ((sla.unit == 'd' || sla.unit == 'c') &&
         floor_div(due + CAL_UTC_OFFSET, DAY_SECONDS) * DAY_SECONDS == due + CAL_UTC_OFFSET)
         due--;
     return calendar_due(cal, due, sla);
+}
+
+int calendar_due_date(int64_t due, char out[16])
+{
+    int64_t local = due + CAL_UTC_OFFSET;
+    if (due <= 0 || floor_div(local, DAY_SECONDS) * DAY_SECONDS != local)
+        return 0;
+    int ymd = calendar_ymd_from_days(floor_div(local, DAY_SECONDS) - 1);
+    snprintf(out, 16, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+    return 1;
 }
 
 int64_t calendar_working_seconds(const struct calendar *cal, int64_t from, int64_t to)
@@ -263,21 +283,16 @@ static int seed_line(const char *line, size_t len, char *date, char *kind, char 
     return 0;
 }
 
-int calendar_seed(struct db *db, int *added, struct err *e)
+/* Store every line of a calendar CSV (date,kind,name with an optional header): the shipped
+ * data only into an empty table (replace 0), an imported notice over what is there (replace 1). */
+static int csv_store(struct db *db, const char *data, size_t size, const char *what,
+                     const char *source, int replace, int *added, struct err *e)
 {
-    const struct embedded_file *f = asset_find(SEED_ASSET);
-    struct arena a;
-    struct dbrows r;
-    int rc;
-
+    const char *p = data, *end = data + size;
+    int rc = ERR_OK;
     *added = 0;
-    if (f == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "%s is not embedded", SEED_ASSET);
-    arena_init(&a, 0);
-    rc = db_query(db, &a, &r, e, "SELECT COUNT(*) FROM calendar_days", DB_NOARGS);
-    if (rc != ERR_OK || dbrows_int(&r, 0, 0) > 0)
-        goto out;
-    const char *p = f->data, *end = f->data + f->len;
+    if (size >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) /* a BOM, as Excel writes */
+        p += 3;
     for (int lineno = 1; p < end; lineno++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = (size_t)((nl ? nl : end) - p);
@@ -293,23 +308,90 @@ int calendar_seed(struct db *db, int *added, struct err *e)
         if (seed_line(line, len, date, kind, name) != 0 ||
             calendar_date_parse(date, &ymd, "day", &ignored) != ERR_OK ||
             (strcmp(kind, "holiday") != 0 && strcmp(kind, "workday") != 0) ||
-            utf8_chars(name) < 0 || utf8_chars(name) > 40) {
-            rc = err_set(e, ERR_INTERNAL, NULL, "%s line %d is not date,kind,name", SEED_ASSET,
-                         lineno);
-            goto out;
-        }
+            utf8_chars(name) < 0 || utf8_chars(name) > 40)
+            return err_set(e, replace ? ERR_INVALID : ERR_INTERNAL, "line",
+                           "%s line %d is not date,kind,name (YYYY-MM-DD, holiday or workday, a "
+                           "name of at most 40 characters)",
+                           what, lineno);
         rc = db_exec(db, e,
-                     "INSERT INTO calendar_days (day, kind, name, source) "
-                     "VALUES (?, ?, ?, '" SEED_SOURCE "')",
-                     DB_ARGS(DBS(date), DBS(kind), DBS(name)));
+                     replace ? "INSERT INTO calendar_days (day, kind, name, source) VALUES (?, ?, "
+                               "?, ?) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name "
+                               "= excluded.name, source = excluded.source"
+                             : "INSERT INTO calendar_days (day, kind, name, source) VALUES (?, ?, "
+                               "?, ?)",
+                     DB_ARGS(DBS(date), DBS(kind), DBS(name), DBS(source)));
         if (rc < 0)
-            goto out;
+            return rc;
         rc = ERR_OK;
         (*added)++;
     }
-out:
+    return rc;
+}
+
+int calendar_seed(struct db *db, int *added, struct err *e)
+{
+    const struct embedded_file *f = asset_find(SEED_ASSET);
+    struct arena a;
+    struct dbrows r;
+    int rc;
+
+    *added = 0;
+    if (f == NULL)
+        return err_set(e, ERR_INTERNAL, NULL, "%s is not embedded", SEED_ASSET);
+    arena_init(&a, 0);
+    rc = db_query(db, &a, &r, e, "SELECT COUNT(*) FROM calendar_days", DB_NOARGS);
+    if (rc == ERR_OK && dbrows_int(&r, 0, 0) == 0)
+        rc = csv_store(db, f->data, f->len, SEED_ASSET, SEED_SOURCE, 0, added, e);
     if (rc != ERR_OK)
         *added = 0;
+    arena_free(&a);
+    return rc;
+}
+
+struct import_ctx {
+    const char *data, *what;
+    size_t len;
+    int added;
+};
+
+static int import_fn(struct db *db, void *arg, struct err *e)
+{
+    struct import_ctx *c = arg;
+    return csv_store(db, c->data, c->len, c->what, "import", 1, &c->added, e);
+}
+
+int calendar_import(struct store *s, const char *data, size_t len, const char *what, int *days,
+                    struct err *e)
+{
+    struct import_ctx c = {.data = data, .what = what, .len = len};
+    int rc = store_write(s, import_fn, &c, e);
+    if (rc == ERR_OK) {
+        *days = c.added;
+        calendar_invalidate();
+    }
+    return rc;
+}
+
+int calendar_horizon(struct db *db, int64_t now, struct cal_horizon *out, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    memset(out, 0, sizeof(*out));
+    arena_init(&a, 0);
+    int rc = db_query(db, &a, &r, e, "SELECT max(day) FROM calendar_days", DB_NOARGS);
+    if (rc == ERR_OK) {
+        const char *last = dbrows_get(&r, 0, 0);
+        int64_t today = floor_div(now + CAL_UTC_OFFSET, DAY_SECONDS);
+        /* a year with any day in the calendar counts as covered to its end */
+        int year = last != NULL && strlen(last) >= 4 ? atoi(last) : 0;
+        if (year > 0) {
+            snprintf(out->covered_through, sizeof(out->covered_through), "%04d-12-31", year);
+            out->days_left = calendar_days_from_ymd(year * 10000 + 1231) - today;
+        } else {
+            out->days_left = -1;
+        }
+        out->ok = out->days_left >= CAL_HORIZON_DAYS;
+    }
     arena_free(&a);
     return rc;
 }

@@ -28,13 +28,14 @@ struct calendar {
     int ndays;
 };
 
-/* A stage deadline: amount and unit 'h' (working hours) or 'd' (working days). */
+/* A stage deadline: amount and unit 'h' (working hours), 'd' (working days) or 'c' (calendar
+ * days, written "15cd": the seed's "两周内", "15天内"). */
 struct sla {
     int amount;
     char unit;
 };
 
-/* Parse "4h" / "3d" (1-720 hours, 1-365 days); ERR_INVALID naming field otherwise. */
+/* Parse "4h" / "3d" / "15cd" (1-720 hours, 1-365 days); ERR_INVALID naming field otherwise. */
 int sla_parse(const char *s, struct sla *out, const char *field, struct err *e);
 
 /* Load every exception from calendar_days into cal (replacing its contents). */
@@ -48,6 +49,9 @@ int64_t calendar_due(const struct calendar *cal, int64_t start, struct sla sla);
  * is stored as the next day's 00:00: extending it by N working days gives the end of the Nth
  * working day after that last day, not after the day of the stored instant. */
 int64_t calendar_extend(const struct calendar *cal, int64_t due, struct sla sla);
+/* A day deadline (24:00 local, stored as the next day's 00:00) as the last day it covers,
+ * "YYYY-MM-DD" in out: 1; 0 for any other instant (an hour deadline), out untouched. */
+int calendar_due_date(int64_t due, char out[16]);
 /* Working seconds between two instants (for reporting how late a case is); 0 if to <= from. */
 int64_t calendar_working_seconds(const struct calendar *cal, int64_t from, int64_t to);
 
@@ -55,6 +59,23 @@ int64_t calendar_working_seconds(const struct calendar *cal, int64_t from, int64
  * transaction); returns the number of rows added. db must be the connection of a store_write
  * callback; call calendar_invalidate() after the commit if a snapshot may already be cached. */
 int calendar_seed(struct db *db, int *added, struct err *e);
+
+/* Import a calendar CSV (the format of data/calendar: date,kind,name, e.g. the State Council's
+ * notice of a new year) in its own write transaction, replacing the days it names (source
+ * 'import'); what names the file in errors (ERR_INVALID, field "line"). */
+int calendar_import(struct store *s, const char *data, size_t len, const char *what, int *days,
+                    struct err *e);
+
+/* How far ahead the calendar knows the holidays: a year with any day in calendar_days counts as
+ * covered to its 31 December. ok when that is at least CAL_HORIZON_DAYS days from now; past it a
+ * deadline would silently treat holidays as working days. */
+#define CAL_HORIZON_DAYS 60
+struct cal_horizon {
+    char covered_through[24]; /* "2026-12-31", or empty for an empty calendar */
+    int64_t days_left;        /* from today (local) to that day; -1 when empty */
+    int ok;
+};
+int calendar_horizon(struct db *db, int64_t now, struct cal_horizon *out, struct err *e);
 
 /* A process-wide snapshot, reloaded from the store when older than 60 s or invalidated by a
  * calendar change in this process. The snapshot stays valid until calendar_cache_free().

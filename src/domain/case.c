@@ -28,7 +28,8 @@ const char case_select_sql[] =
     "c.timeline_seq, c.version, c.created_at, c.updated_at, coalesce(c.closed_at, 0), "
     "c.timeline_head, c.token_box, cat.name, p.name, d.name, (SELECT count(*) FROM extensions x "
     "WHERE x.case_id = c.id AND x.status = 'pending'), c.late, cm.name, "
-    "coalesce(c.enterprise_id, 0), coalesce(c.visit_id, 0), ent.name "
+    "coalesce(c.enterprise_id, 0), coalesce(c.visit_id, 0), ent.name, CASE WHEN c.token_hash IS "
+    "NOT NULL AND c.reporter_user_id IS NOT NULL THEN 1 ELSE 0 END "
     "FROM cases c JOIN categories cat ON cat.code = c.category_code "
     "JOIN places p ON p.code = c.place_code "
     "LEFT JOIN departments d ON d.code = c.department_code "
@@ -85,6 +86,7 @@ void case_from_row(const struct dbrows *r, int i, struct case_rec *cs)
     cs->enterprise_id = dbrows_int(r, i, 42);
     cs->visit_id = dbrows_int(r, i, 43);
     cs->enterprise_name = dbrows_get(r, i, 44);
+    cs->relayed = (int)dbrows_int(r, i, 45);
 }
 
 int case_get(struct db *db, struct arena *a, int64_t id, struct case_rec *out, struct err *e)
@@ -196,10 +198,14 @@ json_t *case_json(const struct case_rec *cs, int public_view)
         char due[32];
         time_iso_cst((time_t)cs->stage_due_at, due);
         json_object_set_new(j, "due_at", json_string(due));
+        json_object_set_new(j, "due_date",
+                            calendar_due_date(cs->stage_due_at, due) ? json_string(due)
+                                                                     : json_null());
         json_object_set_new(j, "overdue",
                             json_boolean(time(NULL) > cs->stage_due_at && cs->status != CS_CLOSED));
     } else {
         json_object_set_new(j, "due_at", json_null());
+        json_object_set_new(j, "due_date", json_null());
         json_object_set_new(j, "overdue", json_false());
     }
     if (cs->closed_at) {
@@ -360,6 +366,15 @@ int case_input_check(struct case_input *in, const struct actor *who, struct err 
                        "hotline, open311");
     if (who->user == NULL && strcmp(in->channel, who->api_key_id ? "open311" : "resident") != 0)
         return err_set(e, ERR_INVALID, "channel", "the public reports as 'resident'");
+    if (in->relay) {
+        if (who->user == NULL)
+            return err_set(e, ERR_INVALID, "relay", "only staff relay someone else's report");
+        if (in->reporter_name == NULL || in->reporter_name[0] == '\0')
+            return err_set(e, ERR_INVALID, "name", "a relayed report names the person reporting");
+        if (in->reporter_phone == NULL || in->reporter_phone[0] == '\0')
+            return err_set(e, ERR_INVALID, "phone",
+                           "a relayed report gives the phone of the person reporting");
+    }
     return ERR_OK;
 }
 
@@ -392,7 +407,9 @@ static int locate(struct db *db, struct arena *a, const struct case_input *in, c
             return rc;
         if (r.nrows == 0)
             return err_set(e, ERR_INVALID, "place", "no place %s", in->place_code);
-        if (*place == NULL || strlen(in->place_code) > strlen(*place))
+        /* the more precise place wins; at equal precision the one given (a grid named with a
+         * compound that spans several grids is that grid, not the compound's first) */
+        if (*place == NULL || strlen(in->place_code) >= strlen(*place))
             *place = in->place_code;
         if (strlen(in->place_code) >= 15)
             *grid = arena_strndup(a, in->place_code, 15);
@@ -402,8 +419,8 @@ static int locate(struct db *db, struct arena *a, const struct case_input *in, c
         rc = place_locate(db, a, in->lat, in->lon, &code, e);
         if (rc == ERR_NOT_FOUND)
             return err_set(e, ERR_INVALID, "place",
-                           "the point lies in no grid with a known boundary; give a community, "
-                           "grid or compound");
+                           "the point lies outside the service area; give a community, grid or "
+                           "compound");
         if (rc != ERR_OK)
             return rc;
         *place = code;
@@ -493,8 +510,9 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
     if ((rc = next_case_no(db, &a, now, out->case_no, e)) != ERR_OK)
         goto out;
     const char *token_hash = NULL;
-    /* the public and hotline callers follow their case by token (staff give it to the caller) */
-    if (who->user == NULL || strcmp(in->channel, "hotline") == 0) {
+    /* the public, hotline callers and residents whose report staff relay follow their case by
+     * token (staff give it to them) */
+    if (who->user == NULL || strcmp(in->channel, "hotline") == 0 || in->relay) {
         char th[65];
         token_new(out->token);
         hash_hex(out->token, th);

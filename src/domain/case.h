@@ -48,7 +48,8 @@ enum case_status {
     X(REOPEN, "reopen", "重新打开")                                                                \
     X(ESCALATE, "escalate", "督办")                                                                \
     X(COMMENT, "comment", "留言")                                                                  \
-    X(NOTE, "note", "内部备注")
+    X(NOTE, "note", "内部备注")                                                                    \
+    X(PLACE, "place", "指定网格")
 
 enum case_action {
 #define X(id, name, zh) CA_##id,
@@ -88,6 +89,8 @@ struct case_rec {
     const char *compound_name;
     int64_t enterprise_id, visit_id; /* a problem raised on a cadre's visit (0 = none) */
     const char *enterprise_name;
+    int relayed; /* logged by staff for someone else (a hotline call, a commissioner's relay):
+                  * the person with the tracking token is the reporter, not the staff member */
 };
 
 /* Who acts. A public reporter has no user; proven by the tracking token of the case. */
@@ -146,6 +149,8 @@ struct case_input {
     double lat, lon;
     json_t *attributes; /* borrowed; normalised by the category's rules */
     const char *reporter_name, *reporter_phone, *reporter_email;
+    int relay;            /* staff relay the report of the person named (name and phone): that
+                           * person gets the tracking token and is the reporter */
     const char *idem_key; /* already scoped to the submitter */
     struct photo_ref *photos;
     int nphotos;
@@ -229,6 +234,7 @@ struct case_step {
     const char *department;   /* dispatch */
     int to_grid;              /* dispatch to the case's grid */
     const char *deadline;     /* dispatch: "5d" overrides the category's resolve deadline */
+    const char *place;        /* place: the community, grid or micro-grid a clerk assigns */
     int64_t merge_into;       /* merge */
     int64_t extension_days;   /* extend */
     int64_t extension_id;     /* approve/deny_extension */

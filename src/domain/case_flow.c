@@ -12,15 +12,15 @@
 #define SAME (-1)
 
 enum who {
-    W_SAME,              /* (for_enterprise) the same as who */
-    W_OFFICE,            /* 微治办 at or above the case's place */
-    W_HANDLER,           /* the assigned department's handler, or the grid leader (to grid) */
-    W_OFFICE_OR_HANDLER, /* joint meetings */
-    W_VERIFIER,          /* grid worker or leader of the case's grid */
-    W_REPORTER,          /* the reporter (token or own account) */
-    W_OFFICE_OR_SCHED,   /* close, escalate */
-    W_STAFF,             /* internal notes: staff who can read the case */
-    W_CADRE,             /* an enterprise-service cadre serving the case's enterprise */
+    W_SAME,            /* (for_enterprise) the same as who */
+    W_OFFICE,          /* 微治办 at or above the case's place */
+    W_HANDLER,         /* the assigned department's handler, or the grid leader (to grid) */
+    W_MEETING,         /* joint meetings: office, handler, or the grid leader who convened it */
+    W_VERIFIER,        /* grid worker or leader of the case's grid */
+    W_REPORTER,        /* the reporter (token or own account) */
+    W_OFFICE_OR_SCHED, /* close, escalate */
+    W_STAFF,           /* internal notes: staff who can read the case */
+    W_CADRE,           /* an enterprise-service cadre serving the case's enterprise */
 };
 
 /* who takes the step; for_enterprise, when not W_SAME, takes it instead on a problem raised for
@@ -36,7 +36,7 @@ static const struct rule {
     [CA_DISPATCH] = {S(ACCEPTED) | S(DISPATCHED), CS_DISPATCHED, W_OFFICE},
     [CA_RETURN] = {S(DISPATCHED), CS_ACCEPTED, W_HANDLER},
     [CA_START] = {S(DISPATCHED), CS_IN_PROGRESS, W_HANDLER},
-    [CA_MEETING] = {S(ACCEPTED) | S(DISPATCHED) | S(IN_PROGRESS), SAME, W_OFFICE_OR_HANDLER},
+    [CA_MEETING] = {S(ACCEPTED) | S(DISPATCHED) | S(IN_PROGRESS), SAME, W_MEETING},
     [CA_EXTEND] = {S(DISPATCHED) | S(IN_PROGRESS), SAME, W_HANDLER},
     [CA_APPROVE_EXTENSION] = {S(DISPATCHED) | S(IN_PROGRESS), SAME, W_OFFICE},
     [CA_DENY_EXTENSION] = {S(DISPATCHED) | S(IN_PROGRESS), SAME, W_OFFICE},
@@ -49,6 +49,7 @@ static const struct rule {
     [CA_ESCALATE] = {OPEN_STATES, SAME, W_OFFICE_OR_SCHED},
     [CA_COMMENT] = {ANY_STATE, SAME, W_REPORTER},
     [CA_NOTE] = {ANY_STATE, SAME, W_STAFF},
+    [CA_PLACE] = {S(SUBMITTED) | S(ACCEPTED), SAME, W_OFFICE},
 };
 
 static const struct {
@@ -116,9 +117,10 @@ const char *case_open311_status(enum case_status s)
 
 int case_is_reporter(const struct case_rec *cs, const struct user *u)
 {
-    /* staff who log a hotline call are not its reporter: the caller is */
+    /* staff who log a hotline call or relay a resident's report are not its reporter: the
+     * caller, the resident (with the tracking token) is */
     return u != NULL && cs->reporter_user_id != 0 && cs->reporter_user_id == u->id &&
-           strcmp(cs->channel ? cs->channel : "", "hotline") != 0;
+           !cs->relayed && strcmp(cs->channel ? cs->channel : "", "hotline") != 0;
 }
 
 struct target case_target(const struct case_rec *cs)
@@ -153,6 +155,16 @@ static int is_cadre(const struct case_rec *cs, const struct actor *who)
     struct target t = {.enterprise = cs->enterprise_id};
     return who->user != NULL && cs->enterprise_id != 0 &&
            authz_allow(who->user, PERM_CASE_VERIFY, &t);
+}
+
+/* The leader of the case's grid (the grid's party-branch secretary convenes its joint meetings):
+ * department handlers reach cases only through their department, so on a grid this is the
+ * grid leader. */
+static int is_grid_leader(const struct case_rec *cs, const struct actor *who)
+{
+    struct target t = {.place = cs->grid_code};
+    return who->user != NULL && cs->grid_code != NULL &&
+           authz_allow(who->user, PERM_CASE_HANDLE, &t);
 }
 
 static int is_verifier(const struct case_rec *cs, const struct actor *who)
@@ -194,8 +206,8 @@ static int may(const struct case_rec *cs, enum who w, const struct actor *who)
         return is_office(cs, who);
     case W_HANDLER:
         return is_handler(cs, who);
-    case W_OFFICE_OR_HANDLER:
-        return is_office(cs, who) || is_handler(cs, who);
+    case W_MEETING:
+        return is_office(cs, who) || is_handler(cs, who) || is_grid_leader(cs, who);
     case W_VERIFIER:
         return is_verifier(cs, who);
     case W_REPORTER:
@@ -241,6 +253,12 @@ static int condition(const struct case_rec *cs, enum case_action a, int64_t now,
     case CA_DENY_EXTENSION:
         if (cs->pending_extensions == 0)
             return err_set(e, ERR_CONFLICT, "action", "no extension request is pending");
+        break;
+    case CA_PLACE:
+        /* the "to place" queue: a case known only by its town or district (a point no boundary
+         * below the district holds) gets its community or grid from a clerk */
+        if (strlen(cs->place_code) >= 12)
+            return err_set(e, ERR_CONFLICT, "action", "the case already has its community or grid");
         break;
     case CA_RETURN:
         if (cs->to_grid)

@@ -82,8 +82,12 @@ static const struct queue {
     enum perm perm;
     const char *where; /* may use one parameter: now */
     int uses_now;
+    int upper; /* only for offices of a town or the district (places above communities) */
 } queues[] = {
     {"to_accept", "待受理", PERM_CASE_OFFICE, "c.status = 'submitted'", 0},
+    /* reports known only by their town or district (a point no boundary below holds) */
+    {"to_place", "待定位", PERM_CASE_OFFICE,
+     "c.status IN ('submitted','accepted') AND length(c.place_code) < 12", 0, 1},
     {"to_dispatch", "待派遣", PERM_CASE_OFFICE, "c.status = 'accepted'", 0},
     {"in_hand", "待处置", PERM_CASE_HANDLE, "c.status IN ('dispatched','in_progress')", 0},
     {"to_verify", "待核查", PERM_CASE_VERIFY, "c.status = 'resolved'", 0},
@@ -290,6 +294,17 @@ out:
     return rc;
 }
 
+/* Does u hold an office above the communities (a town's or the district's)? */
+static int upper_office(const struct user *u)
+{
+    for (int i = 0; i < u->nroles; i++) {
+        if (authz_grant_has(&u->roles[i], PERM_CASE_OFFICE) && u->roles[i].compound == 0 &&
+            strlen(u->roles[i].place) < 12)
+            return 1;
+    }
+    return 0;
+}
+
 int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t now, json_t **out,
                 struct err *e)
 {
@@ -297,7 +312,7 @@ int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t no
     for (size_t i = 0; i < ARRAY_LEN(queues); i++) {
         struct sqlq q;
         struct dbrows r;
-        if (!authz_has(u, queues[i].perm))
+        if (!authz_has(u, queues[i].perm) || (queues[i].upper && !upper_office(u)))
             continue;
         sqlq_init(&q, a, db);
         sqlq_add(&q, "SELECT count(*) FROM cases c WHERE ");

@@ -6,6 +6,7 @@
 #include "domain/counters.h"
 #include "core/json.h"
 #include "core/util.h"
+#include "domain/place.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +27,9 @@ static int needs_note(enum case_action a)
 
 int case_step_from_json(json_t *j, struct arena *a, struct case_step *out, struct err *e)
 {
-    static const char *const keys[] = {"action",   "reason",  "note", "department",   "to_grid",
-                                       "deadline", "into",    "days", "extension_id", "rating",
-                                       "version",  "meeting", NULL};
+    static const char *const keys[] = {
+        "action", "reason",       "note",   "department", "to_grid", "deadline", "into",
+        "days",   "extension_id", "rating", "version",    "meeting", "place",    NULL};
     const char *action = NULL, *reason = NULL, *note = NULL;
     (void)a;
     memset(out, 0, sizeof(*out));
@@ -38,6 +39,7 @@ int case_step_from_json(json_t *j, struct arena *a, struct case_step *out, struc
         json_get_str(j, "department", 0, 32, &out->department, e) ||
         json_get_bool(j, "to_grid", 0, &out->to_grid, e) ||
         json_get_str(j, "deadline", 0, 8, &out->deadline, e) ||
+        json_get_str(j, "place", 0, 17, &out->place, e) ||
         json_get_int(j, "into", 0, 1, INT64_MAX, &out->merge_into, e) ||
         json_get_int(j, "days", 0, 1, 30, &out->extension_days, e) ||
         json_get_int(j, "extension_id", 0, 1, INT64_MAX, &out->extension_id, e) ||
@@ -68,6 +70,13 @@ int case_step_from_json(json_t *j, struct arena *a, struct case_step *out, struc
         return err_set(e, ERR_INVALID, "days", "an extension needs 'days' (1-30 working days)");
     if ((act == CA_APPROVE_EXTENSION || act == CA_DENY_EXTENSION) && out->extension_id == 0)
         return err_set(e, ERR_INVALID, "extension_id", "which extension: 'extension_id'");
+    if (act == CA_PLACE &&
+        (out->place == NULL || place_code_check(out->place, "place", e) != ERR_OK ||
+         strlen(out->place) < 12))
+        return err_set(e, ERR_INVALID, "place",
+                       "'place' is the code of a community, grid or micro-grid");
+    if (act != CA_PLACE && out->place != NULL)
+        return err_set(e, ERR_INVALID, "place", "'place' belongs to the place action");
     if (act == CA_CONFIRM && out->rating == 0)
         return err_set(e, ERR_INVALID, "rating", "confirming needs a 'rating' from 1 to 5");
     json_t *m = json_object_get(j, "meeting");
@@ -158,6 +167,28 @@ static int64_t stage_due(const struct calendar *cal, const struct category *cat,
                          enum sla_stage stage, int64_t now)
 {
     return calendar_due(cal, now, cat->sla[stage]);
+}
+
+/* The place step: the new place lies below the case's and inside the clerk's office scope. */
+static int case_place_assign(struct db *db, struct arena *a, struct case_rec *cs, const char *code,
+                             const struct actor *who, struct err *e)
+{
+    struct place p;
+    struct target t = {.place = code};
+    int rc = place_get(db, a, code, &p, e);
+    if (rc == ERR_NOT_FOUND)
+        return err_set(e, ERR_INVALID, "place", "no place %.20s", code);
+    if (rc != ERR_OK)
+        return rc;
+    if (strncmp(code, cs->place_code, strlen(cs->place_code)) != 0 ||
+        !authz_allow(who->user, PERM_CASE_OFFICE, &t))
+        return err_set(e, ERR_INVALID, "place", "%.20s is not a place your office may assign",
+                       code);
+    cs->place_code = p.code;
+    cs->grid_code = strlen(code) >= 15 ? arena_strndup(a, code, 15) : NULL;
+    rc = db_exec(db, e, "UPDATE cases SET place_code = ?, grid_code = ? WHERE id = ?",
+                 DB_ARGS(DBS(cs->place_code), DBS(cs->grid_code), DBI(cs->id)));
+    return rc < 0 ? rc : ERR_OK;
 }
 
 /* Record the merge on the surviving case's own timeline. */
@@ -263,6 +294,16 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
                 rc = err_set(e, ERR_INVALID, "department", "no department '%.32s'", st->department);
             if (rc != ERR_OK)
                 goto out;
+            int64_t handlers = 0;
+            if ((rc = department_handlers(db, d.code, &handlers, e)) != ERR_OK)
+                goto out;
+            if (handlers == 0) {
+                rc = err_set(e, ERR_INVALID, "department",
+                             "%s has no active handler to take the case: give someone the role "
+                             "dept_handler for dept:%s first, or dispatch elsewhere",
+                             d.name, d.code);
+                goto out;
+            }
             cs.to_grid = 0;
             cs.department = st->department;
             json_object_set_new(data, "department", json_string(d.code));
@@ -389,6 +430,11 @@ int case_apply(struct db *db, struct arena *a, int64_t id, const struct case_ste
         break;
     case CA_NOTE:
         public_ = 0;
+        break;
+    case CA_PLACE:
+        if ((rc = case_place_assign(db, a, &cs, st->place, &who, e)) != ERR_OK)
+            goto out;
+        json_object_set_new(data, "place", json_string(cs.place_code));
         break;
     default:
         rc = err_set(e, ERR_INVALID, "action", "unknown action");

@@ -114,6 +114,36 @@ const struct registry reg_compounds = {
     .rules = compound_rules,
 };
 
+static void compound_from_rec(struct arena *a, const struct reg_rec *rec, struct compound *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->id = rec->id;
+    out->community_code = rec->v[0];
+    out->name = rec->v[1];
+    json_t *grids = json_loads(rec->v[6] ? rec->v[6] : "[]", 0, NULL);
+    out->ngrids = (int)json_array_size(grids);
+    out->grids = arena_alloc(a, sizeof(char *) * (size_t)(out->ngrids + 1));
+    for (int i = 0; i < out->ngrids; i++)
+        out->grids[i] = arena_strdup(a, json_string_value(json_array_get(grids, (size_t)i)));
+    json_decref(grids);
+}
+
+int compound_search(struct db *db, struct arena *a, const char *q, int limit, struct compound **out,
+                    int *n, struct err *e)
+{
+    struct reg_ctx c = {.a = a};
+    struct reg_query qy = {.q = q, .limit = limit, .all_scope = 1};
+    struct reg_rec *recs;
+    const char *next;
+    int rc = reg_list(db, &c, &reg_compounds, &qy, &recs, n, &next, e);
+    if (rc != ERR_OK)
+        return rc;
+    *out = arena_alloc(a, sizeof(**out) * (size_t)(*n + 1));
+    for (int i = 0; i < *n; i++)
+        compound_from_rec(a, &recs[i], &(*out)[i]);
+    return ERR_OK;
+}
+
 int compound_get(struct db *db, struct arena *a, int64_t id, struct compound *out, struct err *e)
 {
     struct reg_ctx c = {.a = a};
@@ -121,15 +151,6 @@ int compound_get(struct db *db, struct arena *a, int64_t id, struct compound *ou
     int rc = reg_get(db, &c, &reg_compounds, arena_printf(a, "%lld", (long long)id), &rec, e);
     if (rc != ERR_OK)
         return rc;
-    memset(out, 0, sizeof(*out));
-    out->id = rec.id;
-    out->community_code = rec.v[0];
-    out->name = rec.v[1];
-    json_t *grids = json_loads(rec.v[6], 0, NULL);
-    out->ngrids = (int)json_array_size(grids);
-    out->grids = arena_alloc(a, sizeof(char *) * (size_t)(out->ngrids + 1));
-    for (int i = 0; i < out->ngrids; i++)
-        out->grids[i] = arena_strdup(a, json_string_value(json_array_get(grids, (size_t)i)));
-    json_decref(grids);
+    compound_from_rec(a, &rec, out);
     return ERR_OK;
 }

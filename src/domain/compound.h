@@ -14,5 +14,9 @@ struct compound {
 };
 
 int compound_get(struct db *db, struct arena *a, int64_t id, struct compound *out, struct err *e);
+/* Compounds whose searchable fields (the name: 春江花城) hold q, anywhere in the district, at most
+ * limit of them, for the public's report form: the name, community and grids only. */
+int compound_search(struct db *db, struct arena *a, const char *q, int limit, struct compound **out,
+                    int *n, struct err *e);
 
 #endif

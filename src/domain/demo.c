@@ -69,6 +69,14 @@ static const struct {
     {"gbsq", "盖北社区微治办", "community_office", "330604112001"},
     {"hujinyou", "胡金友(驻企服务员)", "enterprise_cadre", "330604"},
     {"hg", "上虞海关服务点承办人", "dept_handler", "dept:hg"},
+    /* every department of the catalogue has someone to take its cases */
+    {"mzj", "区民政局承办人", "dept_handler", "dept:mzj"},
+    {"gaj", "区公安分局承办人", "dept_handler", "dept:gaj"},
+    {"zfj", "区综合行政执法局承办人", "dept_handler", "dept:zfj"},
+    {"gdj", "国网上虞区供电公司承办人", "dept_handler", "dept:gdj"},
+    {"ce-cjb", "曹娥街道城建办承办人", "dept_handler", "dept:ce-cjb"},
+    {"rsj", "区人社局承办人", "dept_handler", "dept:rsj"},
+    {"zrj", "区自然资源和规划局承办人", "dept_handler", "dept:zrj"},
 };
 
 #define NUSERS (sizeof(demo_users) / sizeof(demo_users[0]))

@@ -147,3 +147,18 @@ json_t *department_json(const struct department *d)
     return json_pack("{s:s, s:s, s:s}", "code", d->code, "name", d->name, "place_code",
                      d->place_code);
 }
+
+int department_handlers(struct db *db, const char *code, int64_t *n, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    arena_init(&a, 0);
+    int rc = db_query(db, &a, &r, e,
+                      "SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id "
+                      "WHERE ur.role = 'dept_handler' AND ur.scope = ? AND u.disabled = 0",
+                      DB_ARGS(DBS(arena_printf(&a, "dept:%s", code))));
+    if (rc == ERR_OK)
+        *n = dbrows_int(&r, 0, 0);
+    arena_free(&a);
+    return rc;
+}

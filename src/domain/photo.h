@@ -19,4 +19,22 @@ int photo_store(const char *data_dir, const void *data, size_t len, char sha256_
 /* The file path of a stored photo, or -1 if the hash is malformed. */
 int photo_path(const char *data_dir, const char *sha256_hex, char *out, size_t n);
 
+/* ---- orphans (photo_gc.c) ---- */
+
+#define PHOTO_GC_GRACE 3600    /* seconds a stored file is left alone */
+#define PHOTO_GC_INTERVAL 3600 /* seconds between collections in `gridgov serve` */
+
+struct photo_gc_report {
+    int removed, kept;
+    int64_t bytes;
+};
+struct store;
+struct backoffice;
+/* Remove the files under data_dir/photos older than grace seconds that no case references, and
+ * stale temporary files. */
+int photo_collect(struct store *s, const char *data_dir, int64_t now, int64_t grace,
+                  struct photo_gc_report *out, struct err *e);
+/* The collector of `gridgov serve`: a back-office thread under the lease 'photos'. */
+struct backoffice *photo_collector_start(struct store *s, const char *data_dir);
+
 #endif

@@ -450,18 +450,109 @@ int place_boundary_check(json_t *g, double box[4], struct err *e)
     return err_set(e, ERR_INVALID, "geometry", "a GeoJSON Polygon or MultiPolygon is needed");
 }
 
+/* The service area: where reports are accepted at the district root when no boundary below it
+ * contains their point, and what a district's own boundary must lie within. */
+static struct geo_box service_area;
+static int service_area_on;
+
+void place_set_service_area(const struct geo_box *b)
+{
+    service_area_on = b != NULL;
+    if (b != NULL)
+        service_area = *b;
+}
+
+int place_service_area(struct geo_box *out)
+{
+    if (service_area_on && out != NULL)
+        *out = service_area;
+    return service_area_on;
+}
+
+/* The stored boundary of code as a jansson tree (NULL when it has none). */
+static int boundary_load(struct db *db, struct arena *a, const char *code, json_t **out,
+                         struct err *e)
+{
+    const char *text;
+    *out = NULL;
+    int rc = place_boundary_get(db, a, code, &text, e);
+    if (rc == ERR_NOT_FOUND)
+        return ERR_OK;
+    if (rc == ERR_OK && (*out = json_loads(text, 0, NULL)) == NULL)
+        rc = err_set(e, ERR_INTERNAL, NULL, "the stored boundary of %.20s is not JSON", code);
+    return rc;
+}
+
+/* What the boundary of code must lie within: its parent's boundary; for the district root,
+ * and for a town when the district has none, the service area. A place whose parent has no
+ * boundary gets none either: placement descends from the root, so a boundary hanging below a
+ * place without one could claim points anywhere. */
+static int boundary_container(struct db *db, struct arena *a, const char *code, const char *parent,
+                              json_t **out, struct err *e)
+{
+    *out = NULL;
+    if (parent != NULL) {
+        int rc = boundary_load(db, a, parent, out, e);
+        if (rc != ERR_OK || *out != NULL)
+            return rc;
+        if (strlen(parent) > 6)
+            return err_set(e, ERR_INVALID, "geometry",
+                           "%.20s has no boundary yet: draw its boundary before %.20s's", parent,
+                           code);
+    }
+    if (service_area_on) {
+        *out = geo_box_polygon(&service_area);
+        return ERR_OK;
+    }
+    if (parent != NULL)
+        return err_set(e, ERR_INVALID, "geometry",
+                       "%.20s has no boundary and no service area is set: draw the district's "
+                       "boundary first",
+                       parent);
+    return ERR_OK; /* the root of a server without a service area: anything on the globe */
+}
+
 int place_boundary_put(struct db *db, const char *code, json_t *geometry, struct err *e)
 {
     double box[4];
     struct arena a;
     struct dbrows r;
+    json_t *outer = NULL;
     int rc;
     if (place_boundary_check(geometry, box, e) != ERR_OK)
         return e->code;
     arena_init(&a, 0);
-    rc = db_query(db, &a, &r, e, "SELECT 1 FROM places WHERE code = ?", DB_ARGS(DBS(code)));
+    rc = db_query(db, &a, &r, e, "SELECT parent_code FROM places WHERE code = ?",
+                  DB_ARGS(DBS(code)));
     if (rc == ERR_OK && r.nrows == 0)
         rc = err_set(e, ERR_NOT_FOUND, "code", "no place %.20s", code);
+    if (rc == ERR_OK)
+        rc = boundary_container(db, &a, code, dbrows_get(&r, 0, 0), &outer, e);
+    if (rc == ERR_OK && outer != NULL && !geo_within(geometry, outer)) {
+        if (dbrows_get(&r, 0, 0) && strlen(dbrows_get(&r, 0, 0)) > 6)
+            rc = err_set(e, ERR_INVALID, "geometry",
+                         "the boundary of %.20s must lie within its parent's boundary", code);
+        else
+            rc = err_set(e, ERR_INVALID, "geometry",
+                         "the boundary of %.20s must lie within its parent's boundary or the "
+                         "service area",
+                         code);
+    }
+    json_decref(outer);
+    /* the children already drawn must stay inside */
+    if (rc == ERR_OK)
+        rc = db_query(db, &a, &r, e,
+                      "SELECT b.place_code, b.geometry FROM place_boundaries b JOIN places p ON "
+                      "p.code = b.place_code WHERE p.parent_code = ? ORDER BY b.place_code",
+                      DB_ARGS(DBS(code)));
+    for (int i = 0; rc == ERR_OK && i < r.nrows; i++) {
+        json_t *child = json_loads(dbrows_get(&r, i, 1), 0, NULL);
+        if (child != NULL && !geo_within(child, geometry))
+            rc = err_set(e, ERR_CONFLICT, "geometry",
+                         "the boundary of %.20s would no longer lie within it: change that first",
+                         dbrows_get(&r, i, 0));
+        json_decref(child);
+    }
     if (rc == ERR_OK) {
         char *text = json_dumps(geometry, JSON_COMPACT | JSON_REAL_PRECISION(10));
         rc = db_exec(db, e,
@@ -479,70 +570,63 @@ int place_boundary_put(struct db *db, const char *code, json_t *geometry, struct
     return rc;
 }
 
-/* Ray casting over one polygon: inside the outer ring and outside every hole. */
-static int in_polygon(json_t *rings, double lat, double lon)
+/* The first of the rows (place_code, geometry) whose geometry contains the point, or NULL. */
+static const char *first_containing(struct dbrows *r, double lat, double lon)
 {
-    size_t i;
-    json_t *ring;
-    int inside_outer = 0;
-    json_array_foreach(rings, i, ring)
-    {
-        int in = 0;
-        size_t n = json_array_size(ring);
-        for (size_t k = 0, l = n - 1; k < n; l = k++) {
-            json_t *pk = json_array_get(ring, k), *pl = json_array_get(ring, l);
-            double xk = json_number_value(json_array_get(pk, 0));
-            double yk = json_number_value(json_array_get(pk, 1));
-            double xl = json_number_value(json_array_get(pl, 0));
-            double yl = json_number_value(json_array_get(pl, 1));
-            if ((yk > lat) != (yl > lat) && lon < (xl - xk) * (lat - yk) / (yl - yk) + xk)
-                in = !in;
-        }
-        if (i == 0)
-            inside_outer = in;
-        else if (in)
-            return 0;
+    for (int i = 0; i < r->nrows; i++) {
+        json_t *g = json_loads(dbrows_get(r, i, 1), 0, NULL);
+        int hit = g != NULL && geo_contains(g, lat, lon);
+        json_decref(g);
+        if (hit)
+            return dbrows_get(r, i, 0);
     }
-    return inside_outer;
+    return NULL;
 }
 
 int place_locate(struct db *db, struct arena *a, double lat, double lon, const char **code,
                  struct err *e)
 {
     struct dbrows r;
-    /* deepest places first, so a micro-grid wins over its grid */
-    int rc = db_query(
-        db, a, &r, e,
-        "SELECT place_code, geometry FROM place_boundaries WHERE length(place_code) >= 12 AND "
-        "min_lat <= ? AND "
-        "max_lat >= ? AND min_lon <= ? AND max_lon >= ? ORDER BY "
-        "length(place_code) DESC, place_code",
-        DB_ARGS(DBR(lat), DBR(lat), DBR(lon), DBR(lon)));
+    const char *root = NULL, *cur;
+    int in_area = service_area_on && geo_box_has(&service_area, lat, lon);
+    /* the district: its boundary, when drawn, is the service area */
+    int rc = db_query(db, a, &r, e,
+                      "SELECT p.code, b.geometry FROM places p LEFT JOIN place_boundaries b ON "
+                      "b.place_code = p.code WHERE p.parent_code IS NULL ORDER BY p.code",
+                      DB_NOARGS);
     if (rc != ERR_OK)
         return rc;
-    for (int i = 0; i < r.nrows; i++) {
-        json_t *g = json_loads(dbrows_get(&r, i, 1), 0, NULL);
-        const char *type = json_string_value(json_object_get(g, "type"));
-        json_t *coords = json_object_get(g, "coordinates");
-        int hit = 0;
-        if (type && strcmp(type, "Polygon") == 0) {
-            hit = in_polygon(coords, lat, lon);
-        } else if (type && strcmp(type, "MultiPolygon") == 0) {
-            size_t k;
-            json_t *poly;
-            json_array_foreach(coords, k, poly)
-            {
-                if ((hit = in_polygon(poly, lat, lon)))
-                    break;
-            }
+    for (int i = 0; i < r.nrows && root == NULL; i++) {
+        const char *text = dbrows_get(&r, i, 1);
+        json_t *g = text ? json_loads(text, 0, NULL) : NULL;
+        if (g != NULL && geo_contains(g, lat, lon)) {
+            root = dbrows_get(&r, i, 0);
+            in_area = 1;
+        } else if (g == NULL && r.nrows == 1) {
+            root = dbrows_get(&r, i, 0);
         }
         json_decref(g);
-        if (hit) {
-            *code = dbrows_get(&r, i, 0);
-            return ERR_OK;
-        }
     }
-    return err_set(e, ERR_NOT_FOUND, "place", "no boundary contains the point");
+    if (root == NULL)
+        return err_set(e, ERR_NOT_FOUND, "place", "the point lies outside the service area");
+    /* descend only through places whose boundary contains the point */
+    for (cur = root;;) {
+        rc = db_query(db, a, &r, e,
+                      "SELECT b.place_code, b.geometry FROM place_boundaries b JOIN places p ON "
+                      "p.code = b.place_code WHERE p.parent_code = ? AND b.min_lat <= ? AND "
+                      "b.max_lat >= ? AND b.min_lon <= ? AND b.max_lon >= ? ORDER BY b.place_code",
+                      DB_ARGS(DBS(cur), DBR(lat), DBR(lat), DBR(lon), DBR(lon)));
+        if (rc != ERR_OK)
+            return rc;
+        const char *next = first_containing(&r, lat, lon);
+        if (next == NULL)
+            break;
+        cur = next;
+    }
+    if (cur == root && !in_area)
+        return err_set(e, ERR_NOT_FOUND, "place", "the point lies outside the service area");
+    *code = cur;
+    return ERR_OK;
 }
 
 /* ---- writes in their own transaction ---- */

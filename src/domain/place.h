@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/jsonw.h"
+#include "domain/geo.h"
 #include "store/store.h"
 
 enum place_level { PL_NONE = -1, PL_DISTRICT, PL_TOWN, PL_COMMUNITY, PL_GRID, PL_MICROGRID };
@@ -66,15 +67,25 @@ int place_change(struct store *s, const char *code, const char *name, int64_t ho
 /* A place as a JSON object, with its path (ancestors) when with_path. */
 void place_write(struct jsonw *w, const struct place *p, int with_path);
 
+/* The service area (the setting service_area), or NULL for none; 1 if set (out filled). */
+void place_set_service_area(const struct geo_box *b);
+int place_service_area(struct geo_box *out);
+
 /* Boundaries: GeoJSON Polygon or MultiPolygon geometry ([lon, lat] positions, WGS 84). */
 int place_boundary_check(json_t *geometry, double box[4], struct err *e);
+/* A boundary lies within its parent's (a town's, when the district has none, within the service
+ * area; the district's within the service area), and every boundary already drawn below it
+ * within it: ERR_INVALID (field geometry) or ERR_CONFLICT otherwise. */
 int place_boundary_put(struct db *db, const char *code, json_t *geometry, struct err *e);
 /* place_boundary_put in its own write transaction. */
 int place_boundary_set(struct store *s, const char *code, json_t *geometry, struct err *e);
 /* The stored geometry (GeoJSON text, checked when stored); ERR_NOT_FOUND when there is none. */
 int place_boundary_get(struct db *db, struct arena *a, const char *code, const char **geometry,
                        struct err *e);
-/* The most precise place whose boundary contains the point; ERR_NOT_FOUND if none. */
+/* Where a point lies: descending from the district through the children whose boundary contains
+ * it, the deepest place reached. A point no boundary below the district contains gives the
+ * district itself when it lies inside the service area (the district's boundary, or else the
+ * configured box), to be placed by its office; ERR_NOT_FOUND outside. */
 int place_locate(struct db *db, struct arena *a, double lat, double lon, const char **code,
                  struct err *e);
 

@@ -164,6 +164,10 @@ int stats_cases(struct db *db, struct arena *a, const char *place, const char *f
     if (rc != ERR_OK)
         goto fail;
     json_t *summary = ratios_json(&all, NULL);
+    /* received counts every case, rejected and merged too (given apart); cases, the ones
+     * that should be closed, is the ratios' denominator */
+    json_object_set_new(summary, "rejected", json_integer(all.rejected));
+    json_object_set_new(summary, "merged", json_integer(all.merged));
     json_object_set_new(summary, "open", json_integer(now_t.open));
     json_object_set_new(summary, "overdue", json_integer(dbrows_int(&r, 0, 0)));
     *out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "place", place, "summary", summary,

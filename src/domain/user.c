@@ -336,6 +336,7 @@ int session_user(struct db *db, struct arena *a, const char *token_hash, struct 
     out->username = dbrows_get(&r, 0, 1);
     out->display_name = dbrows_get(&r, 0, 2);
     out->expires_at = dbrows_int(&r, 0, 7);
+    out->disabled = 0; /* the query takes enabled users only; the caller's struct is not cleared */
     out->roles = arena_alloc(a, sizeof(struct role_grant) * (size_t)r.nrows);
     out->nroles = 0;
     for (int i = 0; i < r.nrows; i++) {

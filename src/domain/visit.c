@@ -293,6 +293,7 @@ int visit_report(struct store *s, struct reg_ctx *c, const char *enterprise, con
     if (rc == ERR_OK && (cal = calendar_cached(db, e)) == NULL)
         rc = e->code;
     for (size_t i = 0; rc == ERR_OK && problems != NULL && i < json_array_size(problems); i++) {
+        memset(&in[n], 0, sizeof(in[n])); /* a refused problem leaves nothing to free */
         rc = problem_read(db, c->a, json_array_get(problems, i), (int)i, &ent, &who, &in[n], e);
         if (in[n].attributes != NULL)
             n++;

@@ -73,7 +73,7 @@ int calendar_due_h(struct req *rq)
     struct sla sla;
     const char *sl = rq->query(rq, "sla");
     int64_t start = time(NULL);
-    char sbuf[32], dbuf[32];
+    char sbuf[32], dbuf[32], day[16];
 
     if (sla_parse(sl, &sla, "sla", &e) != ERR_OK)
         return reply_err(rq, &e);
@@ -86,7 +86,8 @@ int calendar_due_h(struct req *rq)
     time_iso_cst((time_t)start, sbuf);
     time_iso_cst((time_t)due, dbuf);
     return reply_json(rq, 200,
-                      json_pack("{s:s, s:s, s:s, s:I}", "start", sbuf, "sla", sl, "due", dbuf,
+                      json_pack("{s:s, s:s, s:s, s:s?, s:I}", "start", sbuf, "sla", sl, "due", dbuf,
+                                "due_date", calendar_due_date(due, day) ? day : NULL,
                                 "working_seconds",
                                 (json_int_t)calendar_working_seconds(cal, start, due)));
 }

@@ -49,7 +49,7 @@ static int intake_from_json(struct req *rq, json_t *j, struct case_input *in, st
 {
     static const char *const keys[] = {
         "category", "description", "channel", "place", "compound", "address", "lat",
-        "lon",      "attributes",  "name",    "phone", "email",    NULL};
+        "lon",      "attributes",  "name",    "phone", "email",    "relay",   NULL};
     json_t *lat = json_object_get(j, "lat"), *lon = json_object_get(j, "lon");
     (void)rq;
     if (json_only_keys(j, keys, e) || json_get_str(j, "category", 1, 32, &in->category, e) ||
@@ -60,7 +60,8 @@ static int intake_from_json(struct req *rq, json_t *j, struct case_input *in, st
         json_get_str(j, "address", 0, 200, &in->address, e) ||
         json_get_str(j, "name", 0, 40, &in->reporter_name, e) ||
         json_get_str(j, "phone", 0, 20, &in->reporter_phone, e) ||
-        json_get_str(j, "email", 0, 100, &in->reporter_email, e))
+        json_get_str(j, "email", 0, 100, &in->reporter_email, e) ||
+        json_get_bool(j, "relay", 0, &in->relay, e))
         return e->code;
     if ((lat != NULL) != (lon != NULL))
         return err_set(e, ERR_INVALID, lat ? "lon" : "lat", "give both 'lat' and 'lon'");

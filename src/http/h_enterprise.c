@@ -72,8 +72,8 @@ int enterprise_figures_h(struct req *rq)
     struct err e = {0};
     struct jsonw w;
     const char *place = rq->query(rq, "place"), *from, *to;
-    if (place == NULL)
-        place = "330604";
+    if (place == NULL && req_report_place(rq, &place) != ERR_OK)
+        return -1; /* the caller's widest place by default */
     if (strspn(place, "0123456789") != strlen(place) || place_level_of(place) == PL_NONE)
         return reply_code(rq, ERR_INVALID, "place", "'place' is a place code");
     if (date_or_reply(rq, "from", "1970-01-01", &from) != 0 ||

@@ -274,22 +274,27 @@ static const char *qarg(struct req *rq, const char *name)
     return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
-/* jurisdiction_id, in the query or the form body, must be ours when given: 404 otherwise. */
+/* jurisdiction_id, in the query or the form body, must be ours when given (the division code, or
+ * the domain of the setting jurisdiction_id): 404 otherwise. */
 static int jurisdiction_ok(struct req *rq, enum fmt f, const struct form *body)
 {
     const char *given[2] = {qarg(rq, "jurisdiction_id"),
                             body ? form_get(body, "jurisdiction_id") : NULL};
+    const char *domain = rq->app->jurisdiction_id;
+    int has_domain = domain != NULL && domain[0] != '\0';
     for (int i = 0; i < 2; i++) {
-        if (given[i] == NULL || given[i][0] == '\0' || strcmp(given[i], O311_JURISDICTION) == 0)
+        if (given[i] == NULL || given[i][0] == '\0' || strcmp(given[i], O311_JURISDICTION) == 0 ||
+            (has_domain && strcasecmp(given[i], domain) == 0))
             continue;
         if (strlen(given[i]) <= 64 && form_utf8_ok(given[i], strlen(given[i])))
             return o311_error(rq, f, 404,
                               "jurisdiction_id '%s' not found: this endpoint serves "
-                              "jurisdiction_id " O311_JURISDICTION " (上虞区)",
-                              given[i]);
+                              "jurisdiction_id " O311_JURISDICTION "%s%s (上虞区)",
+                              given[i], has_domain ? " or " : "", has_domain ? domain : "");
         return o311_error(rq, f, 404,
                           "jurisdiction_id not found: this endpoint serves "
-                          "jurisdiction_id " O311_JURISDICTION " (上虞区)");
+                          "jurisdiction_id " O311_JURISDICTION "%s%s (上虞区)",
+                          has_domain ? " or " : "", has_domain ? domain : "");
     }
     return 0;
 }
@@ -359,9 +364,11 @@ static json_t *keywords_json(const char *kw)
     return j;
 }
 
-/* "4h" / "3d" deadlines in words. */
+/* "4h" / "3d" / "15cd" deadlines in words. */
 static const char *sla_words(struct arena *a, struct sla s)
 {
+    if (s.unit == 'c')
+        return arena_printf(a, "%d 天", s.amount);
     return arena_printf(a, "%d 个工作%s", s.amount, s.unit == 'h' ? "小时" : "日");
 }
 
@@ -886,8 +893,8 @@ int o311_request_create_h(struct req *rq)
     if (rc == ERR_INVALID && strcmp(e.field, "place") == 0 && in.has_point && !in.compound_id &&
         !in.place_code)
         return o311_error(rq, f, 400,
-                          "lat/long: the point lies in no grid with a known boundary; add "
-                          "address_id (a compound id) or place (a community or grid code)");
+                          "lat/long: the point lies outside the service area; add address_id "
+                          "(a compound id) or place (a community or grid code)");
     if (rc != ERR_OK)
         return o311_err(rq, f, &e);
     const char *account = field(&fm, "account_id");

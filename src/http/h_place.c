@@ -1,6 +1,7 @@
 /* h_place.c - places (areas, grids, micro-grids) and compounds over HTTP. */
 #include "http/http.h"
 #include "core/json.h"
+#include "domain/compound.h"
 #include "domain/place.h"
 
 #include <stdlib.h>
@@ -233,6 +234,27 @@ int public_place_search_h(struct req *rq)
         jw_raw(&w, found[i].path && found[i].path[0] == '[' ? found[i].path : "[]");
         jw_end_obj(&w);
         shown++;
+    }
+    jw_end_arr(&w);
+    /* compounds by name (春江花城): the report form takes the compound and its community */
+    struct compound *cps;
+    int ncp;
+    if (compound_search(req_db(rq), &rq->arena, q, 10, &cps, &ncp, &e) != ERR_OK) {
+        buf_free(&w.b);
+        return reply_err(rq, &e);
+    }
+    jw_key(&w, "compounds");
+    jw_arr(&w);
+    for (int i = 0; i < ncp; i++) {
+        struct place p;
+        jw_obj(&w);
+        jw_kint(&w, "id", cps[i].id);
+        jw_kstr(&w, "name", cps[i].name);
+        jw_kstr(&w, "community", cps[i].community_code);
+        jw_kstr(&w, "community_name",
+                place_get(req_db(rq), &rq->arena, cps[i].community_code, &p, &e) == ERR_OK ? p.name
+                                                                                           : NULL);
+        jw_end_obj(&w);
     }
     jw_end_arr(&w);
     jw_end_obj(&w);

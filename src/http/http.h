@@ -41,7 +41,8 @@ struct app {
     const char *data_dir; /* photos live here */
     int session_ttl;      /* seconds */
     const char *version;
-    double started; /* monotonic seconds at start */
+    double started;              /* monotonic seconds at start */
+    const char *jurisdiction_id; /* Open311: a domain accepted beside the division code */
 };
 
 struct req;
@@ -117,6 +118,9 @@ void http_dispatch(struct req *rq);
 int reply_json(struct req *rq, int status, json_t *body); /* steals body */
 struct jsonw;
 int reply_jw(struct req *rq, int status, struct jsonw *w); /* takes the writer's buffer */
+/* Error replies speak Chinese unless the request's Accept-Language starts with English (en);
+ * Open311's always English. The code and field are the same in both. */
+int req_wants_english(struct req *rq);
 int reply_err(struct req *rq, const struct err *e);
 int reply_code(struct req *rq, enum err_code code, const char *field, const char *msg);
 int reply_text(struct req *rq, int status, const char *content_type, const char *text, size_t n);

@@ -112,7 +112,25 @@ int reply_jw(struct req *rq, int status, struct jsonw *w)
     return status < 400 ? ERR_OK : -1;
 }
 
-int reply_code(struct req *rq, enum err_code code, const char *field, const char *msg)
+int req_wants_english(struct req *rq)
+{
+    /* the first language named decides: "en", "en-US", "en;q=0.9" */
+    const char *v = rq->header ? rq->header(rq, "Accept-Language") : NULL;
+    if (v == NULL)
+        return 0;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    return strncasecmp(v, "en", 2) == 0 &&
+           (v[2] == '\0' || v[2] == '-' || v[2] == ',' || v[2] == ';' || v[2] == ' ');
+}
+
+/* Open311 clients get English: the specification and its clients speak it. */
+static int answer_zh(struct req *rq)
+{
+    return strncmp(rq->path ? rq->path : "", "/open311/", 9) != 0 && !req_wants_english(rq);
+}
+
+static int reply_error_text(struct req *rq, enum err_code code, const char *field, const char *msg)
 {
     /* JSON strings are UTF-8: text that is not (a client's bytes) gives way to the default */
     if (msg == NULL || *msg == '\0' || utf8_chars(msg) < 0)
@@ -137,11 +155,29 @@ int reply_code(struct req *rq, enum err_code code, const char *field, const char
     return -1;
 }
 
+int reply_code(struct req *rq, enum err_code code, const char *field, const char *msg)
+{
+    struct err e = {.code = code};
+    char buf[sizeof(e.msg) + 64];
+    if (msg == NULL || *msg == '\0')
+        msg = err_default_msg(code);
+    snprintf(e.msg, sizeof(e.msg), "%s", msg);
+    /* msg is a fixed text here (its own row in err_zh.def), or already Chinese */
+    const char *zh = err_zh(msg);
+    int ascii = 1;
+    for (const char *p = msg; *p; p++)
+        ascii &= (unsigned char)*p < 0x80;
+    snprintf(e.msg_zh, sizeof(e.msg_zh), "%s", zh ? zh : ascii ? "" : msg);
+    return reply_error_text(rq, code, field, err_text(&e, answer_zh(rq), buf, sizeof(buf)));
+}
+
 int reply_err(struct req *rq, const struct err *e)
 {
+    char buf[sizeof(e->msg) + 64];
     if (e->code == ERR_THROTTLED && rq->retry_after == NULL)
         rq->retry_after = "900";
-    return reply_code(rq, e->code == ERR_OK ? ERR_INTERNAL : e->code, e->field, e->msg);
+    return reply_error_text(rq, e->code == ERR_OK ? ERR_INTERNAL : e->code, e->field,
+                            err_text(e, answer_zh(rq), buf, sizeof(buf)));
 }
 
 int reply_text(struct req *rq, int status, const char *content_type, const char *text, size_t n)

@@ -1099,7 +1099,7 @@ static int body_fill(struct buf *b, size_t size)
 static int run_step(struct run *r, const struct step *st)
 {
     struct curl_slist *hl = NULL;
-    bool has_ct = false, has_expect = false, has_body, fields;
+    bool has_ct = false, has_expect = false, has_lang = false, has_body, fields;
     const char *m = st->method;
     CURLcode cc;
     size_t i;
@@ -1128,6 +1128,7 @@ static int run_step(struct run *r, const struct step *st)
             goto out;
         has_ct = has_ct || header_is(r->tmp.p, "Content-Type");
         has_expect = has_expect || header_is(r->tmp.p, "Expect");
+        has_lang = has_lang || header_is(r->tmp.p, "Accept-Language");
         hl = hdr_add(hl, r->tmp.p);
     }
 
@@ -1150,6 +1151,10 @@ static int run_step(struct run *r, const struct step *st)
         hl = hdr_add(hl, has_body ? "Content-Type: application/json" : "Content-Type:");
     if (!has_expect)
         hl = hdr_add(hl, "Expect:");
+    /* the server answers errors in Chinese by default: files check the English messages unless
+     * they name a language ("Accept-Language:" alone sends none) */
+    if (!has_lang)
+        hl = hdr_add(hl, "Accept-Language: en");
 
     curl_easy_setopt(r->curl, CURLOPT_URL, r->url.p);
     curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER, hl);

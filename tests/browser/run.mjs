@@ -568,6 +568,16 @@ async function everyPage(ctx) {
   await page.waitForSelector('main .msg-ok');
   await visit('admin/calendar?year=2026', '#calendar-days', '26-calendar');
   check((await page.textContent('#cal-summary')).includes('2026'), 'no calendar summary');
+  // the calendar's horizon (issue 13 item 3): the district admin sees a banner exactly when
+  // /healthz warns that the holidays end within 60 days
+  const hz = await (await fetch(`${BASE}/healthz`)).json();
+  if (hz.calendar && !hz.calendar.ok) {
+    await page.waitForSelector('#calendar-banner');
+    check((await page.textContent('#calendar-banner')).includes(hz.calendar.covered_through), 'the banner does not name the last covered day');
+  } else {
+    await page.waitForTimeout(300);
+    check(await page.locator('#calendar-banner').count() === 0, 'a calendar banner although /healthz does not warn');
+  }
   // the public pages, logged out, in English too
   const pub = await newPage(ctx, 'public');
   for (const [hash, sel, name] of [['login', '#login-form', '27-login'], ['track', '#track-token', '28-track-lookup']]) {

@@ -200,6 +200,71 @@ static void test_sla_parse(void **state)
         assert_string_equal(e.field, "sla");
     }
     assert_int_equal(sla_parse(NULL, &v, "sla", &e), ERR_INVALID);
+    /* calendar days (issue 13 item 2) */
+    v = sla_of("15cd");
+    assert_int_equal(v.amount, 15);
+    assert_int_equal(v.unit, 'c');
+    assert_int_equal(sla_of("365cd").amount, 365);
+    static const char *const bad_cd[] = {"0cd", "366cd", "cd", "15c", "15dc", "15cdd", "15CD"};
+    for (size_t i = 0; i < sizeof(bad_cd) / sizeof(bad_cd[0]); i++)
+        assert_int_equal(sla_parse(bad_cd[i], &v, "sla", &e), ERR_INVALID);
+}
+
+/* How far ahead the calendar reaches (issue 13 item 3), and an imported year moving it. */
+static void test_horizon(void **state)
+{
+    struct err e = {0};
+    struct cal_horizon hz;
+    int days = 0;
+    (void)state;
+    struct db *db = store_acquire(st);
+    assert_int_equal(calendar_horizon(db, at(20261001, 10, 0), &hz, &e), ERR_OK);
+    assert_string_equal(hz.covered_through, "2026-12-31");
+    assert_int_equal(hz.days_left, 91);
+    assert_true(hz.ok);
+    assert_int_equal(calendar_horizon(db, at(20261101, 23, 0), &hz, &e), ERR_OK);
+    assert_int_equal(hz.days_left, 60);
+    assert_true(hz.ok);
+    assert_int_equal(calendar_horizon(db, at(20261102, 0, 0), &hz, &e), ERR_OK);
+    assert_int_equal(hz.days_left, 59);
+    assert_false(hz.ok);
+    store_release(st, db);
+    /* a bad line imports nothing; a good file moves the horizon to its year's end */
+    static const char bad[] = "date,kind,name\n2090-01-01,holiday,测试\n2090-02-30,holiday,坏\n";
+    assert_int_equal(calendar_import(st, bad, sizeof(bad) - 1, "bad.csv", &days, &e), ERR_INVALID);
+    assert_string_equal(e.field, "line");
+    assert_non_null(strstr(e.msg, "bad.csv line 3"));
+    db = store_acquire(st);
+    assert_int_equal(calendar_horizon(db, at(20261102, 0, 0), &hz, &e), ERR_OK);
+    assert_string_equal(hz.covered_through, "2026-12-31");
+    store_release(st, db);
+    static const char good[] = "2090-01-01,holiday,测试\r\n";
+    assert_int_equal(calendar_import(st, good, sizeof(good) - 1, "good.csv", &days, &e), ERR_OK);
+    assert_int_equal(days, 1);
+    db = store_acquire(st);
+    assert_int_equal(calendar_horizon(db, at(20261102, 0, 0), &hz, &e), ERR_OK);
+    assert_string_equal(hz.covered_through, "2090-12-31");
+    assert_true(hz.ok);
+    store_release(st, db);
+}
+
+/* Calendar days ignore holidays; a day deadline's last day is the day before its instant. */
+static void test_calendar_days(void **state)
+{
+    char day[16] = "";
+    (void)state;
+    /* 14 days from Wed 30 Sep run through National Day: due at the end of Wed 14 Oct */
+    assert_int_equal(calendar_due(&cal, at(20260930, 16, 0), sla_of("14cd")), at(20261015, 0, 0));
+    assert_int_equal(calendar_due(&cal, at(20261204, 23, 59), sla_of("1cd")), at(20261206, 0, 0));
+    /* extending a calendar-day deadline by working days counts from its last day */
+    assert_int_equal(calendar_extend(&cal, at(20261205, 0, 0), sla_of("1d")), at(20261208, 0, 0));
+    assert_int_equal(calendar_due_date(at(20261208, 0, 0), day), 1);
+    assert_string_equal(day, "2026-12-07");
+    assert_int_equal(calendar_due_date(at(20260101, 0, 0), day), 1);
+    assert_string_equal(day, "2025-12-31");
+    assert_int_equal(calendar_due_date(at(20261204, 14, 0), day), 0);
+    assert_string_equal(day, "2025-12-31"); /* untouched */
+    assert_int_equal(calendar_due_date(0, day), 0);
 }
 
 /* ---- the 2026 calendar ---- */
@@ -403,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_national_day_2026), cmocka_unit_test(test_due_days),
         cmocka_unit_test(test_extend_days),       cmocka_unit_test(test_due_hours),
         cmocka_unit_test(test_working_seconds),   cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_calendar_days),     cmocka_unit_test(test_horizon),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -127,6 +127,8 @@ static int setup_actors(void **state)
 #define W_LEADER "....y........"
 #define W_OFFICE_DEPT "yy.y....y...."
 #define W_OFFICE_LEADER "yy.yy........"
+/* joint meetings: the grid leader (the grid's party-branch secretary) convenes them too */
+#define W_OFFICE_DEPT_LEADER "yy.yy...y...."
 #define W_VERIFIER "....yy......."
 #define W_REPORTER "...........y."
 #define W_STAFF_DEPT "yy.yyy.yy...."
@@ -149,7 +151,7 @@ static const struct expect {
     /* the grid leader handles a grid case but cannot return it: a condition, so 409 */
     {CA_RETURN, "dispatched", "accepted", W_DEPT, W_LEADER},
     {CA_START, "dispatched", "in_progress", W_DEPT, W_LEADER},
-    {CA_MEETING, "accepted dispatched in_progress", "same", W_OFFICE_DEPT, W_OFFICE_LEADER},
+    {CA_MEETING, "accepted dispatched in_progress", "same", W_OFFICE_DEPT_LEADER, W_OFFICE_LEADER},
     {CA_EXTEND, "dispatched in_progress", "same", W_DEPT, W_LEADER},
     {CA_APPROVE_EXTENSION, "dispatched in_progress", "same", W_OFFICE, W_OFFICE},
     {CA_DENY_EXTENSION, "dispatched in_progress", "same", W_OFFICE, W_OFFICE},
@@ -163,6 +165,9 @@ static const struct expect {
     {CA_ESCALATE, "open", "same", W_OFFICE_SCHED, W_OFFICE_SCHED},
     {CA_COMMENT, "any", "same", W_REPORTER, W_REPORTER},
     {CA_NOTE, "any", "same", W_STAFF_DEPT, W_STAFF_GRID},
+    /* a clerk assigns the community or grid of a case known only by its town or district (the
+     * to_place queue): a condition, so 409 on this case at a grid (test_place_step) */
+    {CA_PLACE, "submitted accepted", "same", W_OFFICE, W_OFFICE},
 };
 
 /* Where docs/api.md (the project's documented API) allows more than DESIGN.md's table says.
@@ -201,6 +206,7 @@ static const char *const action_names[CA__COUNT] = {
     [CA_ESCALATE] = "escalate",
     [CA_COMMENT] = "comment",
     [CA_NOTE] = "note",
+    [CA_PLACE] = "place",
 };
 
 static int is_open(enum case_status s)
@@ -274,6 +280,8 @@ static int condition_ok(enum case_action a, const struct case_rec *cs, int64_t n
     case CA_APPROVE_EXTENSION: /* the office decides a pending request */
     case CA_DENY_EXTENSION:
         return cs->pending_extensions > 0;
+    case CA_PLACE: /* only a case above the communities */
+        return strlen(cs->place_code) < 12;
     default:
         return 1;
     }
@@ -458,7 +466,7 @@ static void test_no_dead_rules(void **state)
         }
     }
     for (int a = 0; a < CA__COUNT; a++) {
-        if (per_action[a] == 0)
+        if (per_action[a] == 0 && a != CA_PLACE) /* place: a case above a grid, test_place_step */
             fail_msg("nobody may ever %s", action_names[a]);
     }
     /* outsiders: the other street, the other grid, the other department: nothing at all; nor
@@ -472,6 +480,37 @@ static void test_no_dead_rules(void **state)
             per_actor[w] == 0)
             fail_msg("%s may never do anything", actor_names[w]);
     }
+}
+
+/* A case known only by its district (a point no boundary holds): the district's office assigns
+ * its place while it is submitted or accepted; the street below cannot reach it, nor can grids. */
+static void test_place_step(void **state)
+{
+    (void)state;
+    struct case_rec cs;
+    struct err e;
+    make_case(&cs, CS_SUBMITTED, 0, &situations[0]);
+    cs.place_code = DISTRICT;
+    cs.grid_code = NULL;
+    cs.compound_id = 0;
+    cs.department = NULL;
+    assert_int_equal(case_flow_check(&cs, CA_PLACE, &actors[A_DISTRICT], NOW, &e), ERR_OK);
+    assert_int_equal(case_flow_check(&cs, CA_PLACE, &actors[A_STREET], NOW, &e), ERR_FORBIDDEN);
+    assert_int_equal(case_flow_check(&cs, CA_PLACE, &actors[A_LEADER], NOW, &e), ERR_FORBIDDEN);
+    assert_int_equal(case_flow_check(&cs, CA_PLACE, &actors[A_REPORTER], NOW, &e), ERR_FORBIDDEN);
+    cs.status = CS_ACCEPTED;
+    assert_int_equal(case_flow_check(&cs, CA_PLACE, &actors[A_DISTRICT], NOW, &e), ERR_OK);
+    cs.status = CS_DISPATCHED;
+    assert_int_equal(case_flow_check(&cs, CA_PLACE, &actors[A_DISTRICT], NOW, &e), ERR_CONFLICT);
+    /* at a town: the town's office too */
+    cs.status = CS_SUBMITTED;
+    cs.place_code = STREET;
+    assert_int_equal(case_flow_check(&cs, CA_PLACE, &actors[A_STREET], NOW, &e), ERR_OK);
+    assert_int_equal(case_flow_check(&cs, CA_PLACE, &actors[A_STREET_OTHER], NOW, &e),
+                     ERR_FORBIDDEN);
+    /* at a community: placed already */
+    cs.place_code = COMMUNITY;
+    assert_int_equal(case_flow_check(&cs, CA_PLACE, &actors[A_COMMUNITY], NOW, &e), ERR_CONFLICT);
 }
 
 /* ---- the targets ---- */
@@ -1011,6 +1050,7 @@ int main(void)
         cmocka_unit_test(test_enterprise_problem),
         cmocka_unit_test(test_status_names),
         cmocka_unit_test(test_action_names),
+        cmocka_unit_test(test_place_step),
         cmocka_unit_test(test_open311_status),
         cmocka_unit_test(test_case_target),
     };

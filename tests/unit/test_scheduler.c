@@ -13,12 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/util.h"
 #include "domain/case.h"
 #include "domain/demo.h"
 #include "domain/scheduler.h"
+#include "domain/photo.h"
 #include "domain/pii.h"
 #include "domain/secret.h"
 #include "domain/user.h"
@@ -331,6 +334,70 @@ static struct audit_report audit(struct store *s)
     return r;
 }
 
+/* Orphan photos (issue 13 item 11): a file no case references is removed once older than the
+ * grace period; the photo of a case, a young orphan and other files stay. */
+static void test_photo_orphans(void **state)
+{
+    struct fixture *f = *state;
+    static const unsigned char png_a[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 'a'};
+    static const unsigned char png_b[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 'b'};
+    static const unsigned char png_c[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 'c'};
+    char data_dir[160], kept[65], orphan[65], young[65], path[300], other[300];
+    const char *mime;
+    struct err e = {0};
+    struct arena a;
+    struct photo_gc_report r;
+    snprintf(data_dir, sizeof(data_dir), "%s/data", f->dir);
+    assert_int_equal(mkdir(data_dir, 0750), 0);
+
+    /* a case with photo a */
+    struct photo_ref ref = {.data = png_a, .bytes = sizeof(png_a)};
+    struct case_input in = {.category = "streetlight",
+                            .description = "路灯不亮，附照片",
+                            .place_code = "330604002007001",
+                            .photos = &ref,
+                            .nphotos = 1};
+    struct actor who = {0};
+    struct case_created out;
+    in.attributes = json_pack("{s:s}", "fault", "off");
+    arena_init(&a, 0);
+    assert_int_equal(case_submit(f->s, &a, data_dir, &in, &who, NULL, &out, &e), ERR_OK);
+    json_decref(in.attributes);
+    arena_free(&a);
+    memcpy(kept, ref.sha256, sizeof(kept));
+    /* b and c stored with no case (a refused report), and a file that is no photo */
+    assert_int_equal(photo_store(data_dir, png_b, sizeof(png_b), orphan, &mime, &e), ERR_OK);
+    assert_int_equal(photo_store(data_dir, png_c, sizeof(png_c), young, &mime, &e), ERR_OK);
+    snprintf(other, sizeof(other), "%s/photos/%.2s/README", data_dir, orphan);
+    FILE *fp = fopen(other, "w");
+    assert_non_null(fp);
+    fclose(fp);
+
+    /* right now everything is young */
+    int64_t now = time(NULL);
+    assert_int_equal(photo_collect(f->s, data_dir, now, PHOTO_GC_GRACE, &r, &e), ERR_OK);
+    assert_int_equal(r.removed, 0);
+    /* two hours later c is stored again (a new report with the same bytes): fresh again */
+    assert_int_equal(photo_store(data_dir, png_c, sizeof(png_c), young, &mime, &e), ERR_OK);
+    photo_path(data_dir, young, path, sizeof(path));
+    struct timespec later[2] = {{.tv_sec = now + 7200}, {.tv_sec = now + 7200}};
+    assert_int_equal(utimensat(AT_FDCWD, path, later, 0), 0);
+    assert_int_equal(photo_collect(f->s, data_dir, now + 7200, PHOTO_GC_GRACE, &r, &e), ERR_OK);
+    assert_int_equal(r.removed, 1);
+    assert_int_equal(r.kept, 1);
+    assert_int_equal(r.bytes, (int64_t)sizeof(png_b));
+    photo_path(data_dir, orphan, path, sizeof(path));
+    assert_int_not_equal(access(path, F_OK), 0);
+    photo_path(data_dir, kept, path, sizeof(path));
+    assert_int_equal(access(path, F_OK), 0);
+    photo_path(data_dir, young, path, sizeof(path));
+    assert_int_equal(access(path, F_OK), 0);
+    assert_int_equal(access(other, F_OK), 0);
+    /* no photos directory at all is no error */
+    assert_int_equal(photo_collect(f->s, "/nonexistent-gridgov", now, 0, &r, &e), ERR_OK);
+    assert_int_equal(r.removed, 0);
+}
+
 static void test_audit_chain(void **state)
 {
     struct fixture *f = *state;
@@ -385,6 +452,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_steps_reach_outbox, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scheduler_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_photo_orphans, setup, teardown),
     };
     static const unsigned char key[32] = {7, 7, 7};
     if (crypto_init() != 0)

@@ -3,6 +3,8 @@
 // any extra body (a 409 carries the case's current status and allowed actions; a failed import
 // its report).
 
+import { getLang } from './i18n.js';
+
 const TOKEN_KEY = 'gridgov.token';
 const USER_KEY = 'gridgov.user';
 
@@ -68,7 +70,8 @@ export function idemKey() {
 }
 
 async function request(method, path, { params, json, form, raw, headers = {}, auth = true, file = false } = {}) {
-  const h = { Accept: file ? '*/*' : 'application/json', ...headers };
+  // the server's error messages in the page's language
+  const h = { Accept: file ? '*/*' : 'application/json', 'Accept-Language': getLang() === 'en' ? 'en' : 'zh-CN', ...headers };
   const token = session.token;
   if (auth && token) h.Authorization = `Bearer ${token}`;
   let body;

@@ -3,6 +3,7 @@
 // (screens/index.js) and hands it a context.
 import { h, replace } from './dom.js';
 import { api, session, onSessionLost } from './api.js';
+import { calendarBanner } from './calendar-banner.js';
 import { t, setLang, getLang, languages } from './i18n.js';
 import { capsOf, errorBox, loading, pageTitle } from './ui.js';
 import { screens, groups } from './screens/index.js';
@@ -114,6 +115,7 @@ function renderShell() {
         h('span', { class: 'brand-sub' }, t('app.sub')))),
     menuBtn, nav, tools);
   replace(foot, h('p', null, t('app.footer')));
+  calendarBanner(user, document.getElementById('banner'));
   document.getElementById('skip').textContent = t('app.skip');
 }
 

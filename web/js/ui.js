@@ -5,6 +5,15 @@ import { t, tOr } from './i18n.js';
 
 const OFFICE_ROLES = ['district_admin', 'street_office', 'community_office'];
 
+/** A stage deadline as people read it: a day deadline as its last day ("12月7日(周一)当天"),
+ * an hour deadline as its time. */
+export function fmtDue(c) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec((c && c.due_date) || '');
+  if (!m) return fmtTime(c && c.due_at);
+  const wd = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDay();
+  return t('case.due_date', { m: +m[2], d: +m[3], wd: t(`weekday.${wd}`) });
+}
+
 /** What the user may see in the menu, from the roles of the session (the server decides). */
 export function capsOf(user) {
   const roles = (user && user.roles) || [];
@@ -122,7 +131,7 @@ export function caseRow(c) {
     h('td', { 'data-label': t('cases.col.status') }, statusBadge(c.status, c.overdue)),
     h('td', { 'data-label': t('cases.col.place') }, c.place_name || c.place),
     h('td', { 'data-label': t('cases.col.created') }, fmtTime(c.created_at)),
-    h('td', { 'data-label': t('cases.col.due') }, fmtTime(c.due_at)));
+    h('td', { 'data-label': t('cases.col.due') }, fmtDue(c)));
 }
 
 /**

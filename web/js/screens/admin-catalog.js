@@ -108,7 +108,7 @@ function categoryForm(ctx, editor, depList, c) {
   const dep = select(depList.map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` })), { empty: t('common.none'), value: c && c.department ? c.department : '' });
   const level = select(LEVELS.map((l) => ({ value: l, label: tOr(`level.${l}`, l) })), { value: c ? c.handling_level : 'community' });
   const sla = {};
-  for (const s of SLAS) sla[s] = h('input', { type: 'text', maxlength: 8, pattern: '\\d{1,3}[dh]', value: c ? (c.sla || {})[s] || '' : '1d' });
+  for (const s of SLAS) sla[s] = h('input', { type: 'text', maxlength: 8, pattern: '\\d{1,3}(h|d|cd)', value: c ? (c.sla || {})[s] || '' : '1d' });
   const active = h('input', { type: 'checkbox', id: 'cat-active', checked: c ? !!c.active : true });
   const attrs = attrRows(c ? (c.attributes || []) : []);
   const form = h('form', { class: 'card form', id: 'category-form' },

@@ -4,7 +4,7 @@
 // is here too. A 409 answer re-reads the case and says what state it is in and what one may do.
 import { h, replace, field, select, fmtTime, photoUrl, link } from '../dom.js';
 import { t, tOr } from '../i18n.js';
-import { pageTitle, showError, clearMessages, statusBadge, facts, loading, attrPairs, dupList, errorBox } from '../ui.js';
+import { pageTitle, showError, clearMessages, statusBadge, fmtDue, facts, loading, attrPairs, dupList, errorBox } from '../ui.js';
 import { ratingInput } from './track.js';
 
 export async function render(ctx, opts = {}) {
@@ -81,7 +81,7 @@ export async function render(ctx, opts = {}) {
           [t('case.channel'), c.channel ? t(`channel.${c.channel}`) : null],
           [t('case.reporter'), [reporter.name, reporter.phone, reporter.email].filter(Boolean).join(' ') || null],
           [t('case.created'), fmtTime(c.created_at)],
-          [t('case.due'), fmtTime(c.due_at)],
+          [t('case.due'), fmtDue(c)],
           [t('case.closed'), fmtTime(c.closed_at)],
           [t('case.rating'), c.rating ? h('span', { class: 'stars', title: t('track.stars', { n: c.rating }) }, '★'.repeat(c.rating) + '☆'.repeat(5 - c.rating)) : null],
           [t('case.confirmed'), c.confirmed ? t('common.yes') : null],
@@ -164,6 +164,12 @@ function extensionPick(c) {
 function numberIn(labelKey, name, min, max) {
   const el = h('input', { type: 'number', name, min, max, step: 1, inputmode: 'numeric' });
   return { el: field(t(labelKey), el, { required: true }), focus: el, apply: (b) => { b[name] = Number(el.value); } };
+}
+
+/** The place step: the community, grid or micro-grid code a clerk assigns (12, 15 or 17 digits). */
+function placeIn() {
+  const el = h('input', { type: 'text', name: 'place', inputmode: 'numeric', pattern: '\\d{12}(\\d{3}(\\d{2})?)?', maxlength: 17 });
+  return { el: field(t('form.place'), el, { required: true, hint: t('form.place.hint') }), focus: el, apply: (b) => { b.place = el.value.trim(); } };
 }
 
 async function dispatchPick(ctx, c) {
@@ -279,6 +285,7 @@ async function fieldsFor(ctx, c, a) {
     case 'confirm': return [ratingIn(), noteOpt()];
     case 'comment': case 'note': return [noteReq()];
     case 'meeting': return meetingFields();
+    case 'place': return [placeIn(), noteOpt()];
     default: return [noteOpt()]; // accept, start, verify, close, escalate
   }
 }

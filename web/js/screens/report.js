@@ -171,7 +171,18 @@ export async function render(ctx) {
       if (!v) return;
       try {
         const r = await api.get(base, staff ? { q: v, limit: 20 } : { q: v });
-        replace(results, (r.items || []).map((p) => h('li', null, h('button', {
+        // compounds by name (the public lookup finds 春江花城): the compound in its community
+        const compounds = (r.compounds || []).map((c) => h('li', null, h('button', {
+          type: 'button', class: 'link', dataset: { compound: String(c.id) },
+          onclick: async () => {
+            placeIn.value = c.community;
+            chosen.textContent = t('report.compound.chosen', { name: c.name, community: c.community_name || c.community });
+            replace(results);
+            await loadCompounds(c.community);
+            compoundSel.value = String(c.id);
+          },
+        }, t('report.compound.item', { name: c.name, community: c.community_name || c.community }))));
+        replace(results, compounds, (r.items || []).map((p) => h('li', null, h('button', {
           type: 'button', class: 'link',
           onclick: () => {
             placeIn.value = p.code;
@@ -216,10 +227,16 @@ export async function render(ctx) {
   let channelSel = null;
   const nameIn = h('input', { type: 'text', id: 'rname', maxlength: 40, autocomplete: 'name' });
   const phoneIn = h('input', { type: 'tel', id: 'rphone', maxlength: 20, autocomplete: 'tel' });
+  const relay = h('input', { type: 'checkbox', id: 'relay' });
   if (staff) {
     channelSel = select(['resident', 'commissioner', 'grid_patrol', 'enterprise_visit', 'hotline']
       .map((c) => ({ value: c, label: t(`channel.${c}`) })), { empty: t('report.channel.auto') });
     channelSel.id = 'channel';
+    // a commissioner (or anyone on staff) relays a resident's report: the resident confirms it
+    contact = h('fieldset', { class: 'group' }, h('legend', null, t('report.relay')),
+      h('label', { class: 'check', for: 'relay' }, relay, ' ', t('report.relay.check')),
+      h('div', { class: 'grid2' }, field(t('report.name'), nameIn), field(t('report.phone'), phoneIn)),
+      h('p', { class: 'hint' }, t('report.relay.hint')));
   } else {
     contact = h('fieldset', { class: 'group' }, h('legend', null, t('report.contact')),
       h('div', { class: 'grid2' }, field(t('report.name'), nameIn), field(t('report.phone'), phoneIn)));
@@ -232,6 +249,7 @@ export async function render(ctx) {
     where,
     field(t('report.photos'), photos, { hint: t('report.photos.hint') }), previews,
     channelSel ? field(t('report.channel'), channelSel) : contact,
+    ...(channelSel ? [contact] : []),
     h('div', { class: 'actions' }, submit));
 
   form.addEventListener('submit', async (ev) => {
@@ -263,17 +281,18 @@ export async function render(ctx) {
       return;
     }
     if (channelSel && channelSel.value) body.channel = channelSel.value;
-    if (!staff) {
+    if (!staff || relay.checked) {
       if (nameIn.value.trim()) body.name = nameIn.value.trim();
       if (phoneIn.value.trim()) body.phone = phoneIn.value.trim();
     }
+    if (staff && relay.checked) body.relay = true;
     submit.disabled = true;
     submit.textContent = t('report.sending');
     try {
       const r = await api.postWithPhotos('/cases', body, photos.files, { headers: { 'Idempotency-Key': key } });
       if (!ctx.current()) return;
       for (const u of urls) URL.revokeObjectURL(u);
-      showResult(ctx, r);
+      showResult(ctx, r, staff);
     } catch (e) {
       showError(form, e);
     } finally {
@@ -285,11 +304,12 @@ export async function render(ctx) {
   replace(root, pageTitle(t('report.title')), h('p', { class: 'lead' }, t('report.intro')), form);
 }
 
-function showResult(ctx, r) {
+function showResult(ctx, r, staff) {
   const { root } = ctx;
   const again = h('p', null, h('a', { href: '#/report', onclick: (ev) => { ev.preventDefault(); ctx.navigate('report'); } }, t('report.another')));
   if (r.token) {
-    rememberToken(r.token, r.case_no);
+    // staff relaying a report pass the token on; it is not theirs to keep
+    if (!staff) rememberToken(r.token, r.case_no);
     const tok = h('code', { class: 'token', id: 'token' }, r.token);
     const copy = h('button', {
       type: 'button', class: 'btn small secondary',
@@ -311,7 +331,7 @@ function showResult(ctx, r) {
         h('p', { class: 'caseno' }, t('report.caseno', { no: r.case_no })),
         h('p', null, h('strong', null, t('report.token'))),
         h('div', { class: 'token-row' }, tok, copy),
-        h('p', { class: 'hint' }, t('report.token.keep')),
+        h('p', { class: 'hint' }, t(staff ? 'report.token.pass' : 'report.token.keep')),
         h('p', null, h('a', { class: 'btn primary', id: 'follow-link', href: `#/track/${encodeURIComponent(r.token)}` }, t('report.follow')))),
       again);
   } else {
