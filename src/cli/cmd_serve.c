@@ -9,6 +9,7 @@
 #include "domain/pii.h"
 #include "domain/secret.h"
 #include "domain/user.h"
+#include "domain/notify.h"
 #include "domain/webhook.h"
 #include "http/http.h"
 #include "http/metrics.h"
@@ -83,6 +84,8 @@ static int serve_store(struct cli *c, struct store *s)
         .started = time_mono(),
     };
     webhook_set_allow_private(c->cfg.webhook_allow_private);
+    webhook_set_max_attempts(c->cfg.outbox_max_attempts);
+    notify_set_public_url(c->cfg.public_url);
     if (c->cfg.webhook_allow_private)
         log_warn("webhook_allow_private = on: webhooks may reach loopback and private addresses");
     struct server *srv = server_start(&app, host, port, c->cfg.threads, &e);

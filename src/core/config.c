@@ -25,6 +25,7 @@ void config_defaults(struct config *c)
     c->sync_full = 0;
     snprintf(c->log_level, sizeof(c->log_level), "info");
     c->workers = 1;
+    c->outbox_max_attempts = 12;
 }
 
 static int set_int(const char *key, const char *v, long min, long max, long *out, struct err *e)
@@ -53,6 +54,24 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
         STR(listen);
     if (strcmp(key, "data_dir") == 0)
         STR(data_dir);
+    if (strcmp(key, "public_url") == 0) {
+        if (*v && strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
+            return err_set(e, ERR_INVALID, key, "public_url starts with http:// or https://");
+        STR(public_url);
+    }
+    if (strcmp(key, "map_tiles") == 0) {
+        if (*v && strcmp(v, "local") && strncmp(v, "https://", 8) && strncmp(v, "http://", 7))
+            return err_set(e, ERR_INVALID, key, "map_tiles is an http(s) URL template or local");
+        if (*v && strcmp(v, "local") &&
+            (!strstr(v, "{z}") || !strstr(v, "{x}") || !strstr(v, "{y}") || strchr(v, '\'') ||
+             strchr(v, '"') || strchr(v, ' ') || strchr(v, ';')))
+            return err_set(e, ERR_INVALID, key,
+                           "map_tiles needs {z}, {x} and {y}, no quotes, "
+                           "spaces or semicolons");
+        STR(map_tiles);
+    }
+    if (strcmp(key, "map_tile_dir") == 0)
+        STR(map_tile_dir);
     if (strcmp(key, "log_level") == 0) {
         if (strcmp(v, "debug") && strcmp(v, "info") && strcmp(v, "warn") && strcmp(v, "error"))
             return err_set(e, ERR_INVALID, key, "log_level is debug, info, warn or error");
@@ -91,6 +110,12 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
         if (strcmp(v, "on") && strcmp(v, "off"))
             return err_set(e, ERR_INVALID, key, "workers is on or off");
         c->workers = strcmp(v, "on") == 0;
+        return ERR_OK;
+    }
+    if (strcmp(key, "outbox_max_attempts") == 0) {
+        if (set_int(key, v, 1, 100, &n, e))
+            return e->code;
+        c->outbox_max_attempts = (int)n;
         return ERR_OK;
     }
     if (strcmp(key, "webhook_allow_private") == 0) {

@@ -20,6 +20,10 @@ struct config {
     char log_level[16];        /* log_level = debug | info | warn | error */
     int workers;               /* workers = on | off (webhook delivery and scheduler in serve) */
     int webhook_allow_private; /* webhook_allow_private = on | off (private webhook targets) */
+    char public_url[256];      /* public_url = https://... (links in group-chat messages) */
+    int outbox_max_attempts;   /* outbox_max_attempts = N (then a dead letter) */
+    char map_tiles[512];       /* map_tiles = tile URL template with {z} {x} {y}, or "local" */
+    char map_tile_dir[512];    /* map_tile_dir = DIR of z/x/y.png served at /tiles/ */
 };
 
 void config_defaults(struct config *c);
