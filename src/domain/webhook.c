@@ -497,7 +497,7 @@ static int post(CURL *h, const struct outbox_item *it, struct backoffice *bo, ch
         }
     }
     webhook_sign(it->secret, it->payload, n, sig);
-    static const char *const fixed[] = {"Content-Type: application/json; charset=utf-8", "Expect:"};
+    static const char *const fixed[] = {"Content-Type: application/json", "Expect:"};
     for (size_t i = 0; i < ARRAY_LEN(fixed); i++) {
         if ((t = curl_slist_append(hs, fixed[i])) == NULL)
             goto nomem;
