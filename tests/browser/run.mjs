@@ -1294,6 +1294,104 @@ async function platformPhone(ctx) {
   await shot(page, '66-projects-375');
 }
 
+/* ---- the page on patrol: offline ---- */
+
+/** A grid worker's report form, filled (without the public's contact fields). */
+async function fillPatrolReport(page, description) {
+  await page.waitForSelector('#report-form');
+  await page.selectOption('#category', 'ebike');
+  await page.waitForSelector('[name="attr-building"]');
+  await page.fill('[name="attr-building"]', '3幢1单元');
+  await page.selectOption('[name="attr-stairwell_charging"]', 'yes');
+  await page.fill('#description', description);
+  await page.fill('#place', '330604002007001');
+  await page.setInputFiles('#photos', PHOTO);
+}
+
+async function casesFound(token, marker) {
+  const r = await apiJson('GET', `/cases?q=${encodeURIComponent(marker)}`, token);
+  check(r.status === 200, `GET /cases?q=${marker}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.items || [];
+}
+
+async function offlinePatrol(ctx) {
+  // a page of its own: the network failures this scenario causes on purpose are not faults, but
+  // every other console error and exception still is
+  const page = await ctx.newPage();
+  await page.setViewportSize(PHONE);
+  page.setDefaultTimeout(15000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`exception: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|ERR_FAILED|Failed to fetch|Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  page.on('dialog', async (d) => {
+    dialogs.push(`offline: ${d.type()} ${d.message()}`);
+    await d.dismiss().catch(() => {});
+  });
+  const token = await apiLogin('gridworker', PW);
+  await login(page, 'gridworker', PW);
+  // installable: a manifest with icons, and a service worker controlling the page
+  const manifest = await page.evaluate(async () => (await fetch(document.querySelector('link[rel=manifest]').href)).json());
+  check(manifest.start_url && manifest.icons.some((i) => i.sizes === '192x192'), 'manifest without start_url or a 192 px icon');
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await visit(page, 'report'); // online once: the form's module and the catalogue are kept
+  await page.waitForSelector('#report-form');
+  check(await page.evaluate(() => !!navigator.serviceWorker.controller), 'no service worker controls the page');
+
+  // 1. the network is cut: the page still opens, the report waits on the device with its photo
+  const m1 = `offline${Date.now()}`;
+  await ctx.setOffline(true);
+  await page.reload();
+  await fillPatrolReport(page, `巡查发现 ${m1}：春江花城3幢1单元楼道有电动车充电，信号弱，离线上报。`);
+  await page.click('#report-submit');
+  await page.waitForSelector('#report-queued');
+  await page.waitForSelector('#offline-badge:not([hidden])');
+  check((await page.textContent('#offline-badge')).includes('1'), 'the badge does not show 1 waiting');
+  await visit(page, 'offline');
+  await page.waitForSelector('#offline-list');
+  check(await page.locator('#offline-list li').count() === 1, 'not one report waiting');
+  check((await page.textContent('#offline-list')).includes('等待网络'), 'the waiting report does not say it waits for the network');
+  await shot(page, '70-offline-waiting');
+  check((await casesFound(token, m1)).length === 0, 'the server has the report while offline');
+
+  // the network returns: sent once, listed as sent with its case number
+  await ctx.setOffline(false);
+  await page.waitForSelector('#offline-sent li', { timeout: 20000 });
+  await page.waitForSelector('#offline-badge[hidden]', { state: 'attached' });
+  const found = await casesFound(token, m1);
+  check(found.length === 1, `${found.length} cases for the offline report, not 1`);
+  check((await page.textContent('#offline-sent')).includes(found[0].case_no), 'the sent list lacks the case number');
+  const c1 = await apiJson('GET', `/cases/${found[0].id}`, token);
+  check((c1.body.photos || []).length === 1, `the offline report arrived with ${(c1.body.photos || []).length} photos`);
+
+  // 2. the first try reaches the server but its answer is lost: the retry is the same case
+  const m2 = `lostanswer${Date.now()}`;
+  let reached = 0;
+  await page.route('**/api/v1/cases', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    await route.fetch(); // the server files it...
+    reached++;
+    await route.abort('connectionreset'); // ...and the answer never arrives
+  }, { times: 1 });
+  await visit(page, 'report');
+  await fillPatrolReport(page, `巡查发现 ${m2}：春江花城5幢消防通道堆放杂物。`);
+  await page.click('#report-submit');
+  await page.waitForSelector('#report-queued');
+  check(reached === 1, 'the first try did not reach the server');
+  check((await casesFound(token, m2)).length === 1, 'the first try was not filed');
+  await visit(page, 'offline');
+  await page.waitForSelector('#offline-send:not([disabled])');
+  await page.click('#offline-send');
+  await page.waitForSelector('#offline-badge[hidden]', { state: 'attached' });
+  const again = await casesFound(token, m2);
+  check(again.length === 1, `${again.length} cases after the retry, not 1 (duplicate)`);
+  check((await page.textContent('#offline-sent')).includes(again[0].case_no), 'the replayed case is not listed as sent');
+  await shot(page, '71-offline-sent');
+  check(errors.length === 0, `errors on the offline page:\n  ${errors.join('\n  ')}`);
+  await page.close();
+}
+
 async function noConsoleErrors() {
   check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
   check(dialogs.length === 0, `dialogs fired: ${dialogs.join('; ')}`);
@@ -1319,6 +1417,7 @@ const scenarios = [
   ['platforms: the district admin opens 杭州湾上虞经济技术开发区, its committee, sub-domains, short boards and members, and the matches of a supply', platformPage],
   ['projects: the party-branch flag of each project, and the query of major projects without a branch', projectsBranch],
   ['platforms at 375 px: menu, platforms, a platform page with matches and the projects fit the phone', platformPhone],
+  ['on patrol: a report written offline waits with its photo, is sent once when the network returns; a retry after a lost answer is no duplicate', offlinePatrol],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 

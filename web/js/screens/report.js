@@ -2,7 +2,8 @@
 // controls, a description, where it is (community/grid code, a compound for staff, or the
 // device's position), photos, and for the public the tracking code to follow it.
 import { h, replace, field, select, newId } from '../dom.js';
-import { idemKey } from '../api.js';
+import { ApiError, idemKey } from '../api.js';
+import { queueReport } from '../offline.js';
 import { t } from '../i18n.js';
 import { pageTitle, showError, clearMessages, loading, dupList } from '../ui.js';
 
@@ -270,11 +271,15 @@ export async function render(ctx) {
     submit.disabled = true;
     submit.textContent = t('report.sending');
     try {
+      // without a network (or when the answer is lost on the way) the report waits on the device
+      // under the same key, so it is filed once however many tries reach the server
+      if (!navigator.onLine) throw new ApiError(0, null);
       const r = await api.postWithPhotos('/cases', body, photos.files, { headers: { 'Idempotency-Key': key } });
       if (!ctx.current()) return;
       for (const u of urls) URL.revokeObjectURL(u);
       showResult(ctx, r);
     } catch (e) {
+      if (e.status === 0 && (await queued(ctx, body, photos.files, key))) return;
       showError(form, e);
     } finally {
       submit.disabled = false;
@@ -283,6 +288,22 @@ export async function render(ctx) {
   });
 
   replace(root, pageTitle(t('report.title')), h('p', { class: 'lead' }, t('report.intro')), form);
+}
+
+/** Keep the report for later (js/offline.js) and say so; false if the device cannot keep it. */
+async function queued(ctx, body, files, key) {
+  try {
+    await queueReport(body, files, key);
+  } catch {
+    return false;
+  }
+  if (!ctx.current()) return true;
+  replace(ctx.root, pageTitle(t('report.title')),
+    h('div', { class: 'card done', role: 'status', id: 'report-queued' },
+      h('p', null, t('report.queued')),
+      h('p', null, h('a', { class: 'btn primary', href: '#/offline' }, t('report.queued.see')))),
+    h('p', null, h('a', { href: '#/report', onclick: (ev) => { ev.preventDefault(); ctx.navigate('report'); } }, t('report.another'))));
+  return true;
 }
 
 function showResult(ctx, r) {
