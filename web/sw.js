@@ -1,18 +1,18 @@
 // sw.js - the service worker of the page (served at /sw.js, so its scope is the whole site): the
 // page's files are kept in a cache when they load, so the page opens on patrol without a network
 // (network first: online, every file comes fresh from the server and refreshes the cache;
-// offline, the cached copy answers). Only GET requests of the page itself and the public
-// catalogue are touched; every other API call goes to the network untouched, and reports written
-// offline wait in IndexedDB (js/offline.js), not here.
+// offline, the cached copy answers). Only GET requests of the page itself, the public catalogue,
+// the map's settings and gridgov's own base-map tiles are touched; every other API call goes to
+// the network untouched, and reports written offline wait in IndexedDB (js/offline.js).
 const CACHE = 'gridgov-shell-1';
 const SHELL = [
   '/', '/ui/app.css', '/ui/manifest.webmanifest', '/ui/icon.svg',
   '/ui/js/app.js', '/ui/js/api.js', '/ui/js/dom.js', '/ui/js/i18n.js', '/ui/js/ui.js',
-  '/ui/js/registries.js', '/ui/js/party.js', '/ui/js/offline.js',
+  '/ui/js/registries.js', '/ui/js/party.js', '/ui/js/offline.js', '/ui/js/map.js',
   '/ui/js/screens/index.js', '/ui/js/screens/report.js', '/ui/js/screens/offline.js',
   '/ui/js/screens/login.js', '/ui/js/screens/queues.js', '/ui/js/screens/track.js',
 ];
-const API = ['/api/v1/categories']; // public, and needed by the report form
+const API = ['/api/v1/categories', '/api/v1/map']; // public, and needed by the report form
 
 self.addEventListener('install', (ev) => {
   ev.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -30,7 +30,8 @@ self.addEventListener('fetch', (ev) => {
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
   const page = url.pathname === '/';
-  if (!page && !url.pathname.startsWith('/ui/') && !API.includes(url.pathname)) return;
+  const tile = url.pathname.startsWith('/tiles/'); // gridgov's own base map, kept once seen
+  if (!page && !tile && !url.pathname.startsWith('/ui/') && !API.includes(url.pathname)) return;
   const key = page ? '/' : url.pathname + url.search;
   ev.respondWith(fetch(req).then((res) => {
     if (res.ok) {

@@ -82,7 +82,11 @@ static int serve_store(struct cli *c, struct store *s)
         .session_ttl = c->cfg.session_ttl,
         .version = GRIDGOV_VERSION,
         .started = time_mono(),
+        .map_tiles = c->cfg.map_tiles,
+        .map_tile_dir = c->cfg.map_tile_dir,
     };
+    char img_src[300];
+    app.img_src = map_img_src(c->cfg.map_tiles, img_src, sizeof(img_src));
     webhook_set_allow_private(c->cfg.webhook_allow_private);
     webhook_set_max_attempts(c->cfg.outbox_max_attempts);
     notify_set_public_url(c->cfg.public_url);

@@ -3,7 +3,7 @@
 # tests/notify/robot.py (DingTalk, WeCom, JSON and failing receivers on 127.0.0.1) and a demo
 # server on DSN whose configuration allows private targets (webhook_allow_private = on: the
 # robots are on loopback), with workers = off (the tests run each delivery pass with
-# POST /api/v1/outbox/run) and outbox_max_attempts = 1; runs tests/notify/*.test with
+# POST /api/v1/outbox/run), outbox_max_attempts = 1 and a local base map; runs tests/notify/*.test with
 # build/api-runner, then checks what the robots received. Prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,7 +35,11 @@ webhook_allow_private = on
 workers = off
 outbox_max_attempts = 1
 public_url = https://gridgov.example.cn/
+map_tiles = local
+map_tile_dir = $WORK/tiles
 CONF
+mkdir -p "$WORK/tiles/3/6" # one tile of the local base map (0811-map-tiles.test)
+printf '\211PNG\r\n\032\n' >"$WORK/tiles/3/6/3.png"
 started=0
 for try in 1 2 3; do
     port=$((20000 + RANDOM % 20000))

@@ -4,6 +4,7 @@
 import { h, replace, field, select, newId } from '../dom.js';
 import { ApiError, idemKey } from '../api.js';
 import { queueReport } from '../offline.js';
+import { mapConfig, pointMap } from '../map.js';
 import { t } from '../i18n.js';
 import { pageTitle, showError, clearMessages, loading, dupList } from '../ui.js';
 
@@ -117,12 +118,15 @@ export async function render(ctx) {
   const address = h('input', { type: 'text', name: 'address', id: 'address', maxlength: 200 });
   let point = null;
   const pointOut = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const pointBox = h('div'); // the tiles around the point, when the server names a base layer
+  const mapCfg = mapConfig(api);
   const clearPoint = h('button', {
     type: 'button', class: 'btn small secondary', hidden: true,
     onclick: () => {
       point = null;
       pointOut.textContent = '';
       clearPoint.hidden = true;
+      replace(pointBox);
     },
   }, t('report.locate.clear'));
   const locate = h('button', {
@@ -136,6 +140,7 @@ export async function render(ctx) {
         point = { lat: +pos.coords.latitude.toFixed(6), lon: +pos.coords.longitude.toFixed(6) };
         pointOut.textContent = t('report.located', point);
         clearPoint.hidden = false;
+        mapCfg.then((cfg) => point && replace(pointBox, pointMap(cfg, point.lat, point.lon)));
       }, () => {
         pointOut.textContent = t('report.locate.fail');
       }, { enableHighAccuracy: true, timeout: 15000 });
@@ -200,7 +205,7 @@ export async function render(ctx) {
   where.append(field(t('report.place'), placeIn, { hint: t('report.place.hint') }));
   if (compoundSel) where.append(field(t('report.compound'), compoundSel));
   where.append(field(t('report.address'), address, { hint: t('report.address.hint') }),
-    h('div', { class: 'row' }, locate, clearPoint), pointOut);
+    h('div', { class: 'row' }, locate, clearPoint), pointOut, pointBox);
 
   // photos
   const photos = h('input', { type: 'file', name: 'photo', id: 'photos', accept: 'image/jpeg,image/png,image/webp', multiple: true });
