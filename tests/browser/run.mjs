@@ -1392,6 +1392,42 @@ async function offlinePatrol(ctx) {
   await page.close();
 }
 
+/* ---- the map's base layer (run.sh serves tests/browser/tiles.py's local tiles) ---- */
+
+async function mapBaseLayer(ctx) {
+  const page = await newPage(ctx, 'map', PHONE);
+  const cfg = await page.evaluate(async () => (await fetch('/api/v1/map')).json());
+  check(cfg.tiles === '/tiles/{z}/{x}/{y}.png' && cfg.datum === 'CGCS2000', `GET /map: ${JSON.stringify(cfg)}`);
+  // the report form: a located point on its tiles
+  await ctx.grantPermissions(['geolocation'], { origin: BASE });
+  await ctx.setGeolocation({ latitude: 30.0321, longitude: 120.8753 });
+  await page.goto(`${BASE}/#/report`);
+  await page.waitForSelector('#report-form');
+  await page.click('#report-locate');
+  await page.waitForSelector('#point-map img');
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('#point-map img')).every((i) => i.complete && i.naturalWidth === 256));
+  const srcs = await page.$$eval('#point-map img', (is) => is.map((i) => i.getAttribute('src')));
+  check(srcs.length === 15 && srcs.every((u) => /^\/tiles\/17\/\d+\/\d+\.png$/.test(u)), `tiles around the point: ${srcs.join(' ')}`);
+  const box = await page.$eval('#point-map', (m) => { const r = m.getBoundingClientRect(); return [r.width, r.height]; });
+  check(box[0] <= 375 && box[1] === 200, `the point map is ${box.join('x')}`);
+  await shot(page, '72-report-point-map');
+  await ctx.clearPermissions();
+
+  // the dashboard: 博文社区's boundary drawn over tiles
+  const admin = await apiLogin('admin', ADMIN_PW);
+  const put = await apiJson('PUT', '/places/330604002007/boundary', admin, { geometry: { type: 'Polygon', coordinates: [[[120.868, 30.028], [120.882, 30.028], [120.882, 30.036], [120.868, 30.036], [120.868, 30.028]]] } });
+  check(put.status === 200, `PUT boundary: ${put.status}`);
+  await login(page, 'admin', ADMIN_PW);
+  const tiles = [];
+  page.on('request', (r) => { if (/\/tiles\/\d+\/\d+\/\d+\.png$/.test(r.url())) tiles.push(r.url()); });
+  await visit(page, 'dashboard?place=330604002');
+  await page.waitForSelector('#chart-map canvas');
+  for (let i = 0; i < 40 && tiles.length === 0; i++) await page.waitForTimeout(100);
+  check(tiles.length > 0, 'the dashboard map loaded no tiles');
+  await shot(page, '73-dashboard-base-map');
+  await page.close();
+}
+
 async function noConsoleErrors() {
   check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
   check(dialogs.length === 0, `dialogs fired: ${dialogs.join('; ')}`);
@@ -1418,6 +1454,7 @@ const scenarios = [
   ['projects: the party-branch flag of each project, and the query of major projects without a branch', projectsBranch],
   ['platforms at 375 px: menu, platforms, a platform page with matches and the projects fit the phone', platformPhone],
   ['on patrol: a report written offline waits with its photo, is sent once when the network returns; a retry after a lost answer is no duplicate', offlinePatrol],
+  ['the map: a located point on the report form is drawn on local tiles; the dashboard draws a boundary over them', mapBaseLayer],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 

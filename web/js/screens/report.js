@@ -130,7 +130,7 @@ export async function render(ctx) {
     },
   }, t('report.locate.clear'));
   const locate = h('button', {
-    type: 'button', class: 'btn secondary',
+    type: 'button', class: 'btn secondary', id: 'report-locate',
     onclick: () => {
       if (!navigator.geolocation) {
         pointOut.textContent = t('report.locate.fail');
