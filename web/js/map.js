@@ -20,7 +20,8 @@ export function mapConfig(api) {
 
 const R2D = 180 / Math.PI;
 
-/** Web Mercator for ECharts (geo.projection / series-map.projection): y grows downwards. */
+/** Web Mercator for ECharts (series-map.projection), in degrees; y grows southwards, as on the
+ * screen. */
 export const mercator = {
   project: ([lon, lat]) => [lon, -R2D * Math.log(Math.tan(Math.PI / 4 + (Math.max(-85, Math.min(85, lat)) / R2D) / 2))],
   unproject: ([x, y]) => [x, R2D * (2 * Math.atan(Math.exp(-y / R2D)) - Math.PI / 2)],
@@ -43,11 +44,25 @@ export function tileUrl(tpl, z, x, y) {
  * again after every pan and zoom. */
 export function baseLayer(chart, cfg) {
   if (!cfg || !cfg.tiles) return;
+  // pixels from projected units are x' = ax X + bx, y' = ay Y + by: fitted on two points through
+  // convertToPixel (ECharts 5.6 answers convertFromPixel in units that are neither)
+  const fromPixel = ([px, py]) => {
+    const a = [120, 30];
+    const b = [121, 31];
+    const pa = chart.convertToPixel({ seriesIndex: 0 }, a);
+    const pb = chart.convertToPixel({ seriesIndex: 0 }, b);
+    if (!pa || !pb) return null;
+    const A = mercator.project(a);
+    const B = mercator.project(b);
+    const ax = (pb[0] - pa[0]) / (B[0] - A[0]);
+    const ay = (pb[1] - pa[1]) / (B[1] - A[1]);
+    return mercator.unproject([A[0] + (px - pa[0]) / ax, A[1] + (py - pa[1]) / ay]);
+  };
   const draw = () => {
     const w = chart.getWidth();
     const ht = chart.getHeight();
-    const tl = chart.convertFromPixel({ seriesIndex: 0 }, [0, 0]);
-    const br = chart.convertFromPixel({ seriesIndex: 0 }, [w, ht]);
+    const tl = fromPixel([0, 0]);
+    const br = fromPixel([w, ht]);
     if (!tl || !br || !(br[0] > tl[0])) return;
     let z = Math.round(Math.log2((360 * w) / (256 * (br[0] - tl[0]))));
     z = Math.max(cfg.min_zoom || 3, Math.min(cfg.max_zoom || 18, z));
@@ -70,10 +85,8 @@ export function baseLayer(chart, cfg) {
     chart.setOption({ graphic: { elements } }, { replaceMerge: ['graphic'] });
   };
   chart.on('georoam', () => requestAnimationFrame(draw));
-  chart.on('finished', function once() {
-    chart.off('finished', once);
-    draw();
-  });
+  window.addEventListener('resize', () => requestAnimationFrame(() => !chart.isDisposed() && draw()));
+  draw(); // setOption laid the map out already
 }
 
 /** A small map of the tiles around a point (zoom 17) with a marker at it, or null without tiles. */
