@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """tests/browser/tiles.py DIR - a local base map for the browser test (map_tiles = local): small
-PNG tiles DIR/z/x/y.png, zoom 12-17, over 博文社区's test boundary and the located point of the
-offline scenario (lon 120.86-120.89, lat 30.02-30.045). Each tile is a light square with a darker
-border, so a screenshot shows the grid of tiles under the map."""
+PNG tiles DIR/z/x/y.png over the AREAS below, wherever the tests draw a map. Each tile is a light
+square with a darker border, so a screenshot shows the grid of tiles under the map."""
 import math, os, struct, sys, zlib
 
 def png(n=256):
@@ -19,13 +18,20 @@ def tile(lon, lat, z):
     return (int((lon + 180) / 360 * 2 ** z),
             int((1 - math.log(math.tan(r) + 1 / math.cos(r)) / math.pi) / 2 * 2 ** z))
 
+# (zooms, west, south, east, north): the dashboard's two test streets (120.80-120.90,
+# 30.00-30.05) seen whole at any width, then 博文社区 and the located point up close
+AREAS = [(range(8, 15), 120.55, 29.85, 121.15, 30.20),
+         (range(15, 16), 120.72, 29.95, 120.98, 30.10),
+         (range(16, 18), 120.86, 30.02, 120.89, 30.045)]
+
 out = sys.argv[1]
 data = png()
-for z in range(12, 18):
-    x0, y0 = tile(120.86, 30.045, z)
-    x1, y1 = tile(120.89, 30.02, z)
-    for x in range(x0 - 2, x1 + 3):
-        for y in range(y0 - 2, y1 + 3):
+for zooms, west, south, east, north in AREAS:
+    for z in zooms:
+        x0, y0 = tile(west, north, z)
+        x1, y1 = tile(east, south, z)
+        for x in range(x0 - 2, x1 + 3):
             os.makedirs(f'{out}/{z}/{x}', exist_ok=True)
-            with open(f'{out}/{z}/{x}/{y}.png', 'wb') as f:
-                f.write(data)
+            for y in range(y0 - 2, y1 + 3):
+                with open(f'{out}/{z}/{x}/{y}.png', 'wb') as f:
+                    f.write(data)

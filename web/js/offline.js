@@ -28,13 +28,14 @@ function openDb() {
   });
 }
 
-/** Run fn(store) in one transaction of store name; resolves with fn's request result. */
+/** Run fn(store, tx) in one transaction of store name (or names); resolves with fn's request
+ * result. */
 async function inStore(name, mode, fn) {
   const db = await openDb();
   try {
     return await new Promise((resolve, reject) => {
       const tx = db.transaction(name, mode);
-      const req = fn(tx.objectStore(name));
+      const req = fn(Array.isArray(name) ? null : tx.objectStore(name), tx);
       tx.oncomplete = () => resolve(req ? req.result : undefined);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
@@ -49,8 +50,18 @@ function me() {
   return u ? u.username : '';
 }
 
-function changed() {
+// other tabs and windows of the page share the database: tell them, and hear them
+const channel = 'BroadcastChannel' in self ? new BroadcastChannel('gridgov-offline') : null;
+
+function notifyHere() {
   for (const fn of listeners) fn();
+}
+
+if (channel) channel.onmessage = () => notifyHere();
+
+function changed() {
+  notifyHere();
+  if (channel) channel.postMessage('changed');
 }
 
 /** Called with no arguments whenever the list of waiting reports changes. */
@@ -88,12 +99,15 @@ export async function remove(key) {
 async function sendOne(x) {
   try {
     const r = await api.postWithPhotos('/cases', x.body, x.photos, { headers: { 'Idempotency-Key': x.key } });
-    await inStore(WAITING, 'readwrite', (s) => s.delete(x.key));
     const done = {
       key: x.key, user: x.user, case_no: r.case_no, id: r.id, token: r.token || null,
       description: x.body.description, sent: new Date().toISOString(),
     };
-    await inStore(SENT, 'readwrite', (s) => s.put(done));
+    // out of the queue and into the sent list at once: no page sees it in neither
+    await inStore([WAITING, SENT], 'readwrite', (_, tx) => {
+      tx.objectStore(WAITING).delete(x.key);
+      tx.objectStore(SENT).put(done);
+    });
     const old = await sent();
     for (const o of old.slice(KEEP_SENT)) await inStore(SENT, 'readwrite', (s) => s.delete(o.key));
     return true;
@@ -107,24 +121,28 @@ async function sendOne(x) {
   }
 }
 
-/** Send this user's waiting reports, oldest first, one pass at a time; stops at the first network
- * failure. Resolves with the number sent. */
+/** Send this user's waiting reports, oldest first, one pass at a time across the tabs of the page
+ * (a Web Lock where the browser has them); stops at the first network failure. Resolves with
+ * the number sent. */
 export function flush() {
   if (flushing) return flushing;
-  flushing = (async () => {
+  const pass = async () => {
     let n = 0;
+    if (!navigator.onLine) return 0;
+    const list = (await waiting()).filter((x) => !x.error);
+    for (const x of list) {
+      if (!(await sendOne(x))) break;
+      n += 1;
+    }
+    return n;
+  };
+  flushing = (async () => {
     try {
-      if (!navigator.onLine) return 0;
-      const list = (await waiting()).filter((x) => !x.error);
-      for (const x of list) {
-        if (!(await sendOne(x))) break;
-        n += 1;
-      }
+      return navigator.locks ? await navigator.locks.request('gridgov-offline-send', pass) : await pass();
     } finally {
       flushing = null;
       changed();
     }
-    return n;
   })();
   return flushing;
 }
