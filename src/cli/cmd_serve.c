@@ -10,6 +10,7 @@
 #include "domain/pii.h"
 #include "domain/secret.h"
 #include "domain/user.h"
+#include "domain/notify.h"
 #include "domain/webhook.h"
 #include "http/http.h"
 #include "http/metrics.h"
@@ -83,8 +84,14 @@ static int serve_store(struct cli *c, struct store *s)
         .version = GRIDGOV_VERSION,
         .started = time_mono(),
         .jurisdiction_id = c->cfg.jurisdiction_id,
+        .map_tiles = c->cfg.map_tiles,
+        .map_tile_dir = c->cfg.map_tile_dir,
     };
+    char img_src[300];
+    app.img_src = map_img_src(c->cfg.map_tiles, img_src, sizeof(img_src));
     webhook_set_allow_private(c->cfg.webhook_allow_private);
+    webhook_set_max_attempts(c->cfg.outbox_max_attempts);
+    notify_set_public_url(c->cfg.public_url);
     if (c->cfg.webhook_allow_private)
         log_warn("webhook_allow_private = on: webhooks may reach loopback and private addresses");
     struct server *srv = server_start(&app, host, port, c->cfg.threads, &e);

@@ -29,6 +29,7 @@ void config_defaults(struct config *c)
      * boundary, once drawn, takes its place */
     snprintf(c->service_area, sizeof(c->service_area), "120.55,29.65,121.15,30.40");
     snprintf(c->jurisdiction_id, sizeof(c->jurisdiction_id), "shangyu.gov.cn");
+    c->outbox_max_attempts = 12;
 }
 
 static int set_int(const char *key, const char *v, long min, long max, long *out, struct err *e)
@@ -67,6 +68,24 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
         }
         STR(jurisdiction_id);
     }
+    if (strcmp(key, "public_url") == 0) {
+        if (*v && strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
+            return err_set(e, ERR_INVALID, key, "public_url starts with http:// or https://");
+        STR(public_url);
+    }
+    if (strcmp(key, "map_tiles") == 0) {
+        if (*v && strcmp(v, "local") && strncmp(v, "https://", 8) && strncmp(v, "http://", 7))
+            return err_set(e, ERR_INVALID, key, "map_tiles is an http(s) URL template or local");
+        if (*v && strcmp(v, "local") &&
+            (!strstr(v, "{z}") || !strstr(v, "{x}") || !strstr(v, "{y}") || strchr(v, '\'') ||
+             strchr(v, '"') || strchr(v, ' ') || strchr(v, ';')))
+            return err_set(e, ERR_INVALID, key,
+                           "map_tiles needs {z}, {x} and {y}, no quotes, "
+                           "spaces or semicolons");
+        STR(map_tiles);
+    }
+    if (strcmp(key, "map_tile_dir") == 0)
+        STR(map_tile_dir);
     if (strcmp(key, "log_level") == 0) {
         if (strcmp(v, "debug") && strcmp(v, "info") && strcmp(v, "warn") && strcmp(v, "error"))
             return err_set(e, ERR_INVALID, key, "log_level is debug, info, warn or error");
@@ -105,6 +124,12 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
         if (strcmp(v, "on") && strcmp(v, "off"))
             return err_set(e, ERR_INVALID, key, "workers is on or off");
         c->workers = strcmp(v, "on") == 0;
+        return ERR_OK;
+    }
+    if (strcmp(key, "outbox_max_attempts") == 0) {
+        if (set_int(key, v, 1, 100, &n, e))
+            return e->code;
+        c->outbox_max_attempts = (int)n;
         return ERR_OK;
     }
     if (strcmp(key, "webhook_allow_private") == 0) {

@@ -22,6 +22,10 @@ struct config {
     int webhook_allow_private; /* webhook_allow_private = on | off (private webhook targets) */
     char service_area[96];     /* service_area = MINLON,MINLAT,MAXLON,MAXLAT | off */
     char jurisdiction_id[64];  /* jurisdiction_id = DOMAIN (Open311, beside the division code) */
+    char public_url[256];      /* public_url = https://... (links in group-chat messages) */
+    int outbox_max_attempts;   /* outbox_max_attempts = N (then a dead letter) */
+    char map_tiles[512];       /* map_tiles = tile URL template with {z} {x} {y}, or "local" */
+    char map_tile_dir[512];    /* map_tile_dir = DIR of z/x/y.png served at /tiles/ */
 };
 
 void config_defaults(struct config *c);

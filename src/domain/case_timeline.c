@@ -8,6 +8,7 @@
 #include "domain/case_int.h"
 #include "core/buf.h"
 #include "core/util.h"
+#include "domain/notify.h"
 #include "domain/secret.h"
 
 #include <stdio.h>
@@ -82,10 +83,13 @@ int case_timeline_append(struct db *db, struct arena *a, struct case_rec *cs, in
     json_decref(payload);
     rc = db_exec(db, e,
                  "INSERT INTO outbox (case_id, webhook_id, event, payload, created_at, next_at) "
-                 "SELECT ?, id, ?, ?, ?, ? FROM webhooks WHERE active = 1",
+                 "SELECT ?, id, ?, ?, ?, ? FROM webhooks WHERE active = 1 AND kind = 'signed'",
                  DB_ARGS(DBI(cs->id), DBS(act), DBS(text), DBI(at), DBI(at)));
     free(text);
-    return rc < 0 ? rc : ERR_OK;
+    if (rc < 0)
+        return rc;
+    /* and the group chats subscribed to this step under the case's place */
+    return notify_case_step(db, a, cs, at, act, who->scheduler, e);
 }
 
 int case_timeline_json(struct db *db, struct arena *a, int64_t id, int view, json_t **out,

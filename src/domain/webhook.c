@@ -9,12 +9,14 @@
  * webhook: a row is never sent while an earlier row of its case and webhook is undelivered. */
 #include "domain/webhook.h"
 #include "core/log.h"
+#include "domain/notify.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <sodium.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
 #include <stdio.h>
@@ -28,6 +30,13 @@
 /* ---- private targets ---- */
 
 static atomic_int allow_private;
+static pthread_mutex_t pass_mu = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int max_attempts = WEBHOOK_MAX_ATTEMPTS;
+
+void webhook_set_max_attempts(int n)
+{
+    atomic_store(&max_attempts, n < 1 ? 1 : n);
+}
 
 void webhook_set_allow_private(int on)
 {
@@ -195,10 +204,13 @@ int webhook_insert(struct db *db, const char *url, const char *secret, int64_t n
 
 int webhook_delete(struct db *db, int64_t id, struct err *e)
 {
-    int rc = db_exec(db, e, "DELETE FROM outbox WHERE webhook_id = ?", DB_ARGS(DBI(id)));
+    int rc = db_exec(db, e,
+                     "DELETE FROM outbox WHERE webhook_id IN (SELECT id FROM webhooks WHERE id = ? "
+                     "AND kind = 'signed')",
+                     DB_ARGS(DBI(id)));
     if (rc < 0)
         return rc;
-    rc = db_exec(db, e, "DELETE FROM webhooks WHERE id = ?", DB_ARGS(DBI(id)));
+    rc = db_exec(db, e, "DELETE FROM webhooks WHERE id = ? AND kind = 'signed'", DB_ARGS(DBI(id)));
     if (rc == 0)
         return err_set(e, ERR_NOT_FOUND, "id", "no webhook %lld", (long long)id);
     return rc < 0 ? rc : ERR_OK;
@@ -217,13 +229,15 @@ static json_t *when_json(const char *v)
 int webhook_list_json(struct db *db, struct arena *a, json_t **out, struct err *e)
 {
     struct dbrows r;
-    int rc = db_query(db, a, &r, e,
-                      "SELECT w.id, w.url, w.active, w.created_at, (SELECT count(*) FROM outbox o "
-                      "WHERE o.webhook_id = w.id AND o.delivered_at IS NULL), (SELECT count(*) "
-                      "FROM outbox o WHERE o.webhook_id = w.id AND o.delivered_at IS NULL AND "
-                      "o.attempts > 0), (SELECT max(o.delivered_at) FROM outbox o WHERE "
-                      "o.webhook_id = w.id) FROM webhooks w ORDER BY w.id",
-                      DB_NOARGS);
+    int rc =
+        db_query(db, a, &r, e,
+                 "SELECT w.id, w.url, w.active, w.created_at, (SELECT count(*) FROM outbox o "
+                 "WHERE o.webhook_id = w.id AND o.delivered_at IS NULL AND o.dead_at IS NULL), "
+                 "(SELECT count(*) FROM outbox o WHERE o.webhook_id = w.id AND "
+                 "o.delivered_at IS NULL AND o.attempts > 0), (SELECT max(o.delivered_at) "
+                 "FROM outbox o WHERE o.webhook_id = w.id) FROM webhooks w WHERE w.kind = "
+                 "'signed' ORDER BY w.id",
+                 DB_NOARGS);
     if (rc != ERR_OK)
         return rc;
     json_t *items = json_array();
@@ -245,19 +259,21 @@ static json_t *outbox_rows_json(const struct dbrows *r)
     for (int i = 0; i < r->nrows; i++)
         json_array_append_new(
             items,
-            json_pack("{s:I, s:I, s:I, s:s, s:I, s:o, s:o, s:o, s:s}", "id",
+            json_pack("{s:I, s:I, s:I, s:s, s:I, s:o, s:o, s:o, s:s, s:o, s:s}", "id",
                       (json_int_t)dbrows_int(r, i, 0), "webhook_id",
                       (json_int_t)dbrows_int(r, i, 1), "case_id", (json_int_t)dbrows_int(r, i, 2),
                       "event", dbrows_get(r, i, 3), "attempts", (json_int_t)dbrows_int(r, i, 4),
                       "created_at", when_json(dbrows_get(r, i, 5)), "next_at",
                       when_json(dbrows_get(r, i, 6)), "delivered_at",
-                      when_json(dbrows_get(r, i, 7)), "last_error", dbrows_get(r, i, 8)));
+                      when_json(dbrows_get(r, i, 7)), "last_error", dbrows_get(r, i, 8), "dead_at",
+                      when_json(dbrows_get(r, i, 9)), "kind",
+                      dbrows_get(r, i, 10) ? dbrows_get(r, i, 10) : "signed"));
     return items;
 }
 
 #define OUTBOX_COLS                                                                                \
     "SELECT id, webhook_id, case_id, event, attempts, created_at, next_at, delivered_at, "         \
-    "last_error FROM outbox "
+    "last_error, dead_at, (SELECT kind FROM webhooks w WHERE w.id = webhook_id) FROM outbox "
 
 int webhook_outbox_json(struct db *db, struct arena *a, int64_t now, int pending_only, json_t **out,
                         struct err *e)
@@ -265,24 +281,34 @@ int webhook_outbox_json(struct db *db, struct arena *a, int64_t now, int pending
     struct dbrows c, l, errs, items;
     const char *lease = "webhooks";
     int rc = db_query(db, a, &c, e,
-                      "SELECT coalesce(sum(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END), 0), "
-                      "coalesce(sum(CASE WHEN delivered_at IS NULL AND next_at <= ? THEN 1 ELSE 0 "
-                      "END), 0), coalesce(sum(CASE WHEN delivered_at IS NULL AND attempts > 0 "
-                      "THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN delivered_at IS NOT NULL "
-                      "THEN 1 ELSE 0 END), 0), min(CASE WHEN delivered_at IS NULL THEN created_at "
-                      "END) FROM outbox",
+                      "SELECT coalesce(sum(CASE WHEN delivered_at IS NULL AND dead_at IS NULL "
+                      "THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN delivered_at IS NULL AND "
+                      "dead_at IS NULL AND next_at <= ? THEN 1 ELSE 0 END), 0), "
+                      "coalesce(sum(CASE WHEN delivered_at IS NULL AND dead_at IS NULL AND "
+                      "attempts > 0 THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN delivered_at "
+                      "IS NOT NULL THEN 1 ELSE 0 END), 0), min(CASE WHEN delivered_at IS NULL "
+                      "AND dead_at IS NULL THEN created_at END), coalesce(sum(CASE WHEN "
+                      "delivered_at IS NULL AND dead_at IS NOT NULL THEN 1 ELSE 0 END), 0) FROM "
+                      "outbox",
                       DB_ARGS(DBI(now)));
     if (rc != ERR_OK ||
         (rc = db_query(db, a, &l, e, "SELECT holder, expires_at FROM leases WHERE name = ?",
                        DB_ARGS(DBS(lease)))) != ERR_OK ||
         (rc = db_query(db, a, &errs, e,
-                       OUTBOX_COLS "WHERE delivered_at IS NULL AND attempts > 0 ORDER BY id DESC "
-                                   "LIMIT 10",
+                       OUTBOX_COLS "WHERE delivered_at IS NULL AND dead_at IS NULL AND attempts "
+                                   "> 0 ORDER BY id DESC LIMIT 10",
                        DB_NOARGS)) != ERR_OK)
         return rc;
-    if (pending_only)
+    if (pending_only == 2)
         rc = db_query(db, a, &items, e,
-                      OUTBOX_COLS "WHERE delivered_at IS NULL ORDER BY id LIMIT 50", DB_NOARGS);
+                      OUTBOX_COLS "WHERE delivered_at IS NULL AND dead_at IS NOT NULL ORDER BY id "
+                                  "DESC LIMIT 50",
+                      DB_NOARGS);
+    else if (pending_only)
+        rc = db_query(db, a, &items, e,
+                      OUTBOX_COLS "WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY id "
+                                  "LIMIT 50",
+                      DB_NOARGS);
     else
         rc = db_query(db, a, &items, e, OUTBOX_COLS "ORDER BY id DESC LIMIT 50", DB_NOARGS);
     if (rc != ERR_OK)
@@ -291,12 +317,12 @@ int webhook_outbox_json(struct db *db, struct arena *a, int64_t now, int pending
     if (l.nrows == 1)
         worker = json_pack("{s:s, s:o, s:b}", "holder", dbrows_get(&l, 0, 0), "expires_at",
                            when_json(dbrows_get(&l, 0, 1)), "active", dbrows_int(&l, 0, 1) >= now);
-    *out = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "pending",
-                     (json_int_t)dbrows_int(&c, 0, 0), "due", (json_int_t)dbrows_int(&c, 0, 1),
-                     "failing", (json_int_t)dbrows_int(&c, 0, 2), "delivered",
-                     (json_int_t)dbrows_int(&c, 0, 3), "oldest_pending_at",
-                     when_json(dbrows_get(&c, 0, 4)), "worker", worker, "last_errors",
-                     outbox_rows_json(&errs), "items", outbox_rows_json(&items));
+    *out = json_pack(
+        "{s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "dead", (json_int_t)dbrows_int(&c, 0, 5),
+        "pending", (json_int_t)dbrows_int(&c, 0, 0), "due", (json_int_t)dbrows_int(&c, 0, 1),
+        "failing", (json_int_t)dbrows_int(&c, 0, 2), "delivered", (json_int_t)dbrows_int(&c, 0, 3),
+        "oldest_pending_at", when_json(dbrows_get(&c, 0, 4)), "worker", worker, "last_errors",
+        outbox_rows_json(&errs), "items", outbox_rows_json(&items));
     return ERR_OK;
 }
 
@@ -336,11 +362,12 @@ int webhook_due(struct db *db, struct arena *a, int64_t now, int limit, struct o
      * this row waits as well). */
     int rc = db_query(db, a, &r, e,
                       "SELECT o.id, o.webhook_id, o.case_id, o.attempts, o.event, o.payload, "
-                      "w.url, w.secret FROM outbox o JOIN webhooks w ON w.id = o.webhook_id "
-                      "WHERE o.delivered_at IS NULL AND o.next_at <= ? AND w.active = 1 AND NOT "
-                      "EXISTS (SELECT 1 FROM outbox p WHERE p.webhook_id = o.webhook_id AND "
-                      "p.case_id = o.case_id AND p.id < o.id AND p.delivered_at IS NULL AND "
-                      "p.next_at > ?) ORDER BY o.id LIMIT ?",
+                      "w.url, w.secret, w.kind FROM outbox o JOIN webhooks w ON w.id = "
+                      "o.webhook_id WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND "
+                      "o.next_at <= ? AND w.active = 1 AND NOT EXISTS (SELECT 1 FROM outbox p "
+                      "WHERE p.webhook_id = o.webhook_id AND p.case_id = o.case_id AND p.id < "
+                      "o.id AND p.delivered_at IS NULL AND p.dead_at IS NULL AND p.next_at > ?) "
+                      "ORDER BY o.id LIMIT ?",
                       DB_ARGS(DBI(now), DBI(now), DBI(limit)));
     if (rc != ERR_OK)
         return rc;
@@ -355,6 +382,8 @@ int webhook_due(struct db *db, struct arena *a, int64_t now, int limit, struct o
         items[i].payload = dbrows_get(&r, i, 5);
         items[i].url = dbrows_get(&r, i, 6);
         items[i].secret = dbrows_get(&r, i, 7);
+        int k = wh_kind_from_name(dbrows_get(&r, i, 8));
+        items[i].kind = k < 0 ? WH_SIGNED : k;
     }
     *out = items;
     *n = r.nrows;
@@ -363,11 +392,21 @@ int webhook_due(struct db *db, struct arena *a, int64_t now, int limit, struct o
 
 /* ---- delivery ---- */
 
-static size_t discard_body(char *p, size_t size, size_t nmemb, void *ud)
+/* The first KiB of the answer: a robot says in it whether it took the message. */
+struct answer {
+    char buf[1024];
+    size_t n;
+};
+
+static size_t keep_answer(char *p, size_t size, size_t nmemb, void *ud)
 {
-    (void)p;
-    (void)ud;
-    return size * nmemb;
+    struct answer *b = ud;
+    size_t k = size * nmemb, room = sizeof(b->buf) - 1 - b->n;
+    size_t c = k < room ? k : room;
+    memcpy(b->buf + b->n, p, c);
+    b->n += c;
+    b->buf[b->n] = '\0';
+    return k;
 }
 
 static int abort_if_stopping(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -422,19 +461,41 @@ static const char *curl_class(CURLcode cc)
     }
 }
 
+static long long robot_errcode(const char *body)
+{
+    json_t *j = json_loads(body, 0, NULL);
+    long long c = json_integer_value(json_object_get(j, "errcode"));
+    json_decref(j);
+    return c;
+}
+
 /* POST it on h (reset first, so one handle's connections serve a whole pass). */
 static int post(CURL *h, const struct outbox_item *it, struct backoffice *bo, char *err,
                 size_t errlen)
 {
     char ebuf[CURL_ERROR_SIZE] = "";
     char sig[WEBHOOK_SIGNATURE_LEN + 1];
-    char line[160];
+    char line[160], url[WEBHOOK_URL_MAX + 160];
+    struct answer ans = {.n = 0};
+    int robot = it->kind == WH_DINGTALK || it->kind == WH_WECOM;
     struct curl_slist *hs = NULL, *t;
     size_t n = strlen(it->payload);
     int result = 0;
     long status = 0;
     struct sock_guard guard = {0};
 
+    snprintf(url, sizeof(url), "%s", it->url);
+    if (it->kind == WH_DINGTALK && it->secret[0] != '\0') {
+        /* the signed mode: timestamp and sign in the query, made now (valid for an hour) */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        if (notify_dingtalk_url(it->url, it->secret,
+                                (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, url,
+                                sizeof(url)) != 0) {
+            snprintf(err, errlen, "url too long");
+            return 0;
+        }
+    }
     webhook_sign(it->secret, it->payload, n, sig);
     static const char *const fixed[] = {"Content-Type: application/json", "Expect:"};
     for (size_t i = 0; i < ARRAY_LEN(fixed); i++) {
@@ -450,13 +511,15 @@ static int post(CURL *h, const struct outbox_item *it, struct backoffice *bo, ch
     if ((t = curl_slist_append(hs, line)) == NULL)
         goto nomem;
     hs = t;
-    snprintf(line, sizeof(line), "X-Gridgov-Signature: %s", sig);
-    if ((t = curl_slist_append(hs, line)) == NULL)
-        goto nomem;
-    hs = t;
+    if (!robot && it->secret[0] != '\0') { /* gridgov's own JSON, signed with the secret */
+        snprintf(line, sizeof(line), "X-Gridgov-Signature: %s", sig);
+        if ((t = curl_slist_append(hs, line)) == NULL)
+            goto nomem;
+        hs = t;
+    }
 
     curl_easy_reset(h);
-    curl_easy_setopt(h, CURLOPT_URL, it->url);
+    curl_easy_setopt(h, CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
@@ -470,7 +533,8 @@ static int post(CURL *h, const struct outbox_item *it, struct backoffice *bo, ch
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)WEBHOOK_CONNECT_TIMEOUT);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)WEBHOOK_TIMEOUT);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_body);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_answer);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &ans);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
     /* connect directly, so the address checked is the receiver's, not a proxy's */
     curl_easy_setopt(h, CURLOPT_PROXY, "");
@@ -493,8 +557,10 @@ static int post(CURL *h, const struct outbox_item *it, struct backoffice *bo, ch
                   ebuf[0] ? ebuf : curl_easy_strerror(cc));
     } else {
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        if (status >= 200 && status <= 299)
+        if (status >= 200 && status <= 299 && (!robot || notify_robot_ok(ans.buf)))
             result = 1;
+        else if (status >= 200 && status <= 299) /* a robot answers 200 {"errcode":N,...} */
+            snprintf(err, errlen, "robot errcode %lld", robot_errcode(ans.buf));
         else
             snprintf(err, errlen, "http %ldxx", status >= 100 && status <= 599 ? status / 100 : 0);
     }
@@ -521,7 +587,7 @@ int webhook_post(const struct outbox_item *it, struct backoffice *bo, char *err,
 
 struct mark_ctx {
     int64_t id, at, next_at;
-    int ok;
+    int ok, dead;
     const char *error;
 };
 
@@ -535,10 +601,11 @@ static int mark_fn(struct db *db, void *arg, struct err *e)
                      "delivered_at IS NULL",
                      DB_ARGS(DBI(m->at), DBI(m->id)));
     else
-        rc = db_exec(db, e,
-                     "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_at = ? WHERE "
-                     "id = ? AND delivered_at IS NULL",
-                     DB_ARGS(DBS(m->error), DBI(m->next_at), DBI(m->id)));
+        rc = db_exec(
+            db, e,
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_at = ?, "
+            "dead_at = ? WHERE id = ? AND delivered_at IS NULL",
+            DB_ARGS(DBS(m->error), DBI(m->next_at), m->dead ? DBI(m->at) : DBNULL, DBI(m->id)));
     return rc < 0 ? rc : ERR_OK;
 }
 
@@ -555,15 +622,18 @@ int webhook_run_once(struct store *s, int64_t now, struct backoffice *bo,
 
     memset(out, 0, sizeof(*out));
     arena_init(&a, 0);
+    pthread_mutex_lock(&pass_mu); /* the worker and POST /outbox/run: one pass at a time */
     struct db *db = store_acquire(s);
     rc = webhook_due(db, &a, now, WEBHOOK_BATCH, &items, &n, e);
     store_release(s, db);
     if (rc != ERR_OK || n == 0) {
+        pthread_mutex_unlock(&pass_mu);
         arena_free(&a);
         return rc;
     }
     CURL *h = curl_easy_init();
     if (h == NULL) {
+        pthread_mutex_unlock(&pass_mu);
         arena_free(&a);
         return err_set(e, ERR_INTERNAL, NULL, "cannot start libcurl");
     }
@@ -586,6 +656,7 @@ int webhook_run_once(struct store *s, int64_t now, struct backoffice *bo,
         int64_t t = time(NULL);
         struct mark_ctx m = {.id = it->id, .at = t > now ? t : now, .ok = ok, .error = error};
         m.next_at = m.at + webhook_backoff(it->attempts);
+        m.dead = !ok && it->attempts + 1 >= atomic_load(&max_attempts);
         if (ok) {
             out->delivered++;
             log_debug("webhooks: delivered outbox row %lld (case %lld, %s) to webhook %lld",
@@ -595,11 +666,18 @@ int webhook_run_once(struct store *s, int64_t now, struct backoffice *bo,
             out->failed++;
             failed[nfailed].webhook_id = it->webhook_id;
             failed[nfailed++].case_id = it->case_id;
-            log_warn("webhooks: outbox row %lld (case %lld, %s) to webhook %lld failed (attempt "
-                     "%lld): %s; retrying in %lld s",
-                     (long long)it->id, (long long)it->case_id, it->event,
-                     (long long)it->webhook_id, (long long)it->attempts + 1, error,
-                     (long long)(m.next_at - m.at));
+            if (m.dead) {
+                out->dead++;
+                log_warn("webhooks: outbox row %lld (case %lld, %s) to webhook %lld failed "
+                         "%lld times (%s): a dead letter now",
+                         (long long)it->id, (long long)it->case_id, it->event,
+                         (long long)it->webhook_id, (long long)it->attempts + 1, error);
+            } else
+                log_warn(
+                    "webhooks: outbox row %lld (case %lld, %s) to webhook %lld failed (attempt "
+                    "%lld): %s; retrying in %lld s",
+                    (long long)it->id, (long long)it->case_id, it->event, (long long)it->webhook_id,
+                    (long long)it->attempts + 1, error, (long long)(m.next_at - m.at));
         }
         struct err me = {0};
         if (store_write(s, mark_fn, &m, &me) != ERR_OK) {
@@ -610,6 +688,52 @@ int webhook_run_once(struct store *s, int64_t now, struct backoffice *bo,
         }
     }
     curl_easy_cleanup(h);
+    pthread_mutex_unlock(&pass_mu);
+    arena_free(&a);
+    return rc;
+}
+
+/* ---- by hand: a pass now, and dead letters back into the queue ---- */
+
+static atomic_int local_worker;
+
+int webhook_run_now(struct store *s, struct webhook_report *out, struct err *e)
+{
+    char holder[LEASE_HOLDER_MAX];
+    int64_t now = time(NULL);
+    lease_holder_self(holder);
+    int got = lease_take(s, "webhooks", holder, now, WEBHOOK_LEASE_TTL, e);
+    if (got < 0)
+        return got;
+    if (got == 0)
+        return err_set(e, ERR_CONFLICT, NULL,
+                       "另一台服务器持有发送租约（webhooks），由它发送；请稍后再试");
+    curl_global_init(CURL_GLOBAL_DEFAULT); /* counted, thread-safe since libcurl 7.84 */
+    int rc = webhook_run_once(s, now, NULL, out, e);
+    curl_global_cleanup();
+    if (!atomic_load(&local_worker)) {
+        struct err e2 = {0};
+        lease_release(s, "webhooks", holder, &e2);
+    }
+    return rc;
+}
+
+int webhook_outbox_retry(struct db *db, int64_t id, int64_t now, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    int rc = db_exec(db, e,
+                     "UPDATE outbox SET dead_at = NULL, attempts = 0, last_error = '', next_at = ? "
+                     "WHERE id = ? AND dead_at IS NOT NULL AND delivered_at IS NULL",
+                     DB_ARGS(DBI(now), DBI(id)));
+    if (rc != 0)
+        return rc < 0 ? rc : ERR_OK;
+    arena_init(&a, 0);
+    rc = db_query(db, &a, &r, e, "SELECT count(*) FROM outbox WHERE id = ?", DB_ARGS(DBI(id)));
+    if (rc == ERR_OK)
+        rc = dbrows_int(&r, 0, 0) == 0
+                 ? err_set(e, ERR_NOT_FOUND, "id", "没有编号为 %lld 的待发消息", (long long)id)
+                 : err_set(e, ERR_CONFLICT, "id", "消息 %lld 不在死信列表中", (long long)id);
     arena_free(&a);
     return rc;
 }
@@ -663,6 +787,7 @@ struct backoffice *webhook_worker_start(struct store *s)
         backoffice_start(s, "webhooks", WEBHOOK_POLL_MS, WEBHOOK_LEASE_TTL, webhook_job, NULL);
     if (bo == NULL)
         curl_global_cleanup();
+    atomic_store(&local_worker, bo != NULL);
     return bo;
 }
 
@@ -671,5 +796,6 @@ void webhook_worker_stop(struct backoffice *bo)
     if (bo == NULL)
         return;
     backoffice_stop(bo);
+    atomic_store(&local_worker, 0);
     curl_global_cleanup();
 }

@@ -21,7 +21,8 @@
 #define WEBHOOK_TIMEOUT 10        /* seconds for the whole request */
 #define WEBHOOK_BACKOFF_BASE 10   /* seconds after the first failure, doubling */
 #define WEBHOOK_BACKOFF_MAX 3600
-#define WEBHOOK_KEEP_DAYS 7 /* delivered rows are pruned after this */
+#define WEBHOOK_KEEP_DAYS 7     /* delivered rows are pruned after this */
+#define WEBHOOK_MAX_ATTEMPTS 12 /* then a dead letter (after about 3.4 hours) */
 
 /* ---- subscriptions (each write function runs inside a store_write callback) ---- */
 
@@ -33,6 +34,9 @@ int webhook_url_check(const char *url, struct err *e);
  * delivery. Set once at start (serve, demo) or by a test. */
 void webhook_set_allow_private(int on);
 int webhook_allow_private(void);
+/* The setting outbox_max_attempts: after this many failures a row is a dead letter (not
+ * retried, no longer holding back later rows of its case) until webhook_outbox_retry. */
+void webhook_set_max_attempts(int n);
 /* 1 when a socket address (IPv4 or IPv6) is one webhooks must not reach. */
 struct sockaddr;
 int webhook_addr_private(const struct sockaddr *sa);
@@ -46,8 +50,8 @@ int webhook_insert(struct db *db, const char *url, const char *secret, int64_t n
 int webhook_delete(struct db *db, int64_t id, struct err *e);
 /* [{id, url, active, created_at, pending, failing}], never the secrets. */
 int webhook_list_json(struct db *db, struct arena *a, json_t **out, struct err *e);
-/* The outbox at a glance: counts, the worker's lease, the latest errors; with pending_only the
- * oldest undelivered rows, else the most recent rows. */
+/* The outbox at a glance: counts, the worker's lease, the latest errors; with pending_only 1 the
+ * oldest undelivered rows, 2 the dead letters (newest first), else the most recent rows. */
 int webhook_outbox_json(struct db *db, struct arena *a, int64_t now, int pending_only, json_t **out,
                         struct err *e);
 
@@ -64,6 +68,7 @@ int64_t webhook_backoff(int64_t attempts);
 struct outbox_item {
     int64_t id, webhook_id, case_id, attempts;
     const char *event, *payload, *url, *secret;
+    int kind; /* enum wh_kind (notify.h): how to post it */
 };
 
 /* The undelivered rows due at now (next_at <= now), oldest first, at most limit, leaving out
@@ -78,6 +83,7 @@ int webhook_post(const struct outbox_item *it, struct backoffice *bo, char *err,
 
 struct webhook_report {
     int delivered, failed;
+    int dead;     /* of the failed: now dead letters */
     int deferred; /* behind a row that failed in the same pass */
 };
 
@@ -86,6 +92,13 @@ struct webhook_report {
  * when bo stops or loses its lease; tests pass NULL. */
 int webhook_run_once(struct store *s, int64_t now, struct backoffice *bo,
                      struct webhook_report *out, struct err *e);
+
+/* One pass now (POST /api/v1/outbox/run), under the lease 'webhooks' (ERR_CONFLICT when another
+ * instance holds it); serialised with the worker's passes. */
+int webhook_run_now(struct store *s, struct webhook_report *out, struct err *e);
+/* A dead letter back into the queue: due now, attempts from 0. ERR_NOT_FOUND, or ERR_CONFLICT
+ * when the row is not a dead letter. */
+int webhook_outbox_retry(struct db *db, int64_t id, int64_t now, struct err *e);
 
 /* The delivery thread of `gridgov serve`; call from the main thread (initialises libcurl). */
 struct backoffice *webhook_worker_start(struct store *s);

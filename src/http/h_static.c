@@ -51,3 +51,9 @@ int static_h(struct req *rq)
 {
     return serve(rq, req_param(rq, 0));
 }
+
+/* GET /sw.js: the service worker, from the root so that its scope is the whole page. */
+int sw_h(struct req *rq)
+{
+    return serve(rq, "sw.js");
+}

@@ -43,6 +43,9 @@ struct app {
     const char *version;
     double started;              /* monotonic seconds at start */
     const char *jurisdiction_id; /* Open311: a domain accepted beside the division code */
+    const char *map_tiles;       /* base-map tile URL template, "local", or "" (none) */
+    const char *map_tile_dir;    /* the tiles of "local": DIR/z/x/y.png */
+    const char *img_src;         /* extra img-src of the page's CSP (the tile server), or NULL */
 };
 
 struct req;
@@ -173,6 +176,9 @@ int req_json_and_photos(struct req *rq, struct photo_ref **photos, int *nphotos,
 
 /* Start and stop the libmicrohttpd listener. */
 struct server;
+/* The img-src of the page's CSP for a remote tile template: its origin, with the first label
+ * made a wildcard when it holds {s} (t{s}.tianditu.gov.cn); NULL for none (h_map.c). */
+const char *map_img_src(const char *tiles, char *out, size_t n);
 struct server *server_start(struct app *app, const char *host, int port, int threads,
                             struct err *e);
 void server_stop(struct server *s);

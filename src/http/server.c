@@ -71,9 +71,12 @@ static enum MHD_Result send_reply(struct mhd_req *m)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (strncmp(rq->content_type, "text/html", 9) == 0) {
-        MHD_add_response_header(resp, "Content-Security-Policy",
-                                "default-src 'self'; img-src 'self' data: blob:; "
-                                "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+        char csp[400];
+        snprintf(csp, sizeof(csp),
+                 "default-src 'self'; img-src 'self' data: blob:%s%s; "
+                 "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+                 rq->app->img_src ? " " : "", rq->app->img_src ? rq->app->img_src : "");
+        MHD_add_response_header(resp, "Content-Security-Policy", csp);
         MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     }
     if (rq->allow)

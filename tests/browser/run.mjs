@@ -1302,6 +1302,8 @@ async function platformPhone(ctx) {
   await page.waitForSelector('#projects, #projects-none');
   await fits('the projects');
   await shot(page, '66-projects-375');
+}
+
 /* ---- the enterprise service (web/js/enterprise.js) ---- */
 
 // 胡金友 on his phone: 我的企业, a visit to 扬帆新材料 that raises the customs problem in one step,
@@ -1492,6 +1494,150 @@ async function economyPhone(ctx) {
   await shot(page, '74-task-board-375');
 }
 
+/* ---- the page on patrol: offline ---- */
+
+/** A grid worker's report form, filled (without the public's contact fields). */
+async function fillPatrolReport(page, description) {
+  await page.waitForSelector('#report-form');
+  await page.selectOption('#category', 'ebike');
+  await page.waitForSelector('[name="attr-building"]');
+  await page.fill('[name="attr-building"]', '3幢1单元');
+  await page.selectOption('[name="attr-stairwell_charging"]', 'yes');
+  await page.fill('#description', description);
+  await page.fill('#place', '330604002007001');
+  await page.setInputFiles('#photos', PHOTO);
+}
+
+async function casesFound(token, marker) {
+  const r = await apiJson('GET', `/cases?q=${encodeURIComponent(marker)}`, token);
+  check(r.status === 200, `GET /cases?q=${marker}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.items || [];
+}
+
+async function offlinePatrol(ctx) {
+  // a page of its own: the network failures this scenario causes on purpose are not faults, but
+  // every other console error and exception still is
+  const page = await ctx.newPage();
+  await page.setViewportSize(PHONE);
+  page.setDefaultTimeout(15000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`exception: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|ERR_FAILED|Failed to fetch|Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  page.on('dialog', async (d) => {
+    dialogs.push(`offline: ${d.type()} ${d.message()}`);
+    await d.dismiss().catch(() => {});
+  });
+  const token = await apiLogin('gridworker', PW);
+  await login(page, 'gridworker', PW);
+  // installable: a manifest with icons, and a service worker controlling the page
+  const manifest = await page.evaluate(async () => (await fetch(document.querySelector('link[rel=manifest]').href)).json());
+  check(manifest.start_url && manifest.icons.some((i) => i.sizes === '192x192'), 'manifest without start_url or a 192 px icon');
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await visit(page, 'report'); // online once: the form's module and the catalogue are kept
+  await page.waitForSelector('#report-form');
+  check(await page.evaluate(() => !!navigator.serviceWorker.controller), 'no service worker controls the page');
+
+  // 1. the network is cut: the page still opens, the report waits on the device with its photo
+  const m1 = `offline${Date.now()}`;
+  await ctx.setOffline(true);
+  await page.reload();
+  await fillPatrolReport(page, `巡查发现 ${m1}：春江花城3幢1单元楼道有电动车充电，信号弱，离线上报。`);
+  await page.click('#report-submit');
+  await page.waitForSelector('#report-queued');
+  await page.waitForSelector('#offline-badge:not([hidden])');
+  check((await page.textContent('#offline-badge')).includes('1'), 'the badge does not show 1 waiting');
+  await visit(page, 'offline');
+  await page.waitForSelector('#offline-list');
+  check(await page.locator('#offline-list li').count() === 1, 'not one report waiting');
+  check((await page.textContent('#offline-list')).includes('等待网络'), 'the waiting report does not say it waits for the network');
+  await shot(page, '70-offline-waiting');
+  check((await casesFound(token, m1)).length === 0, 'the server has the report while offline');
+
+  // the network returns: sent once, listed as sent with its case number
+  await ctx.setOffline(false);
+  await page.waitForSelector('#offline-sent li', { timeout: 20000 });
+  await page.waitForSelector('#offline-badge[hidden]', { state: 'attached' });
+  const found = await casesFound(token, m1);
+  check(found.length === 1, `${found.length} cases for the offline report, not 1`);
+  check((await page.textContent('#offline-sent')).includes(found[0].case_no), 'the sent list lacks the case number');
+  const c1 = await apiJson('GET', `/cases/${found[0].id}`, token);
+  check((c1.body.photos || []).length === 1, `the offline report arrived with ${(c1.body.photos || []).length} photos`);
+
+  // 2. the first try reaches the server but its answer is lost: the retry is the same case
+  const m2 = `lostanswer${Date.now()}`;
+  let reached = 0;
+  await page.route('**/api/v1/cases', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    await route.fetch(); // the server files it...
+    reached++;
+    await route.abort('connectionreset'); // ...and the answer never arrives
+  }, { times: 1 });
+  await visit(page, 'report');
+  await fillPatrolReport(page, `巡查发现 ${m2}：春江花城5幢消防通道堆放杂物。`);
+  await page.click('#report-submit');
+  await page.waitForSelector('#report-queued');
+  check(reached === 1, 'the first try did not reach the server');
+  check((await casesFound(token, m2)).length === 1, 'the first try was not filed');
+  await visit(page, 'offline');
+  await page.waitForSelector('#offline-send:not([disabled])');
+  await page.click('#offline-send');
+  await page.waitForSelector('#offline-badge[hidden]', { state: 'attached' });
+  const again = await casesFound(token, m2);
+  check(again.length === 1, `${again.length} cases after the retry, not 1 (duplicate)`);
+  check((await page.textContent('#offline-sent')).includes(again[0].case_no), 'the replayed case is not listed as sent');
+  await shot(page, '71-offline-sent');
+  check(errors.length === 0, `errors on the offline page:\n  ${errors.join('\n  ')}`);
+  await page.close();
+}
+
+/* ---- the map's base layer (run.sh serves tests/browser/tiles.py's local tiles) ---- */
+
+async function mapBaseLayer(ctx) {
+  const page = await newPage(ctx, 'map', PHONE);
+  const cfg = await (await fetch(`${BASE}/api/v1/map`)).json();
+  check(cfg.tiles === '/tiles/{z}/{x}/{y}.png' && cfg.datum === 'CGCS2000', `GET /map: ${JSON.stringify(cfg)}`);
+  // the report form: a located point on its tiles
+  await ctx.grantPermissions(['geolocation'], { origin: BASE });
+  await ctx.setGeolocation({ latitude: 30.0321, longitude: 120.8753 });
+  await page.goto(`${BASE}/#/report`);
+  await page.waitForSelector('#report-form');
+  await page.click('#report-locate');
+  await page.waitForSelector('#point-map img');
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('#point-map img')).every((i) => i.complete && i.naturalWidth === 256));
+  const srcs = await page.$$eval('#point-map img', (is) => is.map((i) => i.getAttribute('src')));
+  check(srcs.length === 15 && srcs.every((u) => /^\/tiles\/17\/\d+\/\d+\.png$/.test(u)), `tiles around the point: ${srcs.join(' ')}`);
+  const box = await page.$eval('#point-map', (m) => { const r = m.getBoundingClientRect(); return [r.width, r.height]; });
+  check(box[0] <= 375 && box[1] === 200, `the point map is ${box.join('x')}`);
+  await shot(page, '72-report-point-map');
+  await ctx.clearPermissions();
+
+  // the dashboard: 博文社区's boundary drawn over tiles
+  const admin = await apiLogin('admin', ADMIN_PW);
+  const put = await apiJson('PUT', '/places/330604002007/boundary', admin, { geometry: { type: 'Polygon', coordinates: [[[120.868, 30.028], [120.882, 30.028], [120.882, 30.036], [120.868, 30.036], [120.868, 30.028]]] } });
+  check(put.status === 200, `PUT boundary: ${put.status}`);
+  await login(page, 'admin', ADMIN_PW);
+  await visit(page, 'dashboard?place=330604002');
+  await page.waitForSelector('#chart-map canvas');
+  // the tiles are graphic images under the map, at 博文社区's place in the Web Mercator grid
+  const tiles = await page.waitForFunction(() => {
+    const c = window.echarts.getInstanceByDom(document.getElementById('chart-map'));
+    const g = c && c.getOption().graphic;
+    return g && g[0] && g[0].elements.length ? g[0].elements.map((e) => e.style.image) : null;
+  });
+  const urls = await tiles.jsonValue();
+  const near = (u) => { // the tile is at most one tile away from the boundary's box
+    const [z, x, y] = (u.match(/^\/tiles\/(\d+)\/(\d+)\/(\d+)\.png$/) || []).slice(1).map(Number);
+    const tx = (lon) => ((lon + 180) / 360) * 2 ** z;
+    const ty = (lat) => ((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * 2 ** z;
+    return z >= 12 && x >= Math.floor(tx(120.868)) - 1 && x <= Math.floor(tx(120.882)) + 1 && y >= Math.floor(ty(30.036)) - 1 && y <= Math.floor(ty(30.028)) + 1;
+  };
+  check(urls.length > 0 && urls.every(near), `dashboard tiles away from the boundary: ${urls.join(' ')}`);
+  await shot(page, '73-dashboard-base-map');
+  await page.close();
+}
+
 async function noConsoleErrors() {
   check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
   check(dialogs.length === 0, `dialogs fired: ${dialogs.join('; ')}`);
@@ -1522,6 +1668,8 @@ const scenarios = [
   ['共富工坊: 崧厦街道 opens 舜源村\'s workshop with its enterprises, participants and their tags, income per month and per head; 曹娥街道 does not see it', workshopPage],
   ['task board: 4 areas and 42 tasks with progress bars, the streets adding up to the district, the overdue list; 博文苑\'s committee marked done sets the compound\'s committee; 崧厦街道 sees its own street', taskBoard],
   ['community economy at 375 px: the workshops, a workshop and the task board fit the phone', economyPhone],
+  ['on patrol: a report written offline waits with its photo, is sent once when the network returns; a retry after a lost answer is no duplicate', offlinePatrol],
+  ['the map: a located point on the report form is drawn on local tiles; the dashboard draws a boundary over them', mapBaseLayer],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 

@@ -49,8 +49,11 @@ for _attempt in 1 2 3; do
     PORT=$(free_port)
     BASE="http://127.0.0.1:$PORT"
     rm -rf "${WORK:?}"/*
-    build/gridgov demo --db "sqlite:$WORK/t.db" --data-dir "$WORK" --listen "127.0.0.1:$PORT" \
-        --admin-password "$ADMIN_PW" --users-password "$PW" >"$LOG" 2>&1 &
+    # a local base map (tests/browser/tiles.py) under the maps of the report form and dashboard
+    python3 tests/browser/tiles.py "$WORK/tiles"
+    printf 'map_tiles = local\nmap_tile_dir = %s/tiles\n' "$WORK" >"$WORK/gridgov.conf"
+    build/gridgov demo --config "$WORK/gridgov.conf" --db "sqlite:$WORK/t.db" --data-dir "$WORK" \
+        --listen "127.0.0.1:$PORT" --admin-password "$ADMIN_PW" --users-password "$PW" >"$LOG" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 300); do
         kill -0 "$SERVER_PID" 2>/dev/null || break

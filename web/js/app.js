@@ -8,6 +8,7 @@ import { t, setLang, getLang, languages } from './i18n.js';
 import { capsOf, errorBox, loading, pageTitle } from './ui.js';
 import { screens, groups } from './screens/index.js';
 import { knownRegistries, loadRegistries, label as regLabel } from './registries.js';
+import { startOffline, badge as offlineBadge } from './offline.js';
 
 const main = document.getElementById('main');
 const top = document.getElementById('top');
@@ -113,7 +114,7 @@ function renderShell() {
     h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '网'),
       h('span', { class: 'brand-text' }, h('span', { class: 'brand-name' }, t('app.name')),
         h('span', { class: 'brand-sub' }, t('app.sub')))),
-    menuBtn, nav, tools);
+    offlineBadge(), menuBtn, nav, tools);
   replace(foot, h('p', null, t('app.footer')));
   calendarBanner(user, document.getElementById('banner'));
   document.getElementById('skip').textContent = t('app.skip');
@@ -251,6 +252,7 @@ window.addEventListener('hashchange', route);
 
 async function start() {
   setLang(getLang());
+  startOffline();
   if (session.token) {
     try {
       const r = await api.get('/session');

@@ -5,6 +5,7 @@
 import { h, replace, field, pct } from '../dom.js';
 import { t } from '../i18n.js';
 import { pageTitle, showError, loading } from '../ui.js';
+import { mapConfig, mercator, baseLayer } from '../map.js';
 
 const FONT = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif';
 const COLORS = ['#1f6feb', '#d9480f', '#2f9e44', '#f08c00', '#7048e8', '#0c8599', '#c2255c', '#5c940d', '#868e96'];
@@ -47,11 +48,12 @@ export async function render(ctx) {
   replace(root, pageTitle(t('dash.title')), loading());
   const params = {};
   for (const k of ['place', 'from', 'to']) if (query.get(k)) params[k] = query.get(k);
-  const [stats, geo, cats, echarts] = await Promise.all([
+  const [stats, geo, cats, echarts, mapCfg] = await Promise.all([
     api.get('/stats', params),
     api.get('/stats/map', params.place ? { place: params.place } : null).catch(() => null),
     api.get('/categories').then((r) => r.items || []).catch(() => []),
     loadECharts().catch((e) => e),
+    mapConfig(api),
   ]);
   if (!ctx.current()) return;
   const s = stats.summary || {};
@@ -98,7 +100,7 @@ export async function render(ctx) {
     showError(root, { code: 'http', message: t('dash.nochart') });
     return;
   }
-  draw(echarts, stats, cats, features);
+  draw(echarts, stats, cats, features, mapCfg);
 }
 
 function names(stats, cats) {
@@ -124,7 +126,7 @@ function label(el, text) {
   el.setAttribute('aria-label', text);
 }
 
-function draw(echarts, stats, cats, features) {
+function draw(echarts, stats, cats, features, mapCfg) {
   const n = names(stats, cats);
   const base = { textStyle: { fontFamily: FONT }, color: COLORS, animationDuration: 300, tooltip: {} };
   const make = (key, option) => {
@@ -133,6 +135,7 @@ function draw(echarts, stats, cats, features) {
     const c = echarts.init(el, null, { renderer: 'canvas' });
     c.setOption({ ...base, ...option });
     charts.push(c);
+    return c;
   };
   const axisBar = (cat, val, extra = {}) => ({
     grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
@@ -212,11 +215,14 @@ function draw(echarts, stats, cats, features) {
     echarts.registerMap(mapName, geo);
     const data = features.map((f) => ({ name: f.properties.name, value: f.properties.open || 0 }));
     const max = Math.max(1, ...data.map((d) => d.value));
-    make('map', {
+    // with a base layer (map.js): Web Mercator like the tiles, and regions you can see through
+    const tiled = mapCfg && mapCfg.tiles ? { projection: mercator, itemStyle: { opacity: 0.6 } } : {};
+    const chart = make('map', {
       tooltip: { trigger: 'item', formatter: (p) => `${p.name}: ${Number.isFinite(p.value) ? p.value : 0}` },
       visualMap: { min: 0, max, left: 8, bottom: 8, calculable: true, inRange: { color: ['#e7f0ff', '#1f6feb', '#c92a2a'] } },
-      series: [{ type: 'map', map: mapName, roam: true, data, label: { show: true, fontSize: 11, color: '#1d2433', textBorderColor: '#fff', textBorderWidth: 2 } }],
+      series: [{ type: 'map', map: mapName, roam: true, data, label: { show: true, fontSize: 11, color: '#1d2433', textBorderColor: '#fff', textBorderWidth: 2 }, ...tiled }],
     });
+    if (chart && tiled.projection) baseLayer(chart, mapCfg);
     label(document.getElementById('chart-map'), `${t('dash.map')}：${data.map((d) => `${d.name} ${d.value}`).join('，')}`);
   }
 }

@@ -23,6 +23,7 @@ export const screens = [
   { path: 'report', load: () => import('./report.js'), nav: 'nav.report', show: () => true },
   { path: 'track', load: () => import('./track.js'), nav: 'nav.track', show: () => true },
   { path: 'track/:token', load: () => import('./track.js') },
+  { path: 'offline', load: () => import('./offline.js') }, // 待发送: the header's badge links here
   { path: 'login', load: () => import('./login.js'), nav: 'nav.login', show: (c) => !c.login },
   { path: 'queues', load: () => import('./queues.js'), nav: 'nav.queues', show: (c) => c.login, needs: 'login' },
   { path: 'queues/:queue', load: () => import('./queues.js'), needs: 'login' },

@@ -2,7 +2,9 @@
 // controls, a description, where it is (community/grid code, a compound for staff, or the
 // device's position), photos, and for the public the tracking code to follow it.
 import { h, replace, field, select, newId } from '../dom.js';
-import { idemKey } from '../api.js';
+import { ApiError, idemKey } from '../api.js';
+import { queueReport } from '../offline.js';
+import { mapConfig, pointMap } from '../map.js';
 import { t } from '../i18n.js';
 import { pageTitle, showError, clearMessages, loading, dupList } from '../ui.js';
 
@@ -116,16 +118,19 @@ export async function render(ctx) {
   const address = h('input', { type: 'text', name: 'address', id: 'address', maxlength: 200 });
   let point = null;
   const pointOut = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const pointBox = h('div'); // the tiles around the point, when the server names a base layer
+  const mapCfg = mapConfig(api);
   const clearPoint = h('button', {
     type: 'button', class: 'btn small secondary', hidden: true,
     onclick: () => {
       point = null;
       pointOut.textContent = '';
       clearPoint.hidden = true;
+      replace(pointBox);
     },
   }, t('report.locate.clear'));
   const locate = h('button', {
-    type: 'button', class: 'btn secondary',
+    type: 'button', class: 'btn secondary', id: 'report-locate',
     onclick: () => {
       if (!navigator.geolocation) {
         pointOut.textContent = t('report.locate.fail');
@@ -135,6 +140,7 @@ export async function render(ctx) {
         point = { lat: +pos.coords.latitude.toFixed(6), lon: +pos.coords.longitude.toFixed(6) };
         pointOut.textContent = t('report.located', point);
         clearPoint.hidden = false;
+        mapCfg.then((cfg) => point && replace(pointBox, pointMap(cfg, point.lat, point.lon)));
       }, () => {
         pointOut.textContent = t('report.locate.fail');
       }, { enableHighAccuracy: true, timeout: 15000 });
@@ -210,7 +216,7 @@ export async function render(ctx) {
   where.append(field(t('report.place'), placeIn, { hint: t('report.place.hint') }));
   if (compoundSel) where.append(field(t('report.compound'), compoundSel));
   where.append(field(t('report.address'), address, { hint: t('report.address.hint') }),
-    h('div', { class: 'row' }, locate, clearPoint), pointOut);
+    h('div', { class: 'row' }, locate, clearPoint), pointOut, pointBox);
 
   // photos
   const photos = h('input', { type: 'file', name: 'photo', id: 'photos', accept: 'image/jpeg,image/png,image/webp', multiple: true });
@@ -289,11 +295,15 @@ export async function render(ctx) {
     submit.disabled = true;
     submit.textContent = t('report.sending');
     try {
+      // without a network (or when the answer is lost on the way) the report waits on the device
+      // under the same key, so it is filed once however many tries reach the server
+      if (!navigator.onLine) throw new ApiError(0, null);
       const r = await api.postWithPhotos('/cases', body, photos.files, { headers: { 'Idempotency-Key': key } });
       if (!ctx.current()) return;
       for (const u of urls) URL.revokeObjectURL(u);
       showResult(ctx, r, staff);
     } catch (e) {
+      if (e.status === 0 && (await queued(ctx, body, photos.files, key))) return;
       showError(form, e);
     } finally {
       submit.disabled = false;
@@ -302,6 +312,22 @@ export async function render(ctx) {
   });
 
   replace(root, pageTitle(t('report.title')), h('p', { class: 'lead' }, t('report.intro')), form);
+}
+
+/** Keep the report for later (js/offline.js) and say so; false if the device cannot keep it. */
+async function queued(ctx, body, files, key) {
+  try {
+    await queueReport(body, files, key);
+  } catch {
+    return false;
+  }
+  if (!ctx.current()) return true;
+  replace(ctx.root, pageTitle(t('report.title')),
+    h('div', { class: 'card done', role: 'status', id: 'report-queued' },
+      h('p', null, t('report.queued')),
+      h('p', null, h('a', { class: 'btn primary', href: '#/offline' }, t('report.queued.see')))),
+    h('p', null, h('a', { href: '#/report', onclick: (ev) => { ev.preventDefault(); ctx.navigate('report'); } }, t('report.another'))));
+  return true;
 }
 
 function showResult(ctx, r, staff) {
