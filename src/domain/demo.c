@@ -67,6 +67,9 @@ static const struct {
     {"qiye", "驻企服务员", "enterprise_cadre", "330604002"},
     {"gaibei", "盖北镇党建办", "party_office", "330604112"},
     {"gbsq", "盖北社区微治办", "community_office", "330604112001"},
+    {"zzb", "朱银燕(区委组织部)", "party_office", "330604"},
+    {"xiejf", "谢剑锋(岭南乡党委)", "party_office", "330604200"},
+    {"renhh", "任煌华(评委)", "party_office", "330604200"},
 };
 
 #define NUSERS (sizeof(demo_users) / sizeof(demo_users[0]))
@@ -207,7 +210,8 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
     }
     if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK ||
         (rc = demo_people_seed(s, e)) != ERR_OK || (rc = demo_party_seed(s, e)) != ERR_OK ||
-        (rc = demo_platform_seed(s, e)) != ERR_OK)
+        (rc = demo_platform_seed(s, e)) != ERR_OK ||
+        (rc = demo_cadres_seed(s, e)) != ERR_OK)
         return rc;
     struct db *db = store_acquire(s);
     struct arena a;

@@ -19,6 +19,9 @@ int demo_party_seed(struct store *s, struct err *e);
  * that match, short boards, and three projects, one of 1亿元 or more without a branch
  * (demo_platform.c). */
 int demo_platform_seed(struct store *s, struct err *e);
+/* Cadres posted to the front line and trained, a 领雁争先赛 round scored and published, mentors,
+ * the re-election review and 覆卮山先行片 with a year of figures (demo_cadres.c). */
+int demo_cadres_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 
