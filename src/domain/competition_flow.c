@@ -384,11 +384,16 @@ static int round_visible(struct db *db, struct reg_ctx *c, const char *id, int j
         *e = ge;
         return rc;
     }
-    if (judges_too && (rc = is_judge(db, c->a, rd, c->user_id, e)) > 0) {
-        struct reg_ctx sys = {.a = c->a};
-        return reg_get(db, &sys, &reg_competitions, id, rec, e);
+    if (judges_too) {
+        int judge = is_judge(db, c->a, rd, c->user_id, e);
+        if (judge < 0)
+            return judge;
+        if (judge > 0) {
+            struct reg_ctx sys = {.a = c->a};
+            return reg_get(db, &sys, &reg_competitions, id, rec, e);
+        }
     }
-    return rc < 0 ? rc : err_set(e, ERR_FORBIDDEN, "id", "该评比不在您的管辖范围内");
+    return err_set(e, ERR_FORBIDDEN, "id", "该评比不在您的管辖范围内");
 }
 
 int competition_ranking(struct db *db, struct reg_ctx *c, const char *id, struct jsonw *w,
