@@ -1,7 +1,8 @@
 /* test_competition.c - how a competition ranks (competition_rank.c): weights summing to 100,
  * the judges' scores with the highest and the lowest dropped, the order following the weights,
  * ties broken by the heavier criterion and otherwise shared, incomplete scoring, figures taken
- * from cases; and the periods a round or a figure names (cadre.c). */
+ * from cases; the periods a round or a figure names (cadre.c); and on a store, a round scored
+ * and published whose history verifies until a row is edited or dropped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 
 #include "core/util.h"
 #include "domain/competition.h"
+#include "domain/secret.h"
+#include "testdb.h"
 
 #define PTS(x) ((int64_t)((x)*COMP_SCALE)) /* points as ten-thousandths */
 
@@ -278,6 +281,186 @@ static void test_periods(void **state)
     assert_string_equal(to, "2026-12-31");
 }
 
+/* ---- on a store: scores, publication and the chain ---- */
+
+struct fixture {
+    char dir[64];
+    struct store *s;
+};
+
+static int places_fn(struct db *db, void *arg, struct err *e)
+{
+    (void)arg;
+    int rc = db_exec(db, e,
+                     "INSERT INTO places (code, parent_code, level, kind, name, county, "
+                     "created_at, updated_at) VALUES ('330604', NULL, 'district', 'district', "
+                     "'上虞区', '330604', 0, 0)",
+                     DB_NOARGS);
+    return rc < 0 ? rc : ERR_OK;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    struct err e = {0};
+    static const unsigned char key[32] = {7};
+    char dsn[128];
+    snprintf(f->dir, sizeof(f->dir), "/tmp/gridgov-test-comp.XXXXXX");
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
+    snprintf(dsn, sizeof(dsn), "sqlite:%s/t.db", f->dir);
+    struct store_config cfg = {.dsn = dsn, .readers = 2};
+    if ((f->s = store_open(&cfg, &e)) == NULL || store_write(f->s, places_fn, NULL, &e) != ERR_OK)
+        return -1;
+    secret_init_fixed(key);
+    for (int u = 1; u <= 4; u++)
+        sql(f->s,
+            "INSERT INTO users (id, username, display_name, pw_hash, created_at, updated_at) "
+            "VALUES (%d, 'judge%d', '评委%d', 'x', 0, 0)",
+            u, u, u);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[128];
+    store_close(f->s);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", f->dir);
+    free(f);
+    return 0;
+}
+
+struct create {
+    const struct registry *r;
+    const char *json;
+    int64_t id;
+};
+
+static int create_fn(struct db *db, void *arg, struct err *e)
+{
+    struct create *w = arg;
+    struct arena a;
+    struct reg_rec rec;
+    arena_init(&a, 0);
+    struct reg_ctx c = {.a = &a};
+    json_t *o = json_loads(w->json, 0, NULL);
+    int rc = reg_create_json(db, &c, w->r, o, &rec, e);
+    json_decref(o);
+    w->id = rec.id;
+    arena_free(&a);
+    return rc;
+}
+
+static int64_t make(struct store *s, const struct registry *r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int64_t make(struct store *s, const struct registry *r, const char *fmt, ...)
+{
+    char json[512];
+    struct err e = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(json, sizeof(json), fmt, ap);
+    va_end(ap);
+    struct create w = {r, json, 0};
+    if (store_write(s, create_fn, &w, &e) != ERR_OK)
+        fail_msg("%s: %s", json, e.msg);
+    return w.id;
+}
+
+/* judge u scores "[...]" on round id; the error code */
+static int score(struct store *s, int u, int64_t id, const char *list)
+{
+    struct arena a;
+    struct err e = {0};
+    arena_init(&a, 0);
+    struct user usr = {.id = u, .username = "judge"};
+    struct reg_ctx c = {.a = &a, .user = &usr, .user_id = u};
+    json_t *j = json_loads(list, 0, NULL);
+    int rc = competition_score(s, &c, arena_printf(&a, "%lld", (long long)id), j, &e);
+    json_decref(j);
+    arena_free(&a);
+    return rc;
+}
+
+static int publish(struct store *s, int64_t id, struct err *e)
+{
+    struct arena a;
+    arena_init(&a, 0);
+    struct reg_ctx c = {.a = &a};
+    int rc = competition_publish(s, &c, arena_printf(&a, "%lld", (long long)id), NULL, e);
+    arena_free(&a);
+    return rc;
+}
+
+static struct audit_report verify(struct store *s)
+{
+    struct audit_report r;
+    struct err e = {0};
+    struct db *db = store_acquire(s);
+    if (competition_audit_verify(db, &r, &e) != ERR_OK)
+        fail_msg("verify: %s", e.msg);
+    store_release(s, db);
+    return r;
+}
+
+static void test_publish_and_chain(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = {0};
+    int64_t id = make(f->s, &reg_competitions,
+                      "{\"name\":\"领雁争先赛\",\"period\":\"2026-Q3\",\"entry_kind\":\"project\","
+                      "\"place\":\"330604\"}");
+    int64_t c1 = make(f->s, &reg_competition_criteria,
+                      "{\"competition\":%lld,\"name\":\"实绩\",\"weight\":100}", (long long)id);
+    int64_t e1 = make(f->s, &reg_competition_entries,
+                      "{\"competition\":%lld,\"project_name\":\"甲\"}", (long long)id);
+    int64_t e2 = make(f->s, &reg_competition_entries,
+                      "{\"competition\":%lld,\"project_name\":\"乙\"}", (long long)id);
+    for (int u = 1; u <= 3; u++)
+        make(f->s, &reg_competition_judges, "{\"competition\":%lld,\"user\":%d}", (long long)id, u);
+    char list[256];
+    assert_int_equal(score(f->s, 4, id, "[]"), ERR_FORBIDDEN); /* not a judge */
+    for (int u = 1; u <= 3; u++) {
+        snprintf(list, sizeof(list),
+                 "[{\"entry\":%lld,\"criterion\":%lld,\"score\":%d},{\"entry\":%lld,"
+                 "\"criterion\":%lld,\"score\":%d}]",
+                 (long long)e1, (long long)c1, 80 + u, (long long)e2, (long long)c1, 90 - u);
+        if (u == 3)
+            assert_int_equal(publish(f->s, id, &e), ERR_CONFLICT); /* two judges so far */
+        assert_int_equal(score(f->s, u, id, list), ERR_OK);
+    }
+    assert_int_equal(publish(f->s, id, &e), ERR_OK);
+    assert_string_equal(
+        qtext(f->s, "SELECT status FROM competitions WHERE id = %lld", (long long)id), "published");
+    assert_int_equal(score(f->s, 1, id, list), ERR_CONFLICT);
+    assert_int_equal(publish(f->s, id, &e), ERR_CONFLICT);
+    /* three score rows and the publication, chained */
+    assert_int_equal(qint(f->s, "SELECT count(*) FROM competition_scores"), 6);
+    struct audit_report r = verify(f->s);
+    assert_int_equal(r.cases, 1);
+    assert_int_equal(r.rows, 4);
+    assert_int_equal(r.bad, 0);
+    char *data = qtext(f->s, "SELECT data FROM competition_events WHERE seq = 4");
+    assert_non_null(strstr(data, "\"rank\":1"));
+    free(data);
+    /* an edited score is found */
+    sql(f->s,
+        "UPDATE competition_events SET data = replace(data, '\"81\"', '\"99\"') WHERE seq = 1");
+    r = verify(f->s);
+    assert_true(r.bad > 0);
+    assert_non_null(strstr(r.first_problem, "competition"));
+    assert_non_null(strstr(r.first_problem, "edited"));
+    /* and so is a dropped publication */
+    sql(f->s, "DELETE FROM competition_events WHERE seq >= 1");
+    r = verify(f->s);
+    assert_true(r.bad > 0);
+    assert_non_null(strstr(r.first_problem, "ends at row 0"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_incomplete_and_figures),
         cmocka_unit_test(test_texts),
         cmocka_unit_test(test_periods),
+        cmocka_unit_test_setup_teardown(test_publish_and_chain, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 export const groups = [
   { name: 'party', nav: 'nav.party' },
   { name: 'industry', nav: 'nav.industry' },
+  { name: 'cadres', nav: 'nav.cadres' },
 ];
 
 export const screens = [
@@ -45,5 +46,12 @@ export const screens = [
   { path: 'platforms', load: () => import('../platform.js'), view: 'renderPlatforms', nav: 'nav.platforms', group: 'industry', reg: 'platforms', needs: 'login' },
   { path: 'platforms/:id', load: () => import('../platform.js'), view: 'renderPlatform', needs: 'login' },
   { path: 'projects', load: () => import('../platform.js'), view: 'renderProjects', nav: 'nav.projects', group: 'industry', reg: 'projects', needs: 'login' },
+  // cadres and alliances (干部与联建, web/js/cadres.js): one module, a view per screen
+  { path: 'cadres/frontline', load: () => import('../cadres.js'), view: 'renderFrontline', nav: 'nav.cadres.frontline', group: 'cadres', reg: 'deployments', needs: 'login' },
+  { path: 'cadres/competitions', load: () => import('../cadres.js'), view: 'renderCompetitions', nav: 'nav.cadres.competitions', group: 'cadres', reg: 'competitions', needs: 'login' },
+  { path: 'cadres/competitions/:id', load: () => import('../cadres.js'), view: 'renderCompetition', needs: 'login' },
+  { path: 'cadres/boards', load: () => import('../cadres.js'), view: 'renderBoards', nav: 'nav.cadres.boards', group: 'cadres', reg: 'mentorships', needs: 'login' },
+  { path: 'cadres/alliances', load: () => import('../cadres.js'), view: 'renderAlliances', nav: 'nav.cadres.alliances', group: 'cadres', reg: 'alliances', needs: 'login' },
+  { path: 'cadres/alliances/:id', load: () => import('../cadres.js'), view: 'renderAlliance', needs: 'login' },
   { path: 'admin/calendar', load: () => import('./admin-calendar.js'), nav: 'nav.calendar', show: (c) => c.ops, needs: 'ops' },
 ];
