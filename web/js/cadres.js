@@ -127,7 +127,7 @@ function rankingCard(r) {
   const crit = r.criteria || [];
   const heads = [L('名次', 'Rank'), L('参评对象', 'Entry'), L('总分', 'Total'), ...crit.map((c) => `${c.name}（${c.weight}%）`)];
   const rows = (r.ranking || []).map((e) => [String(e.rank), String(e.name), String(Number(e.total).toFixed(2)),
-    ...(e.values || []).map((v) => `${Number(v.value).toFixed(2)}${v.scores !== undefined ? ` · ${v.scores}${L('评', ' sc.')}` : ''}`)]);
+    ...(e.values || []).map((v) => `${Number(v.value).toFixed(2)}${v.scores !== undefined ? ` · ${v.scores}${L(' 份评分', ' scores')}` : ''}`)]);
   return h('section', { class: 'card', id: 'comp-ranking' }, h('h2', null, L('排名', 'Ranking')),
     r.weights !== 100 ? h('p', { class: 'msg msg-error' }, L(`各指标权重之和为 ${r.weights}，须为 100。`, `The weights sum to ${r.weights}, not 100.`)) : null,
     table('ranking', heads, rows),
@@ -143,7 +143,8 @@ function sheetCard(ctx, id, sheet, msgs) {
     inputs.push({ inp, entry: en.id, criterion: c.id });
     return inp;
   })]);
-  const form = h('form', { class: 'card', id: 'comp-sheet' }, h('h2', null, L('我的评分表', 'My score sheet')),
+  // novalidate: the server checks every score and its 422 names the field in Chinese
+  const form = h('form', { class: 'card', id: 'comp-sheet', novalidate: true }, h('h2', null, L('我的评分表', 'My score sheet')),
     h('p', { class: 'hint' }, L('每项 0 到 100 分，可保留一位小数；发布前可修改。', '0 to 100, one decimal; change them until publication.')),
     table('sheet', [L('参评对象', 'Entry'), ...(sheet.criteria || []).map((c) => `${c.name}（${c.weight}%）`)], rows),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'sheet-save' }, L('提交评分', 'Save scores'))));
