@@ -1307,6 +1307,12 @@ async function cadresScreens(ctx) {
   check((await page.$$('#ranking tbody tr')).length === 10, 'the ranking does not list ten secretaries');
   check(!(await page.$('#comp-publish')), 'a published round offers to publish again');
   await shot(page, '60-cadres-ranking');
+  await visit(page, 'cadres/people?q=黄君根');
+  await page.click('#cadre-list a:has-text("黄君根")');
+  await page.waitForSelector('#cadre-competitions');
+  check((await page.textContent('#cadre-competitions')).includes('领雁争先赛'), 'the cadre page does not list the 领雁争先赛');
+  check((await page.textContent('#cadre-trainings')).includes('学历提升班'), 'the cadre page does not list the education class');
+  await shot(page, '60b-cadres-person');
   await visit(page, 'cadres/frontline?from=2026-07-01&to=2026-07-31');
   await page.waitForSelector('#fl-kinds');
   check((await page.textContent('#fl-kinds [data-stat="total"] .stat-value')).trim() === '8', 'July 2026 does not show 8 postings');
@@ -1380,6 +1386,9 @@ async function cadresPhone(ctx) {
   await page.waitForSelector('#ranking tbody tr');
   await fits('a ranking');
   await shot(page, '66-cadres-ranking-375');
+  await visit(page, 'cadres/people/1');
+  await page.waitForSelector('#cadre-posts');
+  await fits('a cadre page');
   await visit(page, 'cadres/frontline?from=2026-07-01&to=2026-07-31');
   await page.waitForSelector('#fl-kinds');
   await fits('the front line');
@@ -1418,7 +1427,7 @@ const scenarios = [
   ['platforms: the district admin opens 杭州湾上虞经济技术开发区, its committee, sub-domains, short boards and members, and the matches of a supply', platformPage],
   ['projects: the party-branch flag of each project, and the query of major projects without a branch', projectsBranch],
   ['platforms at 375 px: menu, platforms, a platform page with matches and the projects fit the phone', platformPhone],
-  ['cadres: the party office reads the 领雁争先赛 ranking, the front line in July, the mentor and review boards, and 覆卮山先行片 charted', cadresScreens],
+  ['cadres: the party office reads the 领雁争先赛 ranking, the page of a secretary, the front line in July, the mentor and review boards, and 覆卮山先行片 charted', cadresScreens],
   ['cadres: a judge scores on its sheet (101 refused), the organiser publishes with the button', cadresJudging],
   ['cadres at 375 px: competitions, a ranking, the front line, the boards and an alliance fit the phone', cadresPhone],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],

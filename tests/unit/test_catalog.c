@@ -16,6 +16,7 @@
 #include "domain/catalog.h"
 #include "domain/demo.h"
 #include "domain/pii.h"
+#include "domain/secret.h"
 
 /* A valid category with two attributes; the cases below break one field at a time. */
 static const char *const base_json =
@@ -770,7 +771,8 @@ static void test_demo_seed(void **state)
     FILE *devnull = fopen("/dev/null", "w");
 
     static const unsigned char key[32] = {3};
-    pii_init_fixed(key); /* the demo's residents are personal data */
+    pii_init_fixed(key);    /* the demo's residents are personal data */
+    secret_init_fixed(key); /* and its competition's history is signed */
     f->s = open_store(f, "demo.db");
     assert_int_equal(demo_populate(f->s, "adminpass1", "userpass1", devnull, &e), ERR_OK);
     fclose(devnull);

@@ -1,5 +1,6 @@
-// cadres.js - the screens of cadres and alliances (issue 11): who was on the front line in a
-// period by kind of posting (#/cadres/frontline), competitions with their live ranking and a
+// cadres.js - the screens of cadres and alliances (issue 11): the cadres and a cadre's page with
+// its postings, training and competitions (#/cadres/people, #/cadres/people/ID), who was on the
+// front line in a period by kind of posting (#/cadres/frontline), competitions with their live ranking and a
 // judge's scoring form (#/cadres/competitions, #/cadres/competitions/ID), the mentor and review
 // boards (#/cadres/boards) and an alliance with its members on the place tree and its figures as
 // ECharts trends (#/cadres/alliances, #/cadres/alliances/ID). Records themselves are edited in the
@@ -65,6 +66,72 @@ export async function renderFrontline(ctx) {
     form, h('section', { class: 'card', id: 'fl-summary' }, h('h2', null, L('按一线类型', 'By kind of posting')), kinds,
       rows.length ? table('fl-list', [L('姓名', 'Name'), L('类型', 'Kind'), L('地点', 'Place'), L('项目', 'Project'), L('期间', 'Period'), L('任务', 'Tasks')], rows)
         : h('p', { class: 'hint' }, L('这一期间没有派驻记录。', 'No postings in this period.'))));
+}
+
+/* ---- cadres and their page ---- */
+
+export async function renderCadres(ctx) {
+  const { root, api, query } = ctx;
+  const q = query.get('q') || '';
+  replace(root, pageTitle(L('干部', 'Cadres')), loading());
+  const [list, by] = await Promise.all([api.get('/cadres', { limit: 200, q: q || undefined }).catch((e) => ({ error: e })), regsBy(api)]);
+  if (!ctx.current()) return;
+  const input = h('input', { type: 'search', id: 'cadre-q', value: q, maxlength: 40 });
+  const form = h('form', { class: 'card filters', role: 'search' }, field(L('姓名、单位或职务', 'Name, unit or post'), input),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, L('查找', 'Search'))));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    ctx.navigate(`cadres/people${input.value.trim() ? `?q=${enc(input.value.trim())}` : ''}`);
+  });
+  const head = can(by.cadres, 'write') ? h('a', { class: 'btn secondary', href: '#/r/cadres/new' }, L('新增干部', 'New cadre')) : null;
+  if (list.error) {
+    replace(root, pageTitle(L('干部', 'Cadres'), head), form, errorBox(list.error));
+    return;
+  }
+  const rows = (list.items || []).map((c) => [link(`#/cadres/people/${enc(c.id)}`, String(c.name)), String(c.unit || ''), String(c.post || ''),
+    c.age_group || '', placeNode(api, String(c.place))]);
+  replace(root, pageTitle(L('干部', 'Cadres'), head), form, h('section', { class: 'card' }, rows.length
+    ? table('cadre-list', [L('姓名', 'Name'), L('单位', 'Unit'), L('职务', 'Post'), L('年龄段', 'Age group'), L('所属区域', 'Place')], rows)
+    : h('p', { class: 'hint' }, L('没有符合条件的干部。', 'No cadres found.'))));
+}
+
+export async function renderCadre(ctx) {
+  const { root, api, params } = ctx;
+  const id = params.id;
+  replace(root, pageTitle(L('干部', 'Cadre')), loading());
+  const [cadre, posts, trains, entries, comps] = await Promise.all([
+    api.get(`/cadres/${enc(id)}`).catch((e) => ({ error: e })),
+    api.get('/deployments', { cadre: id, limit: 100 }).catch(() => ({ items: [] })),
+    api.get('/trainings', { cadre: id, limit: 100 }).catch(() => ({ items: [] })),
+    api.get('/competition-entries', { cadre: id, limit: 100 }).catch(() => ({ items: [] })),
+    api.get('/competitions', { limit: 1000 }).catch(() => ({ items: [] })),
+  ]);
+  const round = new Map((comps.items || []).map((c) => [String(c.id), c]));
+  if (!ctx.current()) return;
+  if (cadre.error) {
+    replace(root, pageTitle(L('干部', 'Cadre')), errorBox(cadre.error));
+    return;
+  }
+  const facts = h('dl', { class: 'facts', id: 'cadre-facts' },
+    [[L('单位', 'Unit'), cadre.unit], [L('职务', 'Post'), cadre.post], [L('年龄段', 'Age group'), cadre.age_group], [L('出生年份', 'Born'), cadre.birth_year]]
+      .filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [h('dt', null, k), h('dd', null, String(v))]),
+    h('dt', null, L('所属区域', 'Place')), h('dd', null, placeNode(api, String(cadre.place), true)));
+  const section = (id2, title, rows, heads, empty) => h('section', { class: 'card', id: id2 }, h('h2', null, title),
+    rows.length ? table(`${id2}-list`, heads, rows) : h('p', { class: 'hint' }, empty));
+  replace(root, pageTitle(String(cadre.name), h('a', { class: 'btn secondary', href: `#/r/cadres/${enc(id)}` }, L('干部档案', 'Record'))),
+    h('section', { class: 'card' }, facts, (cadre.tags || []).length ? h('p', { class: 'hint' }, cadre.tags.join('、')) : null),
+    section('cadre-posts', L('一线历练', 'Frontline postings'), (posts.items || []).map((d) => [word(KINDS, d.kind), placeNode(api, String(d.place)),
+      d.project_name || '', `${d.from} ~ ${d.to || L('至今', 'now')}`, d.evaluation ? String(d.evaluation) : '']),
+    [L('类型', 'Kind'), L('地点', 'Place'), L('项目', 'Project'), L('期间', 'Period'), L('考评', 'Evaluation')], L('暂无派驻记录。', 'No postings.')),
+    section('cadre-trainings', L('教育培训', 'Training'), (trains.items || []).map((x) => [String(x.title), `${x.from}${x.to ? ` ~ ${x.to}` : ''}`,
+      x.attendance !== null && x.attendance !== undefined ? `${x.attendance}%` : '', String(x.result || '')]),
+    [L('名称', 'Title'), L('日期', 'Dates'), L('出勤', 'Attendance'), L('结果', 'Result')], L('暂无培训记录。', 'No training.')),
+    section('cadre-competitions', L('参加评比', 'Competitions'), (entries.items || []).map((x) => {
+      const c = round.get(String(x.competition));
+      return [link(`#/cadres/competitions/${enc(x.competition)}`, c ? String(c.name) : `#${x.competition}`), c ? String(c.period) : '',
+        c && c.status === 'published' ? L('已发布', 'Published') : L('评分中', 'Scoring')];
+    }),
+      [L('评比', 'Competition'), L('期次', 'Period'), L('状态', 'Status')], L('暂无参评记录。', 'No competitions.')));
 }
 
 /* ---- competitions ---- */

@@ -539,6 +539,7 @@ const T = {
   'nav.party.matches': ['流动党员排查', 'Mobile members'],
   'nav.party.grid': ['网格党建', 'Grid party page'],
   'nav.cadres': ['干部与联建', 'Cadres'],
+  'nav.cadres.people': ['干部名册', 'Cadres'],
   'nav.cadres.frontline': ['一线历练', 'Front line'],
   'nav.cadres.competitions': ['评比竞赛', 'Competitions'],
   'nav.cadres.boards': ['导师与回头看', 'Mentors and review'],

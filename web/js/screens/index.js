@@ -47,6 +47,8 @@ export const screens = [
   { path: 'platforms/:id', load: () => import('../platform.js'), view: 'renderPlatform', needs: 'login' },
   { path: 'projects', load: () => import('../platform.js'), view: 'renderProjects', nav: 'nav.projects', group: 'industry', reg: 'projects', needs: 'login' },
   // cadres and alliances (干部与联建, web/js/cadres.js): one module, a view per screen
+  { path: 'cadres/people', load: () => import('../cadres.js'), view: 'renderCadres', nav: 'nav.cadres.people', group: 'cadres', reg: 'cadres', needs: 'login' },
+  { path: 'cadres/people/:id', load: () => import('../cadres.js'), view: 'renderCadre', needs: 'login' },
   { path: 'cadres/frontline', load: () => import('../cadres.js'), view: 'renderFrontline', nav: 'nav.cadres.frontline', group: 'cadres', reg: 'deployments', needs: 'login' },
   { path: 'cadres/competitions', load: () => import('../cadres.js'), view: 'renderCompetitions', nav: 'nav.cadres.competitions', group: 'cadres', reg: 'competitions', needs: 'login' },
   { path: 'cadres/competitions/:id', load: () => import('../cadres.js'), view: 'renderCompetition', needs: 'login' },
