@@ -1348,14 +1348,20 @@ async function cadresJudging(ctx) {
   check(j.status === 201, `judge: ${j.status} ${JSON.stringify(j.body)}`);
   const page = await newPage(ctx, 'cadres-judge');
   await login(page, 'xiejf', PW);
+  // before publication a judge may not see the live ranking (403, asked first) and 101 is a 422:
+  // expected answers, which the browser logs as failed resources
+  let before = consoleErrors.length;
   await visit(page, `cadres/competitions/${id}`);
   await page.waitForSelector('#comp-sheet');
+  expectStatus(before, 403);
   check(!(await page.$('#comp-ranking')), 'a judge sees the live ranking');
   const inputs = await page.$$('#comp-sheet input.score');
   check(inputs.length === 4, `the sheet has ${inputs.length} fields, not 4`);
   await inputs[0].fill('101');
+  before = consoleErrors.length;
   await page.click('#sheet-save');
   await page.waitForSelector('#comp-msgs .msg-error');
+  expectStatus(before, 422);
   const scores = ['92.5', '88', '90', '85'];
   for (let i = 0; i < 4; i++) await inputs[i].fill(scores[i]);
   await page.click('#sheet-save');

@@ -157,11 +157,15 @@ export async function renderCompetition(ctx) {
   const { root, api, params } = ctx;
   const id = params.id;
   replace(root, pageTitle(L('评比', 'Competition')), loading());
-  const [ranking, sheet, by] = await Promise.all([
+  const [ranking, by] = await Promise.all([
     api.get(`/competitions/${enc(id)}/ranking`).catch((e) => ({ error: e })),
-    api.get(`/competitions/${enc(id)}/sheet`).catch(() => null),
     regsBy(api),
   ]);
+  // the score sheet is a judge's: organisers ask for it when the ranking names them, others
+  // (judges before publication, who may not see the live ranking) ask anyway
+  const me = ctx.user && ctx.user.id;
+  const judging = ranking.error ? true : (ranking.judges || []).some((j) => j.user === me);
+  const sheet = judging ? await api.get(`/competitions/${enc(id)}/sheet`).catch(() => null) : null;
   if (!ctx.current()) return;
   const comp = (ranking && ranking.competition) || (sheet && sheet.competition);
   if (!comp) {
