@@ -366,7 +366,7 @@ export async function renderAlliance(ctx) {
     const sum = (m.total || []).reduce((a, v) => a + (Number(v) || 0), 0);
     const box = h('div', { class: 'chart', style: 'height:280px' });
     const rows = (m.periods || []).map((p, i) => [p, String(shown(m.unit, m.total[i])), ...(m.by_member || []).map((b) => String(shown(m.unit, b.values[i]) ?? '-'))]);
-    figures.append(h('h3', null, `${m.metric}（${unit}）`, h('span', { class: 'hint' }, `　${L('合计', 'Total')} ${shown(m.unit, sum)}`)), box,
+    figures.append(h('h3', null, `${m.metric}（${unit}）`, h('span', { class: 'hint' }, `　${L('合计', 'Total')} ${m.unit === 'yuan' ? shown(m.unit, sum).toFixed(2) : shown(m.unit, sum)}`)), box,
       h('details', null, h('summary', null, L('数据表', 'Table')),
         table(`al-table-${m.metric}`, [L('期间', 'Period'), L('合计', 'Total'), ...(m.by_member || []).map((b) => String(b.name))], rows)));
     pending.push({ box, m });
