@@ -1292,6 +1292,8 @@ async function platformPhone(ctx) {
   await page.waitForSelector('#projects, #projects-none');
   await fits('the projects');
   await shot(page, '66-projects-375');
+}
+
 /* ---- cadres and alliances (干部与联建): web/js/cadres.js ---- */
 
 async function cadresScreens(ctx) {
@@ -1306,27 +1308,27 @@ async function cadresScreens(ctx) {
   check(first.includes('黄君根'), `the 领雁争先赛's first place is not 黄君根: ${first}`);
   check((await page.$$('#ranking tbody tr')).length === 10, 'the ranking does not list ten secretaries');
   check(!(await page.$('#comp-publish')), 'a published round offers to publish again');
-  await shot(page, '60-cadres-ranking');
+  await shot(page, '70-cadres-ranking');
   await visit(page, 'cadres/people?q=黄君根');
   await page.click('#cadre-list a:has-text("黄君根")');
   await page.waitForSelector('#cadre-competitions');
   check((await page.textContent('#cadre-competitions')).includes('领雁争先赛'), 'the cadre page does not list the 领雁争先赛');
   check((await page.textContent('#cadre-trainings')).includes('学历提升班'), 'the cadre page does not list the education class');
-  await shot(page, '60b-cadres-person');
+  await shot(page, '70b-cadres-person');
   await visit(page, 'cadres/frontline?from=2026-07-01&to=2026-07-31');
   await page.waitForSelector('#fl-kinds');
   check((await page.textContent('#fl-kinds [data-stat="total"] .stat-value')).trim() === '8', 'July 2026 does not show 8 postings');
-  await shot(page, '61-cadres-frontline');
+  await shot(page, '71-cadres-frontline');
   await visit(page, 'cadres/boards?round=2026');
   await page.waitForSelector('#review-streets tbody tr');
   await page.waitForSelector('#mentor-list tbody tr');
-  await shot(page, '62-cadres-boards');
+  await shot(page, '72-cadres-boards');
   await visit(page, 'cadres/alliances');
   await page.click('#alliance-list a:has-text("覆卮山先行片")');
   await page.waitForSelector('#al-figures .chart canvas');
   check((await page.$$('#al-figures .chart')).length === 2, 'the alliance does not chart its two metrics');
   check((await page.textContent('#al-members')).includes('石上东澄'), 'the members do not show their brands');
-  await shot(page, '63-cadres-alliance');
+  await shot(page, '73-cadres-alliance');
 }
 
 async function cadresJudging(ctx) {
@@ -1366,7 +1368,7 @@ async function cadresJudging(ctx) {
   for (let i = 0; i < 4; i++) await inputs[i].fill(scores[i]);
   await page.click('#sheet-save');
   await page.waitForSelector('#comp-msgs .msg-ok');
-  await shot(page, '64-cadres-sheet');
+  await shot(page, '74-cadres-sheet');
   // the organiser publishes with the button; the ranking is then frozen
   const org = await newPage(ctx, 'cadres-admin');
   await login(org, 'admin', ADMIN_PW);
@@ -1376,7 +1378,7 @@ async function cadresJudging(ctx) {
   await org.waitForSelector('#comp-ranking');
   await org.waitForFunction(() => !document.querySelector('#comp-publish'));
   check((await org.textContent('#ranking tbody tr:first-child')).includes('曹娥江综合整治项目'), 'the published ranking is not led by the better project');
-  await shot(org, '65-cadres-published');
+  await shot(org, '75-cadres-published');
 }
 
 async function cadresPhone(ctx) {
@@ -1391,7 +1393,7 @@ async function cadresPhone(ctx) {
   await page.click('#comp-list a:has-text("领雁争先赛") >> nth=0');
   await page.waitForSelector('#ranking tbody tr');
   await fits('a ranking');
-  await shot(page, '66-cadres-ranking-375');
+  await shot(page, '76-cadres-ranking-375');
   await visit(page, 'cadres/people/1');
   await page.waitForSelector('#cadre-posts');
   await fits('a cadre page');
@@ -1405,7 +1407,7 @@ async function cadresPhone(ctx) {
   await page.click('#alliance-list a:has-text("覆卮山先行片")');
   await page.waitForSelector('#al-figures .chart canvas');
   await fits('an alliance');
-  await shot(page, '67-cadres-alliance-375');
+  await shot(page, '77-cadres-alliance-375');
 }
 
 async function noConsoleErrors() {
