@@ -210,8 +210,7 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
     }
     if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK ||
         (rc = demo_people_seed(s, e)) != ERR_OK || (rc = demo_party_seed(s, e)) != ERR_OK ||
-        (rc = demo_platform_seed(s, e)) != ERR_OK ||
-        (rc = demo_cadres_seed(s, e)) != ERR_OK)
+        (rc = demo_platform_seed(s, e)) != ERR_OK || (rc = demo_cadres_seed(s, e)) != ERR_OK)
         return rc;
     struct db *db = store_acquire(s);
     struct arena a;
