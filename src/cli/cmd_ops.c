@@ -4,6 +4,7 @@
 #include "domain/calendar.h"
 #include "domain/case.h"
 #include "domain/photo.h"
+#include "domain/competition.h"
 #include "domain/scheduler.h"
 
 #include <stdio.h>
@@ -79,19 +80,26 @@ int cmd_audit(struct cli *c)
     if (s == NULL)
         return EXIT_FAIL;
     struct db *db = store_acquire(s);
+    struct audit_report rc2;
     int rc = case_audit_verify(db, &r, &e);
+    if (rc == ERR_OK) /* competitions' histories are chained the same way */
+        rc = competition_audit_verify(db, &rc2, &e);
     store_release(s, db);
     store_close(s);
     if (rc != ERR_OK) {
         fprintf(stderr, "gridgov audit verify: %s\n", e.msg);
         return EXIT_FAIL;
     }
-    if (r.bad > 0) {
-        printf("%lld cases, %lld rows: %lld problem%s; the first: %s\n", (long long)r.cases,
-               (long long)r.rows, (long long)r.bad, r.bad == 1 ? "" : "s", r.first_problem);
+    if (r.bad + rc2.bad > 0) {
+        printf("%lld cases, %lld rows; %lld competitions, %lld rows: %lld problem%s; the first: "
+               "%s\n",
+               (long long)r.cases, (long long)r.rows, (long long)rc2.cases, (long long)rc2.rows,
+               (long long)(r.bad + rc2.bad), r.bad + rc2.bad == 1 ? "" : "s",
+               r.bad ? r.first_problem : rc2.first_problem);
         return EXIT_FAIL;
     }
-    printf("%lld cases, %lld rows: chain intact\n", (long long)r.cases, (long long)r.rows);
+    printf("%lld cases, %lld rows; %lld competitions, %lld rows: chain intact\n",
+           (long long)r.cases, (long long)r.rows, (long long)rc2.cases, (long long)rc2.rows);
     return EXIT_OK;
 }
 

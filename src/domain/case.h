@@ -285,6 +285,20 @@ struct audit_report {
 /* Recompute every chain: edited, inserted or deleted rows and heads that do not match. */
 int case_audit_verify(struct db *db, struct audit_report *out, struct err *e);
 
+/* The keyed MAC of one row of a hash-chained history: cases' timelines, and the histories of
+ * other records kept the same way (competitions), whose owner id takes case_id's place. */
+void case_event_mac(const char *prev, int64_t case_id, int64_t seq, int64_t at, int64_t actor_id,
+                    const char *actor, const char *action, const char *from, const char *to,
+                    const char *note, const char *data, int64_t public_, char out[65]);
+/* A kind of chain: owner table (with timeline_seq, timeline_head), its events table (the
+ * columns of case_events) and the events' owner column; what names an owner in problems. */
+struct chain_def {
+    const char *owner, *events, *fk, *what;
+};
+/* Verify every chain of one kind, adding to out (owners counted in out->cases). */
+int timeline_chain_verify(struct db *db, const struct chain_def *d, struct audit_report *out,
+                          struct err *e);
+
 /* ---- lists and queues ---- */
 
 struct case_filter {

@@ -4,9 +4,6 @@
 
 #include "domain/case.h"
 
-void case_event_mac(const char *prev, int64_t case_id, int64_t seq, int64_t at, int64_t actor_id,
-                    const char *actor, const char *action, const char *from, const char *to,
-                    const char *note, const char *data, int64_t public_, char out[65]);
 const char *actor_label(struct arena *a, const struct actor *who);
 /* Append a timeline row (and its outbox entries); updates cs->timeline_seq/head in memory. */
 int case_timeline_append(struct db *db, struct arena *a, struct case_rec *cs, int64_t at,

@@ -131,56 +131,69 @@ int case_timeline_json(struct db *db, struct arena *a, int64_t id, int view, jso
     return ERR_OK;
 }
 
-static void problem(struct audit_report *out, const char *fmt, long long a, long long b)
+static void problem(struct audit_report *out, const char *what, const char *fmt, long long a,
+                    long long b)
 {
     out->bad++;
-    if (out->first_problem[0] == '\0')
-        snprintf(out->first_problem, sizeof(out->first_problem), fmt, a, b);
+    if (out->first_problem[0] == '\0') {
+        char msg[160];
+        snprintf(msg, sizeof(msg), fmt, a, b);
+        snprintf(out->first_problem, sizeof(out->first_problem), "%s %s", what, msg);
+    }
 }
 
-int case_audit_verify(struct db *db, struct audit_report *out, struct err *e)
+/* Every chain of one kind of owner (cases, competitions): owner rows keep timeline_seq and
+ * timeline_head, event rows (d->events, owner id in d->fk) carry the hashed fields. Counts are
+ * added to out. */
+int timeline_chain_verify(struct db *db, const struct chain_def *d, struct audit_report *out,
+                          struct err *e)
 {
     int64_t after = 0;
     int rc = ERR_OK;
-    memset(out, 0, sizeof(*out));
+    char owners_sql[200], events_sql[400], orphans_sql[300];
+    snprintf(owners_sql, sizeof(owners_sql),
+             "SELECT id, timeline_seq, timeline_head FROM %s WHERE id > ? ORDER BY id LIMIT 500",
+             d->owner);
+    snprintf(events_sql, sizeof(events_sql),
+             "SELECT %s, seq, at, coalesce(actor_user_id, 0), actor, action, from_status, "
+             "to_status, note, data, public, prev_hash, hash FROM %s WHERE %s BETWEEN ? AND ? "
+             "ORDER BY %s, seq",
+             d->fk, d->events, d->fk, d->fk);
+    snprintf(orphans_sql, sizeof(orphans_sql),
+             "SELECT %s, seq FROM %s ev WHERE NOT EXISTS (SELECT 1 FROM %s c WHERE c.id = "
+             "ev.%s) ORDER BY %s, seq LIMIT 100",
+             d->fk, d->events, d->owner, d->fk, d->fk);
     for (;;) {
         struct arena a;
-        struct dbrows cases, ev;
+        struct dbrows owners, ev;
         arena_init(&a, 0);
-        rc = db_query(db, &a, &cases, e,
-                      "SELECT id, timeline_seq, timeline_head FROM cases WHERE id > ? ORDER BY id "
-                      "LIMIT 500",
-                      DB_ARGS(DBI(after)));
-        if (rc != ERR_OK || cases.nrows == 0) {
+        rc = db_query(db, &a, &owners, e, owners_sql, DB_ARGS(DBI(after)));
+        if (rc != ERR_OK || owners.nrows == 0) {
             arena_free(&a);
             break;
         }
-        int64_t first = dbrows_int(&cases, 0, 0);
-        int64_t last = dbrows_int(&cases, cases.nrows - 1, 0);
-        rc = db_query(db, &a, &ev, e,
-                      "SELECT case_id, seq, at, coalesce(actor_user_id, 0), actor, action, "
-                      "from_status, to_status, note, data, public, prev_hash, hash FROM "
-                      "case_events WHERE case_id BETWEEN ? AND ? ORDER BY case_id, seq",
-                      DB_ARGS(DBI(first), DBI(last)));
+        int64_t first = dbrows_int(&owners, 0, 0);
+        int64_t last = dbrows_int(&owners, owners.nrows - 1, 0);
+        rc = db_query(db, &a, &ev, e, events_sql, DB_ARGS(DBI(first), DBI(last)));
         if (rc != ERR_OK) {
             arena_free(&a);
             break;
         }
         int j = 0;
-        for (int i = 0; i < cases.nrows; i++) {
-            int64_t id = dbrows_int(&cases, i, 0);
-            int64_t want_seq = dbrows_int(&cases, i, 1);
+        for (int i = 0; i < owners.nrows; i++) {
+            int64_t id = dbrows_int(&owners, i, 0);
+            int64_t want_seq = dbrows_int(&owners, i, 1);
             const char *prev = "";
             int64_t seq = 0;
             out->cases++;
             while (j < ev.nrows && dbrows_int(&ev, j, 0) < id)
-                j++; /* rows of no case: reported once, by the query after the loop */
+                j++; /* rows of no owner: reported once, by the query after the loop */
             for (; j < ev.nrows && dbrows_int(&ev, j, 0) == id; j++) {
                 char h[65];
                 out->rows++;
                 seq++;
                 if (dbrows_int(&ev, j, 1) != seq)
-                    problem(out, "case %lld: timeline row %lld is missing or out of order", id,
+                    problem(out, d->what, "%lld: timeline row %lld is missing or out of order", id,
                             seq);
                 case_event_mac(prev, id, dbrows_int(&ev, j, 1), dbrows_int(&ev, j, 2),
                                dbrows_int(&ev, j, 3), dbrows_get(&ev, j, 4), dbrows_get(&ev, j, 5),
@@ -188,31 +201,36 @@ int case_audit_verify(struct db *db, struct audit_report *out, struct err *e)
                                dbrows_get(&ev, j, 9), dbrows_int(&ev, j, 10), h);
                 if (strcmp(dbrows_get(&ev, j, 11), prev) != 0 ||
                     strcmp(dbrows_get(&ev, j, 12), h) != 0)
-                    problem(out, "case %lld: timeline row %lld was edited or inserted", id,
+                    problem(out, d->what, "%lld: timeline row %lld was edited or inserted", id,
                             dbrows_int(&ev, j, 1));
                 prev = dbrows_get(&ev, j, 12);
                 seq = dbrows_int(&ev, j, 1);
             }
-            if (seq != want_seq || strcmp(prev, dbrows_get(&cases, i, 2)) != 0)
-                problem(out, "case %lld: the timeline ends at row %lld, not where the case says",
-                        id, seq);
+            if (seq != want_seq || strcmp(prev, dbrows_get(&owners, i, 2)) != 0)
+                problem(out, d->what, "%lld: the timeline ends at row %lld, not where it says", id,
+                        seq);
         }
         after = last;
         arena_free(&a);
     }
     if (rc == ERR_OK) {
-        /* rows of no case at all, before the first case or after the last one */
+        /* rows of no owner at all, before the first one or after the last one */
         struct arena a;
         struct dbrows r;
         arena_init(&a, 0);
-        rc = db_query(db, &a, &r, e,
-                      "SELECT case_id, seq FROM case_events ev WHERE NOT EXISTS (SELECT 1 FROM "
-                      "cases c WHERE c.id = ev.case_id) ORDER BY case_id, seq LIMIT 100",
-                      DB_NOARGS);
+        char fmt[100];
+        snprintf(fmt, sizeof(fmt), "%%lld: timeline row %%lld belongs to no %s", d->what);
+        rc = db_query(db, &a, &r, e, orphans_sql, DB_NOARGS);
         for (int i = 0; rc == ERR_OK && i < r.nrows; i++)
-            problem(out, "timeline row of case %lld (seq %lld) belongs to no case",
-                    dbrows_int(&r, i, 0), dbrows_int(&r, i, 1));
+            problem(out, d->what, fmt, dbrows_int(&r, i, 0), dbrows_int(&r, i, 1));
         arena_free(&a);
     }
     return rc;
+}
+
+int case_audit_verify(struct db *db, struct audit_report *out, struct err *e)
+{
+    static const struct chain_def cases = {"cases", "case_events", "case_id", "case"};
+    memset(out, 0, sizeof(*out));
+    return timeline_chain_verify(db, &cases, out, e);
 }

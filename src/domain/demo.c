@@ -77,6 +77,9 @@ static const struct {
     {"ce-cjb", "曹娥街道城建办承办人", "dept_handler", "dept:ce-cjb"},
     {"rsj", "区人社局承办人", "dept_handler", "dept:rsj"},
     {"zrj", "区自然资源和规划局承办人", "dept_handler", "dept:zrj"},
+    {"zzb", "朱银燕(区委组织部)", "party_office", "330604"},
+    {"xiejf", "谢剑锋(岭南乡党委)", "party_office", "330604200"},
+    {"renhh", "任煌华(评委)", "party_office", "330604200"},
 };
 
 #define NUSERS (sizeof(demo_users) / sizeof(demo_users[0]))
@@ -217,7 +220,8 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
     }
     if ((rc = store_write(s, users_fn, &c, e)) != ERR_OK ||
         (rc = demo_people_seed(s, e)) != ERR_OK || (rc = demo_party_seed(s, e)) != ERR_OK ||
-        (rc = demo_enterprise_seed(s, e)) != ERR_OK || (rc = demo_platform_seed(s, e)) != ERR_OK)
+        (rc = demo_enterprise_seed(s, e)) != ERR_OK || (rc = demo_platform_seed(s, e)) != ERR_OK ||
+        (rc = demo_cadres_seed(s, e)) != ERR_OK)
         return rc;
     if ((rc = demo_workshop_seed(s, e)) != ERR_OK)
         return rc;

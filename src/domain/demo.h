@@ -25,6 +25,9 @@ int demo_enterprise_seed(struct store *s, struct err *e);
 /* 舜源村's 共富工坊 with participants and monthly income, 崧厦街道's 强社公司 and the district's
  * task board of 4 areas and 42 tasks with progress (demo_workshop.c). */
 int demo_workshop_seed(struct store *s, struct err *e);
+/* Cadres posted to the front line and trained, a 领雁争先赛 round scored and published, mentors,
+ * the re-election review and 覆卮山先行片 with a year of figures (demo_cadres.c). */
+int demo_cadres_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 

@@ -848,6 +848,8 @@ int reg_delete(struct db *db, struct reg_ctx *c, const struct registry *r, const
     int rc = reg_get(db, c, r, key, &old, e);
     if (rc != ERR_OK || (rc = in_scope(c, r, V_WRITE, &old, e)) != ERR_OK)
         return rc;
+    if (r->may_delete != NULL && (rc = r->may_delete(db, c, r, &old, e)) != ERR_OK)
+        return rc;
     if (r->opts & RO_ARCHIVE)
         rc = db_exec(db, e,
                      arena_printf(c->a,

@@ -172,6 +172,9 @@ struct registry {
     int (*rules)(struct db *db, struct reg_ctx *c, const struct registry *r, struct reg_rec *rec,
                  const struct reg_rec *old, struct err *e);
     const struct reg_param *params; /* list parameters of its own, NULL-terminated (or NULL) */
+    /* May the record be deleted (or archived)? Inside the write transaction; NULL: yes. */
+    int (*may_delete)(struct db *db, struct reg_ctx *c, const struct registry *r,
+                      const struct reg_rec *old, struct err *e);
 };
 
 enum reg_id {

@@ -1638,6 +1638,122 @@ async function mapBaseLayer(ctx) {
   await page.close();
 }
 
+/* ---- cadres and alliances (干部与联建): web/js/cadres.js ---- */
+
+async function cadresScreens(ctx) {
+  const page = await newPage(ctx, 'cadres-zzb');
+  await login(page, 'zzb', PW);
+  await page.click('#nav-cadres summary');
+  await page.click('#nav-cadres a[data-screen="cadres/competitions"]');
+  await page.waitForSelector('#comp-list');
+  await page.click('#comp-list a:has-text("领雁争先赛") >> nth=0');
+  await page.waitForSelector('#ranking tbody tr');
+  const first = await page.textContent('#ranking tbody tr:first-child');
+  check(first.includes('黄君根'), `the 领雁争先赛's first place is not 黄君根: ${first}`);
+  check((await page.$$('#ranking tbody tr')).length === 10, 'the ranking does not list ten secretaries');
+  check(!(await page.$('#comp-publish')), 'a published round offers to publish again');
+  await shot(page, '70-cadres-ranking');
+  await visit(page, 'cadres/people?q=黄君根');
+  await page.click('#cadre-list a:has-text("黄君根")');
+  await page.waitForSelector('#cadre-competitions');
+  check((await page.textContent('#cadre-competitions')).includes('领雁争先赛'), 'the cadre page does not list the 领雁争先赛');
+  check((await page.textContent('#cadre-trainings')).includes('学历提升班'), 'the cadre page does not list the education class');
+  await shot(page, '70b-cadres-person');
+  await visit(page, 'cadres/frontline?from=2026-07-01&to=2026-07-31');
+  await page.waitForSelector('#fl-kinds');
+  check((await page.textContent('#fl-kinds [data-stat="total"] .stat-value')).trim() === '8', 'July 2026 does not show 8 postings');
+  await shot(page, '71-cadres-frontline');
+  await visit(page, 'cadres/boards?round=2026');
+  await page.waitForSelector('#review-streets tbody tr');
+  await page.waitForSelector('#mentor-list tbody tr');
+  await shot(page, '72-cadres-boards');
+  await visit(page, 'cadres/alliances');
+  await page.click('#alliance-list a:has-text("覆卮山先行片")');
+  await page.waitForSelector('#al-figures .chart canvas');
+  check((await page.$$('#al-figures .chart')).length === 2, 'the alliance does not chart its two metrics');
+  check((await page.textContent('#al-members')).includes('石上东澄'), 'the members do not show their brands');
+  await shot(page, '73-cadres-alliance');
+}
+
+async function cadresJudging(ctx) {
+  const admin = await apiLogin('admin', ADMIN_PW);
+  const xie = await apiLogin('xiejf', PW);
+  const me = await apiJson('GET', '/session', xie);
+  const comp = await apiJson('POST', '/competitions', admin, { name: '浏览器测试评比', period: '2026-11', entry_kind: 'project', place: '330604' });
+  check(comp.status === 201, `create a round: ${comp.status} ${JSON.stringify(comp.body)}`);
+  const id = comp.body.id;
+  for (const [name, weight] of [['谋划质量', 60], ['推进成效', 40]]) {
+    const r = await apiJson('POST', '/competition-criteria', admin, { competition: id, name, weight });
+    check(r.status === 201, `criterion ${name}: ${r.status}`);
+  }
+  for (const p of ['曹娥江综合整治项目', '高铁新城配套道路']) {
+    const r = await apiJson('POST', '/competition-entries', admin, { competition: id, project_name: p });
+    check(r.status === 201, `entry ${p}: ${r.status}`);
+  }
+  const j = await apiJson('POST', '/competition-judges', admin, { competition: id, user: me.body.user.id });
+  check(j.status === 201, `judge: ${j.status} ${JSON.stringify(j.body)}`);
+  const page = await newPage(ctx, 'cadres-judge');
+  await login(page, 'xiejf', PW);
+  // before publication a judge may not see the live ranking (403, asked first) and 101 is a 422:
+  // expected answers, which the browser logs as failed resources
+  let before = consoleErrors.length;
+  await visit(page, `cadres/competitions/${id}`);
+  await page.waitForSelector('#comp-sheet');
+  expectStatus(before, 403);
+  check(!(await page.$('#comp-ranking')), 'a judge sees the live ranking');
+  const inputs = await page.$$('#comp-sheet input.score');
+  check(inputs.length === 4, `the sheet has ${inputs.length} fields, not 4`);
+  await inputs[0].fill('101');
+  before = consoleErrors.length;
+  await page.click('#sheet-save');
+  await page.waitForSelector('#comp-msgs .msg-error');
+  expectStatus(before, 422);
+  const scores = ['92.5', '88', '90', '85'];
+  for (let i = 0; i < 4; i++) await inputs[i].fill(scores[i]);
+  await page.click('#sheet-save');
+  await page.waitForSelector('#comp-msgs .msg-ok');
+  await shot(page, '74-cadres-sheet');
+  // the organiser publishes with the button; the ranking is then frozen
+  const org = await newPage(ctx, 'cadres-admin');
+  await login(org, 'admin', ADMIN_PW);
+  await visit(org, `cadres/competitions/${id}`);
+  await org.waitForSelector('#comp-publish');
+  await org.click('#comp-publish');
+  await org.waitForSelector('#comp-ranking');
+  await org.waitForFunction(() => !document.querySelector('#comp-publish'));
+  check((await org.textContent('#ranking tbody tr:first-child')).includes('曹娥江综合整治项目'), 'the published ranking is not led by the better project');
+  await shot(org, '75-cadres-published');
+}
+
+async function cadresPhone(ctx) {
+  const page = await newPage(ctx, 'phone-cadres', PHONE);
+  await login(page, 'zzb', PW);
+  const fits = async (what) => check(await page.evaluate(() => document.documentElement.scrollWidth) <= PHONE.width, `${what} is wider than 375 px`);
+  await page.click('.menu-btn');
+  await page.click('#nav-cadres summary');
+  await page.click('#nav-cadres a[data-screen="cadres/competitions"]');
+  await page.waitForSelector('#comp-list');
+  await fits('the competitions');
+  await page.click('#comp-list a:has-text("领雁争先赛") >> nth=0');
+  await page.waitForSelector('#ranking tbody tr');
+  await fits('a ranking');
+  await shot(page, '76-cadres-ranking-375');
+  await visit(page, 'cadres/people/1');
+  await page.waitForSelector('#cadre-posts');
+  await fits('a cadre page');
+  await visit(page, 'cadres/frontline?from=2026-07-01&to=2026-07-31');
+  await page.waitForSelector('#fl-kinds');
+  await fits('the front line');
+  await visit(page, 'cadres/boards');
+  await page.waitForSelector('#review-board');
+  await fits('the boards');
+  await visit(page, 'cadres/alliances');
+  await page.click('#alliance-list a:has-text("覆卮山先行片")');
+  await page.waitForSelector('#al-figures .chart canvas');
+  await fits('an alliance');
+  await shot(page, '77-cadres-alliance-375');
+}
+
 async function noConsoleErrors() {
   check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
   check(dialogs.length === 0, `dialogs fired: ${dialogs.join('; ')}`);
@@ -1670,6 +1786,9 @@ const scenarios = [
   ['community economy at 375 px: the workshops, a workshop and the task board fit the phone', economyPhone],
   ['on patrol: a report written offline waits with its photo, is sent once when the network returns; a retry after a lost answer is no duplicate', offlinePatrol],
   ['the map: a located point on the report form is drawn on local tiles; the dashboard draws a boundary over them', mapBaseLayer],
+  ['cadres: the party office reads the 领雁争先赛 ranking, the page of a secretary, the front line in July, the mentor and review boards, and 覆卮山先行片 charted', cadresScreens],
+  ['cadres: a judge scores on its sheet (101 refused), the organiser publishes with the button', cadresJudging],
+  ['cadres at 375 px: competitions, a ranking, the front line, the boards and an alliance fit the phone', cadresPhone],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 

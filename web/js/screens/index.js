@@ -17,6 +17,7 @@ export const groups = [
   { name: 'enterprise', nav: 'nav.ent' },
   { name: 'econ', nav: 'nav.econ' },
   { name: 'tasks', nav: 'nav.tasks' },
+  { name: 'cadres', nav: 'nav.cadres' },
 ];
 
 export const screens = [
@@ -59,5 +60,14 @@ export const screens = [
   { path: 'econ/workshops', load: () => import('../workshop.js'), view: 'renderWorkshops', nav: 'nav.econ.workshops', group: 'econ', reg: 'workshops', needs: 'login' },
   { path: 'econ/workshops/:id', load: () => import('../workshop.js'), view: 'renderWorkshop', needs: 'login' },
   { path: 'tasks/board', load: () => import('../workshop.js'), view: 'renderBoard', nav: 'nav.tasks.board', group: 'tasks', reg: 'task-targets', needs: 'login' },
+  // cadres and alliances (干部与联建, web/js/cadres.js): one module, a view per screen
+  { path: 'cadres/people', load: () => import('../cadres.js'), view: 'renderCadres', nav: 'nav.cadres.people', group: 'cadres', reg: 'cadres', needs: 'login' },
+  { path: 'cadres/people/:id', load: () => import('../cadres.js'), view: 'renderCadre', needs: 'login' },
+  { path: 'cadres/frontline', load: () => import('../cadres.js'), view: 'renderFrontline', nav: 'nav.cadres.frontline', group: 'cadres', reg: 'deployments', needs: 'login' },
+  { path: 'cadres/competitions', load: () => import('../cadres.js'), view: 'renderCompetitions', nav: 'nav.cadres.competitions', group: 'cadres', reg: 'competitions', needs: 'login' },
+  { path: 'cadres/competitions/:id', load: () => import('../cadres.js'), view: 'renderCompetition', needs: 'login' },
+  { path: 'cadres/boards', load: () => import('../cadres.js'), view: 'renderBoards', nav: 'nav.cadres.boards', group: 'cadres', reg: 'mentorships', needs: 'login' },
+  { path: 'cadres/alliances', load: () => import('../cadres.js'), view: 'renderAlliances', nav: 'nav.cadres.alliances', group: 'cadres', reg: 'alliances', needs: 'login' },
+  { path: 'cadres/alliances/:id', load: () => import('../cadres.js'), view: 'renderAlliance', needs: 'login' },
   { path: 'admin/calendar', load: () => import('./admin-calendar.js'), nav: 'nav.calendar', show: (c) => c.ops, needs: 'ops' },
 ];
