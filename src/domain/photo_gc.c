@@ -48,7 +48,9 @@ static int collect_dir(struct db *db, const char *dir, const char *prefix, int64
         int tmp = len > 4 && strcmp(de->d_name + len - 4, ".tmp") == 0;
         if (!tmp && !hex_name(de->d_name, 62))
             continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        int n = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        if (n < 0 || (size_t)n >= sizeof(path))
+            continue; /* no photo path is that long */
         if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || now - (int64_t)st.st_mtime < grace)
             continue;
         if (!tmp) {
