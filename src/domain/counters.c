@@ -513,7 +513,7 @@ static int diff(struct db *db, struct arena *a, struct counter_acc *acc, const c
         }
     }
     counter_acc_free(stored);
-    if (rc == ERR_OK)
+    if (rc == ERR_OK && *nout > 1)
         qsort(*out, *nout, sizeof(**out), delta_cmp);
     return rc;
 }

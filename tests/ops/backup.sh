@@ -145,7 +145,8 @@ if pg_start && SRC=$(pg_db gridgov_src) && DST=$(pg_db gridgov_dst); then
         check "pg_restore into a new database" "$DIR/pgdump.log" \
             pg_restore --no-owner --exit-on-error -d "$DST" "$DIR/pg.dump"
         "$BIN" audit verify --db "$DST" "${P[@]}" >"$DIR/pgaudit.log" 2>&1
-        if [ $? -eq 0 ] && grep -q "^40 cases, .* chain intact" "$DIR/pgaudit.log"; then
+        # the 40 of the load and the demo's own
+        if [ $? -eq 0 ] && [ "$(sed -n 's/^\([0-9]*\) cases, .*chain intact.*/\1/p' "$DIR/pgaudit.log")" -ge 40 ] 2>/dev/null; then
             ok "the restored PostgreSQL database passes audit verify with its 40 cases"
         else bad "audit verify on the restored PostgreSQL database" "$DIR/pgaudit.log"; fi
         for d in "$SRC" "$DST"; do

@@ -434,8 +434,9 @@ static void test_publish_and_chain(void **state)
         assert_int_equal(score(f->s, u, id, list), ERR_OK);
     }
     assert_int_equal(publish(f->s, id, &e), ERR_OK);
-    assert_string_equal(
-        qtext(f->s, "SELECT status FROM competitions WHERE id = %lld", (long long)id), "published");
+    char *status = qtext(f->s, "SELECT status FROM competitions WHERE id = %lld", (long long)id);
+    assert_string_equal(status, "published");
+    free(status);
     assert_int_equal(score(f->s, 1, id, list), ERR_CONFLICT);
     assert_int_equal(publish(f->s, id, &e), ERR_CONFLICT);
     /* three score rows and the publication, chained */
