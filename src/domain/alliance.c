@@ -126,8 +126,8 @@ static int member_rules(struct db *db, struct reg_ctx *c, const struct registry 
                         struct reg_rec *rec, const struct reg_rec *old, struct err *e)
 {
     (void)r, (void)old;
-    return cadre_copy_from(db, c, rec, AM_ALLIANCE_PLACE, AM_ALLIANCE, "alliances", "place_code",
-                           e);
+    return reg_copy_from(db, c, rec, AM_ALLIANCE_PLACE, AM_ALLIANCE, "alliances", "place_code", 0,
+                         e);
 }
 
 const struct registry reg_alliance_members = {
@@ -197,7 +197,7 @@ static int figure_rules(struct db *db, struct reg_ctx *c, const struct registry 
     (void)r;
     int64_t alliance = strtoll(rec->v[AF_ALLIANCE], NULL, 10);
     int rc =
-        cadre_copy_from(db, c, rec, AF_ALLIANCE_PLACE, AF_ALLIANCE, "alliances", "place_code", e);
+        reg_copy_from(db, c, rec, AF_ALLIANCE_PLACE, AF_ALLIANCE, "alliances", "place_code", 0, e);
     if (rc != ERR_OK)
         return rc;
     if (strcmp(rec->v[AF_PLACE], rec->v[AF_ALLIANCE_PLACE]) != 0) {

@@ -13,22 +13,6 @@
 
 #define RWIE (V_READ | V_WRITE | V_IMPORT | V_EXPORT)
 
-int cadre_copy_from(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int dst, int ref,
-                    const char *table, const char *column, struct err *e)
-{
-    struct dbrows rows;
-    if (rec->v[ref] == NULL)
-        return ERR_OK;
-    int rc = db_query(db, c->a, &rows, e,
-                      arena_printf(c->a, "SELECT %s FROM %s WHERE id = ?", column, table),
-                      DB_ARGS(DBI(strtoll(rec->v[ref], NULL, 10))));
-    if (rc != ERR_OK)
-        return rc;
-    if (rows.nrows == 1)
-        rec->v[dst] = dbrows_get(&rows, 0, 0);
-    return ERR_OK;
-}
-
 int cadre_check_period(const char *in, char *out, size_t outsz, const char *field, struct err *e)
 {
     int y, n;
@@ -361,7 +345,7 @@ static int training_rules(struct db *db, struct reg_ctx *c, const struct registr
                           struct reg_rec *rec, const struct reg_rec *old, struct err *e)
 {
     (void)r, (void)old;
-    int rc = cadre_copy_from(db, c, rec, TR_PLACE, TR_CADRE, "cadres", "place_code", e);
+    int rc = reg_copy_from(db, c, rec, TR_PLACE, TR_CADRE, "cadres", "place_code", 0, e);
     if (rc != ERR_OK)
         return rc;
     return dates_in_order(rec->v[TR_FROM], rec->v[TR_TO], "to", e);

@@ -114,10 +114,6 @@ enum {
     AF__COUNT
 };
 
-/* rec->v[dst] = the column of the row of table whose id is rec->v[ref] (a place the record
- * inherits from the record it belongs to); nothing when ref is absent. */
-int cadre_copy_from(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int dst, int ref,
-                    const char *table, const char *column, struct err *e);
 /* A period as the registries write it: YYYY, YYYY-Qn or YYYY-MM (a check hook). */
 int cadre_check_period(const char *in, char *out, size_t outsz, const char *field, struct err *e);
 /* The first and last day (YYYY-MM-DD) of a period checked by cadre_check_period. */

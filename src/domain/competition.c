@@ -144,7 +144,7 @@ const struct registry reg_competitions = {
 static int part_of_round(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int comp_i,
                          int place_i, struct err *e)
 {
-    int rc = cadre_copy_from(db, c, rec, place_i, comp_i, "competitions", "place_code", e);
+    int rc = reg_copy_from(db, c, rec, place_i, comp_i, "competitions", "place_code", 0, e);
     if (rc != ERR_OK)
         return rc;
     return competition_draft(db, c->a, rec->v[comp_i], "competition", e);
@@ -297,7 +297,7 @@ static int entry_rules(struct db *db, struct reg_ctx *c, const struct registry *
         if (rec->v[CE_CADRE] == NULL)
             return err_set(e, ERR_INVALID, "cadre", "个人参评须填写干部编号（cadre）");
         if (rec->v[CE_NAME] == NULL)
-            rc = cadre_copy_from(db, c, rec, CE_NAME, CE_CADRE, "cadres", "name", e);
+            rc = reg_copy_from(db, c, rec, CE_NAME, CE_CADRE, "cadres", "name", 0, e);
     } else if (strcmp(kind, "place") == 0) {
         if (rec->v[CE_ENTRY_PLACE] == NULL)
             return err_set(e, ERR_INVALID, "entry_place", "村社参评须填写参评村社（entry_place）");

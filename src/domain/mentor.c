@@ -119,7 +119,7 @@ static int meeting_rules(struct db *db, struct reg_ctx *c, const struct registry
                          struct reg_rec *rec, const struct reg_rec *old, struct err *e)
 {
     (void)r, (void)old;
-    return cadre_copy_from(db, c, rec, MT_PLACE, MT_SHIP, "mentorships", "place_code", e);
+    return reg_copy_from(db, c, rec, MT_PLACE, MT_SHIP, "mentorships", "place_code", 0, e);
 }
 
 const struct registry reg_mentor_meetings = {
@@ -181,7 +181,7 @@ static int followup_rules(struct db *db, struct reg_ctx *c, const struct registr
 {
     struct dbrows rows;
     (void)r, (void)old;
-    int rc = cadre_copy_from(db, c, rec, MF_PLACE, MF_SHIP, "mentorships", "place_code", e);
+    int rc = reg_copy_from(db, c, rec, MF_PLACE, MF_SHIP, "mentorships", "place_code", 0, e);
     if (rc != ERR_OK || rec->v[MF_MEETING] == NULL)
         return rc;
     rc = db_query(db, c->a, &rows, e,

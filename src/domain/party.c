@@ -18,23 +18,6 @@
 
 #define RWIE (V_READ | V_WRITE | V_IMPORT | V_EXPORT)
 
-/* The place of a record is the place of the record it refers to, unless it names one. */
-static int place_from(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int place_i, int ref_i,
-                      const char *table, struct err *e)
-{
-    struct dbrows rows;
-    if (rec->v[place_i] != NULL || rec->v[ref_i] == NULL)
-        return ERR_OK;
-    int rc = db_query(db, c->a, &rows, e,
-                      arena_printf(c->a, "SELECT place_code FROM %s WHERE id = ?", table),
-                      DB_ARGS(DBI(strtoll(rec->v[ref_i], NULL, 10))));
-    if (rc != ERR_OK)
-        return rc;
-    if (rows.nrows == 1)
-        rec->v[place_i] = dbrows_get(&rows, 0, 0);
-    return ERR_OK;
-}
-
 /* ---- organisations ---- */
 
 static const struct reg_option org_kinds[] = {
@@ -243,7 +226,7 @@ static int member_rules(struct db *db, struct reg_ctx *c, const struct registry 
                         struct reg_rec *rec, const struct reg_rec *old, struct err *e)
 {
     (void)r, (void)old;
-    int rc = place_from(db, c, rec, PM_PLACE, PM_RESIDENT, "residents", e);
+    int rc = reg_copy_from(db, c, rec, PM_PLACE, PM_RESIDENT, "residents", "place_code", 1, e);
     if (rc == ERR_OK && rec->v[PM_PLACE] == NULL)
         rc = err_set(e, ERR_INVALID, "place", "联系网格（place）必填");
     return rc;
@@ -541,7 +524,7 @@ static int activity_rules(struct db *db, struct reg_ctx *c, const struct registr
                           struct reg_rec *rec, const struct reg_rec *old, struct err *e)
 {
     (void)r, (void)old;
-    return place_from(db, c, rec, PA_PLACE, PA_ORG, "party_orgs", e);
+    return reg_copy_from(db, c, rec, PA_PLACE, PA_ORG, "party_orgs", "place_code", 1, e);
 }
 
 #define SERVICE_GRANTS                                                                             \
@@ -631,7 +614,7 @@ static int volunteer_rules(struct db *db, struct reg_ctx *c, const struct regist
                            struct reg_rec *rec, const struct reg_rec *old, struct err *e)
 {
     (void)r, (void)old;
-    return place_from(db, c, rec, VH_PLACE, VH_RESIDENT, "residents", e);
+    return reg_copy_from(db, c, rec, VH_PLACE, VH_RESIDENT, "residents", "place_code", 1, e);
 }
 
 const struct registry reg_volunteer_hours = {
@@ -703,7 +686,7 @@ static int care_rules(struct db *db, struct reg_ctx *c, const struct registry *r
                       struct reg_rec *rec, const struct reg_rec *old, struct err *e)
 {
     (void)r, (void)old;
-    return place_from(db, c, rec, CV_PLACE, CV_MEMBER, "party_members", e);
+    return reg_copy_from(db, c, rec, CV_PLACE, CV_MEMBER, "party_members", "place_code", 1, e);
 }
 
 const struct registry reg_care_visits = {

@@ -212,14 +212,10 @@ _Static_assert(sizeof(ms_fields) / sizeof(ms_fields[0]) == MS__COUNT, "milestone
 static int milestone_rules(struct db *db, struct reg_ctx *c, const struct registry *r,
                            struct reg_rec *rec, const struct reg_rec *old, struct err *e)
 {
-    struct dbrows rows;
     (void)r, (void)old;
-    int rc = db_query(db, c->a, &rows, e, "SELECT place_code FROM projects WHERE id = ?",
-                      DB_ARGS(DBI(strtoll(rec->v[MS_PROJECT], NULL, 10))));
+    int rc = reg_copy_from(db, c, rec, MS_PLACE, MS_PROJECT, "projects", "place_code", 0, e);
     if (rc != ERR_OK)
         return rc;
-    if (rows.nrows == 1)
-        rec->v[MS_PLACE] = dbrows_get(&rows, 0, 0);
     if (rec->v[MS_DONE_ON] != NULL &&
         (rec->v[MS_PROGRESS] == NULL || strcmp(rec->v[MS_PROGRESS], "100") != 0)) {
         if (rec->given[MS_PROGRESS] && rec->v[MS_PROGRESS] != NULL)

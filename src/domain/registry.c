@@ -841,6 +841,22 @@ int reg_update(struct db *db, struct reg_ctx *c, const struct registry *r, const
     return counters_move(db, &before, &after, e);
 }
 
+int reg_copy_from(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int dst, int ref,
+                  const char *table, const char *column, int keep_given, struct err *e)
+{
+    struct dbrows rows;
+    if (rec->v[ref] == NULL || (keep_given && rec->v[dst] != NULL))
+        return ERR_OK;
+    int rc = db_query(db, c->a, &rows, e,
+                      arena_printf(c->a, "SELECT %s FROM %s WHERE id = ?", column, table),
+                      DB_ARGS(DBI(strtoll(rec->v[ref], NULL, 10))));
+    if (rc != ERR_OK)
+        return rc;
+    if (rows.nrows == 1)
+        rec->v[dst] = dbrows_get(&rows, 0, 0);
+    return ERR_OK;
+}
+
 int reg_delete(struct db *db, struct reg_ctx *c, const struct registry *r, const char *key,
                struct err *e)
 {

@@ -264,6 +264,12 @@ int reg_audit_unmasked(struct db *db, const struct reg_ctx *c, const struct regi
 int reg_access_log(struct db *db, struct arena *a, const char *object, int limit, struct jsonw *w,
                    struct err *e);
 
+/* In rules: rec->v[dst] = the column of the row of table whose id is rec->v[ref] (a value, such
+ * as the place, that a record takes from the record it belongs to); nothing when ref is absent,
+ * nor when keep_given and dst has a value already. */
+int reg_copy_from(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int dst, int ref,
+                  const char *table, const char *column, int keep_given, struct err *e);
+
 /* ---- counters (registry_counters.c) ---- */
 struct counter_facts;
 /* What a record counts for on the dashboards and the index: one record of the registry

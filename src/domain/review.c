@@ -182,7 +182,7 @@ static int check_rules(struct db *db, struct reg_ctx *c, const struct registry *
                        struct reg_rec *rec, const struct reg_rec *old, struct err *e)
 {
     (void)r, (void)old;
-    int rc = cadre_copy_from(db, c, rec, RC_PLACE, RC_REVIEW, "reviews", "place_code", e);
+    int rc = reg_copy_from(db, c, rec, RC_PLACE, RC_REVIEW, "reviews", "place_code", 0, e);
     if (rc != ERR_OK)
         return rc;
     if (strcmp(rec->v[RC_RESULT], "finding") != 0) {
