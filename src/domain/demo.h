@@ -28,6 +28,9 @@ int demo_workshop_seed(struct store *s, struct err *e);
 /* Cadres posted to the front line and trained, a 领雁争先赛 round scored and published, mentors,
  * the re-election review and 覆卮山先行片 with a year of figures (demo_cadres.c). */
 int demo_cadres_seed(struct store *s, struct err *e);
+/* 舜源村's accounts: a year of entries approved by 崧厦街道, some waiting, one rejected, one
+ * reversed; two years before; the district's thresholds (demo_ledger.c). */
+int demo_ledger_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 
