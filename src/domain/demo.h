@@ -7,7 +7,9 @@
 
 #include "store/store.h"
 
-/* Populate an empty, migrated store. Passwords NULL = random; every account is printed to out. */
+/* Populate an empty, migrated store. Passwords NULL = random; every account is printed to out.
+ * Needs the personal-data and audit keys (pii_init, secret_init): residents are sealed and the
+ * ledger's entries are approved on their hash chains. */
 int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, FILE *out,
                   struct err *e);
 /* Households, residents and new-resident registrations on every demo grid (demo_people.c). */
