@@ -179,7 +179,7 @@ static const struct reg_field entry_fields[] = {
                    .label = "审核状态",
                    .label_en = "Status",
                    .type = FT_ENUM,
-                   .flags = F_READONLY | F_LIST | F_FILTER,
+                   .flags = F_READONLY | F_LIST | F_FILTER | F_COUNT,
                    .options = statuses},
     [LE_REASON] = {.name = "reason",
                    .label = "退回理由",

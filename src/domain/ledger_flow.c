@@ -243,6 +243,12 @@ static int step_fn(struct db *db, void *arg, struct err *e)
     if ((rc = ledger_submitter(db, j->a, j->id, &submitter, e)) != ERR_OK ||
         (rc = ledger_flow_check(j->u, j->act, s, en.place, submitter, e)) != ERR_OK)
         return rc;
+    /* the record as the counters saw it (its status is counted) */
+    struct reg_ctx sys = {.a = j->a};
+    struct reg_rec before;
+    const char *key = arena_printf(j->a, "%lld", (long long)j->id);
+    if ((rc = reg_get(db, &sys, &reg_ledger_entries, key, &before, e)) != ERR_OK)
+        return rc;
     const struct step *st = &flow[j->act];
     const char *note = j->reason ? j->reason : "";
     const char *data = "{}";
@@ -261,7 +267,9 @@ static int step_fn(struct db *db, void *arg, struct err *e)
                          DBI(en.seq - 1)));
     if (rc == 0)
         return err_set(e, ERR_CONFLICT, "status", "分录刚被他人处理过，请刷新后再试");
-    return rc < 0 ? rc : ERR_OK;
+    if (rc < 0)
+        return rc;
+    return reg_counters_changed(db, &sys, &reg_ledger_entries, &before, key, e);
 }
 
 int ledger_step(struct store *s, struct arena *a, const struct user *u, int64_t id,
