@@ -242,6 +242,8 @@ static int entry_rules(struct db *db, struct reg_ctx *c, const struct registry *
         return err_set(e, ERR_INVALID, "category", "科目（category）“%.32s”是%s科目，与收支不符",
                        rec->v[LE_CATEGORY],
                        strcmp(dbrows_get(&k, 0, 0), "income") == 0 ? "收入" : "支出");
+    if (old == NULL)
+        rec->v[LE_STATUS] = "draft"; /* stored and counted as such */
     if (old == NULL && rec->v[LE_REVERSES] != NULL)
         return check_reversal(db, c, rec, e);
     return ERR_OK;
