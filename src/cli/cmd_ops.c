@@ -3,8 +3,9 @@
 #include "cli/cli.h"
 #include "domain/calendar.h"
 #include "domain/case.h"
-#include "domain/photo.h"
 #include "domain/competition.h"
+#include "domain/ledger.h"
+#include "domain/photo.h"
 #include "domain/scheduler.h"
 
 #include <stdio.h>
@@ -80,26 +81,34 @@ int cmd_audit(struct cli *c)
     if (s == NULL)
         return EXIT_FAIL;
     struct db *db = store_acquire(s);
-    struct audit_report rc2;
+    struct audit_report rc2, lr = {0}; /* lr: the ledger's chains (ledger_flow.c) */
     int rc = case_audit_verify(db, &r, &e);
     if (rc == ERR_OK) /* competitions' histories are chained the same way */
         rc = competition_audit_verify(db, &rc2, &e);
+    if (rc == ERR_OK) /* and ledger entries' approvals, with the approved content */
+        rc = ledger_audit_verify(db, &lr, &e);
     store_release(s, db);
     store_close(s);
     if (rc != ERR_OK) {
         fprintf(stderr, "gridgov audit verify: %s\n", e.msg);
         return EXIT_FAIL;
     }
-    if (r.bad + rc2.bad > 0) {
+    if (r.bad + rc2.bad > 0)
         printf("%lld cases, %lld rows; %lld competitions, %lld rows: %lld problem%s; the first: "
                "%s\n",
                (long long)r.cases, (long long)r.rows, (long long)rc2.cases, (long long)rc2.rows,
                (long long)(r.bad + rc2.bad), r.bad + rc2.bad == 1 ? "" : "s",
                r.bad ? r.first_problem : rc2.first_problem);
+    if (lr.bad > 0)
+        printf("%lld ledger entries, %lld rows: %lld problem%s; the first: %s\n",
+               (long long)lr.cases, (long long)lr.rows, (long long)lr.bad, lr.bad == 1 ? "" : "s",
+               lr.first_problem);
+    if (r.bad + rc2.bad + lr.bad > 0)
         return EXIT_FAIL;
-    }
     printf("%lld cases, %lld rows; %lld competitions, %lld rows: chain intact\n",
            (long long)r.cases, (long long)r.rows, (long long)rc2.cases, (long long)rc2.rows);
+    printf("%lld ledger entries, %lld rows: chain intact\n", (long long)lr.cases,
+           (long long)lr.rows);
     return EXIT_OK;
 }
 

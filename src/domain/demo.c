@@ -80,6 +80,7 @@ static const struct {
     {"zzb", "朱银燕(区委组织部)", "party_office", "330604"},
     {"xiejf", "谢剑锋(岭南乡党委)", "party_office", "330604200"},
     {"renhh", "任煌华(评委)", "party_office", "330604200"},
+    {"shunyuan", "舜源村村务办", "community_office", "330604007317"},
 };
 
 #define NUSERS (sizeof(demo_users) / sizeof(demo_users[0]))
@@ -223,7 +224,7 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
         (rc = demo_enterprise_seed(s, e)) != ERR_OK || (rc = demo_platform_seed(s, e)) != ERR_OK ||
         (rc = demo_cadres_seed(s, e)) != ERR_OK)
         return rc;
-    if ((rc = demo_workshop_seed(s, e)) != ERR_OK)
+    if ((rc = demo_workshop_seed(s, e)) != ERR_OK || (rc = demo_ledger_seed(s, e)) != ERR_OK)
         return rc;
     struct db *db = store_acquire(s);
     struct arena a;

@@ -7,7 +7,9 @@
 
 #include "store/store.h"
 
-/* Populate an empty, migrated store. Passwords NULL = random; every account is printed to out. */
+/* Populate an empty, migrated store. Passwords NULL = random; every account is printed to out.
+ * Needs the personal-data and audit keys (pii_init, secret_init): residents are sealed and the
+ * ledger's entries are approved on their hash chains. */
 int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, FILE *out,
                   struct err *e);
 /* Households, residents and new-resident registrations on every demo grid (demo_people.c). */
@@ -28,6 +30,9 @@ int demo_workshop_seed(struct store *s, struct err *e);
 /* Cadres posted to the front line and trained, a 领雁争先赛 round scored and published, mentors,
  * the re-election review and 覆卮山先行片 with a year of figures (demo_cadres.c). */
 int demo_cadres_seed(struct store *s, struct err *e);
+/* 舜源村's accounts: a year of entries approved by 崧厦街道, some waiting, one rejected, one
+ * reversed; two years before; the district's thresholds (demo_ledger.c). */
+int demo_ledger_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 

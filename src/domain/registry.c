@@ -172,6 +172,9 @@ int reg_from_json(const struct registry *r, struct arena *a, const json_t *obj, 
         case FT_INT:
         case FT_REF:
         case FT_MONEY:
+            if (!json_is_integer(v) && f->type == FT_MONEY)
+                return err_set(e, ERR_INVALID, key, "%s（%s）须为整数，单位为分，不能有小数",
+                               f->label, key);
             if (!json_is_integer(v))
                 return err_set(e, ERR_INVALID, key, "'%s' must be an integer", key);
             rec->v[i] = arena_printf(a, "%lld", (long long)json_integer_value(v));
@@ -289,6 +292,11 @@ static int check_value(const struct registry *r, struct arena *a, int i, struct 
             return err_set(e, ERR_INVALID, f->name, "%s（%s）须为整数", f->label, f->name);
         if (f->type == FT_REF && n <= 0)
             return err_set(e, ERR_INVALID, f->name, "%s（%s）须为记录编号", f->label, f->name);
+        if (f->type == FT_MONEY && n < 0 && f->min >= 0)
+            return err_set(e, ERR_INVALID, f->name, "%s（%s）不能为负数", f->label, f->name);
+        if (f->type == FT_MONEY && f->max > f->min && n > f->max)
+            return err_set(e, ERR_INVALID, f->name, "%s（%s）不能超过 %lld 元（%lld 分）", f->label,
+                           f->name, (long long)(f->max / 100), (long long)f->max);
         if (f->type != FT_REF && (n < f->min || (f->max > f->min && n > f->max)))
             return err_set(e, ERR_INVALID, f->name, "%s（%s）须在 %lld 到 %lld 之间", f->label,
                            f->name, (long long)f->min, (long long)f->max);

@@ -1756,6 +1756,105 @@ async function cadresPhone(ctx) {
   await shot(page, '77-cadres-alliance-375');
 }
 
+/* ---- the ledger under the street's approval (web/js/ledger.js) ---- */
+
+/** Is the canvas inside sel painted (more than a few pixels)? */
+async function painted(page, sel) {
+  return page.evaluate((q) => {
+    const c = document.querySelector(`${q} canvas`);
+    if (!c || !c.width || !c.height) return 0;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4 * 7) if (d[i] > 0) n++;
+    return n;
+  }, sel);
+}
+
+async function ledgerVillage(ctx) {
+  const page = await newPage(ctx, 'shunyuan');
+  await login(page, 'shunyuan', PW);
+  await page.click('#nav-ledger summary');
+  await page.click('#nav-ledger a[href="#/ledger"]');
+  await page.waitForSelector('#l-entries table.ledger');
+  check((await page.textContent('main h1')).includes('2026'), 'the book is not of this year');
+  check((await page.textContent('#l-figures')).includes('1,510,000.00'), 'the operating income of 舜源村 is not 151万');
+  check(await page.locator('#l-entries tr[data-status="rejected"]').count() === 1, 'the rejected entry is not listed');
+  // an amount with three decimals is refused on the page, nothing is sent
+  await page.selectOption('#l-form [name="kind"]', 'expense');
+  await page.selectOption('#l-form [name="category"]', 'public-welfare');
+  await page.fill('#l-form [name="amount"]', '12.345');
+  await page.click('#l-save-submit');
+  await page.waitForSelector('#l-form .msg-error');
+  // a real one with a photo of the voucher, submitted to the street at once
+  await page.fill('#l-form [name="amount"]', '1234.5');
+  await page.fill('#l-form [name="counterparty"]', '舜源村老年协会');
+  await page.fill('#l-form [name="voucher_no"]', '记-2026-B01');
+  await page.fill('#l-form [name="note"]', '重阳节慰问高龄老人（补发票）');
+  await page.setInputFiles('#l-form [name="file"]', PHOTO);
+  await page.click('#l-save-submit');
+  await page.waitForSelector('#notice .msg-ok');
+  await page.waitForSelector('#l-entries tr:has-text("记-2026-B01")');
+  check((await page.textContent('#l-entries tr:has-text("记-2026-B01")')).includes('1,234.50'), 'the amount is not shown in yuan');
+  check((await page.textContent('#l-entries tr:has-text("记-2026-B01")')).includes('待审核'), 'the new entry is not waiting for the street');
+  await shot(page, '80-ledger-village');
+  await page.click('#l-entries tr:has-text("记-2026-B01") a');
+  await page.waitForSelector('#l-timeline');
+  check(await page.locator('.thumbs img').count() === 1, 'the voucher photo is not shown');
+  check(await page.locator('#l-actions button').count() === 0, 'the village may act on its submitted entry');
+  state.ledgerVoucher = '记-2026-B01';
+}
+
+async function ledgerStreetPhone(ctx) {
+  check(state.ledgerVoucher, 'the village did not submit an entry');
+  const page = await newPage(ctx, 'songxia-phone', PHONE);
+  await login(page, 'songxia', PW);
+  const wide = () => page.evaluate(() => document.documentElement.scrollWidth);
+  await page.goto(`${BASE}/#/ledger/queue`);
+  await page.waitForSelector('#l-queue');
+  const n0 = await page.locator('#l-queue > li').count();
+  check(n0 >= 4, `the queue holds ${n0} entries, not 舜源村's three from October and the new one`);
+  check(await wide() <= PHONE.width, `the queue is ${await wide()} px wide at 375 px`);
+  await shot(page, '81-ledger-queue-375');
+  // one tap approves the new entry
+  const card = page.locator(`#l-queue > li:has-text("${state.ledgerVoucher}")`);
+  await card.locator('button:has-text("审核通过")').click();
+  await page.waitForSelector(`#l-queue > li:has-text("${state.ledgerVoucher}")`, { state: 'detached' });
+  check(await page.locator('#l-queue > li').count() === n0 - 1, 'the approved entry is still in the queue');
+  // 退回 needs a reason
+  const first = page.locator('#l-queue > li').first();
+  await first.locator('button[aria-expanded]').click();
+  await first.locator('textarea[name="reason"]').fill('发票日期与摘要不符，请核对后重新提交');
+  await first.locator('button:has-text("确认退回")').click();
+  await page.waitForFunction((n) => document.querySelectorAll('#l-queue > li').length === n, n0 - 2);
+  check((await page.textContent('#l-queue-count')).includes(String(n0 - 2)), 'the count is not updated');
+  // the approved entry: locked, its history on the chain
+  await page.goto(`${BASE}/#/ledger?place=330604007317&year=2026`);
+  await page.waitForSelector(`#l-entries tr:has-text("${state.ledgerVoucher}")`);
+  await page.click(`#l-entries tr:has-text("${state.ledgerVoucher}") a`);
+  await page.waitForSelector('#l-timeline li:nth-child(2)');
+  const tl = await page.textContent('#l-timeline');
+  check(tl.includes('提交审核') && tl.includes('审核通过') && tl.includes('songxia'), 'the history does not show submit and approve');
+  check(await page.locator('#l-actions button').count() === 0, 'an approved entry still offers steps');
+  check(await wide() <= PHONE.width, `the entry is ${await wide()} px wide at 375 px`);
+  await shot(page, '82-ledger-entry-375');
+}
+
+async function ledgerIncome(ctx) {
+  const page = await newPage(ctx, 'songxia');
+  await login(page, 'songxia', PW);
+  await page.goto(`${BASE}/#/ledger?place=330604007&year=2026`);
+  await page.waitForSelector('#l-children');
+  check((await page.textContent('#l-children')).includes('舜源村委会'), '舜源村 is not under 崧厦街道');
+  await page.goto(`${BASE}/#/ledger/income?place=330604007&year=2026`);
+  await page.waitForSelector('#l-collective');
+  for (const id of ['#lchart-cat', '#lchart-month', '#lchart-years']) await page.waitForSelector(`${id} canvas`);
+  await page.waitForTimeout(800);
+  for (const id of ['#lchart-cat', '#lchart-month', '#lchart-years']) check(await painted(page, id) > 100, `chart ${id} is empty`);
+  const row = await page.textContent('#l-collective tr:has-text("舜源村委会")');
+  check(row.includes('380,000.00') && row.includes('薄弱村') && row.includes('增长'), `舜源村's row is not 2024 weak, rising: ${row}`);
+  await shot(page, '83-ledger-income');
+}
+
 async function noConsoleErrors() {
   check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
   check(dialogs.length === 0, `dialogs fired: ${dialogs.join('; ')}`);
@@ -1791,6 +1890,9 @@ const scenarios = [
   ['cadres: the party office reads the 领雁争先赛 ranking, the page of a secretary, the front line in July, the mentor and review boards, and 覆卮山先行片 charted', cadresScreens],
   ['cadres: a judge scores on its sheet (101 refused), the organiser publishes with the button', cadresJudging],
   ['cadres at 375 px: competitions, a ranking, the front line, the boards and an alliance fit the phone', cadresPhone],
+  ['ledger: 舜源村 sees its year, a bad amount is refused on the page, an expense with its voucher photo goes to the street', ledgerVillage],
+  ['ledger at 375 px: 崧厦街道 approves in one tap, rejects with a reason, the approved entry is locked with its history', ledgerStreetPhone],
+  ['ledger: the street\'s places and the income charts with collective income against the weak-village line', ledgerIncome],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 

@@ -772,7 +772,7 @@ static void test_demo_seed(void **state)
 
     static const unsigned char key[32] = {3};
     pii_init_fixed(key);    /* the demo's residents are personal data */
-    secret_init_fixed(key); /* its enterprise problems and competition history are signed */
+    secret_init_fixed(key); /* its enterprise problems, competitions and ledger are signed */
     f->s = open_store(f, "demo.db");
     assert_int_equal(demo_populate(f->s, "adminpass1", "userpass1", devnull, &e), ERR_OK);
     fclose(devnull);

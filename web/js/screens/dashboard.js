@@ -13,7 +13,7 @@ let echartsPromise = null;
 let charts = [];
 
 /** Load web/vendor/echarts.min.js once, as a classic script (it defines window.echarts). */
-function loadECharts() {
+export function loadECharts() {
   if (window.echarts) return Promise.resolve(window.echarts);
   if (!echartsPromise) {
     echartsPromise = new Promise((resolve, reject) => {

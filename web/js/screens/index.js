@@ -18,6 +18,7 @@ export const groups = [
   { name: 'econ', nav: 'nav.econ' },
   { name: 'tasks', nav: 'nav.tasks' },
   { name: 'cadres', nav: 'nav.cadres' },
+  { name: 'ledger', nav: 'nav.ledger' },
 ];
 
 export const screens = [
@@ -69,5 +70,10 @@ export const screens = [
   { path: 'cadres/boards', load: () => import('../cadres.js'), view: 'renderBoards', nav: 'nav.cadres.boards', group: 'cadres', reg: 'mentorships', needs: 'login' },
   { path: 'cadres/alliances', load: () => import('../cadres.js'), view: 'renderAlliances', nav: 'nav.cadres.alliances', group: 'cadres', reg: 'alliances', needs: 'login' },
   { path: 'cadres/alliances/:id', load: () => import('../cadres.js'), view: 'renderAlliance', needs: 'login' },
+  // the accounts under the street's approval (社账街管): web/js/ledger.js
+  { path: 'ledger', load: () => import('../ledger.js'), nav: 'nav.ledger.book', group: 'ledger', reg: 'ledger-entries', needs: 'login' },
+  { path: 'ledger/queue', load: () => import('../ledger.js'), view: 'renderQueue', nav: 'nav.ledger.queue', group: 'ledger', reg: 'ledger-entries', needs: 'login' },
+  { path: 'ledger/income', load: () => import('../ledger.js'), view: 'renderIncome', nav: 'nav.ledger.income', group: 'ledger', reg: 'ledger-entries', needs: 'login' },
+  { path: 'ledger/e/:id', load: () => import('../ledger.js'), view: 'renderEntry', needs: 'login' },
   { path: 'admin/calendar', load: () => import('./admin-calendar.js'), nav: 'nav.calendar', show: (c) => c.ops, needs: 'ops' },
 ];
