@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* What a gridgov database holds, read from db: its newest migration, its cases and the photos
- * they refer to (rows into a, sha256 in column 0). */
+/* What a gridgov database holds, read from db: its newest migration, its cases and the files
+ * its records refer to, case photos and ledger vouchers (rows into a, sha256 in column 0). */
 static int describe(struct db *db, struct arena *a, struct dbrows *photos, struct backup_report *r,
                     struct err *e)
 {
@@ -27,7 +27,9 @@ static int describe(struct db *db, struct arena *a, struct dbrows *photos, struc
     if (rc != ERR_OK)
         return rc;
     r->cases = dbrows_int(&c, 0, 0);
-    rc = db_query(db, a, photos, e, "SELECT DISTINCT sha256 FROM case_photos ORDER BY sha256",
+    rc = db_query(db, a, photos, e,
+                  "SELECT sha256 FROM case_photos UNION SELECT j.value FROM ledger_entries, "
+                  "json_each(ledger_entries.attachments) j ORDER BY 1",
                   DB_NOARGS);
     r->photos = rc == ERR_OK ? photos->nrows : 0;
     return rc;
@@ -197,7 +199,7 @@ static int copy_in(const char *data_dir, const char *dir, const char *hex, struc
         missing(r, hex);
         return ERR_OK;
     }
-    int rc = photo_store(data_dir, data, len, got, &mime, e);
+    int rc = photo_store(data_dir, PHOTO_DOCUMENT, data, len, got, &mime, e);
     free(data);
     if (rc == ERR_OK && strcmp(got, hex) != 0)
         return err_set(e, ERR_INVALID, "file", "%s is damaged: its bytes do not hash to its name",

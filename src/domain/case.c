@@ -638,8 +638,8 @@ int case_photos_store(const char *data_dir, struct photo_ref *p, int n, struct e
     for (int i = 0; i < n; i++) {
         if (p[i].data == NULL)
             continue; /* stored already */
-        if (photo_store(data_dir, p[i].data, (size_t)p[i].bytes, p[i].sha256, &p[i].mime, e) !=
-            ERR_OK)
+        if (photo_store(data_dir, PHOTO_IMAGE, p[i].data, (size_t)p[i].bytes, p[i].sha256,
+                        &p[i].mime, e) != ERR_OK)
             return e->code;
         p[i].data = NULL;
     }

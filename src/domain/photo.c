@@ -1,4 +1,5 @@
-/* photo.c - photo checks and content-addressed storage, written atomically (temp + rename). */
+/* photo.c - checks of stored files (photos, documents) and content-addressed storage, written
+ * atomically (temp + rename). */
 #include "domain/photo.h"
 
 #include <errno.h>
@@ -21,6 +22,21 @@ const char *photo_sniff(const void *data, size_t len)
     return NULL;
 }
 
+const char *photo_sniff_document(const void *data, size_t len)
+{
+    const char *mime = photo_sniff(data, len);
+    if (mime != NULL)
+        return mime;
+    if (len < 16 || memcmp(data, "%PDF-", 5) != 0)
+        return NULL;
+    /* a PDF ends with %%EOF, possibly followed by line ends; a truncated upload has none */
+    size_t tail = len > 1024 ? 1024 : len;
+    const char *end = (const char *)data + len - tail;
+    if (memmem(end, tail, "%%EOF", 5) == NULL)
+        return NULL;
+    return "application/pdf";
+}
+
 int photo_path(const char *data_dir, const char *hex, char *out, size_t n)
 {
     if (strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64)
@@ -29,15 +45,18 @@ int photo_path(const char *data_dir, const char *hex, char *out, size_t n)
     return 0;
 }
 
-int photo_store(const char *data_dir, const void *data, size_t len, char hex[65], const char **mime,
-                struct err *e)
+int photo_store(const char *data_dir, enum photo_kind kind, const void *data, size_t len,
+                char hex[65], const char **mime, struct err *e)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
     char path[700], dir[700], tmp[720];
 
     if (len > (size_t)PHOTO_MAX_BYTES)
         return err_set(e, ERR_TOO_LARGE, "photo", "a photo is at most 10 MB");
-    if ((*mime = photo_sniff(data, len)) == NULL)
+    if (kind == PHOTO_DOCUMENT && (*mime = photo_sniff_document(data, len)) == NULL)
+        return err_set(e, ERR_UNSUPPORTED, "file",
+                       "attachments are JPEG, PNG or WebP images or whole PDF files");
+    if (kind == PHOTO_IMAGE && (*mime = photo_sniff(data, len)) == NULL)
         return err_set(e, ERR_UNSUPPORTED, "photo", "photos are JPEG, PNG or WebP images");
     crypto_hash_sha256(h, data, len);
     sodium_bin2hex(hex, 65, h, sizeof(h));

@@ -1,15 +1,18 @@
-/* photo_gc.c - collecting orphan photos: files under DATA_DIR/photos that no case references
- * (a report refused after its photos were stored, a server stopped between storing and
- * committing) and temporary files left by an interrupted write. A file younger than the grace
- * period is never touched: its report may still be on its way to the commit (photo_store
- * refreshes the time of a file it finds already there for the same reason). */
+/* photo_gc.c - collecting orphan files: files under DATA_DIR/photos that no record references
+ * (a case's photo, a ledger entry's voucher attachment): a report refused after its photos were
+ * stored, a server stopped between storing and committing, and temporary files left by an
+ * interrupted write. A file younger than the grace period is never touched: its record may still
+ * be on its way to the commit (photo_store refreshes the time of a file it finds already there for
+ * the same reason). */
 #include "domain/photo.h"
 #include "core/log.h"
 #include "domain/scheduler.h"
 #include "store/store.h"
 
 #include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -20,9 +23,55 @@ static int hex_name(const char *s, size_t n)
     return strlen(s) == n && strspn(s, "0123456789abcdef") == n;
 }
 
-/* Is the photo sha referenced by any case? -1 on a store error. */
-static int referenced(struct db *db, const char *sha, struct err *e)
+/* The attachments of every ledger entry, read once per collection (a district's vouchers are
+ * thousands, its case photos millions: those are looked up one by one on their index). */
+struct attached {
+    char (*sha)[65];
+    size_t n;
+};
+
+static int cmp_sha(const void *a, const void *b)
 {
+    return strcmp(a, b);
+}
+
+static int attached_load(struct db *db, struct attached *out, struct err *e)
+{
+    struct arena a;
+    struct dbrows r;
+    size_t cap = 0;
+    arena_init(&a, 0);
+    memset(out, 0, sizeof(*out));
+    int rc =
+        db_query(db, &a, &r, e, "SELECT attachments FROM ledger_entries WHERE attachments <> '[]'",
+                 DB_NOARGS);
+    for (int i = 0; rc == ERR_OK && i < r.nrows; i++) {
+        json_t *list = json_loads(dbrows_get(&r, i, 0), 0, NULL), *x;
+        size_t k;
+        json_array_foreach(list, k, x)
+        {
+            const char *sha = json_string_value(x);
+            if (sha == NULL || !hex_name(sha, 64))
+                continue;
+            if (out->n == cap) {
+                cap = cap ? cap * 2 : 64;
+                out->sha = xrealloc(out->sha, cap * sizeof(*out->sha));
+            }
+            memcpy(out->sha[out->n++], sha, 65);
+        }
+        json_decref(list);
+    }
+    arena_free(&a);
+    if (out->n > 1)
+        qsort(out->sha, out->n, sizeof(*out->sha), cmp_sha);
+    return rc;
+}
+
+/* Is the file sha referenced by a case photo or a ledger attachment? -1 on a store error. */
+static int referenced(struct db *db, const struct attached *att, const char *sha, struct err *e)
+{
+    if (att->n > 0 && bsearch(sha, att->sha, att->n, sizeof(*att->sha), cmp_sha) != NULL)
+        return 1;
     struct arena a;
     struct dbrows r;
     arena_init(&a, 0);
@@ -34,8 +83,9 @@ static int referenced(struct db *db, const char *sha, struct err *e)
 }
 
 /* One directory photos/ab/: its orphans and stale temporary files. */
-static int collect_dir(struct db *db, const char *dir, const char *prefix, int64_t now,
-                       int64_t grace, struct photo_gc_report *out, struct err *e)
+static int collect_dir(struct db *db, const struct attached *att, const char *dir,
+                       const char *prefix, int64_t now, int64_t grace, struct photo_gc_report *out,
+                       struct err *e)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
@@ -55,7 +105,7 @@ static int collect_dir(struct db *db, const char *dir, const char *prefix, int64
             continue;
         if (!tmp) {
             snprintf(sha, sizeof(sha), "%s%s", prefix, de->d_name);
-            int ref = referenced(db, sha, e);
+            int ref = referenced(db, att, sha, e);
             if (ref < 0) {
                 closedir(d);
                 return e->code;
@@ -86,13 +136,16 @@ int photo_collect(struct store *s, const char *data_dir, int64_t now, int64_t gr
     if ((d = opendir(root)) == NULL)
         return ERR_OK; /* no photo yet */
     struct db *db = store_acquire(s);
+    struct attached att;
+    rc = attached_load(db, &att, e);
     while (rc == ERR_OK && (de = readdir(d)) != NULL) {
         char dir[800];
         if (!hex_name(de->d_name, 2))
             continue;
         snprintf(dir, sizeof(dir), "%s/%s", root, de->d_name);
-        rc = collect_dir(db, dir, de->d_name, now, grace, out, e);
+        rc = collect_dir(db, &att, dir, de->d_name, now, grace, out, e);
     }
+    free(att.sha);
     store_release(s, db);
     closedir(d);
     return rc;

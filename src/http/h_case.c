@@ -372,7 +372,7 @@ int meeting_create_h(struct req *rq)
                       json_pack("{s:I, s:O}", "id", (json_int_t)meeting_id, "cases", cases));
 }
 
-/* GET /api/v1/photos/{sha256}: a stored photo, by its content hash. */
+/* GET /api/v1/photos/{sha256}: a stored photo or document, by its content hash. */
 int photo_get_h(struct req *rq)
 {
     char path[700];
@@ -390,13 +390,16 @@ int photo_get_h(struct req *rq)
     while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         rc = buf_add(&b, chunk, n);
     fclose(f);
-    const char *mime = b.len ? photo_sniff(b.data, b.len) : NULL;
+    const char *mime = b.len ? photo_sniff_document(b.data, b.len) : NULL;
     if (rc != 0 || mime == NULL) {
         buf_free(&b);
         return reply_code(rq, ERR_INTERNAL, NULL, "the stored photo is damaged");
     }
     rq->status = 200;
     rq->content_type = mime;
+    /* a document (a voucher's PDF) is downloaded, never shown inside the page's origin */
+    if (strcmp(mime, "application/pdf") == 0)
+        rq->disposition = arena_printf(&rq->arena, "attachment; filename=\"%.16s.pdf\"", hex);
     rq->reply_len = b.len;
     rq->reply = buf_steal(&b);
     return ERR_OK;

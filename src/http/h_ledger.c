@@ -75,8 +75,8 @@ int ledger_timeline_h(struct req *rq)
 }
 
 /* POST /api/v1/ledger-entries/{id}/attachments: multipart/form-data, one or more 'file' parts
- * (JPEG, PNG or WebP, at most 10 MB each), stored as case photos are and served by
- * GET /api/v1/photos/{sha256}. */
+ * (vouchers: JPEG, PNG or WebP photos or PDF documents, at most 10 MB each), stored as case photos
+ * are and served by GET /api/v1/photos/{sha256}. */
 int ledger_attach_h(struct req *rq)
 {
     struct err e = {0};
@@ -99,8 +99,9 @@ int ledger_attach_h(struct req *rq)
                               arena_printf(&rq->arena, "unknown part '%.40s'", parts[i].name));
         if (n == LEDGER_ATTACH_MAX)
             return reply_code(rq, ERR_INVALID, "file", "一笔分录最多 9 个附件");
-        if (photo_sniff(parts[i].data, parts[i].len) == NULL)
-            return reply_code(rq, ERR_UNSUPPORTED, "file", "附件须为 JPEG、PNG 或 WebP 图片");
+        if (photo_sniff_document(parts[i].data, parts[i].len) == NULL)
+            return reply_code(rq, ERR_UNSUPPORTED, "file",
+                              "attachments are JPEG, PNG or WebP images or whole PDF files");
         sha[n++] = NULL;
     }
     if (n == 0)
@@ -109,7 +110,8 @@ int ledger_attach_h(struct req *rq)
     for (int i = 0; i < n; i++) {
         char *hex = arena_alloc(&rq->arena, 65);
         const char *mime;
-        if (photo_store(rq->app->data_dir, parts[i].data, parts[i].len, hex, &mime, &e) != ERR_OK)
+        if (photo_store(rq->app->data_dir, PHOTO_DOCUMENT, parts[i].data, parts[i].len, hex, &mime,
+                        &e) != ERR_OK)
             return reply_err(rq, &e);
         sha[i] = hex;
     }

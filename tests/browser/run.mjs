@@ -1790,7 +1790,8 @@ async function ledgerVillage(ctx) {
   await page.fill('#l-form [name="counterparty"]', '舜源村老年协会');
   await page.fill('#l-form [name="voucher_no"]', '记-2026-B01');
   await page.fill('#l-form [name="note"]', '重阳节慰问高龄老人（补发票）');
-  await page.setInputFiles('#l-form [name="file"]', PHOTO);
+  const pdf = { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') };
+  await page.setInputFiles('#l-form [name="file"]', [PHOTO, pdf]);
   await page.click('#l-save-submit');
   await page.waitForSelector('#notice .msg-ok');
   await page.waitForSelector('#l-entries tr:has-text("记-2026-B01")');
@@ -1800,6 +1801,10 @@ async function ledgerVillage(ctx) {
   await page.click('#l-entries tr:has-text("记-2026-B01") a');
   await page.waitForSelector('#l-timeline');
   check(await page.locator('.thumbs img').count() === 1, 'the voucher photo is not shown');
+  await page.waitForSelector('.thumbs a.doc');
+  const doc = await page.request.get(new URL(await page.getAttribute('.thumbs a.doc', 'href'), BASE).href);
+  check(doc.status() === 200 && doc.headers()['content-type'] === 'application/pdf', 'the PDF voucher is not served as a PDF');
+  check((doc.headers()['content-disposition'] || '').startsWith('attachment'), 'the PDF voucher is not a download');
   check(await page.locator('#l-actions button').count() === 0, 'the village may act on its submitted entry');
   state.ledgerVoucher = '记-2026-B01';
 }

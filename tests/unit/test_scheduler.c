@@ -334,15 +334,30 @@ static struct audit_report audit(struct store *s)
     return r;
 }
 
-/* Orphan photos (issue 13 item 11): a file no case references is removed once older than the
- * grace period; the photo of a case, a young orphan and other files stay. */
+/* A ledger entry of 舜源村 whose voucher is the stored file sha. */
+static int insert_voucher_fn(struct db *db, void *arg, struct err *e)
+{
+    char list[80];
+    snprintf(list, sizeof(list), "[\"%s\"]", (const char *)arg);
+    int rc = db_exec(db, e,
+                     "INSERT INTO ledger_entries(county, place_code, entry_date, kind, category, "
+                     "amount, attachments, created_at, updated_at) VALUES ('330604', "
+                     "'330604007317', '2026-06-01', 'expense', 'management', 100, ?, 0, 0)",
+                     DB_ARGS(DBS(list)));
+    return rc < 0 ? rc : ERR_OK;
+}
+
+/* Orphan photos (issue 13 item 11): a file no record references is removed once older than the
+ * grace period; the photo of a case, a ledger entry's PDF voucher, a young orphan and other files
+ * stay. */
 static void test_photo_orphans(void **state)
 {
     struct fixture *f = *state;
     static const unsigned char png_a[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 'a'};
     static const unsigned char png_b[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 'b'};
     static const unsigned char png_c[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 'c'};
-    char data_dir[160], kept[65], orphan[65], young[65], path[300], other[300];
+    static const char pdf[] = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    char data_dir[160], kept[65], orphan[65], young[65], voucher[65], path[300], other[300];
     const char *mime;
     struct err e = {0};
     struct arena a;
@@ -366,8 +381,19 @@ static void test_photo_orphans(void **state)
     arena_free(&a);
     memcpy(kept, ref.sha256, sizeof(kept));
     /* b and c stored with no case (a refused report), and a file that is no photo */
-    assert_int_equal(photo_store(data_dir, png_b, sizeof(png_b), orphan, &mime, &e), ERR_OK);
-    assert_int_equal(photo_store(data_dir, png_c, sizeof(png_c), young, &mime, &e), ERR_OK);
+    assert_int_equal(photo_store(data_dir, PHOTO_IMAGE, png_b, sizeof(png_b), orphan, &mime, &e),
+                     ERR_OK);
+    assert_int_equal(photo_store(data_dir, PHOTO_IMAGE, png_c, sizeof(png_c), young, &mime, &e),
+                     ERR_OK);
+    /* a PDF is no photo, but a document: a ledger entry's voucher */
+    assert_int_equal(photo_store(data_dir, PHOTO_IMAGE, pdf, sizeof(pdf) - 1, voucher, &mime, &e),
+                     ERR_UNSUPPORTED);
+    assert_int_equal(photo_store(data_dir, PHOTO_DOCUMENT, pdf, 20, voucher, &mime, &e),
+                     ERR_UNSUPPORTED); /* cut short: no %%EOF */
+    assert_int_equal(
+        photo_store(data_dir, PHOTO_DOCUMENT, pdf, sizeof(pdf) - 1, voucher, &mime, &e), ERR_OK);
+    assert_string_equal(mime, "application/pdf");
+    assert_int_equal(store_write(f->s, insert_voucher_fn, voucher, &e), ERR_OK);
     snprintf(other, sizeof(other), "%s/photos/%.2s/README", data_dir, orphan);
     FILE *fp = fopen(other, "w");
     assert_non_null(fp);
@@ -378,19 +404,22 @@ static void test_photo_orphans(void **state)
     assert_int_equal(photo_collect(f->s, data_dir, now, PHOTO_GC_GRACE, &r, &e), ERR_OK);
     assert_int_equal(r.removed, 0);
     /* two hours later c is stored again (a new report with the same bytes): fresh again */
-    assert_int_equal(photo_store(data_dir, png_c, sizeof(png_c), young, &mime, &e), ERR_OK);
+    assert_int_equal(photo_store(data_dir, PHOTO_IMAGE, png_c, sizeof(png_c), young, &mime, &e),
+                     ERR_OK);
     photo_path(data_dir, young, path, sizeof(path));
     struct timespec later[2] = {{.tv_sec = now + 7200}, {.tv_sec = now + 7200}};
     assert_int_equal(utimensat(AT_FDCWD, path, later, 0), 0);
     assert_int_equal(photo_collect(f->s, data_dir, now + 7200, PHOTO_GC_GRACE, &r, &e), ERR_OK);
     assert_int_equal(r.removed, 1);
-    assert_int_equal(r.kept, 1);
+    assert_int_equal(r.kept, 2);
     assert_int_equal(r.bytes, (int64_t)sizeof(png_b));
     photo_path(data_dir, orphan, path, sizeof(path));
     assert_int_not_equal(access(path, F_OK), 0);
     photo_path(data_dir, kept, path, sizeof(path));
     assert_int_equal(access(path, F_OK), 0);
     photo_path(data_dir, young, path, sizeof(path));
+    assert_int_equal(access(path, F_OK), 0);
+    photo_path(data_dir, voucher, path, sizeof(path));
     assert_int_equal(access(path, F_OK), 0);
     assert_int_equal(access(other, F_OK), 0);
     /* no photos directory at all is no error */

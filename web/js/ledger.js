@@ -160,7 +160,7 @@ async function entryForm(ctx, place, done) {
   const party = h('input', { type: 'text', name: 'counterparty', maxlength: 100 });
   const voucher = h('input', { type: 'text', name: 'voucher_no', maxlength: 40 });
   const note = h('input', { type: 'text', name: 'note', maxlength: 500 });
-  const files = h('input', { type: 'file', name: 'file', accept: 'image/jpeg,image/png,image/webp', multiple: true });
+  const files = h('input', { type: 'file', name: 'file', accept: 'image/jpeg,image/png,image/webp,application/pdf', multiple: true });
   const holder = (name, label, ctl, opts) => {
     const f = field(label, ctl, opts);
     f.dataset.field = name;
@@ -215,6 +215,19 @@ async function entryForm(ctx, place, done) {
 /* ---- the street's queue ---- */
 
 /** One tap approves; 退回 opens a reason box, and the reason is required. */
+
+/* A voucher: a photo shown as a thumbnail, or a PDF document (not an image: the thumbnail fails to
+ * load and becomes a link that downloads it). */
+function voucherLink(sha) {
+  const url = `/api/v1/photos/${sha}`;
+  const img = h('img', { src: url, alt: t('ledger.voucher.photo'), loading: 'lazy' });
+  const a = h('a', { href: url, target: '_blank', rel: 'noopener' }, img);
+  img.addEventListener('error', () => {
+    a.classList.add('doc');
+    a.replaceChildren(t('ledger.voucher.document'));
+  }, { once: true });
+  return a;
+}
 function decisionCard(ctx, x, onDone, decider) {
   const { api } = ctx;
   const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 500 });
@@ -246,8 +259,7 @@ function decisionCard(ctx, x, onDone, decider) {
     rejectBtn.setAttribute('aria-expanded', String(!rejectForm.hidden));
     if (!rejectForm.hidden) reason.focus();
   } }, t('ledger.reject'));
-  const thumbs = (x.attachments || []).map((sha) => h('a', { href: `/api/v1/photos/${sha}`, target: '_blank', rel: 'noopener' },
-    h('img', { src: `/api/v1/photos/${sha}`, alt: t('ledger.voucher.photo'), loading: 'lazy' })));
+  const thumbs = (x.attachments || []).map(voucherLink);
   replace(card,
     h('div', { class: 'section-head' }, h('strong', null, x.place_name || x.place), ' ', statusBadge(x.status)),
     h('p', { class: `amount ${x.kind}` }, `${t(`ledger.kind.${x.kind}`)} ${x.reverses ? '−' : ''}¥${yuan(x.amount)}`),
@@ -347,8 +359,7 @@ export async function renderEntry(ctx) {
       }
     } }, t('ledger.reverse')));
   }
-  const thumbs = (x.attachments || []).map((sha) => h('a', { href: `/api/v1/photos/${sha}`, target: '_blank', rel: 'noopener' },
-    h('img', { src: `/api/v1/photos/${sha}`, alt: t('ledger.voucher.photo'), loading: 'lazy' })));
+  const thumbs = (x.attachments || []).map(voucherLink);
   const history = h('ol', { class: 'timeline', id: 'l-timeline' }, (tl.items || []).map((ev) => h('li', null,
     h('div', { class: 'tl-head' }, h('strong', null, ev.action_label), ' ', h('span', { class: 'actor' }, ev.actor), ' ',
       h('time', null, fmtTime(ev.at))),
