@@ -1901,9 +1901,9 @@ const scenarios = [
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 
-async function main() {
-  check(BASE && ADMIN_PW && PW, 'BASE_URL, ADMIN_PW and USERS_PW must be set (run.sh sets them)');
-  mkdirSync(SCREENS, { recursive: true });
+// One chromium for every scenario; should it die (it has under heavy load), the scenario it was in
+// fails and the next ones get a fresh one instead of failing for the same cause.
+async function launch() {
   const profile = mkdtempSync(join(tmpdir(), 'gridgov-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -1914,23 +1914,41 @@ async function main() {
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
+  const b = { ctx, profile, closed: false };
+  ctx.on('close', () => { b.closed = true; });
+  return b;
+}
+
+async function shut(b) {
+  await b.ctx.close().catch(() => {});
+  rmSync(b.profile, { recursive: true, force: true });
+}
+
+async function main() {
+  check(BASE && ADMIN_PW && PW, 'BASE_URL, ADMIN_PW and USERS_PW must be set (run.sh sets them)');
+  mkdirSync(SCREENS, { recursive: true });
+  let b = await launch();
   try {
     for (const [name, fn] of scenarios) {
       if (ONLY && !ONLY.test(name)) continue;
+      if (b.closed) {
+        console.log('# the browser had died: starting a new one');
+        await shut(b);
+        b = await launch();
+      }
       const t0 = Date.now();
       current = name.slice(0, 40);
       try {
-        await fn(ctx);
+        await fn(b.ctx);
         passed++;
         console.log(`ok - ${name} (${Date.now() - t0} ms)`);
       } catch (e) {
         failed++;
-        console.log(`not ok - ${name}\n    ${String(e && e.stack ? e.stack : e).split('\n').slice(0, 6).join('\n    ')}`);
+        console.log(`not ok - ${name}${b.closed ? ' (the browser died)' : ''}\n    ${String(e && e.stack ? e.stack : e).split('\n').slice(0, 6).join('\n    ')}`);
       }
     }
   } finally {
-    await ctx.close().catch(() => {});
-    rmSync(profile, { recursive: true, force: true });
+    await shut(b);
   }
 }
 
