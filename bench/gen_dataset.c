@@ -363,8 +363,8 @@ int main(int argc, char **argv)
     if (query_int("SELECT count(*) FROM places WHERE level = 'community' AND code LIKE "
                   "'330604%'") == 0)
         die("no communities of 330604: create the database with `gridgov demo --no-serve`");
-    if (query_int("SELECT count(*) FROM cases") != 0)
-        die("the database already holds cases: start from a fresh demo database");
+    /* the demo's own cases stay: generated ids follow theirs, case numbers their day's last */
+    const int64_t base_id = query_int("SELECT coalesce(max(id), 0) FROM cases");
 
     /* ---- grids ---- */
     exec("BEGIN");
@@ -540,6 +540,7 @@ int main(int argc, char **argv)
         "INSERT INTO case_events (county, case_id, seq, at, actor_user_id, actor, action, "
         "from_status, to_status, note, data, public, prev_hash, hash) VALUES ('330604', ?1, ?2, "
         "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12)");
+    sqlite3_stmt *day_last = prep("SELECT last FROM case_numbers WHERE day = ?1");
     sqlite3_stmt *ins_no = prep("INSERT INTO case_numbers (day, last) VALUES (?1, ?2) ON CONFLICT "
                                 "(day) DO UPDATE SET last = max(last, excluded.last)");
 
@@ -551,7 +552,7 @@ int main(int argc, char **argv)
     const long batch = 50000;
     exec("BEGIN");
     for (long i = 0; i < ncases; i++) {
-        int64_t id = i + 1, t0 = created[i];
+        int64_t id = base_id + i + 1, t0 = created[i];
         /* category, grid, channel */
         double x = urand();
         const struct category *cat = &cats[0];
@@ -620,7 +621,9 @@ int main(int argc, char **argv)
                 step_done(ins_no, "case_numbers");
             }
             snprintf(prev_day, sizeof(prev_day), "%s", day);
-            per_day = 0;
+            sqlite3_bind_text(day_last, 1, day, -1, SQLITE_TRANSIENT);
+            per_day = sqlite3_step(day_last) == SQLITE_ROW ? sqlite3_column_int64(day_last, 0) : 0;
+            sqlite3_reset(day_last);
         }
         snprintf(case_no, sizeof(case_no), "%s-%04ld", day, ++per_day);
 
@@ -891,6 +894,7 @@ int main(int argc, char **argv)
     sqlite3_finalize(ins_case);
     sqlite3_finalize(ins_ev);
     sqlite3_finalize(ins_no);
+    sqlite3_finalize(day_last);
     free(created);
     free(grids);
     fprintf(stderr, "rows in (%.0f s); building indexes and the full-text index\n",

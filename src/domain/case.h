@@ -272,11 +272,11 @@ int case_step_from_json(json_t *j, struct arena *a, struct case_step *out, struc
 /* ---- timeline integrity ---- */
 
 /* ---- counters (case_counters.c) ---- */
-/* Recompute the case counters (counters.h, metrics "case.*") from the cases created from
- * from_month ("2026-11"; NULL: every case) and replace the kept ones, or with check only compare
- * them: *ndiff gets the number of rows that differ. Runs inside a write transaction. */
-int case_counters_rebuild(struct db *db, struct arena *a, const char *from_month, int check,
-                          int64_t *ndiff, struct err *e);
+/* Add the case counters (counters.h, metrics "case.*") of the cases created from from_month
+ * ("2026-11"; NULL: every case) to acc, reading each case once. */
+struct counter_acc;
+int case_counters_recount(struct db *db, struct counter_acc *acc, const char *from_month,
+                          struct err *e);
 
 struct audit_report {
     int64_t cases, rows, bad;

@@ -5,6 +5,7 @@
  * created in November counts for November whenever it closes. */
 #include "domain/case_int.h"
 #include "core/util.h"
+#include "core/arena.h"
 #include "domain/counters.h"
 
 #include <stdlib.h>
@@ -26,47 +27,115 @@ void case_counter_facts(const struct case_rec *cs, struct counter_facts *f)
         counter_fact_add(f, 1, 0, "case.rework");
 }
 
-int case_counters_rebuild(struct db *db, struct arena *a, const char *from_month, int check,
-                          int64_t *ndiff, struct err *e)
+/* The rebuild reads every case once, in table order, and never formats a metric name per case:
+ * the facts depend on the place and date only through where and when they count, so they are
+ * made once per (category, status, on time, rework, rating) with case_counter_facts, kept as a
+ * template, and added at each case's place and date. */
+#define MEMO_CATS 256
+#define MEMO_RATINGS 8
+
+struct recount {
+    struct counter_acc *acc;
+    char *cat[MEMO_CATS]; /* category codes seen, by id ("" for none) */
+    int ncat;
+    int32_t *memo; /* per memo key: template index + 1, or 0 */
+    char last_place[32]; /* the last case's place and its id: cases come in place order */
+    int32_t last_pid;
+    struct counter_tmpl *tmpl;
+    size_t ntmpl, captmpl;
+};
+
+static int cat_id(struct recount *r, const char *code)
 {
-    struct dbrows r;
+    for (int i = 0; i < r->ncat; i++)
+        if (r->cat[i][0] == code[0] && strcmp(r->cat[i], code) == 0)
+            return i;
+    if (r->ncat == MEMO_CATS)
+        return -1;
+    r->cat[r->ncat] = xstrdup(code);
+    return r->ncat++;
+}
+
+static int recount_row(const struct dbrow *row, void *ctx, struct err *e)
+{
+    struct recount *r = ctx;
+    size_t plen;
+    const char *place = dbrow_text(row, 0, &plen), *cat = dbrow_text(row, 2, NULL),
+               *status = dbrow_text(row, 3, NULL);
+    struct case_rec cs = {.place_code = place,
+                          .created_at = dbrow_int(row, 1),
+                          .category = cat ? cat : "",
+                          .on_time = dbrow_null(row, 4) ? -1 : dbrow_int(row, 4),
+                          .rework_count = dbrow_int(row, 5) > 0,
+                          .rating = dbrow_int(row, 6)};
+    if (place == NULL)
+        return ERR_OK;
+    if (status == NULL || case_status_from_name(status, &cs.status) != 0)
+        return err_set(e, ERR_INTERNAL, NULL, "unknown case status %s", status ? status : "NULL");
+    int32_t pid = r->last_pid;
+    if (plen >= sizeof(r->last_place) || memcmp(place, r->last_place, plen + 1) != 0) {
+        pid = counter_acc_place(r->acc, place, plen);
+        if (plen < sizeof(r->last_place)) {
+            memcpy(r->last_place, place, plen + 1);
+            r->last_pid = pid;
+        }
+    }
+    if (pid < 0)
+        return ERR_OK; /* not a place code: counted nowhere, as counters_move does */
+    int c = cat_id(r, cs.category);
+    int64_t on = cs.on_time == 1 ? 2 : cs.on_time == 0 ? 1 : 0;
+    int64_t key = -1;
+    if (c >= 0 && cs.rating >= 0 && cs.rating < MEMO_RATINGS)
+        key =
+            (((c * (int64_t)CS__COUNT + cs.status) * 3 + on) * 2 + cs.rework_count) * MEMO_RATINGS +
+            cs.rating;
+    struct counter_tmpl one, *t = &one;
+    if (key >= 0 && r->memo[key] > 0) {
+        t = &r->tmpl[r->memo[key] - 1];
+    } else {
+        struct counter_facts f;
+        case_counter_facts(&cs, &f);
+        if (key >= 0) {
+            if (r->ntmpl == r->captmpl) {
+                r->captmpl = r->captmpl ? r->captmpl * 2 : 64;
+                r->tmpl = xrealloc(r->tmpl, r->captmpl * sizeof(*r->tmpl));
+            }
+            t = &r->tmpl[r->ntmpl++];
+            r->memo[key] = (int32_t)r->ntmpl;
+        }
+        if (counter_acc_tmpl(r->acc, &f, t) != 0)
+            return err_set(e, ERR_INTERNAL, NULL, "too many counter metrics");
+    }
+    if (counter_acc_add_tmpl(r->acc, t, pid, cs.created_at, 1) != 0)
+        return err_set(e, ERR_INTERNAL, NULL, "case dated out of range: %lld",
+                       (long long)cs.created_at);
+    return ERR_OK;
+}
+
+int case_counters_recount(struct db *db, struct counter_acc *acc, const char *from_month,
+                          struct err *e)
+{
     int64_t from = 0;
     if (from_month != NULL) {
         /* the first instant of the month in Asia/Shanghai */
         int y = atoi(from_month), m = atoi(from_month + 5);
         from = days_from_civil(y, (unsigned)m, 1) * 86400 - 28800;
     }
-    /* one row per set of cases with the same facts: the local day (an integer) dates them */
-    const char *sql =
-        "SELECT place_code, min(created_at), category_code, status, coalesce(on_time, -1), "
-        "CASE WHEN rework_count > 0 THEN 1 ELSE 0 END, coalesce(rating, 0), count(*) FROM cases "
-        "WHERE created_at >= ? GROUP BY place_code, (created_at + 28800) / 86400, category_code, "
-        "status, on_time, CASE WHEN rework_count > 0 THEN 1 ELSE 0 END, rating";
-    int rc = db_query(db, a, &r, e, sql, DB_ARGS(DBI(from)));
-    if (rc != ERR_OK)
-        return rc;
-    struct counter_acc *acc = counter_acc_new();
-    if (acc == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
-    for (int i = 0; i < r.nrows && rc == ERR_OK; i++) {
-        struct case_rec cs = {.place_code = dbrows_get(&r, i, 0),
-                              .created_at = dbrows_int(&r, i, 1),
-                              .category = dbrows_get(&r, i, 2),
-                              .on_time = dbrows_int(&r, i, 4),
-                              .rework_count = dbrows_int(&r, i, 5),
-                              .rating = dbrows_int(&r, i, 6)};
-        struct counter_facts f;
-        if (case_status_from_name(dbrows_get(&r, i, 3), &cs.status) != 0) {
-            rc = err_set(e, ERR_INTERNAL, NULL, "unknown case status %s", dbrows_get(&r, i, 3));
-            break;
-        }
-        case_counter_facts(&cs, &f);
-        if (counter_acc_add(acc, &f, dbrows_int(&r, i, 7)) != 0)
-            rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
-    }
-    if (rc == ERR_OK)
-        rc = check ? counters_compare(db, a, acc, "case.", from_month, ndiff, e)
-                   : counters_replace(db, a, acc, "case.", from_month, ndiff, e);
-    counter_acc_free(acc);
+    struct recount r = {.acc = acc, .last_pid = -1};
+    r.memo = xcalloc((size_t)MEMO_CATS * CS__COUNT * 3 * 2 * MEMO_RATINGS, sizeof(*r.memo));
+    /* every case in table order (no index, no sort); from a month on, the created_at index */
+    int rc = from_month == NULL
+                 ? db_each(db, e,
+                           "SELECT place_code, created_at, category_code, status, on_time, "
+                           "rework_count, rating FROM cases",
+                           DB_NOARGS, recount_row, &r)
+                 : db_each(db, e,
+                           "SELECT place_code, created_at, category_code, status, on_time, "
+                           "rework_count, rating FROM cases WHERE created_at >= ?",
+                           DB_ARGS(DBI(from)), recount_row, &r);
+    for (int i = 0; i < r.ncat; i++)
+        free(r.cat[i]);
+    free(r.memo);
+    free(r.tmpl);
     return rc;
 }

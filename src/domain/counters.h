@@ -70,20 +70,42 @@ int counters_by_day(struct db *db, struct arena *a, const char *place, const cha
 
 /* ---- recomputing ---- */
 
-/* Counters recomputed in memory: add the facts of every record (times weight: a group of
- * records with the same facts), then write or compare. */
+/* Counters recomputed in memory (counter_acc.c): add the facts of every record (times weight: a
+ * group of records with the same facts), then compare or write. */
 struct counter_acc;
 struct counter_acc *counter_acc_new(void);
+/* The same with a cache of 2^hot_bits sums (default 18): tests make it tiny to force evictions. */
+struct counter_acc *counter_acc_new_sized(int hot_bits);
 void counter_acc_free(struct counter_acc *acc);
+/* 0, or -1 when the record cannot be counted (dated before 1970 or after 4840, or more than 4
+ * million places or 2 million metric names). A place that is not a place code counts nowhere. */
 int counter_acc_add(struct counter_acc *acc, const struct counter_facts *f, int64_t weight);
-/* Make the kept counters whose metric starts with prefix (months >= from_month; NULL: all)
- * equal to acc's, writing only the rows that differ (*nchanged of them), in key order. */
-int counters_replace(struct db *db, struct arena *a, struct counter_acc *acc, const char *prefix,
-                     const char *from_month, int64_t *nchanged, struct err *e);
-/* Compare the stored counters whose metric starts with prefix (months >= from_month) with acc's;
- * *ndiff gets the number of rows that differ (zero rows count as absent), and the first few
- * are logged. */
-int counters_compare(struct db *db, struct arena *a, struct counter_acc *acc, const char *prefix,
-                     const char *from_month, int64_t *ndiff, struct err *e);
+
+/* The same for a stream of records, without formatting or interning per record: a record's
+ * metrics as a template (made once per set of facts), its place as an id. */
+struct counter_tmpl {
+    int n;
+    uint32_t metric[COUNTER_FACTS_MAX];
+    int64_t value[COUNTER_FACTS_MAX];
+    unsigned char daily[COUNTER_FACTS_MAX];
+};
+int counter_acc_tmpl(struct counter_acc *acc, const struct counter_facts *f,
+                     struct counter_tmpl *t);
+/* The id of code[0..len), or -1 when it is not a place code. */
+int32_t counter_acc_place(struct counter_acc *acc, const char *code, size_t len);
+int counter_acc_add_tmpl(struct counter_acc *acc, const struct counter_tmpl *t, int32_t place,
+                         int64_t at, int64_t weight);
+
+/* Make the kept counters whose metric starts with one of prefixes (a NULL-terminated list;
+ * months >= from_month, NULL: all) equal to acc's, writing only the rows that differ
+ * (*nchanged of them), in key order. */
+int counters_replace(struct db *db, struct arena *a, struct counter_acc *acc,
+                     const char *const *prefixes, const char *from_month, int64_t *nchanged,
+                     struct err *e);
+/* Compare them without writing; *ndiff gets the number of rows that differ (zero rows count as
+ * absent), and the first few are logged. */
+int counters_compare(struct db *db, struct arena *a, struct counter_acc *acc,
+                     const char *const *prefixes, const char *from_month, int64_t *ndiff,
+                     struct err *e);
 
 #endif

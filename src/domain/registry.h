@@ -283,10 +283,11 @@ void reg_counter_facts(const struct registry *r, const struct reg_rec *rec,
  * reading it back by key. */
 int reg_counters_changed(struct db *db, struct reg_ctx *c, const struct registry *r,
                          const struct reg_rec *before, const char *key, struct err *e);
-/* Recompute every registry's counters ("reg.*") from its records and replace the kept ones (from
- * from_month on), or with check only compare: *ndiff gets the rows that differ. */
-int reg_counters_rebuild(struct db *db, struct arena *a, const char *from_month, int check,
-                         int64_t *ndiff, struct err *e);
+/* Add every registry's counters ("reg.*") of the records created from from_month (NULL: all) to
+ * acc. */
+struct counter_acc;
+int reg_counters_recount(struct db *db, struct arena *a, struct counter_acc *acc,
+                         const char *from_month, struct err *e);
 
 /* ---- import and export ---- */
 struct reg_import_error {

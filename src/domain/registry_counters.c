@@ -71,7 +71,7 @@ static const char *column(const struct reg_field *f)
 }
 
 /* One registry: its records grouped by place, month of creation and counted values. */
-static int rebuild_one(struct db *db, struct arena *a, const struct registry *r, int64_t from,
+static int recount_one(struct db *db, struct arena *a, const struct registry *r, int64_t from,
                        struct counter_acc *acc, struct err *e)
 {
     int pf = place_field(r);
@@ -108,19 +108,14 @@ static int rebuild_one(struct db *db, struct arena *a, const struct registry *r,
     return ERR_OK;
 }
 
-int reg_counters_rebuild(struct db *db, struct arena *a, const char *from_month, int check,
-                         int64_t *ndiff, struct err *e)
+int reg_counters_recount(struct db *db, struct arena *a, struct counter_acc *acc,
+                         const char *from_month, struct err *e)
 {
     int64_t from = 0;
     if (from_month != NULL) /* the first instant of the month in Asia/Shanghai */
         from = days_from_civil(atoi(from_month), (unsigned)atoi(from_month + 5), 1) * 86400 - 28800;
-    struct counter_acc *acc = counter_acc_new();
-    int rc = acc ? ERR_OK : err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    int rc = ERR_OK;
     for (int id = REG_NONE + 1; id < REG__COUNT && rc == ERR_OK; id++)
-        rc = rebuild_one(db, a, registry_get(id), from, acc, e);
-    if (rc == ERR_OK)
-        rc = check ? counters_compare(db, a, acc, "reg.", from_month, ndiff, e)
-                   : counters_replace(db, a, acc, "reg.", from_month, ndiff, e);
-    counter_acc_free(acc);
+        rc = recount_one(db, a, registry_get(id), from, acc, e);
     return rc;
 }

@@ -72,6 +72,27 @@ int db_query(struct db *db, struct arena *a, struct dbrows *out, struct err *e, 
     return db->ops->query(db, a, out, e, sql, p, np);
 }
 
+int db_each(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
+            db_row_fn fn, void *ctx)
+{
+    return db->ops->each(db, e, sql, p, np, fn, ctx);
+}
+
+const char *dbrow_text(const struct dbrow *r, int col, size_t *len)
+{
+    return r->ops->row_text(r, col, len);
+}
+
+int64_t dbrow_int(const struct dbrow *r, int col)
+{
+    return r->ops->row_int(r, col);
+}
+
+int dbrow_null(const struct dbrow *r, int col)
+{
+    return r->ops->row_null(r, col);
+}
+
 int db_insert(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
               int64_t *id)
 {

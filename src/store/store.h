@@ -59,6 +59,18 @@ int db_exec(struct db *db, struct err *e, const char *sql, const struct dbv *p, 
 /* Run a query; out receives all rows. Returns ERR_OK or a negative ERR_*. */
 int db_query(struct db *db, struct arena *a, struct dbrows *out, struct err *e, const char *sql,
              const struct dbv *p, int np);
+/* Stream a query's rows to fn, one at a time, without keeping them: for scans of a whole table
+ * (the counters' rebuild). A row is valid during the call only; fn's error stops the scan and is
+ * returned. Values are read typed, so integers are never formatted as text. */
+struct dbrow;
+typedef int (*db_row_fn)(const struct dbrow *row, void *ctx, struct err *e);
+int db_each(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
+            db_row_fn fn, void *ctx);
+/* A column of a db_each row: text (NULL for SQL NULL; *len its length when len is not NULL),
+ * an integer (0 for NULL), or whether it is NULL. */
+const char *dbrow_text(const struct dbrow *r, int col, size_t *len);
+int64_t dbrow_int(const struct dbrow *r, int col);
+int dbrow_null(const struct dbrow *r, int col);
 /* Run an INSERT into a table keyed by an integer column `id`: *id gets the new row's id (the
  * last-insert rowid on SQLite, RETURNING id on PostgreSQL). Returns ERR_OK or a negative ERR_*. */
 int db_insert(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,

@@ -17,6 +17,12 @@ struct store_ops {
     int (*query)(struct db *db, struct arena *a, struct dbrows *out, struct err *e, const char *sql,
                  const struct dbv *p, int np);
     int (*script)(struct db *db, struct err *e, const char *sql);
+    /* db_each: stream the rows; the row accessors read the row the backend passes to fn. */
+    int (*each)(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
+                db_row_fn fn, void *ctx);
+    const char *(*row_text)(const struct dbrow *r, int col, size_t *len);
+    int64_t (*row_int)(const struct dbrow *r, int col);
+    int (*row_null)(const struct dbrow *r, int col);
     /* An INSERT into a table keyed by an integer column `id`; *id gets the new row's. */
     int (*insert)(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
                   int64_t *id);
@@ -31,6 +37,13 @@ struct store_ops {
 struct db {
     const struct store_ops *ops;
     struct db *next_free; /* pool link */
+};
+
+/* One row of db_each: the backend's handle (a statement, a result) and the row in it. */
+struct dbrow {
+    const struct store_ops *ops;
+    void *h;
+    int i;
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -102,18 +102,12 @@ static int prepare(struct pg_db *d, const char *sql, const char **name, struct e
     return rc;
 }
 
-static PGresult *run(struct pg_db *d, const char *sql, const struct dbv *p, int np, struct err *e,
-                     int *rc)
+/* The parameters as text for libpq: vals points into ints for numbers. */
+static int params(const struct dbv *p, int np, const char *vals[64], char ints[64][32],
+                  struct err *e)
 {
-    const char *name;
-    const char *vals[64];
-    char ints[64][32];
-    if (np > 64) {
-        *rc = err_set(e, ERR_INTERNAL, NULL, "too many parameters");
-        return NULL;
-    }
-    if ((*rc = prepare(d, sql, &name, e)) != ERR_OK)
-        return NULL;
+    if (np > 64)
+        return err_set(e, ERR_INTERNAL, NULL, "too many parameters");
     for (int i = 0; i < np; i++) {
         switch (p[i].t) {
         case DB_INT:
@@ -132,6 +126,18 @@ static PGresult *run(struct pg_db *d, const char *sql, const struct dbv *p, int 
             break;
         }
     }
+    return ERR_OK;
+}
+
+static PGresult *run(struct pg_db *d, const char *sql, const struct dbv *p, int np, struct err *e,
+                     int *rc)
+{
+    const char *name;
+    const char *vals[64];
+    char ints[64][32];
+    if ((*rc = params(p, np, vals, ints, e)) != ERR_OK ||
+        (*rc = prepare(d, sql, &name, e)) != ERR_OK)
+        return NULL;
     PGresult *res = PQexecPrepared(d->conn, name, np, vals, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -205,6 +211,54 @@ static int pg_query(struct db *db, struct arena *a, struct dbrows *out, struct e
     return ERR_OK;
 }
 
+/* libpq's single-row mode: each row arrives as its own result, so a scan of a large table never
+ * holds it all. After an error (the query's or fn's) the remaining results are drained so the
+ * connection stays usable. */
+static int pg_each(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
+                   db_row_fn fn, void *ctx)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    const char *name;
+    const char *vals[64];
+    char ints[64][32];
+    int rc;
+    if ((rc = params(p, np, vals, ints, e)) != ERR_OK || (rc = prepare(d, sql, &name, e)) != ERR_OK)
+        return rc;
+    if (!PQsendQueryPrepared(d->conn, name, np, vals, NULL, NULL, 0) ||
+        !PQsetSingleRowMode(d->conn))
+        return map_result(d, NULL, e);
+    PGresult *res;
+    while ((res = PQgetResult(d->conn)) != NULL) {
+        ExecStatusType st = PQresultStatus(res);
+        if (rc == ERR_OK && st == PGRES_SINGLE_TUPLE) {
+            struct dbrow row = {&store_pg_ops, res, 0};
+            rc = fn(&row, ctx, e);
+        } else if (rc == ERR_OK && st != PGRES_TUPLES_OK) {
+            rc = map_result(d, res, e);
+        }
+        PQclear(res);
+    }
+    return rc;
+}
+
+static const char *pg_row_text(const struct dbrow *r, int col, size_t *len)
+{
+    int null = PQgetisnull(r->h, r->i, col);
+    if (len != NULL)
+        *len = null ? 0 : (size_t)PQgetlength(r->h, r->i, col);
+    return null ? NULL : PQgetvalue(r->h, r->i, col);
+}
+
+static int64_t pg_row_int(const struct dbrow *r, int col)
+{
+    return PQgetisnull(r->h, r->i, col) ? 0 : strtoll(PQgetvalue(r->h, r->i, col), NULL, 10);
+}
+
+static int pg_row_null(const struct dbrow *r, int col)
+{
+    return PQgetisnull(r->h, r->i, col);
+}
+
 static int pg_script(struct db *db, struct err *e, const char *sql)
 {
     struct pg_db *d = (struct pg_db *)db;
@@ -268,6 +322,10 @@ const struct store_ops store_pg_ops = {
     .disconnect = pg_disconnect,
     .exec = pg_exec,
     .query = pg_query,
+    .each = pg_each,
+    .row_text = pg_row_text,
+    .row_int = pg_row_int,
+    .row_null = pg_row_null,
     .script = pg_script,
     .insert = pg_insert,
     .migrate_lock_sql = "SELECT pg_advisory_xact_lock(7270424)",

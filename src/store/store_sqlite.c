@@ -183,6 +183,50 @@ out:
     return rc;
 }
 
+static int sq_each(struct db *db, struct err *e, const char *sql, const struct dbv *p, int np,
+                   db_row_fn fn, void *ctx)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st;
+    int rc = prepare(d, sql, &st, e);
+    if (rc != ERR_OK)
+        return rc;
+    if ((rc = bind_all(d, st, p, np, e)) != ERR_OK)
+        goto out;
+    struct dbrow row = {&store_sqlite_ops, st, 0};
+    int fr = ERR_OK;
+    while (fr == ERR_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        fr = fn(&row, ctx, e);
+    if (fr != ERR_OK)
+        rc = fr;
+    else if (rc != SQLITE_DONE)
+        rc = map_rc(d->h, rc, e);
+    else
+        rc = ERR_OK;
+out:
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static const char *sq_row_text(const struct dbrow *r, int col, size_t *len)
+{
+    const char *v = (const char *)sqlite3_column_text(r->h, col);
+    if (len != NULL)
+        *len = v ? (size_t)sqlite3_column_bytes(r->h, col) : 0;
+    return v;
+}
+
+static int64_t sq_row_int(const struct dbrow *r, int col)
+{
+    return sqlite3_column_int64(r->h, col);
+}
+
+static int sq_row_null(const struct dbrow *r, int col)
+{
+    return sqlite3_column_type(r->h, col) == SQLITE_NULL;
+}
+
 static int sq_script(struct db *db, struct err *e, const char *sql)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
@@ -336,6 +380,10 @@ const struct store_ops store_sqlite_ops = {
     .disconnect = sq_disconnect,
     .exec = sq_exec,
     .query = sq_query,
+    .each = sq_each,
+    .row_text = sq_row_text,
+    .row_int = sq_row_int,
+    .row_null = sq_row_null,
     .script = sq_script,
     .insert = sq_insert,
     .migrate_lock_sql = "",

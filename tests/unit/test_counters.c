@@ -199,8 +199,9 @@ static int cmp_fn(struct db *db, void *arg, struct err *e)
     struct cmp *c = arg;
     struct arena a;
     arena_init(&a, 0);
-    int rc = c->replace ? counters_replace(db, &a, c->acc, "case.", c->from, &c->ndiff, e)
-                        : counters_compare(db, &a, c->acc, "case.", c->from, &c->ndiff, e);
+    static const char *const prefixes[] = {"case.", NULL};
+    int rc = c->replace ? counters_replace(db, &a, c->acc, prefixes, c->from, &c->ndiff, e)
+                        : counters_compare(db, &a, c->acc, prefixes, c->from, &c->ndiff, e);
     arena_free(&a);
     return rc;
 }
@@ -256,6 +257,122 @@ static void test_recompute_compare_replace(void **state)
     counter_acc_free(acc3);
 }
 
+/* ---- the accumulator against counters_move on many random records ---- */
+
+static uint64_t rng = 88172645463325252ull;
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng % n);
+}
+
+#define NREC 1500
+
+/* Records at grids, micro-grids, communities and a code that is no place; instants over two
+ * years and across Shanghai midnights and a leap day; metrics daily or not; weights. */
+static void random_facts(struct counter_facts *f, int64_t *weight)
+{
+    static const char *const places[] = {"330604002007001", "330604002007002", "33060400200700101",
+                                         "330604007001",    "330604007001003", "330604101201",
+                                         "330604101201002", "330604",          "not-a-place",
+                                         "330604002",       "330604112203001"};
+    static const char *const status[] = {"submitted", "accepted", "closed", "rejected"};
+    int64_t at = T_DEC1 - (int64_t)rnd(730) * 86400 - 28800 + rnd(3) * 3600 * 10;
+    if (rnd(10) == 0)
+        at = 1835366400 + rnd(4) * 43200 - 28800; /* 2028-02-29 in Shanghai, and after */
+    counter_facts_init(f, places[rnd(sizeof(places) / sizeof(places[0]))], at);
+    counter_fact_add(f, 1, 1, "case.received");
+    counter_fact_add(f, 1, 0, "case.status.%s", status[rnd(4)]);
+    counter_fact_add(f, 1, 0, "case.category.c%u", rnd(30));
+    if (rnd(2))
+        counter_fact_add(f, (int64_t)rnd(5) + 1, 0, "case.rating_sum");
+    if (rnd(3) == 0)
+        counter_fact_add(f, 2, 1, "case.daily%u", rnd(3));
+    *weight = rnd(4) == 0 ? 2 : 1;
+}
+
+struct many {
+    struct counter_facts f[NREC];
+    int64_t w[NREC];
+};
+
+static int keep_many(struct db *db, void *arg, struct err *e)
+{
+    struct many *m = arg;
+    for (int i = 0; i < NREC; i++)
+        for (int64_t k = 0; k < m->w[i]; k++)
+            if (counters_move(db, NULL, &m->f[i], e) != ERR_OK)
+                return e->code;
+    return ERR_OK;
+}
+
+static void test_acc_many_records(void **state)
+{
+    struct fixture *f = *state;
+    struct many *m = calloc(1, sizeof(*m));
+    struct err e = {0};
+    for (int i = 0; i < NREC; i++)
+        random_facts(&m->f[i], &m->w[i]);
+    if (store_write(f->s, keep_many, m, &e) != ERR_OK)
+        fail_msg("keep: %s", e.msg);
+    int64_t rows = qint(f->s, "SELECT (SELECT count(*) FROM counters_month) + (SELECT count(*) "
+                              "FROM counters_day)");
+    assert_true(rows > 3000);
+    /* a cache of 8 sums evicts nearly every addition; the default one almost none; the
+     * template path gives the same as the plain one */
+    int bits[] = {3, 18};
+    for (int b = 0; b < 2; b++) {
+        struct counter_acc *acc = counter_acc_new_sized(bits[b]);
+        for (int i = 0; i < NREC; i++) {
+            if (i % 2) {
+                assert_int_equal(counter_acc_add(acc, &m->f[i], m->w[i]), 0);
+                continue;
+            }
+            struct counter_tmpl t;
+            int32_t place = counter_acc_place(acc, m->f[i].place, strlen(m->f[i].place));
+            assert_int_equal(counter_acc_tmpl(acc, &m->f[i], &t), 0);
+            assert_int_equal(counter_acc_add_tmpl(acc, &t, place, m->f[i].at, m->w[i]), 0);
+        }
+        assert_int_equal(compare(f->s, acc, NULL, 0), 0);
+        assert_int_equal(compare(f->s, acc, "2026-01", 0), 0);
+        counter_acc_free(acc);
+    }
+    /* without one record: its rows differ, and replacing puts them right */
+    struct counter_acc *acc = counter_acc_new_sized(4);
+    for (int i = 1; i < NREC; i++)
+        assert_int_equal(counter_acc_add(acc, &m->f[i], m->w[i]), 0);
+    int64_t n = compare(f->s, acc, NULL, 0);
+    assert_true(m->f[0].place[0] == 'n' ? n == 0 : n > 0);
+    sql(f->s, "INSERT INTO counters_month VALUES ('330604', '2020-01', 'case.stale', 4)");
+    sql(f->s, "INSERT INTO counters_month VALUES ('330604', '2020-01', 'other.kept', 4)");
+    assert_int_equal(compare(f->s, acc, NULL, 0), n + 1);
+    assert_int_equal(compare(f->s, acc, NULL, 1), n + 1);
+    assert_int_equal(compare(f->s, acc, NULL, 0), 0);
+    /* metrics outside the prefixes are left alone */
+    assert_int_equal(month_value(f->s, "330604", "2020-01", "other.kept"), 4);
+    assert_int_equal(month_value(f->s, "330604", "2020-01", "case.stale"), 0);
+    counter_acc_free(acc);
+    free(m);
+}
+
+static void test_acc_out_of_range(void **state)
+{
+    (void)state;
+    struct counter_acc *acc = counter_acc_new();
+    struct counter_facts f;
+    counter_facts_init(&f, "330604002007001", -86400 * 2); /* 1969 */
+    counter_fact_add(&f, 1, 1, "case.received");
+    assert_int_equal(counter_acc_add(acc, &f, 1), -1);
+    counter_facts_init(&f, "x1", T_DEC1); /* not a place: counted nowhere */
+    counter_fact_add(&f, 1, 1, "case.received");
+    assert_int_equal(counter_acc_add(acc, &f, 1), 0);
+    assert_int_equal(counter_acc_place(acc, "33060400200700", 14), -1);
+    assert_true(counter_acc_place(acc, "330604002007", 12) >= 0);
+    counter_acc_free(acc);
+}
+
 int main(void)
 {
     const struct CMUnitTest sqlite_tests[] = {
@@ -264,12 +381,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_change_takes_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_acc_many_records, setup, teardown),
+        cmocka_unit_test(test_acc_out_of_range),
     };
     const struct CMUnitTest pg_tests[] = {
         cmocka_unit_test_setup_teardown(test_rollup, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_change_takes_back, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_acc_many_records, setup_pg, teardown),
     };
     int failed = cmocka_run_group_tests_name("counters/sqlite", sqlite_tests, NULL, NULL);
     pg_dsn = getenv("GRIDGOV_TEST_PG");
