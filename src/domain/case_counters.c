@@ -27,7 +27,8 @@ void case_counter_facts(const struct case_rec *cs, struct counter_facts *f)
         counter_fact_add(f, 1, 0, "case.rework");
 }
 
-/* The rebuild reads every case once, in table order, and never formats a metric name per case:
+/* The rebuild reads every case once, from cases_place (018: it holds the counted columns, in
+ * place then creation order), and never formats a metric name per case:
  * the facts depend on the place and date only through where and when they count, so they are
  * made once per (category, status, on time, rework, rating) with case_counter_facts, kept as a
  * template, and added at each case's place and date. */
@@ -38,7 +39,7 @@ struct recount {
     struct counter_acc *acc;
     char *cat[MEMO_CATS]; /* category codes seen, by id ("" for none) */
     int ncat;
-    int32_t *memo; /* per memo key: template index + 1, or 0 */
+    int32_t *memo;       /* per memo key: template index + 1, or 0 */
     char last_place[32]; /* the last case's place and its id: cases come in place order */
     int32_t last_pid;
     struct counter_tmpl *tmpl;

@@ -501,32 +501,53 @@ static int code_cmp(const void *k, const void *el)
     return strcmp((const char *)k, *(const char *const *)el);
 }
 
-/* Read every metric of the model for the places of board over period (stock: up to its end). */
+/* One metric's rows for a board: each row's value added to its place's (rows of other levels
+ * and of places not on the board are skipped). */
+struct board_sum {
+    struct board *b;
+    size_t code_len;
+    int k;
+};
+
+static int board_row(const struct dbrow *row, void *ctx, struct err *e)
+{
+    struct board_sum *bs = ctx;
+    size_t len;
+    const char *code = dbrow_text(row, 0, &len);
+    (void)e;
+    if (code == NULL || len != bs->code_len)
+        return ERR_OK;
+    const char **hit =
+        bsearch(code, bs->b->code, (size_t)bs->b->nplaces, sizeof(*bs->b->code), code_cmp);
+    if (hit != NULL)
+        bs->b->v[(hit - bs->b->code) * MAX_METRICS + bs->k] += dbrow_int(row, 1);
+    return ERR_OK;
+}
+
+/* Read every metric of the model for the places of board over period (stock: up to its end).
+ * The rows are summed here, streamed from counters_month_metric (which holds the value, 018):
+ * a stock metric is every month up to period for every place under the root, tens of
+ * thousands of rows on a district, which a GROUP BY would sort and a result set would hold. */
 static int board_fill(struct db *db, struct arena *a, const struct model *m, struct board *b,
                       const char *under, size_t code_len, const char *period, struct err *e)
 {
-    b->v = arena_alloc(a, sizeof(int64_t) * (size_t)(b->nplaces ? b->nplaces : 1) * MAX_METRICS);
+    size_t nv = (size_t)(b->nplaces ? b->nplaces : 1) * MAX_METRICS;
+    b->v = arena_alloc(a, sizeof(int64_t) * nv);
+    memset(b->v, 0, sizeof(int64_t) * nv);
+    const char *end = arena_printf(a, "%s;", under);
     for (int k = 0; k < m->nmetrics; k++) {
-        struct dbrows r;
-        char *sql = arena_printf(
-            a,
-            "SELECT place_code, sum(value) FROM counters_month WHERE metric = ? AND period %s ? "
-            "AND place_code >= ? AND place_code < ? GROUP BY place_code",
-            m->stock[k] ? "<=" : "=");
-        int rc = db_query(db, a, &r, e, sql,
-                          DB_ARGS(DBS(m->metric[k]), DBS(period), DBS(under),
-                                  DBS(arena_printf(a, "%s;", under))));
+        struct board_sum bs = {b, code_len, k};
+        int rc =
+            db_each(db, e,
+                    m->stock[k] ? "SELECT place_code, value FROM counters_month WHERE "
+                                  "metric = ? AND period <= ? AND place_code >= ? AND "
+                                  "place_code < ?"
+                                : "SELECT place_code, value FROM counters_month WHERE "
+                                  "metric = ? AND period = ? AND place_code >= ? AND "
+                                  "place_code < ?",
+                    DB_ARGS(DBS(m->metric[k]), DBS(period), DBS(under), DBS(end)), board_row, &bs);
         if (rc != ERR_OK)
             return rc;
-        for (int i = 0; i < r.nrows; i++) {
-            const char *code = dbrows_get(&r, i, 0);
-            if (strlen(code) != code_len)
-                continue;
-            const char **hit =
-                bsearch(code, b->code, (size_t)b->nplaces, sizeof(*b->code), code_cmp);
-            if (hit != NULL)
-                b->v[(hit - b->code) * MAX_METRICS + k] = dbrows_int(&r, i, 1);
-        }
     }
     return ERR_OK;
 }
@@ -710,7 +731,9 @@ int govindex_ranking(struct db *db, struct arena *a, const char *place, const ch
     return ERR_OK;
 }
 
-/* The cases under place created in period that cost an indicator its points. */
+/* The cases under place created in period that cost an indicator its points. The month is
+ * tested on cases_place's entries (`+created_at`: not through cases_created, which would visit
+ * every case of the district's month for a grid's few hundred). */
 static int drill_cases(struct db *db, struct arena *a, const char *drill, const char *place,
                        const char *period, struct jsonw *w, struct err *e)
 {
@@ -735,7 +758,8 @@ static int drill_cases(struct db *db, struct arena *a, const char *drill, const 
     char *sql = arena_printf(a,
                              "SELECT id, case_no, status, category_code, created_at, place_code "
                              "FROM cases WHERE %s AND place_code >= ? AND place_code < ? AND "
-                             "created_at >= ? AND created_at < ? ORDER BY created_at, id LIMIT 20",
+                             "+created_at >= ? AND +created_at < ? ORDER BY created_at, id LIMIT "
+                             "20",
                              cond);
     int rc = db_query(db, a, &r, e, sql,
                       DB_ARGS(DBS(place), DBS(arena_printf(a, "%s;", place)), DBI(from), DBI(to)));
