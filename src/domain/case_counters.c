@@ -27,7 +27,7 @@ void case_counter_facts(const struct case_rec *cs, struct counter_facts *f)
         counter_fact_add(f, 1, 0, "case.rework");
 }
 
-/* The rebuild reads every case once, from cases_place (018: it holds the counted columns, in
+/* The rebuild reads every case once, from cases_place (019: it holds the counted columns, in
  * place then creation order), and never formats a metric name per case:
  * the facts depend on the place and date only through where and when they count, so they are
  * made once per (category, status, on time, rework, rating) with case_counter_facts, kept as a

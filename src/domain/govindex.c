@@ -525,7 +525,7 @@ static int board_row(const struct dbrow *row, void *ctx, struct err *e)
 }
 
 /* Read every metric of the model for the places of board over period (stock: up to its end).
- * The rows are summed here, streamed from counters_month_metric (which holds the value, 018):
+ * The rows are summed here, streamed from counters_month_metric (which holds the value, 019):
  * a stock metric is every month up to period for every place under the root, tens of
  * thousands of rows on a district, which a GROUP BY would sort and a result set would hold. */
 static int board_fill(struct db *db, struct arena *a, const struct model *m, struct board *b,
