@@ -1,5 +1,6 @@
 /* case_counters.c - what a case counts for (counters.h): one received case on the day and month
- * it was created, at its place and every place above; its current status and category; when
+ * it was created, at its place and every place above; its current status, category and channel
+ * (and its channel again when closed: the enterprise problems solved); when
  * closed, whether on time and its rating; whether it needed rework. These are the cohort figures
  * of GB/T 30428 (结案率 = 结案/应结案, 按期结案率, 返工率) and the dashboard's counts: a case
  * created in November counts for November whenever it closes. */
@@ -16,6 +17,9 @@ void case_counter_facts(const struct case_rec *cs, struct counter_facts *f)
     counter_fact_add(f, 1, 1, "case.received");
     counter_fact_add(f, 1, 0, "case.status.%s", case_status_name(cs->status));
     counter_fact_add(f, 1, 0, "case.category.%s", cs->category ? cs->category : "");
+    counter_fact_add(f, 1, 0, "case.channel.%s", cs->channel ? cs->channel : "");
+    if (cs->status == CS_CLOSED)
+        counter_fact_add(f, 1, 0, "case.channel.%s.closed", cs->channel ? cs->channel : "");
     if (cs->status == CS_CLOSED && cs->on_time == 1)
         counter_fact_add(f, 1, 0, "case.on_time");
     if (cs->status == CS_CLOSED && cs->rating > 0) {
@@ -39,9 +43,10 @@ int case_counters_rebuild(struct db *db, struct arena *a, const char *from_month
     /* one row per set of cases with the same facts: the local day (an integer) dates them */
     const char *sql =
         "SELECT place_code, min(created_at), category_code, status, coalesce(on_time, -1), "
-        "CASE WHEN rework_count > 0 THEN 1 ELSE 0 END, coalesce(rating, 0), count(*) FROM cases "
-        "WHERE created_at >= ? GROUP BY place_code, (created_at + 28800) / 86400, category_code, "
-        "status, on_time, CASE WHEN rework_count > 0 THEN 1 ELSE 0 END, rating";
+        "CASE WHEN rework_count > 0 THEN 1 ELSE 0 END, coalesce(rating, 0), count(*), channel "
+        "FROM cases WHERE created_at >= ? GROUP BY place_code, (created_at + 28800) / 86400, "
+        "category_code, status, on_time, CASE WHEN rework_count > 0 THEN 1 ELSE 0 END, rating, "
+        "channel";
     int rc = db_query(db, a, &r, e, sql, DB_ARGS(DBI(from)));
     if (rc != ERR_OK)
         return rc;
@@ -54,7 +59,8 @@ int case_counters_rebuild(struct db *db, struct arena *a, const char *from_month
                               .category = dbrows_get(&r, i, 2),
                               .on_time = dbrows_int(&r, i, 4),
                               .rework_count = dbrows_int(&r, i, 5),
-                              .rating = dbrows_int(&r, i, 6)};
+                              .rating = dbrows_int(&r, i, 6),
+                              .channel = dbrows_get(&r, i, 8)};
         struct counter_facts f;
         if (case_status_from_name(dbrows_get(&r, i, 3), &cs.status) != 0) {
             rc = err_set(e, ERR_INTERNAL, NULL, "unknown case status %s", dbrows_get(&r, i, 3));
