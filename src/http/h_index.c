@@ -32,7 +32,7 @@ static int index_ranking_export(struct req *rq, const char *place, const char *l
     enum sheet_fmt fmt;
     char path[32];
     if (sheet_fmt_parse(rq->query(rq, "format"), &fmt) != 0)
-        return reply_code(rq, ERR_INVALID, "format", "'format' is csv or xlsx");
+        return reply_code(rq, ERR_INVALID, "format", "'format' is json, csv or xlsx");
     if (download_tmp(rq, path) != ERR_OK)
         return -1;
     struct sheet *s = sheet_open(fmt, path, "指数排名", &e);
@@ -49,7 +49,7 @@ static int index_ranking_export(struct req *rq, const char *place, const char *l
         arena_printf(&rq->arena, "index-%s-%s-%s.%s", level, place, period, sheet_ext(fmt)));
 }
 
-/* GET /api/v1/index?level=grid|community|town&period=&place=&format=csv|xlsx */
+/* GET /api/v1/index?level=grid|community|town&period=&place=&format=json|csv|xlsx */
 int index_ranking_h(struct req *rq)
 {
     struct err e = {0};
@@ -62,7 +62,8 @@ int index_ranking_h(struct req *rq)
         return reply_code(rq, ERR_INVALID, "level", "'level' is grid, community or town");
     if (req_report_place(rq, &place) != ERR_OK || period_param(rq, period) != ERR_OK)
         return -1;
-    if (rq->query(rq, "format") != NULL)
+    const char *format = rq->query(rq, "format");
+    if (format != NULL && strcmp(format, "json") != 0)
         return index_ranking_export(rq, place, level, period);
     jw_init(&w, 16u << 20);
     if (govindex_ranking(req_db(rq), &rq->arena, place, level, period, &w, &e) != ERR_OK) {

@@ -4,6 +4,8 @@
 -- this version) and a party branch on every grid. The default weights are rebalanced so that
 -- the set still sums to 100; only indicators the district has not edited (version 1, the
 -- default weight) change. And an index for the district figures' workshop income (figures.c).
+-- Cases count by channel now: the counters are emptied here and recomputed from the records when
+-- the database is next opened (govindex_counters_seed_fn computes them when there are none).
 UPDATE indicators SET weight = 15 WHERE code = 'closure_rate' AND version = 1 AND weight = 20;
 UPDATE indicators SET weight = 15 WHERE code = 'on_time_rate' AND version = 1 AND weight = 20;
 UPDATE indicators SET weight = 5 WHERE code = 'rework_rate' AND version = 1 AND weight = 10;
@@ -16,3 +18,6 @@ INSERT INTO indicators (code, name, numerator, denominator, basis, direction, ta
  ('grid_party_branch', '网格党支部覆盖', 'reg.party-orgs.kind.branch', '', 'stock', 'higher', 1, 5, 'grid', '', '支部建在网格上：网格内建立的党支部数（至少 1 个）', 14, 0);
 
 CREATE INDEX workshop_incomes_place_period ON workshop_incomes(place_code, period, amount);
+
+DELETE FROM counters_day;
+DELETE FROM counters_month;
