@@ -130,7 +130,7 @@ int cmd_export(struct cli *c)
         return EXIT_USAGE;
     }
     const char *path = c->argv[1], *dot = strrchr(path, '.');
-    enum reg_format fmt = dot != NULL && strcasecmp(dot, ".xlsx") == 0 ? REG_XLSX : REG_CSV;
+    enum sheet_fmt fmt = dot != NULL && strcasecmp(dot, ".xlsx") == 0 ? SHEET_XLSX : SHEET_CSV;
     if (cli_data_dir(c) != EXIT_OK)
         return EXIT_FAIL;
     struct store *s = cli_store_open(c);

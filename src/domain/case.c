@@ -553,6 +553,7 @@ int case_insert(struct db *db, const struct case_input *in, const struct actor *
                           .county = county,
                           .case_no = out->case_no,
                           .category = in->category,
+                          .channel = in->channel,
                           .status = CS_SUBMITTED,
                           .place_code = place,
                           .created_at = now,

@@ -1,5 +1,6 @@
 /* case_counters.c - what a case counts for (counters.h): one received case on the day and month
- * it was created, at its place and every place above; its current status and category; when
+ * it was created, at its place and every place above; its current status, category and channel
+ * (and its channel again when closed: the enterprise problems solved); when
  * closed, whether on time and its rating; whether it needed rework. These are the cohort figures
  * of GB/T 30428 (结案率 = 结案/应结案, 按期结案率, 返工率) and the dashboard's counts: a case
  * created in November counts for November whenever it closes. */
@@ -17,6 +18,9 @@ void case_counter_facts(const struct case_rec *cs, struct counter_facts *f)
     counter_fact_add(f, 1, 1, "case.received");
     counter_fact_add(f, 1, 0, "case.status.%s", case_status_name(cs->status));
     counter_fact_add(f, 1, 0, "case.category.%s", cs->category ? cs->category : "");
+    counter_fact_add(f, 1, 0, "case.channel.%s", cs->channel ? cs->channel : "");
+    if (cs->status == CS_CLOSED)
+        counter_fact_add(f, 1, 0, "case.channel.%s.closed", cs->channel ? cs->channel : "");
     if (cs->status == CS_CLOSED && cs->on_time == 1)
         counter_fact_add(f, 1, 0, "case.on_time");
     if (cs->status == CS_CLOSED && cs->rating > 0) {
@@ -30,15 +34,18 @@ void case_counter_facts(const struct case_rec *cs, struct counter_facts *f)
 /* The rebuild reads every case once, from cases_place (019: it holds the counted columns, in
  * place then creation order), and never formats a metric name per case:
  * the facts depend on the place and date only through where and when they count, so they are
- * made once per (category, status, on time, rework, rating) with case_counter_facts, kept as a
- * template, and added at each case's place and date. */
+ * made once per (category, channel, status, on time, rework, rating) with case_counter_facts, kept
+ * as a template, and added at each case's place and date. */
 #define MEMO_CATS 256
+#define MEMO_CHANNELS 16
 #define MEMO_RATINGS 8
 
 struct recount {
     struct counter_acc *acc;
     char *cat[MEMO_CATS]; /* category codes seen, by id ("" for none) */
     int ncat;
+    char *chan[MEMO_CHANNELS]; /* channels seen, by id */
+    int nchan;
     int32_t *memo;       /* per memo key: template index + 1, or 0 */
     char last_place[32]; /* the last case's place and its id: cases come in place order */
     int32_t last_pid;
@@ -46,15 +53,16 @@ struct recount {
     size_t ntmpl, captmpl;
 };
 
-static int cat_id(struct recount *r, const char *code)
+/* The id of code among the n seen so far in seen (at most max), -1 past that. */
+static int intern(char **seen, int *n, int max, const char *code)
 {
-    for (int i = 0; i < r->ncat; i++)
-        if (r->cat[i][0] == code[0] && strcmp(r->cat[i], code) == 0)
+    for (int i = 0; i < *n; i++)
+        if (seen[i][0] == code[0] && strcmp(seen[i], code) == 0)
             return i;
-    if (r->ncat == MEMO_CATS)
+    if (*n == max)
         return -1;
-    r->cat[r->ncat] = xstrdup(code);
-    return r->ncat++;
+    seen[*n] = xstrdup(code);
+    return (*n)++;
 }
 
 static int recount_row(const struct dbrow *row, void *ctx, struct err *e)
@@ -62,13 +70,14 @@ static int recount_row(const struct dbrow *row, void *ctx, struct err *e)
     struct recount *r = ctx;
     size_t plen;
     const char *place = dbrow_text(row, 0, &plen), *cat = dbrow_text(row, 2, NULL),
-               *status = dbrow_text(row, 3, NULL);
+               *status = dbrow_text(row, 3, NULL), *chan = dbrow_text(row, 7, NULL);
     struct case_rec cs = {.place_code = place,
                           .created_at = dbrow_int(row, 1),
                           .category = cat ? cat : "",
                           .on_time = dbrow_null(row, 4) ? -1 : dbrow_int(row, 4),
                           .rework_count = dbrow_int(row, 5) > 0,
-                          .rating = dbrow_int(row, 6)};
+                          .rating = dbrow_int(row, 6),
+                          .channel = chan ? chan : ""};
     if (place == NULL)
         return ERR_OK;
     if (status == NULL || case_status_from_name(status, &cs.status) != 0)
@@ -83,13 +92,15 @@ static int recount_row(const struct dbrow *row, void *ctx, struct err *e)
     }
     if (pid < 0)
         return ERR_OK; /* not a place code: counted nowhere, as counters_move does */
-    int c = cat_id(r, cs.category);
+    int c = intern(r->cat, &r->ncat, MEMO_CATS, cs.category);
+    int ch = intern(r->chan, &r->nchan, MEMO_CHANNELS, cs.channel);
     int64_t on = cs.on_time == 1 ? 2 : cs.on_time == 0 ? 1 : 0;
     int64_t key = -1;
-    if (c >= 0 && cs.rating >= 0 && cs.rating < MEMO_RATINGS)
-        key =
-            (((c * (int64_t)CS__COUNT + cs.status) * 3 + on) * 2 + cs.rework_count) * MEMO_RATINGS +
-            cs.rating;
+    if (c >= 0 && ch >= 0 && cs.rating >= 0 && cs.rating < MEMO_RATINGS)
+        key = ((((c * (int64_t)MEMO_CHANNELS + ch) * CS__COUNT + cs.status) * 3 + on) * 2 +
+               cs.rework_count) *
+                  MEMO_RATINGS +
+              cs.rating;
     struct counter_tmpl one, *t = &one;
     if (key >= 0 && r->memo[key] > 0) {
         t = &r->tmpl[r->memo[key] - 1];
@@ -123,19 +134,22 @@ int case_counters_recount(struct db *db, struct counter_acc *acc, const char *fr
         from = days_from_civil(y, (unsigned)m, 1) * 86400 - 28800;
     }
     struct recount r = {.acc = acc, .last_pid = -1};
-    r.memo = xcalloc((size_t)MEMO_CATS * CS__COUNT * 3 * 2 * MEMO_RATINGS, sizeof(*r.memo));
+    r.memo = xcalloc((size_t)MEMO_CATS * MEMO_CHANNELS * CS__COUNT * 3 * 2 * MEMO_RATINGS,
+                     sizeof(*r.memo));
     /* every case in table order (no index, no sort); from a month on, the created_at index */
     int rc = from_month == NULL
                  ? db_each(db, e,
                            "SELECT place_code, created_at, category_code, status, on_time, "
-                           "rework_count, rating FROM cases",
+                           "rework_count, rating, channel FROM cases",
                            DB_NOARGS, recount_row, &r)
                  : db_each(db, e,
                            "SELECT place_code, created_at, category_code, status, on_time, "
-                           "rework_count, rating FROM cases WHERE created_at >= ?",
+                           "rework_count, rating, channel FROM cases WHERE created_at >= ?",
                            DB_ARGS(DBI(from)), recount_row, &r);
     for (int i = 0; i < r.ncat; i++)
         free(r.cat[i]);
+    for (int i = 0; i < r.nchan; i++)
+        free(r.chan[i]);
     free(r.memo);
     free(r.tmpl);
     return rc;

@@ -52,6 +52,17 @@ static int metric_known(const char *m)
             enum case_status st;
             return case_status_from_name(k + 7, &st) == 0;
         }
+        if (strncmp(k, "channel.", 8) == 0) {
+            static const char *const channels[] = {CASE_CHANNELS};
+            const char *ch = k + 8, *dot = strchr(ch, '.');
+            size_t n = dot ? (size_t)(dot - ch) : strlen(ch);
+            if (dot != NULL && strcmp(dot, ".closed") != 0)
+                return 0;
+            for (size_t i = 0; i < ARRAY_LEN(channels); i++)
+                if (strlen(channels[i]) == n && strncmp(ch, channels[i], n) == 0)
+                    return 1;
+            return 0;
+        }
         return strncmp(k, "category.", 9) == 0 && k[9] != '\0';
     }
     if (strncmp(m, "reg.", 4) == 0) {
@@ -729,6 +740,38 @@ int govindex_ranking(struct db *db, struct arena *a, const char *place, const ch
     jw_end_arr(w);
     jw_end_obj(w);
     return ERR_OK;
+}
+
+int govindex_ranking_sheet(struct db *db, struct arena *a, const char *place, const char *level,
+                           const char *period, struct sheet *out, struct err *e)
+{
+    static const char *const head[] = {"期间", "排名",     "代码", "名称", "得分",
+                                       "等级", "上期得分", "变化", "预警"};
+    struct model *m = arena_alloc(a, sizeof(*m));
+    struct ranked *items;
+    int n, rc;
+    if ((rc = model_load(db, a, level, m, e)) != ERR_OK ||
+        (rc = board_scores(db, a, m, place, level, period, &items, &n, e)) != ERR_OK ||
+        (rc = sheet_row(out, head, (int)ARRAY_LEN(head), 1, e)) != ERR_OK)
+        return rc;
+    for (int i = 0; i < n && rc == ERR_OK; i++) {
+        const struct ranked *it = &items[i];
+        int both = it->score >= 0 && it->previous >= 0;
+        double change = both ? round((it->score - it->previous) * 10) / 10 : 0;
+        const char *row[] = {
+            period,
+            arena_printf(a, "%d", i + 1),
+            it->code,
+            it->name,
+            it->score >= 0 ? arena_printf(a, "%.1f", round(it->score * 10) / 10) : "",
+            it->score >= 0 ? govindex_grade(it->score) : "",
+            it->previous >= 0 ? arena_printf(a, "%.1f", round(it->previous * 10) / 10) : "",
+            both ? arena_printf(a, "%.1f", change) : "",
+            both && change <= -5.0 ? "是" : "否",
+        };
+        rc = sheet_row(out, row, (int)ARRAY_LEN(row), 0, e);
+    }
+    return rc;
 }
 
 /* The cases under place created in period that cost an indicator its points. The month is

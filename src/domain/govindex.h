@@ -14,6 +14,7 @@
 
 #include "core/arena.h"
 #include "core/jsonw.h"
+#include "core/sheet.h"
 #include "domain/authz.h"
 #include "store/store.h"
 
@@ -44,6 +45,9 @@ int indicator_versions_json(struct db *db, struct arena *a, const char *code, st
  * period ("2026-11"), best first, with last month's score and the change. */
 int govindex_ranking(struct db *db, struct arena *a, const char *place, const char *level,
                      const char *period, struct jsonw *w, struct err *e);
+/* The same ranking as rows of a sheet (CSV or XLSX) with Chinese headers. */
+int govindex_ranking_sheet(struct db *db, struct arena *a, const char *place, const char *level,
+                           const char *period, struct sheet *out, struct err *e);
 /* One place's score for period: each indicator's value, numerator, denominator, weight, points
  * and points lost, the records that cost points (drill-down), its rank in its level under
  * rank_root, and the trend of the last six months. */

@@ -107,6 +107,10 @@ int ledger_summary(struct db *db, struct arena *a, const char *place, int year, 
                    struct err *e);
 /* Collective income: per village or community under place with entries, per year from..to,
  * operating income against the year's threshold (weak when below) and the trend. */
+/* The income of the approved entries under place dated from..to ("2026-01-01".."2026-12-31"),
+ * reversals negative: all of it, and the operating income (经营性收入) within it. */
+int ledger_income_sum(struct db *db, struct arena *a, const char *place, const char *from,
+                      const char *to, int64_t *income, int64_t *operating, struct err *e);
 int ledger_income(struct db *db, struct arena *a, const char *place, int from, int to,
                   struct jsonw *w, struct err *e);
 /* The weak-village line of a year: the district's for that year or the latest before it, else

@@ -243,6 +243,22 @@ int ledger_threshold(struct db *db, struct arena *a, int year, int64_t *out, str
     return rc;
 }
 
+int ledger_income_sum(struct db *db, struct arena *a, const char *place, const char *from,
+                      const char *to, int64_t *income, int64_t *operating, struct err *e)
+{
+    struct dbrows r;
+    int rc = sums(db, a, arena_printf(a, "substr(le.place_code, 1, %zu)", strlen(place)), place,
+                  from, to, &r, e);
+    *income = *operating = 0;
+    for (int i = 0; rc == ERR_OK && i < r.nrows; i++) {
+        if (strcmp(dbrows_get(&r, i, 1), "income") != 0)
+            continue;
+        *income += dbrows_int(&r, i, 2);
+        *operating += dbrows_int(&r, i, 3);
+    }
+    return rc;
+}
+
 int ledger_income(struct db *db, struct arena *a, const char *place, int from, int to,
                   struct jsonw *w, struct err *e)
 {

@@ -20,6 +20,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/jsonw.h"
+#include "core/sheet.h"
 #include "domain/authz.h"
 #include "store/store.h"
 
@@ -321,10 +322,9 @@ int reg_import(struct store *s, struct reg_ctx *c, const struct registry *r, str
                reg_progress_fn progress, void *progress_arg, struct err *e);
 void reg_write_report(struct jsonw *w, const struct reg_import_report *rep, int dry_run);
 
-enum reg_format { REG_CSV, REG_XLSX };
 /* Write every record in the caller's scope (under place, if given) to path. rows gets the
  * count. Personal fields masked unless c->unmask (then one access-log row for the export). */
 int reg_export(struct store *s, struct reg_ctx *c, const struct registry *r, const char *place,
-               enum reg_format fmt, const char *path, long *rows, struct err *e);
+               enum sheet_fmt fmt, const char *path, long *rows, struct err *e);
 
 #endif

@@ -3,10 +3,9 @@
  * every row as a real run would and stores nothing, all rows or only the valid ones in one
  * transaction; out as UTF-8 CSV with a BOM or as a workbook, masked unless the caller may and
  * says why. */
-#include "core/buf.h"
 #include "core/csv.h"
 #include "core/util.h"
-#include "core/xlsx.h"
+#include "core/sheet.h"
 #include "domain/registry.h"
 
 #include <ctype.h>
@@ -295,25 +294,6 @@ void reg_write_report(struct jsonw *w, const struct reg_import_report *rep, int 
 
 /* ---- export ---- */
 
-struct export_out {
-    enum reg_format fmt;
-    FILE *f;
-    struct buf b;
-    struct xlsx *x;
-};
-
-static int out_row(struct export_out *o, const char *const *cells, int n, int header, struct err *e)
-{
-    if (o->fmt == REG_XLSX)
-        return xlsx_row(o->x, cells, n, header) == 0
-                   ? ERR_OK
-                   : err_set(e, ERR_INTERNAL, NULL, "cannot write the workbook");
-    o->b.len = 0;
-    if (csv_write_row(&o->b, cells, n) != 0 || fwrite(o->b.data, 1, o->b.len, o->f) != o->b.len)
-        return err_set(e, ERR_INTERNAL, NULL, "cannot write the CSV file");
-    return ERR_OK;
-}
-
 static int export_audit_fn(struct db *db, void *arg, struct err *e)
 {
     struct reg_ctx *c = ((struct reg_ctx **)arg)[0];
@@ -323,9 +303,9 @@ static int export_audit_fn(struct db *db, void *arg, struct err *e)
 }
 
 int reg_export(struct store *s, struct reg_ctx *c, const struct registry *r, const char *place,
-               enum reg_format fmt, const char *path, long *rows, struct err *e)
+               enum sheet_fmt fmt, const char *path, long *rows, struct err *e)
 {
-    struct export_out o = {.fmt = fmt};
+    struct sheet *o;
     const char **cells = arena_alloc(c->a, sizeof(char *) * (size_t)(r->nfields + 1));
     struct reg_query q = {.place = place, .limit = 1000, .all_scope = c->user == NULL};
     int rc = ERR_OK, n;
@@ -337,21 +317,14 @@ int reg_export(struct store *s, struct reg_ctx *c, const struct registry *r, con
         if ((rc = store_write(s, export_audit_fn, (void *)arg, e)) != ERR_OK)
             return rc;
     }
-    if (fmt == REG_XLSX) {
-        if ((o.x = xlsx_open(path, r->label, e)) == NULL)
-            return e->code;
-    } else {
-        if ((o.f = fopen(path, "wb")) == NULL)
-            return err_set(e, ERR_INVALID, "file", "cannot write %s", path);
-        buf_init(&o.b, CSV_MAX_RECORD * 4);
-        fputs(CSV_BOM, o.f);
-    }
+    if ((o = sheet_open(fmt, path, r->label, e)) == NULL)
+        return e->code;
     n = 0;
     if (!r->key_text) /* a text key is a field of its own */
         cells[n++] = "编号";
     for (int i = 0; i < r->nfields; i++)
         cells[n++] = r->fields[i].label;
-    rc = out_row(&o, cells, n, 1, e);
+    rc = sheet_row(o, cells, n, 1, e);
     struct db *db = store_acquire(s);
     while (rc == ERR_OK) {
         struct arena page;
@@ -368,7 +341,7 @@ int reg_export(struct store *s, struct reg_ctx *c, const struct registry *r, con
                 cells[n++] = recs[k].key;
             for (int i = 0; i < r->nfields; i++)
                 cells[n++] = reg_value_text(&pc, r, i, &recs[k]);
-            rc = out_row(&o, cells, n, 0, e);
+            rc = sheet_row(o, cells, n, 0, e);
             (*rows)++;
         }
         q.cursor = next ? arena_strdup(c->a, next) : NULL;
@@ -377,14 +350,5 @@ int reg_export(struct store *s, struct reg_ctx *c, const struct registry *r, con
             break;
     }
     store_release(s, db);
-    if (fmt == REG_XLSX) {
-        struct err ce = {0};
-        if (xlsx_close(o.x, &ce) != 0 && rc == ERR_OK)
-            rc = err_set(e, ce.code ? ce.code : ERR_INTERNAL, NULL, "%s", ce.msg);
-    } else {
-        buf_free(&o.b);
-        if (fclose(o.f) != 0 && rc == ERR_OK)
-            rc = err_set(e, ERR_INTERNAL, "file", "cannot write %s", path);
-    }
-    return rc;
+    return sheet_close(o, rc, e);
 }

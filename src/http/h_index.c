@@ -6,6 +6,7 @@
 #include "domain/place.h"
 
 #include <string.h>
+#include <unistd.h>
 
 /* ?period=YYYY-MM, default this month in Asia/Shanghai */
 static int period_param(struct req *rq, char out[8])
@@ -23,7 +24,32 @@ static int period_param(struct req *rq, char out[8])
     return ERR_OK;
 }
 
-/* GET /api/v1/index?level=grid|community|town&period=&place= */
+/* ?format=csv|xlsx: the ranking as a download */
+static int index_ranking_export(struct req *rq, const char *place, const char *level,
+                                const char *period)
+{
+    struct err e = {0};
+    enum sheet_fmt fmt;
+    char path[32];
+    if (sheet_fmt_parse(rq->query(rq, "format"), &fmt) != 0)
+        return reply_code(rq, ERR_INVALID, "format", "'format' is json, csv or xlsx");
+    if (download_tmp(rq, path) != ERR_OK)
+        return -1;
+    struct sheet *s = sheet_open(fmt, path, "指数排名", &e);
+    int rc =
+        s ? govindex_ranking_sheet(req_db(rq), &rq->arena, place, level, period, s, &e) : e.code;
+    if (s != NULL)
+        rc = sheet_close(s, rc, &e);
+    if (rc != ERR_OK) {
+        unlink(path);
+        return reply_err(rq, &e);
+    }
+    return reply_download(
+        rq, path, sheet_content_type(fmt),
+        arena_printf(&rq->arena, "index-%s-%s-%s.%s", level, place, period, sheet_ext(fmt)));
+}
+
+/* GET /api/v1/index?level=grid|community|town&period=&place=&format=json|csv|xlsx */
 int index_ranking_h(struct req *rq)
 {
     struct err e = {0};
@@ -36,6 +62,9 @@ int index_ranking_h(struct req *rq)
         return reply_code(rq, ERR_INVALID, "level", "'level' is grid, community or town");
     if (req_report_place(rq, &place) != ERR_OK || period_param(rq, period) != ERR_OK)
         return -1;
+    const char *format = rq->query(rq, "format");
+    if (format != NULL && strcmp(format, "json") != 0)
+        return index_ranking_export(rq, place, level, period);
     jw_init(&w, 16u << 20);
     if (govindex_ranking(req_db(rq), &rq->arena, place, level, period, &w, &e) != ERR_OK) {
         buf_free(&w.b);

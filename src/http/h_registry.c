@@ -398,53 +398,28 @@ int reg_export_h(struct req *rq)
     struct reg_ctx c;
     struct err e = {0};
     const char *format = rq->query(rq, "format"), *place;
-    enum reg_format fmt = REG_CSV;
+    enum sheet_fmt fmt;
     long rows = 0;
-    char path[] = "/tmp/gridgov-export-XXXXXX";
+    char path[32];
 
     ctx_init(rq, &c);
-    if (format != NULL && strcmp(format, "xlsx") == 0)
-        fmt = REG_XLSX;
-    else if (format != NULL && strcmp(format, "csv") != 0)
+    if (sheet_fmt_parse(format, &fmt) != 0)
         return reply_code(rq, ERR_INVALID, "format", "'format' is csv or xlsx");
     if (req_query_text(rq, "place", 17, &place) != 0 || unmask_or_reply(rq, r, &c, 0) != 0)
         return -1;
     if (place != NULL &&
         (strspn(place, "0123456789") != strlen(place) || place_level_of(place) == PL_NONE))
         return reply_code(rq, ERR_INVALID, "place", "'place' is a place code");
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return reply_code(rq, ERR_INTERNAL, NULL, "cannot create a temporary file");
-    close(fd);
+    if (download_tmp(rq, path) != ERR_OK)
+        return -1;
     store_release(rq->app->store, rq->db);
     rq->db = NULL;
     if (reg_export(rq->app->store, &c, r, place, fmt, path, &rows, &e) != ERR_OK) {
         unlink(path);
         return reply_err(rq, &e);
     }
-    FILE *f = fopen(path, "rb");
-    unlink(path);
-    if (f == NULL)
-        return reply_code(rq, ERR_INTERNAL, NULL, "cannot read the export");
-    struct stat st;
-    char *body = NULL;
-    if (fstat(fileno(f), &st) == 0 && (body = malloc((size_t)st.st_size + 1)) != NULL &&
-        fread(body, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-        free(body);
-        body = NULL;
-    }
-    fclose(f);
-    if (body == NULL)
-        return reply_code(rq, ERR_INTERNAL, NULL, "cannot read the export");
-    rq->disposition = arena_printf(&rq->arena, "attachment; filename=\"%s.%s\"", r->name,
-                                   fmt == REG_XLSX ? "xlsx" : "csv");
-    int rc = reply_text(rq, 200,
-                        fmt == REG_XLSX ? "application/vnd.openxmlformats-officedocument."
-                                          "spreadsheetml.sheet"
-                                        : "text/csv; charset=utf-8",
-                        body, (size_t)st.st_size);
-    free(body);
-    return rc;
+    return reply_download(rq, path, sheet_content_type(fmt),
+                          arena_printf(&rq->arena, "%s.%s", r->name, sheet_ext(fmt)));
 }
 
 /* GET /api/v1/access-log?object=residents:12&limit=: who read which personal data, why. */

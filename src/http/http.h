@@ -127,6 +127,12 @@ int req_wants_english(struct req *rq);
 int reply_err(struct req *rq, const struct err *e);
 int reply_code(struct req *rq, enum err_code code, const char *field, const char *msg);
 int reply_text(struct req *rq, int status, const char *content_type, const char *text, size_t n);
+/* A download (download.c): a temporary file for an export (path holds its name, the file is
+ * created empty), then the file as the reply with Content-Disposition filename; the file is
+ * removed either way. */
+int download_tmp(struct req *rq, char path[32]);
+int reply_download(struct req *rq, const char *path, const char *content_type,
+                   const char *filename);
 
 /* The path parameter i as an id (digits only, above 0); anything else replies 404 and returns
  * -1, so a handler returns at once. */

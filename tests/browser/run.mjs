@@ -1860,6 +1860,62 @@ async function ledgerIncome(ctx) {
   await shot(page, '83-ledger-income');
 }
 
+/* ---- the figures board (web/js/figures.js) ---- */
+
+/** A download the click starts: its file name and its first bytes. */
+async function downloadOf(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const chunks = [];
+  for await (const c of await dl.createReadStream()) chunks.push(c);
+  return { name: dl.suggestedFilename(), body: Buffer.concat(chunks) };
+}
+
+async function figuresBoard(ctx) {
+  const page = await newPage(ctx, 'admin-figures');
+  await login(page, 'admin', ADMIN_PW);
+  await page.click('#nav a[href="#/figures"]');
+  await page.waitForSelector('#fig-filters');
+  await page.waitForSelector('[data-figure="collective_income"]');
+  check((await page.textContent('main h1')).includes('上虞区'), `the board is of ${await page.textContent('main h1')}`);
+  const cards = await page.$$eval('.stat.fig', (l) => l.map((c) => ({
+    code: c.dataset.figure, value: c.querySelector('.stat-value').textContent, def: c.querySelector('.fig-def').textContent })));
+  check(cards.length === 14, `not 14 figures: ${cards.length}`);
+  check(cards.every((c) => c.def.length > 4), 'a figure without its definition');
+  const income = cards.find((c) => c.code === 'collective_income');
+  check(/万元/.test(income.value) && !/^0 /.test(income.value), `collective income: ${income.value}`);
+  check(await page.locator('section.fig-group').count() === 4, 'the figures are not in 4 groups');
+  // 崧厦街道 from January to this month: the enterprise problem its visit raised, solved
+  await page.selectOption('#fig-place', '330604007');
+  const month = await page.$eval('#fig-to', (el) => el.value);
+  await page.fill('#fig-from', `${month.slice(0, 4)}-01`);
+  await page.click('#fig-filters button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector('main h1').textContent.includes('崧厦'));
+  await page.waitForSelector('[data-figure="problems_solved"]');
+  check((await page.textContent('[data-figure="problems_solved"] .stat-value')).trim().startsWith('1'),
+    `崧厦街道's problems solved: ${await page.textContent('[data-figure="problems_solved"] .stat-value')}`);
+  await shot(page, '90-figures');
+  // the exports: CSV with a BOM and Chinese headers, XLSX a zip
+  const csv = await downloadOf(page, '#fig-export-csv');
+  check(/^figures-330604007-\d{4}-01-\d{4}-\d{2}\.csv$/.test(csv.name), `the CSV file is ${csv.name}`);
+  const text = csv.body.toString('utf8');
+  check(text.startsWith('\ufeff地区,期间,指标,数值,单位,定义'), `the CSV starts ${text.slice(0, 40)}`);
+  check(text.includes('解决企业问题,1,个'), 'the CSV has no problems solved');
+  const xlsx = await downloadOf(page, '#fig-export-xlsx');
+  check(xlsx.name.endsWith('.xlsx') && xlsx.body.subarray(0, 2).toString() === 'PK', `the workbook: ${xlsx.name}`);
+}
+
+async function figuresPhone(ctx) {
+  const page = await newPage(ctx, 'phone-figures', PHONE);
+  await login(page, 'songxia', PW);
+  await page.click('.menu-btn');
+  await page.click('#nav a[href="#/figures"]');
+  await page.waitForSelector('[data-figure="workshop_income"]');
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= PHONE.width, `the figures board is ${wide} px wide at 375 px`);
+  check((await page.textContent('main h1')).includes('崧厦'), `songxia's board is of ${await page.textContent('main h1')}`);
+  await shot(page, '91-figures-375');
+}
+
 async function noConsoleErrors() {
   check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
   check(dialogs.length === 0, `dialogs fired: ${dialogs.join('; ')}`);
@@ -1898,6 +1954,8 @@ const scenarios = [
   ['ledger: 舜源村 sees its year, a bad amount is refused on the page, an expense with its voucher photo goes to the street', ledgerVillage],
   ['ledger at 375 px: 崧厦街道 approves in one tap, rejects with a reason, the approved entry is locked with its history', ledgerStreetPhone],
   ['ledger: the street\'s places and the income charts with collective income against the weak-village line', ledgerIncome],
+  ['figures: the district\'s figures with their definitions, 崧厦街道 from January, CSV and XLSX exports', figuresBoard],
+  ['figures at 375 px: 崧厦街道\'s board fits the phone', figuresPhone],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 
