@@ -63,7 +63,8 @@ addTexts({
   'idx.ind.weight': ['权重', 'Weight'],
   'idx.ind.points': ['得分', 'Points'],
   'idx.ind.lost': ['失分', 'Points lost'],
-  'idx.ind.na': ['不适用（当月无此类记录）', 'does not apply (nothing to count this month)'],
+  'idx.ind.na': ['不适用', 'n/a'],
+  'idx.ind.na.hint': ['当月没有可计算的记录，不计入得分', 'nothing to count this month: left out of the score'],
   'idx.ind.lower': ['越低越好', 'lower is better'],
   'idx.ind.source': ['口径：{s}', 'Definition: {s}'],
   'idx.records': ['失分对应的案件', 'Cases behind the points lost'],
@@ -190,7 +191,8 @@ export async function renderRanking(ctx) {
 }
 
 function rankingTable(items, period) {
-  const head = h('tr', null, ['rank', 'place', 'score', 'grade', 'change', 'warning'].map((k) => h('th', { scope: 'col' }, t(`idx.col.${k}`))));
+  const num = ['rank', 'score', 'change'];
+  const head = h('tr', null, ['rank', 'place', 'score', 'grade', 'change', 'warning'].map((k) => h('th', { scope: 'col', class: num.includes(k) ? 'num' : null }, t(`idx.col.${k}`))));
   const body = h('tbody', null, items.map((it) => h('tr', { dataset: { code: it.code, grade: it.grade || '' }, class: it.warning ? 'idx-warn' : null },
     h('td', { class: 'num' }, String(it.rank)),
     h('th', { scope: 'row' }, link(`#/index/${enc(it.code)}?period=${period}`, it.name || it.code)),
@@ -201,13 +203,15 @@ function rankingTable(items, period) {
   return h('table', { class: 'idx-ranking', id: 'idx-ranking' }, h('thead', null, head), body);
 }
 
-/** The boundaries of the ranked places, from GET /stats/map of their parents (at most 40
- * parents, those of scored places first): [] when none has one. */
-async function boundaries(api, items, level) {
+/** The boundaries of the ranked places, from GET /stats/map of their parents inside the
+ * caller's scope (at most 40 parents, those of scored places first): [] when none has one. */
+async function boundaries(api, user, items, level) {
   const parentLen = { town: 6, community: 9, grid: 12 }[level];
+  const home = homePlace(user);
   const want = new Set(items.map((i) => i.code));
   const scored = items.filter((i) => typeof i.score === 'number');
-  const parents = [...new Set([...scored, ...items].map((i) => i.code.slice(0, parentLen)))].slice(0, 40);
+  const parents = [...new Set([...scored, ...items].map((i) => i.code.slice(0, parentLen)))]
+    .filter((p) => p.startsWith(home)).slice(0, 40);
   const out = [];
   const answers = await Promise.all(parents.map((p) => api.get('/stats/map', { place: p }).catch(() => null)));
   for (const fc of answers) {
@@ -221,7 +225,7 @@ async function boundaries(api, items, level) {
 async function drawMap(ctx, items, level, period, card) {
   const { api } = ctx;
   const [features, echarts, cfg] = await Promise.all([
-    items.length ? boundaries(api, items, level) : [],
+    items.length ? boundaries(api, ctx.user, items, level) : [],
     loadECharts().catch(() => null),
     mapConfig(api),
   ]);
@@ -306,8 +310,12 @@ export async function renderPlace(ctx) {
   const period = monthOk(query.get('period')) ? query.get('period') : thisMonth();
   replace(root, pageTitle(t('idx.title')), loading());
   let b;
+  let cats = [];
   try {
-    b = await api.get(`/index/${enc(code)}`, { period });
+    [b, cats] = await Promise.all([
+      api.get(`/index/${enc(code)}`, { period }),
+      api.get('/categories', null, { auth: false }).then((r) => r.items || []).catch(() => []),
+    ]);
   } catch (e) {
     if (!ctx.current()) return;
     replace(root, pageTitle(t('idx.title')), errorBox(e), h('p', null, link(`#/${rankingHash(levelOf(code), period)}`, t('idx.back'))));
@@ -333,10 +341,11 @@ export async function renderPlace(ctx) {
 
   const inds = b.indicators || [];
   const scale = Math.max(1, ...inds.map((i) => (i.points || 0) + (i.points_lost || 0)));
-  const head = h('tr', null, ['name', 'formula', 'value', 'target', 'weight', 'points', 'lost'].map((k) => h('th', { scope: 'col' }, t(`idx.ind.${k}`))));
+  const num = ['formula', 'value', 'target', 'weight', 'points'];
+  const head = h('tr', null, ['name', 'formula', 'value', 'target', 'weight', 'points', 'lost'].map((k) => h('th', { scope: 'col', class: num.includes(k) ? 'num' : null }, t(`idx.ind.${k}`))));
   const body = h('tbody', null, inds.map((ind) => h('tr', { dataset: { indicator: ind.code }, class: ind.applicable ? null : 'inactive' },
     h('th', { scope: 'row' }, ind.name, ind.source ? h('div', { class: 'hint' }, t('idx.ind.source', { s: ind.source })) : null),
-    h('td', { class: 'num' }, ind.applicable ? (isRatio(ind) ? `${ind.numerator} / ${ind.denominator}` : String(ind.numerator)) : t('idx.ind.na')),
+    h('td', { class: 'num' }, ind.applicable ? (isRatio(ind) ? `${ind.numerator} / ${ind.denominator}` : String(ind.numerator)) : h('span', { title: t('idx.ind.na.hint') }, t('idx.ind.na'))),
     h('td', { class: 'num' }, ind.applicable ? valueText(ind) : '-'),
     h('td', { class: 'num' }, targetText(ind)),
     h('td', { class: 'num' }, String(ind.weight)),
@@ -345,13 +354,14 @@ export async function renderPlace(ctx) {
   const table = h('div', { class: 'scroll-x', tabindex: '0', role: 'region', 'aria-label': t('idx.indicators') },
     h('table', { class: 'idx-indicators', id: 'idx-indicators' }, h('thead', null, head), body));
 
+  const catName = new Map(cats.map((c) => [c.code, c.name]));
   const withRecords = inds.filter((i) => Array.isArray(i.records) && i.records.length);
   const records = h('section', { class: 'card', id: 'idx-records' }, h('h2', null, t('idx.records')),
     withRecords.length ? withRecords.map((ind) => h('div', { class: 'idx-rec', dataset: { indicator: ind.code } },
       h('h3', null, t('idx.records.of', { name: ind.name, lost: fmtScore(ind.points_lost) })),
       h('ul', { class: 'plain idx-rec-list' }, ind.records.map((c) => h('li', null,
         link(`#/cases/${enc(c.id)}`, c.case_no || `#${c.id}`), ' ', statusBadge(c.status), ' ',
-        h('span', { class: 'hint' }, [c.category, fmtTime(c.created_at)].filter(Boolean).join(' · ')))))))
+        h('span', { class: 'hint' }, [catName.get(c.category) || c.category, fmtTime(c.created_at)].filter(Boolean).join(' · ')))))))
       : h('p', { class: 'empty' }, t('idx.records.none')));
 
   const lower = level === 'grid' ? null : h('p', { class: 'idx-lower' },
@@ -378,7 +388,7 @@ async function drawTrend(ctx, trend, el) {
   chart.setOption({
     textStyle: { fontFamily: FONT },
     animationDuration: 300,
-    grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 36, top: 28, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: trend.map((p) => p.period), boundaryGap: false },
     yAxis: { type: 'value', min: 0, max: 100 },
