@@ -1909,6 +1909,19 @@ async function indexRanking(ctx) {
   await page.waitForTimeout(600);
   check(await painted(page, '#idx-map') > 100, 'the index map is empty');
   await shot(page, '90-index-towns');
+  // a click on 曹娥街道's square opens its breakdown
+  await page.locator('#idx-map').scrollIntoViewIfNeeded();
+  const at = await page.evaluate(() => {
+    const el = document.getElementById('idx-map');
+    const p = window.echarts.getInstanceByDom(el).convertToPixel({ seriesIndex: 0 }, [120.825, 30.025]);
+    const r = el.getBoundingClientRect();
+    return [r.left + p[0], r.top + p[1]];
+  });
+  await page.mouse.click(at[0], at[1]);
+  await page.waitForSelector('#idx-indicators');
+  check(page.url().includes('#/index/330604002?'), `the map click went to ${page.url()}`);
+  await page.goBack();
+  await page.waitForSelector('#idx-levels a[data-level="town"][aria-current="page"]');
   // another month: the month picker keeps the level
   await page.fill('#idx-period', '2026-01');
   await page.click('#idx-form button[type="submit"]');
@@ -1938,6 +1951,24 @@ async function indexRanking(ctx) {
   const id = href.split('/').pop();
   const c = await apiCase(page, id);
   check(c.place === '330604002007003' && !['closed', 'rejected', 'merged'].includes(c.status), `the case behind the lost points: ${c.place} ${c.status}`);
+  // a fall of 5 points or more: the arrow down and the warning mark, in words (a made-up answer:
+  // the demo has no earlier month)
+  await page.route('**/api/v1/index?*', (route) => route.fulfill({
+    status: 200, contentType: 'application/json',
+    body: JSON.stringify({ place: '330604', level: 'grid', period: '2026-11', items: [
+      { rank: 1, code: '330604002007001', name: '博文社区第一网格', score: 91.2, grade: 'A', previous: 88, change: 3.2, warning: false },
+      { rank: 2, code: '330604002007002', name: '博文社区第二网格', score: 58.4, grade: 'D', previous: 70.1, change: -11.7, warning: true },
+      { rank: 3, code: '330604200225001', name: '东澄村网格', score: null, grade: null, previous: null, change: null, warning: false }] }),
+  }));
+  await page.goto(`${BASE}/#/index?level=grid&period=2026-11`);
+  await page.waitForSelector('#idx-ranking tr.idx-warn');
+  const warn = await page.textContent('#idx-ranking tr[data-code="330604002007002"]');
+  check(/下降\s*11\.7/.test(warn) && warn.includes('预警') && warn.includes('D'), `the falling grid's row: ${warn}`);
+  const up = await page.textContent('#idx-ranking tr[data-code="330604002007001"]');
+  check(/上升\s*3\.2/.test(up) && !up.includes('预警'), `the rising grid's row: ${up}`);
+  check((await page.textContent('#idx-ranking tr[data-code="330604200225001"]')).includes('无数据'), 'a place without data has no 无数据');
+  await shot(page, '91b-index-warning');
+  await page.unroute('**/api/v1/index?*');
   await page.close();
 }
 
