@@ -1986,6 +1986,15 @@ async function indexStreet(ctx) {
   await page.waitForSelector('#idx-ranking');
   const towns = await rankingRows(page);
   check(towns.length === 1 && towns[0].code === '330604002', `曹娥街道 sees the towns ${towns.map((r) => r.name).join(' ')}`);
+  // down from 博文社区's breakdown to the ranking of its grids
+  await page.goto(`${BASE}/#/index/330604002007`);
+  await page.waitForSelector('#idx-indicators');
+  await page.click('.idx-lower a');
+  await page.waitForSelector('#idx-scope');
+  await page.waitForSelector('#idx-ranking');
+  check((await page.textContent('#idx-scope')).includes('博文社区'), 'the ranking does not say it is 博文社区\'s');
+  const mine = await rankingRows(page);
+  check(mine.length >= 3 && mine.every((r) => r.code.startsWith('330604002007')), `博文社区's grids: ${mine.map((r) => r.code).join(' ')}`);
   // a place of another street: refused, shown as an error with the way back
   const before = consoleErrors.length;
   await page.goto(`${BASE}/#/index/330604007317002`);

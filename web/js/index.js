@@ -45,6 +45,8 @@ addTexts({
   'idx.grade.D': ['D 较差（40–59.9）', 'D poor (40–59.9)'],
   'idx.grade.E': ['E 差（<40）', 'E failing (<40)'],
   'idx.grade.none': ['无数据：当月没有适用的指标', 'no data: no indicator applied this month'],
+  'idx.within': ['范围：{name}', 'Within {name}'],
+  'idx.all': ['查看全部', 'Show all'],
   'idx.count': ['共 {n} 个地点', '{n} places'],
   'idx.map': ['得分地图', 'Scores on the map'],
   'idx.map.none': ['这些地点尚未导入边界，暂无地图（可在“网格”页面导入边界）。', 'These places have no boundaries yet, so there is no map (boundaries are imported on the Places page).'],
@@ -134,10 +136,10 @@ function legend() {
     h('span', { class: 'legend-item' }, gradeBadge(null)));
 }
 
-/** The levels the caller may rank: those at or below its widest place. */
-function levelsFor(user) {
-  const home = homePlace(user);
-  return LEVELS.filter((l) => LEVEL_LEN[l] >= home.length);
+/** The levels to rank: those at or below the place asked for, else the caller's widest place. */
+function levelsFor(user, place) {
+  const root = place || homePlace(user);
+  return LEVELS.filter((l) => LEVEL_LEN[l] >= root.length);
 }
 
 function rankingHash(level, period, place) {
@@ -151,16 +153,20 @@ function rankingHash(level, period, place) {
 export async function renderRanking(ctx) {
   const { root, api, query, user } = ctx;
   disposeCharts();
-  const levels = levelsFor(user);
-  const level = levels.includes(query.get('level')) ? query.get('level') : levels[0] || 'grid';
   const period = monthOk(query.get('period')) ? query.get('period') : thisMonth();
   const place = /^\d{6,15}$/.test(query.get('place') || '') ? query.get('place') : '';
+  const levels = levelsFor(user, place);
+  const level = levels.includes(query.get('level')) ? query.get('level') : levels[0] || 'grid';
   replace(root, pageTitle(t('idx.title')), loading());
   const params = { level, period };
   if (place) params.place = place;
   let r;
+  let within = null;
   try {
-    r = await api.get('/index', params);
+    [r, within] = await Promise.all([
+      api.get('/index', params),
+      place ? api.get(`/places/${enc(place)}`).catch(() => null) : null,
+    ]);
   } catch (e) {
     if (!ctx.current()) return;
     replace(root, pageTitle(t('idx.title')), errorBox(e));
@@ -183,7 +189,9 @@ export async function renderRanking(ctx) {
   const table = items.length ? rankingTable(items, period) : h('p', { class: 'empty' }, t('idx.none'));
   const mapCard = h('section', { class: 'card chart-card wide', id: 'idx-map-card' }, h('h2', null, t('idx.map')),
     h('p', { class: 'hint', id: 'idx-map-note' }, t('app.loading')));
-  replace(root, pageTitle(t('idx.title')), h('p', { class: 'hint' }, t('idx.intro')), tabs, form, legend(),
+  const scope = place ? h('p', { class: 'idx-scope', id: 'idx-scope' }, t('idx.within', { name: (within && within.name) || place }), '　',
+    link(`#/${rankingHash(level, period)}`, t('idx.all'))) : null;
+  replace(root, pageTitle(t('idx.title')), h('p', { class: 'hint' }, t('idx.intro')), scope, tabs, form, legend(),
     h('p', { class: 'count', id: 'idx-count' }, t('idx.count', { n: items.length })),
     h('div', { class: 'scroll-x idx-table-wrap', tabindex: '0', role: 'region', 'aria-label': t(`idx.level.${level}`) }, table),
     mapCard);
