@@ -83,7 +83,7 @@ const LEVELS = ['grid', 'community', 'town'];
 const LEVEL_LEN = { town: 9, community: 12, grid: 15 };
 const GRADES = ['A', 'B', 'C', 'D', 'E'];
 // grade colours: the table's badges (app.css .grade-X) and the map use the same ones
-export const GRADE_COLORS = { A: '#2b8a3e', B: '#1c7ed6', C: '#e8a100', D: '#e8590c', E: '#c92a2a' };
+const GRADE_COLORS = { A: '#2b8a3e', B: '#1c7ed6', C: '#e8a100', D: '#e8590c', E: '#c92a2a' };
 const NONE_COLOR = '#ced4da';
 const FONT = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif';
 const enc = encodeURIComponent;
@@ -108,7 +108,7 @@ function thisMonth() {
 const monthOk = (m) => /^\d{4}-(0[1-9]|1[0-2])$/.test(m || '');
 
 /** The grade as text on its colour (the letter is always there: never colour alone). */
-export function gradeBadge(grade) {
+function gradeBadge(grade) {
   if (!grade) return h('span', { class: 'grade grade-none', title: t('idx.grade.none') }, t('idx.nodata'));
   return h('span', { class: `grade grade-${grade}`, title: t(`idx.grade.${grade}`) }, grade);
 }
