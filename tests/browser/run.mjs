@@ -1986,6 +1986,7 @@ async function indexStreet(ctx) {
   await page.waitForSelector('#idx-ranking');
   const towns = await rankingRows(page);
   check(towns.length === 1 && towns[0].code === '330604002', `曹娥街道 sees the towns ${towns.map((r) => r.name).join(' ')}`);
+  await page.waitForSelector('#idx-map-note:has-text("下级")'); // its own town alone: the map is a level down
   // down from 博文社区's breakdown to the ranking of its grids
   await page.goto(`${BASE}/#/index/330604002007`);
   await page.waitForSelector('#idx-indicators');

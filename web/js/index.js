@@ -50,6 +50,7 @@ addTexts({
   'idx.count': ['共 {n} 个地点', '{n} places'],
   'idx.map': ['得分地图', 'Scores on the map'],
   'idx.map.none': ['这些地点尚未导入边界，暂无地图（可在“网格”页面导入边界）。', 'These places have no boundaries yet, so there is no map (boundaries are imported on the Places page).'],
+  'idx.map.own': ['本层级只有您所辖的地点；地图请在下级（社区(村)、网格）排名中查看。', 'Only your own place is ranked at this level; see the map in the rankings below it.'],
   'idx.map.label': ['{name}：{score} 分，{grade}', '{name}: {score}, {grade}'],
   'idx.back': ['返回排名', 'Back to the ranking'],
   'idx.place.title': ['{name} 智治指数', '{name}: governance index'],
@@ -227,20 +228,21 @@ async function boundaries(api, user, items, level) {
       if (f && f.geometry && f.properties && want.has(f.properties.code)) out.push(f);
     }
   }
-  return out;
+  return { features: out, asked: parents.length };
 }
 
 async function drawMap(ctx, items, level, period, card) {
   const { api } = ctx;
-  const [features, echarts, cfg] = await Promise.all([
-    items.length ? boundaries(api, ctx.user, items, level) : [],
+  const [{ features, asked }, echarts, cfg] = await Promise.all([
+    items.length ? boundaries(api, ctx.user, items, level) : { features: [], asked: 0 },
     loadECharts().catch(() => null),
     mapConfig(api),
   ]);
   if (!ctx.current()) return;
   const note = card.querySelector('#idx-map-note');
   if (!features.length) {
-    note.textContent = t('idx.map.none');
+    // the caller's own place alone (a street ranking the towns): its parent is not asked
+    note.textContent = t(items.length && !asked ? 'idx.map.own' : 'idx.map.none');
     return;
   }
   if (!echarts) {
