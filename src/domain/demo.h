@@ -33,6 +33,9 @@ int demo_cadres_seed(struct store *s, struct err *e);
 /* 舜源村's accounts: a year of entries approved by 崧厦街道, some waiting, one rejected, one
  * reversed; two years before; the district's thresholds (demo_ledger.c). */
 int demo_ledger_seed(struct store *s, struct err *e);
+/* Cases of this month on the demo grids, closed, reworked or still open, so that the grid index
+ * tells the grids apart (demo_index.c). */
+int demo_index_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 

@@ -19,10 +19,11 @@ def tile(lon, lat, z):
             int((1 - math.log(math.tan(r) + 1 / math.cos(r)) / math.pi) / 2 * 2 ** z))
 
 # (zooms, west, south, east, north): the dashboard's two test streets (120.80-120.90,
-# 30.00-30.05) seen whole at any width, then 博文社区 and the located point up close
+# 30.00-30.05) seen whole at any width, then the located point and 博文社区 up close
 AREAS = [(range(8, 15), 120.55, 29.85, 121.15, 30.20),
          (range(15, 16), 120.72, 29.95, 120.98, 30.10),
-         (range(16, 18), 120.86, 30.02, 120.89, 30.045)]
+         (range(16, 18), 120.86, 30.02, 120.89, 30.045),
+         (range(16, 18), 120.81, 30.02, 120.84, 30.04)]  # 博文社区 alone on the index page's map
 
 out = sys.argv[1]
 data = png()

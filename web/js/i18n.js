@@ -28,6 +28,7 @@ const T = {
   'nav.places': ['网格', 'Places'],
   'nav.dashboard': ['统计', 'Dashboard'],
   'nav.figures': ['数据一览', 'Figures'],
+  'nav.index': ['智治指数', 'Index'],
   'nav.users': ['用户', 'Users'],
   'nav.catalog': ['事项目录', 'Catalogue'],
   'nav.calendar': ['工作日历', 'Calendar'],

@@ -35,6 +35,9 @@ export const screens = [
   { path: 'places/:code', load: () => import('./places.js'), needs: 'login' },
   { path: 'dashboard', load: () => import('./dashboard.js'), nav: 'nav.dashboard', show: (c) => c.stats, needs: 'stats' },
   { path: 'figures', load: () => import('../figures.js'), nav: 'nav.figures', show: (c) => c.stats, needs: 'stats' },
+  // the grid smart-governance index: rankings per level and a place's breakdown (web/js/index.js)
+  { path: 'index', load: () => import('../index.js'), view: 'renderRanking', nav: 'nav.index', show: (c) => c.stats, needs: 'stats' },
+  { path: 'index/:code', load: () => import('../index.js'), view: 'renderPlace', needs: 'stats' },
   { path: 'admin/users', load: () => import('./admin-users.js'), nav: 'nav.users', show: (c) => c.userAdmin, needs: 'userAdmin' },
   { path: 'admin/catalog', load: () => import('./admin-catalog.js'), nav: 'nav.catalog', show: (c) => c.ops, needs: 'ops' },
   // the registers (台账): one generic screen driven by GET /registries; the menu lists them
