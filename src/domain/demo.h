@@ -33,6 +33,9 @@ int demo_cadres_seed(struct store *s, struct err *e);
 /* 舜源村's accounts: a year of entries approved by 崧厦街道, some waiting, one rejected, one
  * reversed; two years before; the district's thresholds (demo_ledger.c). */
 int demo_ledger_seed(struct store *s, struct err *e);
+/* 博文社区's and 舜源村's grids ticked against the ten grid-management standards for the last
+ * three months, one grid slipping last month (demo_standards.c). */
+int demo_standards_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 
