@@ -719,7 +719,7 @@ int govindex_ranking(struct db *db, struct arena *a, const char *place, const ch
         if (items[i].score >= 0 && items[i].previous >= 0) {
             double change = round((items[i].score - items[i].previous) * 10) / 10;
             jw_kreal(w, "change", change);
-            jw_kbool(w, "warning", change <= -5.0); /* fell 5 points or more */
+            jw_kbool(w, "warning", govindex_fell(items[i].score, items[i].previous));
         } else {
             jw_knull(w, "change");
             jw_kbool(w, "warning", 0);
@@ -728,6 +728,37 @@ int govindex_ranking(struct db *db, struct arena *a, const char *place, const ch
     }
     jw_end_arr(w);
     jw_end_obj(w);
+    return ERR_OK;
+}
+
+int govindex_fell(double score, double previous)
+{
+    if (score < 0 || previous < 0)
+        return 0; /* no data in one of the months */
+    return round((score - previous) * 10) / 10 <= -GOVINDEX_WARN_DROP;
+}
+
+int govindex_falls(struct db *db, struct arena *a, const char *root, const char *level,
+                   const char *period, struct govindex_fall **out, int *n, struct err *e)
+{
+    struct model *m = arena_alloc(a, sizeof(*m));
+    struct ranked *items;
+    int nitems, rc;
+    *n = 0;
+    if ((rc = model_load(db, a, level, m, e)) != ERR_OK ||
+        (rc = board_scores(db, a, m, root, level, period, &items, &nitems, e)) != ERR_OK)
+        return rc;
+    *out = arena_alloc(a, sizeof(**out) * (size_t)(nitems ? nitems : 1));
+    for (int i = 0; i < nitems; i++) {
+        if (!govindex_fell(items[i].score, items[i].previous))
+            continue;
+        struct govindex_fall *f = &(*out)[(*n)++];
+        f->code = items[i].code;
+        f->name = items[i].name;
+        f->score = round(items[i].score * 10) / 10;
+        f->previous = round(items[i].previous * 10) / 10;
+        f->change = round((items[i].score - items[i].previous) * 10) / 10;
+    }
     return ERR_OK;
 }
 
