@@ -316,8 +316,8 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
               int64_t now, json_t **out, struct err *e);
 int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t now, json_t **out,
                 struct err *e);
-/* The queue due_within (临期预警): open cases due within N working hours (the setting
- * warn_due_hours, 8 by default; set once at start). */
+/* The queue due_soon (即将到期, the early warning): open cases due within N working hours (the
+ * setting warn_due_hours, 8 by default; set once at start). */
 #define CASE_WARN_DUE_HOURS_MAX 720
 void case_set_warn_due_hours(int hours);
 int case_warn_due_hours(void);

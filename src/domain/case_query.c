@@ -78,7 +78,7 @@ static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
 #define OPEN_SQL                                                                                   \
     "c.status IN ('submitted','accepted','dispatched','in_progress','resolved','verified')"
 
-/* due_within: open and due from now to the cutoff (case_due_cutoff) */
+/* due_soon and ?due_within=: open and due from now to the cutoff (case_due_cutoff) */
 #define DUE_WITHIN_SQL OPEN_SQL " AND c.stage_due_at >= ? AND c.stage_due_at <= ?"
 
 static const struct queue {
@@ -99,10 +99,8 @@ static const struct queue {
     {"to_close", "待结案", PERM_CASE_OFFICE,
      "c.status = 'verified' AND (c.confirmed = 1 OR c.stage_due_at < ?)", 1},
     {"overdue", "已超期", PERM_CASE_READ, OPEN_SQL " AND c.stage_due_at < ?", 1},
-    {"due_soon", "即将到期", PERM_CASE_READ,
-     OPEN_SQL " AND c.stage_due_at >= ? AND c.stage_due_at < ? + 86400", 2},
-    /* early warning: at most warn_due_hours working hours left */
-    {"due_within", "临期预警", PERM_CASE_READ, DUE_WITHIN_SQL, 0, 0, 1},
+    /* early warning: open and at most warn_due_hours working hours left */
+    {"due_soon", "即将到期", PERM_CASE_READ, DUE_WITHIN_SQL, 0, 0, 1},
 };
 
 static atomic_int warn_due_hours = 8;
@@ -219,7 +217,7 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
     sqlq_add(&q, "WHERE ");
     q_scope(&q, u, PERM_CASE_READ);
     int64_t cutoff = 0;
-    if (f->due_within > 0 || (f->queue && strcmp(f->queue, "due_within") == 0)) {
+    if (f->due_within > 0 || (f->queue && strcmp(f->queue, "due_soon") == 0)) {
         const struct calendar *cal = calendar_cached(db, e);
         if (cal == NULL) {
             rc = e->code;
