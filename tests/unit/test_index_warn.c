@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/config.h"
 #include "core/util.h"
 #include "domain/calendar.h"
 #include "domain/case.h"
@@ -79,6 +80,26 @@ static void test_due_cutoff(void **state)
     assert_int_equal(case_warn_due_hours(), CASE_WARN_DUE_HOURS_MAX);
     case_set_warn_due_hours(8);
     assert_int_equal(case_warn_due_hours(), 8);
+}
+
+/* the setting warn_due_hours: 1-720, 8 by default; anything else names the key */
+static void test_config_hours(void **state)
+{
+    struct config c;
+    struct err e = {0};
+    (void)state;
+    config_defaults(&c);
+    assert_int_equal(c.warn_due_hours, 8);
+    assert_int_equal(config_set(&c, "warn_due_hours", "4", &e), ERR_OK);
+    assert_int_equal(c.warn_due_hours, 4);
+    assert_int_equal(config_set(&c, "warn_due_hours", "720", &e), ERR_OK);
+    static const char *const bad[] = {"0", "721", "eight", "", "-3", "8h"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        memset(&e, 0, sizeof(e));
+        assert_int_equal(config_set(&c, "warn_due_hours", bad[i], &e), ERR_INVALID);
+        assert_string_equal(e.field, "warn_due_hours");
+    }
+    assert_int_equal(c.warn_due_hours, 720);
 }
 
 static void test_month_open(void **state)
@@ -256,9 +277,13 @@ int main(void)
     secret_init_fixed(key);
     pii_init_fixed(key);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fell),        cmocka_unit_test(test_last_month),
-        cmocka_unit_test(test_due_cutoff),  cmocka_unit_test(test_month_open),
-        cmocka_unit_test(test_raised_once), cmocka_unit_test(test_standards_counted_by_month),
+        cmocka_unit_test(test_fell),
+        cmocka_unit_test(test_last_month),
+        cmocka_unit_test(test_due_cutoff),
+        cmocka_unit_test(test_config_hours),
+        cmocka_unit_test(test_month_open),
+        cmocka_unit_test(test_raised_once),
+        cmocka_unit_test(test_standards_counted_by_month),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
