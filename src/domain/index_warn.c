@@ -34,7 +34,9 @@ struct raise_ctx {
 static int raise_fn(struct db *db, void *arg, struct err *e)
 {
     struct raise_ctx *c = arg;
-    c->raised = 0;
+    c->raised = 0; /* from scratch, should the writer run this again */
+    if (c->items)
+        json_array_clear(c->items);
     for (int i = 0; i < c->nfalls; i++) {
         const struct fall *f = &c->falls[i];
         char county[8];
