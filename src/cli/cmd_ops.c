@@ -4,6 +4,7 @@
 #include "domain/calendar.h"
 #include "domain/case.h"
 #include "domain/competition.h"
+#include "domain/index_warn.h"
 #include "domain/ledger.h"
 #include "domain/photo.h"
 #include "domain/scheduler.h"
@@ -31,7 +32,8 @@ static int open_secret(const struct cli *c, const char *cmd)
     return cli_data_dir(c);
 }
 
-/* COMMAND: scheduler run - escalate overdue cases and close unconfirmed verified ones, once.
+/* COMMAND: scheduler run - escalate overdue cases and close unconfirmed verified ones, once;
+ * raise the index warnings of the last completed month (each once).
  * Safe beside a running server: each step checks the case's version, so a case is never
  * escalated twice for the same lateness. */
 int cmd_scheduler(struct cli *c)
@@ -50,9 +52,20 @@ int cmd_scheduler(struct cli *c)
     struct photo_gc_report pr;
     struct err pe = {0};
     int prc = photo_collect(s, c->cfg.data_dir, time(NULL), PHOTO_GC_GRACE, &pr, &pe);
+    /* the index's early warnings of the last completed month (raised once: a rerun sends none) */
+    struct index_warn_report wr;
+    struct err we = {0};
+    char month[8];
+    index_warn_last_month(time(NULL), month);
+    int wrc = index_warn_run(s, month, time(NULL), "scheduler", 0, &wr, &we);
     store_close(s);
     printf("scheduler: %d escalated, %d closed, %d skipped, %d failed\n", r.escalated, r.closed,
            r.skipped, r.failed);
+    if (wrc != ERR_OK)
+        fprintf(stderr, "gridgov scheduler run: index warnings: %s\n", we.msg);
+    else
+        printf("index warnings: %d raised for %s (%d places scored)\n", wr.raised, month,
+               wr.checked);
     if (prc != ERR_OK)
         fprintf(stderr, "gridgov scheduler run: photos: %s\n", pe.msg);
     else
@@ -62,7 +75,7 @@ int cmd_scheduler(struct cli *c)
         fprintf(stderr, "gridgov scheduler run: the pass stopped early (see the log)\n");
         return EXIT_FAIL;
     }
-    return r.failed || prc != ERR_OK ? EXIT_FAIL : EXIT_OK;
+    return r.failed || prc != ERR_OK || wrc != ERR_OK ? EXIT_FAIL : EXIT_OK;
 }
 
 /* COMMAND: audit verify - recompute every timeline's hash chain with the server's audit key;

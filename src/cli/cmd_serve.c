@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/calendar.h"
+#include "domain/case.h"
 #include "domain/demo.h"
 #include "domain/photo.h"
 #include "domain/scheduler.h"
@@ -92,6 +93,7 @@ static int serve_store(struct cli *c, struct store *s)
     webhook_set_allow_private(c->cfg.webhook_allow_private);
     webhook_set_max_attempts(c->cfg.outbox_max_attempts);
     notify_set_public_url(c->cfg.public_url);
+    case_set_warn_due_hours(c->cfg.warn_due_hours);
     if (c->cfg.webhook_allow_private)
         log_warn("webhook_allow_private = on: webhooks may reach loopback and private addresses");
     struct server *srv = server_start(&app, host, port, c->cfg.threads, &e);

@@ -30,6 +30,7 @@ void config_defaults(struct config *c)
     snprintf(c->service_area, sizeof(c->service_area), "120.55,29.65,121.15,30.40");
     snprintf(c->jurisdiction_id, sizeof(c->jurisdiction_id), "shangyu.gov.cn");
     c->outbox_max_attempts = 12;
+    c->warn_due_hours = 8;
 }
 
 static int set_int(const char *key, const char *v, long min, long max, long *out, struct err *e)
@@ -130,6 +131,12 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
         if (set_int(key, v, 1, 100, &n, e))
             return e->code;
         c->outbox_max_attempts = (int)n;
+        return ERR_OK;
+    }
+    if (strcmp(key, "warn_due_hours") == 0) {
+        if (set_int(key, v, 1, 720, &n, e))
+            return e->code;
+        c->warn_due_hours = (int)n;
         return ERR_OK;
     }
     if (strcmp(key, "webhook_allow_private") == 0) {

@@ -26,6 +26,7 @@ struct config {
     int outbox_max_attempts;   /* outbox_max_attempts = N (then a dead letter) */
     char map_tiles[512];       /* map_tiles = tile URL template with {z} {x} {y}, or "local" */
     char map_tile_dir[512];    /* map_tile_dir = DIR of z/x/y.png served at /tiles/ */
+    int warn_due_hours;        /* warn_due_hours = N (queue due_soon: due in N working hours) */
 };
 
 void config_defaults(struct config *c);

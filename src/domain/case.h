@@ -306,6 +306,7 @@ struct case_filter {
     int64_t enterprise, visit; /* raised for this enterprise, on this visit (0 = any) */
     int64_t from, to;          /* created_at range, 0 = open */
     int overdue;
+    int due_within;   /* open and due within this many working hours (0 = no filter) */
     const char *sort; /* created | -created | due */
     const char *cursor;
     int limit;
@@ -315,6 +316,14 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
               int64_t now, json_t **out, struct err *e);
 int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t now, json_t **out,
                 struct err *e);
+/* The queue due_soon (即将到期, the early warning): open cases due within N working hours (the
+ * setting warn_due_hours, 8 by default; set once at start). */
+#define CASE_WARN_DUE_HOURS_MAX 720
+void case_set_warn_due_hours(int hours);
+int case_warn_due_hours(void);
+/* The latest deadline still within hours working hours of now on cal: a stage due at or before
+ * it has at most that many working hours left. */
+int64_t case_due_cutoff(const struct calendar *cal, int64_t now, int hours);
 
 /* ---- pages of cases for Open311 (public fields only) ---- */
 

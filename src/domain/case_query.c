@@ -7,6 +7,7 @@
 #include "core/util.h"
 #include "store/sqlq.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,12 +78,16 @@ static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
 #define OPEN_SQL                                                                                   \
     "c.status IN ('submitted','accepted','dispatched','in_progress','resolved','verified')"
 
+/* due_soon and ?due_within=: open and due from now to the cutoff (case_due_cutoff) */
+#define DUE_WITHIN_SQL OPEN_SQL " AND c.stage_due_at >= ? AND c.stage_due_at <= ?"
+
 static const struct queue {
     const char *name, *label;
     enum perm perm;
-    const char *where; /* may use one parameter: now */
+    const char *where; /* may use parameters: now (uses_now times), then the due cutoff */
     int uses_now;
-    int upper; /* only for offices of a town or the district (places above communities) */
+    int upper;  /* only for offices of a town or the district (places above communities) */
+    int cutoff; /* takes now and the due_within cutoff */
 } queues[] = {
     {"to_accept", "待受理", PERM_CASE_OFFICE, "c.status = 'submitted'", 0},
     /* reports known only by their town or district (a point no boundary below holds) */
@@ -94,9 +99,31 @@ static const struct queue {
     {"to_close", "待结案", PERM_CASE_OFFICE,
      "c.status = 'verified' AND (c.confirmed = 1 OR c.stage_due_at < ?)", 1},
     {"overdue", "已超期", PERM_CASE_READ, OPEN_SQL " AND c.stage_due_at < ?", 1},
-    {"due_soon", "即将到期", PERM_CASE_READ,
-     OPEN_SQL " AND c.stage_due_at >= ? AND c.stage_due_at < ? + 86400", 2},
+    /* early warning: open and at most warn_due_hours working hours left */
+    {"due_soon", "即将到期", PERM_CASE_READ, DUE_WITHIN_SQL, 0, 0, 1},
 };
+
+static atomic_int warn_due_hours = 8;
+
+void case_set_warn_due_hours(int hours)
+{
+    atomic_store(&warn_due_hours, hours < 1                         ? 1
+                                  : hours > CASE_WARN_DUE_HOURS_MAX ? CASE_WARN_DUE_HOURS_MAX
+                                                                    : hours);
+}
+
+int case_warn_due_hours(void)
+{
+    return atomic_load(&warn_due_hours);
+}
+
+int64_t case_due_cutoff(const struct calendar *cal, int64_t now, int hours)
+{
+    /* the instant hours working hours ahead, then on to where the next working hour starts: a
+     * deadline in the gap between (17:00 to 09:00, a weekend) has no more working time left */
+    int64_t end = calendar_due(cal, now, (struct sla){hours, 'h'});
+    return calendar_due(cal, end, (struct sla){1, 'h'}) - 3600;
+}
 
 static const struct queue *queue_find(const char *name)
 {
@@ -107,12 +134,17 @@ static const struct queue *queue_find(const char *name)
     return NULL;
 }
 
-static void q_queue(struct sqlq *q, const struct queue *qu, const struct user *u, int64_t now)
+static void q_queue(struct sqlq *q, const struct queue *qu, const struct user *u, int64_t now,
+                    int64_t cutoff)
 {
     sqlq_add(q, " AND ");
     sqlq_add(q, qu->where);
     for (int i = 0; i < qu->uses_now; i++)
         sqlq_param(q, DBI(now));
+    if (qu->cutoff) {
+        sqlq_param(q, DBI(now));
+        sqlq_param(q, DBI(cutoff));
+    }
     sqlq_add(q, " AND ");
     q_scope(q, u, qu->perm);
 }
@@ -184,13 +216,28 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
     sqlq_add(&q, case_select_sql);
     sqlq_add(&q, "WHERE ");
     q_scope(&q, u, PERM_CASE_READ);
+    int64_t cutoff = 0;
+    if (f->due_within > 0 || (f->queue && strcmp(f->queue, "due_soon") == 0)) {
+        const struct calendar *cal = calendar_cached(db, e);
+        if (cal == NULL) {
+            rc = e->code;
+            goto out;
+        }
+        cutoff =
+            case_due_cutoff(cal, now, f->due_within > 0 ? f->due_within : case_warn_due_hours());
+    }
     if (f->queue) {
         const struct queue *qu = queue_find(f->queue);
         if (qu == NULL) {
             rc = err_set(e, ERR_INVALID, "queue", "unknown queue '%.32s'", f->queue);
             goto out;
         }
-        q_queue(&q, qu, u, now);
+        q_queue(&q, qu, u, now, cutoff);
+    }
+    if (f->due_within > 0) {
+        sqlq_add(&q, " AND " DUE_WITHIN_SQL);
+        sqlq_param(&q, DBI(now));
+        sqlq_param(&q, DBI(cutoff));
     }
     if (f->status) {
         int n = 0;
@@ -308,6 +355,11 @@ static int upper_office(const struct user *u)
 int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t now, json_t **out,
                 struct err *e)
 {
+    const struct calendar *cal = calendar_cached(db, e);
+    if (cal == NULL)
+        return e->code;
+    int hours = case_warn_due_hours();
+    int64_t cutoff = case_due_cutoff(cal, now, hours);
     json_t *items = json_array();
     for (size_t i = 0; i < ARRAY_LEN(queues); i++) {
         struct sqlq q;
@@ -317,16 +369,18 @@ int case_queues(struct db *db, struct arena *a, const struct user *u, int64_t no
         sqlq_init(&q, a, db);
         sqlq_add(&q, "SELECT count(*) FROM cases c WHERE ");
         q_scope(&q, u, PERM_CASE_READ);
-        q_queue(&q, &queues[i], u, now);
+        q_queue(&q, &queues[i], u, now, cutoff);
         int rc = db_query(db, a, &r, e, q.sql.data, q.p, q.np);
         buf_free(&q.sql);
         if (rc != ERR_OK) {
             json_decref(items);
             return rc;
         }
-        json_array_append_new(items, json_pack("{s:s, s:s, s:I}", "queue", queues[i].name, "label",
-                                               queues[i].label, "count",
-                                               (json_int_t)dbrows_int(&r, 0, 0)));
+        json_t *it = json_pack("{s:s, s:s, s:I}", "queue", queues[i].name, "label", queues[i].label,
+                               "count", (json_int_t)dbrows_int(&r, 0, 0));
+        if (queues[i].cutoff)
+            json_object_set_new(it, "hours", json_integer(hours));
+        json_array_append_new(items, it);
     }
     *out = json_pack("{s:o}", "items", items);
     return ERR_OK;

@@ -36,6 +36,9 @@ int demo_ledger_seed(struct store *s, struct err *e);
 /* Cases of this month on the demo grids, closed, reworked or still open, so that the grid index
  * tells the grids apart (demo_index.c). */
 int demo_index_seed(struct store *s, struct err *e);
+/* 博文社区's and 舜源村's grids ticked against the ten grid-management standards for the last
+ * three months, one grid slipping last month (demo_standards.c). */
+int demo_standards_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 

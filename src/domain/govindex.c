@@ -730,7 +730,7 @@ int govindex_ranking(struct db *db, struct arena *a, const char *place, const ch
         if (items[i].score >= 0 && items[i].previous >= 0) {
             double change = round((items[i].score - items[i].previous) * 10) / 10;
             jw_kreal(w, "change", change);
-            jw_kbool(w, "warning", change <= -5.0); /* fell 5 points or more */
+            jw_kbool(w, "warning", govindex_fell(items[i].score, items[i].previous));
         } else {
             jw_knull(w, "change");
             jw_kbool(w, "warning", 0);
@@ -767,11 +767,42 @@ int govindex_ranking_sheet(struct db *db, struct arena *a, const char *place, co
             it->score >= 0 ? govindex_grade(it->score) : "",
             it->previous >= 0 ? arena_printf(a, "%.1f", round(it->previous * 10) / 10) : "",
             both ? arena_printf(a, "%.1f", change) : "",
-            both && change <= -5.0 ? "是" : "否",
+            govindex_fell(it->score, it->previous) ? "是" : "否",
         };
         rc = sheet_row(out, row, (int)ARRAY_LEN(row), 0, e);
     }
     return rc;
+}
+
+int govindex_fell(double score, double previous)
+{
+    if (score < 0 || previous < 0)
+        return 0; /* no data in one of the months */
+    return round((score - previous) * 10) / 10 <= -GOVINDEX_WARN_DROP;
+}
+
+int govindex_falls(struct db *db, struct arena *a, const char *root, const char *level,
+                   const char *period, struct govindex_fall **out, int *n, struct err *e)
+{
+    struct model *m = arena_alloc(a, sizeof(*m));
+    struct ranked *items;
+    int nitems, rc;
+    *n = 0;
+    if ((rc = model_load(db, a, level, m, e)) != ERR_OK ||
+        (rc = board_scores(db, a, m, root, level, period, &items, &nitems, e)) != ERR_OK)
+        return rc;
+    *out = arena_alloc(a, sizeof(**out) * (size_t)(nitems ? nitems : 1));
+    for (int i = 0; i < nitems; i++) {
+        if (!govindex_fell(items[i].score, items[i].previous))
+            continue;
+        struct govindex_fall *f = &(*out)[(*n)++];
+        f->code = items[i].code;
+        f->name = items[i].name;
+        f->score = round(items[i].score * 10) / 10;
+        f->previous = round(items[i].previous * 10) / 10;
+        f->change = round((items[i].score - items[i].previous) * 10) / 10;
+    }
+    return ERR_OK;
 }
 
 /* The cases under place created in period that cost an indicator its points. The month is

@@ -61,6 +61,20 @@ int govindex_counters_rebuild(struct db *db, struct arena *a, const char *from_m
  * existed, just migrated), compute them from the records. */
 int govindex_counters_seed_fn(struct db *db, void *unused, struct err *e);
 
+/* Early warning: a score that fell GOVINDEX_WARN_DROP points or more against the month before
+ * (the change rounded to one decimal, as the ranking shows it); never without both scores. */
+#define GOVINDEX_WARN_DROP 5.0
+int govindex_fell(double score, double previous);
+
+/* The places of level under root (a code prefix; "" for all) whose score for period fell
+ * (govindex_fell) against the month before, in ranking order. */
+struct govindex_fall {
+    const char *code, *name;
+    double score, previous, change; /* rounded to one decimal */
+};
+int govindex_falls(struct db *db, struct arena *a, const char *root, const char *level,
+                   const char *period, struct govindex_fall **out, int *n, struct err *e);
+
 /* "A".."E" for a score. */
 const char *govindex_grade(double score);
 

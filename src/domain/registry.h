@@ -176,6 +176,10 @@ struct registry {
     /* May the record be deleted (or archived)? Inside the write transaction; NULL: yes. */
     int (*may_delete)(struct db *db, struct reg_ctx *c, const struct registry *r,
                       const struct reg_rec *old, struct err *e);
+    /* The field (a month "YYYY-MM" or a date) that dates a record in the counters instead of
+     * its creation: a month's checklist ticked days after the month ended counts for that
+     * month. NULL: the creation. */
+    const char *dated_by;
 };
 
 enum reg_id {
@@ -274,7 +278,8 @@ int reg_copy_from(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int dst
 /* ---- counters (registry_counters.c) ---- */
 struct counter_facts;
 /* What a record counts for on the dashboards and the index: one record of the registry
- * ("reg.residents") at its place (its first place-valued scope field), dated by its creation,
+ * ("reg.residents") at its place (its first place-valued scope field), dated by its creation
+ * (or by its dated_by field),
  * and one per value of each F_COUNT field ("reg.residents.kind.new"; a tag list counts each tag,
  * a text field "set" or "empty"). An archived record, or one without a place, counts nowhere. */
 void reg_counter_facts(const struct registry *r, const struct reg_rec *rec,

@@ -19,10 +19,23 @@ static int place_field(const struct registry *r)
     return -1;
 }
 
+/* The first instant (UTC) of the month a "YYYY-MM" or "YYYY-MM-DD" value names, in Asia/Shanghai;
+ * fallback when it names none. */
+static int64_t month_start(const char *v, int64_t fallback)
+{
+    if (v == NULL || strlen(v) < 7 || v[4] != '-')
+        return fallback;
+    int y = atoi(v), m = atoi(v + 5);
+    if (y < 1970 || m < 1 || m > 12)
+        return fallback;
+    return days_from_civil(y, (unsigned)m, 1) * 86400 - 28800;
+}
+
 void reg_counter_facts(const struct registry *r, const struct reg_rec *rec, struct counter_facts *f)
 {
-    int pf = place_field(r);
-    counter_facts_init(f, NULL, rec->created_at);
+    int pf = place_field(r), df = r->dated_by ? registry_field_index(r, r->dated_by) : -1;
+    counter_facts_init(f, NULL,
+                       df >= 0 ? month_start(rec->v[df], rec->created_at) : rec->created_at);
     if (pf < 0 || rec->v[pf] == NULL || rec->archived_at != 0)
         return;
     f->place = rec->v[pf];
@@ -77,20 +90,25 @@ static int recount_one(struct db *db, struct arena *a, const struct registry *r,
     int pf = place_field(r);
     if (pf < 0)
         return ERR_OK;
-    int idx[32], n = 0;
+    int idx[32], n = 0, df = r->dated_by ? registry_field_index(r, r->dated_by) : -1;
     char *cols = arena_printf(a, "%s", column(&r->fields[pf]));
     for (int i = 0; i < r->nfields && n < 32; i++) {
-        if ((r->fields[i].flags & F_COUNT) && r->fields[i].expr == NULL) {
+        if (((r->fields[i].flags & F_COUNT) || i == df) && r->fields[i].expr == NULL) {
             idx[n++] = i;
             cols = arena_printf(a, "%s, %s", cols, column(&r->fields[i]));
         }
     }
+    /* dated by a field: its month, from the month of from on ("2026-11" <= "2026-11-05") */
+    char from_month[8];
+    counter_month(from, from_month);
     char *sql = arena_printf(
-        a, "SELECT %s, min(created_at), count(*) FROM %s WHERE created_at >= ?%s GROUP BY %s, %s",
-        cols, r->table, (r->opts & RO_ARCHIVE) ? " AND archived_at IS NULL" : "", cols,
-        counter_month_sql(db, "created_at"));
+        a, "SELECT %s, min(created_at), count(*) FROM %s WHERE %s >= ?%s GROUP BY %s%s%s", cols,
+        r->table, df >= 0 ? column(&r->fields[df]) : "created_at",
+        (r->opts & RO_ARCHIVE) ? " AND archived_at IS NULL" : "", cols, df >= 0 ? "" : ", ",
+        df >= 0 ? "" : counter_month_sql(db, "created_at"));
     struct dbrows rows;
-    int rc = db_query(db, a, &rows, e, sql, DB_ARGS(DBI(from)));
+    int rc = df >= 0 ? db_query(db, a, &rows, e, sql, DB_ARGS(DBS(from ? from_month : "")))
+                     : db_query(db, a, &rows, e, sql, DB_ARGS(DBI(from)));
     if (rc != ERR_OK)
         return rc;
     struct reg_rec rec;

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "domain/calendar.h"
 #include "domain/case.h"
+#include "domain/index_warn.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -295,6 +296,8 @@ static void scheduler_job(struct store *s, struct backoffice *bo, void *ctx)
     struct scheduler_report r;
     (void)ctx;
     scheduler_pass(s, time(NULL), bo, &r);
+    if (!backoffice_stopping(bo))
+        index_warn_tick(s, time(NULL)); /* the index's early warning, hourly */
 }
 
 struct backoffice *scheduler_start(struct store *s)

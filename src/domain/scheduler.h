@@ -60,7 +60,8 @@ struct scheduler_report {
  * (logged); per-case errors only count in failed. */
 int scheduler_run_once(struct store *s, int64_t now, struct scheduler_report *out);
 
-/* The scheduler thread of `gridgov serve` (lease 'scheduler', every 30 s). */
+/* The scheduler thread of `gridgov serve` (lease 'scheduler', every 30 s); each hour it also
+ * raises the index's early warnings of the last completed month (index_warn_tick). */
 struct backoffice *scheduler_start(struct store *s);
 void scheduler_stop(struct backoffice *bo);
 

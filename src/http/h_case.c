@@ -5,6 +5,7 @@
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/case.h"
+#include "domain/index_warn.h"
 #include "domain/photo.h"
 #include "domain/place.h"
 
@@ -213,7 +214,7 @@ int case_list_h(struct req *rq)
     struct err e = {0};
     struct case_filter f = {0};
     json_t *out;
-    int64_t limit = 0;
+    int64_t limit = 0, due_within = 0;
     f.status = rq->query(rq, "status");
     f.category = rq->query(rq, "category");
     f.place = rq->query(rq, "place");
@@ -231,9 +232,11 @@ int case_list_h(struct req *rq)
         req_query_bool(rq, "overdue", &f.overdue) != 0 ||
         req_query_int(rq, "enterprise", 1, INT64_MAX, &f.enterprise) != 0 ||
         req_query_int(rq, "visit", 1, INT64_MAX, &f.visit) != 0 ||
+        req_query_int(rq, "due_within", 1, CASE_WARN_DUE_HOURS_MAX, &due_within) != 0 ||
         req_query_time(rq, "from", &f.from) != 0 || req_query_time(rq, "to", &f.to) != 0)
         return -1;
     f.limit = (int)limit;
+    f.due_within = (int)due_within;
     if (case_list(req_db(rq), &rq->arena, rq->user, &f, time(NULL), &out, &e) != ERR_OK)
         return reply_err(rq, &e);
     return reply_json(rq, 200, out);
@@ -243,8 +246,15 @@ int queues_h(struct req *rq)
 {
     struct err e = {0};
     json_t *out;
+    json_t *warnings;
     if (case_queues(req_db(rq), &rq->arena, rq->user, time(NULL), &out, &e) != ERR_OK)
         return reply_err(rq, &e);
+    /* the index's early warnings of the places the caller's offices cover */
+    if (index_warn_for_user(req_db(rq), &rq->arena, rq->user, 20, &warnings, &e) != ERR_OK) {
+        json_decref(out);
+        return reply_err(rq, &e);
+    }
+    json_object_set_new(out, "warnings", warnings);
     return reply_json(rq, 200, out);
 }
 

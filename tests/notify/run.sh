@@ -86,17 +86,27 @@ check("robot: one correctly signed DingTalk markdown message for the new case",
       and "access_token=t0810&timestamp=" in dt_ok[0]["query"])
 check("robot: the wrong DingTalk secret was refused (sign not match), twice",
       len([r for r in got if r["path"] == "/dingtalk" and r["why"] == "sign not match"]) == 2)
-wc = [r for r in got if r["path"] == "/wecom"]
+wc = [r for r in got if r["path"] == "/wecom" and "t=0812" not in r["query"]]
 check("robot: WeCom got the new case and the dispatch, as markdown",
       len(wc) == 2 and all(r["ok"] for r in wc)
       and wc[1]["body"]["markdown"]["content"].startswith("#### 【网格智治】已派遣 ")
       and "- 承办部门：区住房和城乡建设局" in wc[1]["body"]["markdown"]["content"])
-js = [r for r in got if r["path"] == "/json"]
+js = [r for r in got if r["path"] == "/json" and "t=0812" not in r["query"]]
 check("robot: the department's JSON receiver got the dispatch, signed",
       len(js) == 1 and js[0]["ok"] and js[0]["body"]["event"] == "dispatched"
       and js[0]["body"]["case"]["url"].startswith("https://gridgov.example.cn/#/cases/"))
 check("robot: another street's channel heard nothing",
       not [r for r in got if "t0810c" in r["query"]])
+# 0812: the index warning of 博文社区第二网格, once, to 曹娥街道's WeCom group and a signed webhook
+iw = [r for r in got if r["path"] == "/wecom" and "t=0812" in r["query"]]
+check("robot: 曹娥街道's WeCom group got the index warning once, as markdown",
+      len(iw) == 1 and iw[0]["ok"] and "指数预警" in iw[0]["body"]["markdown"]["content"]
+      and "博文社区第二网格" in iw[0]["body"]["markdown"]["content"]
+      and "下降 14.8 分" in iw[0]["body"]["markdown"]["content"])
+ij = [r for r in got if r["path"] == "/json" and "t=0812" in r["query"]]
+check("robot: the signed webhook got index.warning once, signed",
+      len(ij) == 1 and ij[0]["ok"] and ij[0]["body"]["event"] == "index.warning"
+      and ij[0]["body"]["place"] == "330604002007002" and ij[0]["body"]["change"] == -14.8)
 PY
 )
 echo "$PASSED passed, $FAILED failed"

@@ -577,6 +577,7 @@ const T = {
   'nav.econ.workshops': ['共富工坊', 'Workshops'],
   'nav.tasks': ['微治任务', 'Task boards'],
   'nav.tasks.board': ['任务看板', 'Task board'],
+  'nav.tasks.standards': ['网格十条标准', 'Grid standards'],
   'nav.party.orgs': ['组织与覆盖', 'Organisations and coverage'],
   'nav.party.matches': ['流动党员排查', 'Mobile members'],
   'nav.party.grid': ['网格党建', 'Grid party page'],

@@ -65,6 +65,8 @@ export const screens = [
   { path: 'econ/workshops', load: () => import('../workshop.js'), view: 'renderWorkshops', nav: 'nav.econ.workshops', group: 'econ', reg: 'workshops', needs: 'login' },
   { path: 'econ/workshops/:id', load: () => import('../workshop.js'), view: 'renderWorkshop', needs: 'login' },
   { path: 'tasks/board', load: () => import('../workshop.js'), view: 'renderBoard', nav: 'nav.tasks.board', group: 'tasks', reg: 'task-targets', needs: 'login' },
+  // 网格管理十条标准: a grid's month ticked by its office (web/js/standards.js)
+  { path: 'standards', load: () => import('../standards.js'), nav: 'nav.tasks.standards', group: 'tasks', reg: 'standard-checks', needs: 'login' },
   // cadres and alliances (干部与联建, web/js/cadres.js): one module, a view per screen
   { path: 'cadres/people', load: () => import('../cadres.js'), view: 'renderCadres', nav: 'nav.cadres.people', group: 'cadres', reg: 'cadres', needs: 'login' },
   { path: 'cadres/people/:id', load: () => import('../cadres.js'), view: 'renderCadre', needs: 'login' },

@@ -3,6 +3,7 @@
 import { h, replace, field, select } from '../dom.js';
 import { t, tOr } from '../i18n.js';
 import { pageTitle, showError, loading, pagedCases } from '../ui.js';
+import { warningsCard } from '../standards.js';
 
 const STATUSES = ['submitted', 'accepted', 'dispatched', 'in_progress', 'resolved', 'verified', 'closed', 'rejected', 'merged'];
 
@@ -16,10 +17,12 @@ export async function render(ctx) {
   const tiles = h('ul', { class: 'tiles', id: 'queue-tiles' }, items.map((q) => h('li', null,
     h('a', {
       href: `#/queues/${encodeURIComponent(q.queue)}`,
-      class: 'tile' + (q.queue === active ? ' active' : '') + (q.queue === 'overdue' && q.count > 0 ? ' alert' : ''),
+      class: 'tile' + (q.queue === active ? ' active' : '') + (q.queue === 'overdue' && q.count > 0 ? ' alert' : '') + (q.hours && q.count > 0 ? ' warn' : ''),
+      title: q.hours ? t('queue.due_soon.hours', { h: q.hours }) : null,
       'aria-current': q.queue === active ? 'true' : null,
       dataset: { queue: q.queue },
-    }, h('span', { class: 'tile-count' }, String(q.count)), h('span', { class: 'tile-label' }, tOr(`queue.${q.queue}`, q.label))))));
+    }, h('span', { class: 'tile-count' }, String(q.count)), h('span', { class: 'tile-label' }, tOr(`queue.${q.queue}`, q.label)),
+    q.hours ? h('span', { class: 'tile-hint' }, t('queue.due_soon.hours', { h: q.hours })) : null))));
   const parts = [pageTitle(t('queues.title')), h('p', { class: 'lead' }, t('queues.hello', { name: user.display_name || user.username }))];
   if (!items.length) {
     parts.push(h('p', null, t('queues.none')));
@@ -27,6 +30,8 @@ export async function render(ctx) {
     return;
   }
   parts.push(tiles);
+  const warnings = warningsCard(r.warnings); // the index's early warnings of the caller's places
+  if (warnings) parts.push(warnings);
   const q = items.find((x) => x.queue === active);
   if (q) {
     const list = pagedCases(api, { queue: q.queue, sort: 'due', limit: 50 }, (e) => showError(root, e));
