@@ -1689,6 +1689,39 @@ async function mapBaseLayer(ctx) {
 
 /* ---- cadres and alliances (干部与联建): web/js/cadres.js ---- */
 
+// 朱银燕 posts 赵一鸣 to a project site: without a project the form marks the field (422), the
+// lookup finds the project by a part of its name and fills its id, the posting shows its project
+async function cadresProjectPicker(ctx) {
+  const page = await newPage(ctx, 'zzb-picker');
+  await login(page, 'zzb', PW);
+  await visit(page, 'r/deployments/new');
+  await page.waitForSelector('#record-form');
+  const pick = async (fieldName, q, text) => {
+    const box = page.locator(`[data-field="${fieldName}"]`);
+    await box.locator('.ref-lookup > button').click();
+    await box.locator('.lookup input[type="search"]').fill(q);
+    await box.locator('.lookup input[type="search"]').press('Enter');
+    await box.locator('.picklist button', { hasText: text }).click();
+  };
+  await pick('cadre', '赵一鸣', '赵一鸣');
+  await page.selectOption('#rf-kind', 'project_site');
+  await page.fill('#rf-place', '330604112');
+  await page.fill('#rf-from', '2025-11-01');
+  const before = consoleErrors.length;
+  await page.click('#record-save');
+  await page.waitForSelector('#record-form .field-error');
+  expectStatus(before, 422);
+  check(await page.$eval('#rf-project', (el) => el.getAttribute('aria-invalid')) === 'true', 'the project field is not marked');
+  await pick('project', '氟化物', '年产5万吨电子级氟化物项目');
+  const id = await page.inputValue('#rf-project');
+  check(/^\d+$/.test(id), `the lookup filled '${id}'`);
+  await shot(page, '96-posting-project-picker');
+  await page.click('#record-save');
+  await page.waitForURL(/#\/r\/deployments\/\d+$/);
+  await page.waitForSelector('main :text("年产5万吨电子级氟化物项目")');
+  check(await page.$(`main a[href="#/r/projects/${id}"]`) !== null, 'the posting does not link its project');
+}
+
 async function cadresScreens(ctx) {
   const page = await newPage(ctx, 'cadres-zzb');
   await login(page, 'zzb', PW);
@@ -1942,6 +1975,7 @@ const scenarios = [
   ['the map: a located point on the report form is drawn on local tiles; the dashboard draws a boundary over them', mapBaseLayer],
   ['cadres: the party office reads the 领雁争先赛 ranking, the page of a secretary, the front line in July, the mentor and review boards, and 覆卮山先行片 charted', cadresScreens],
   ['cadres: a judge scores on its sheet (101 refused), the organiser publishes with the button', cadresJudging],
+  ['cadres: a posting at a project site needs a project (the field is marked), picked from the projects registry with the form\'s lookup', cadresProjectPicker],
   ['cadres at 375 px: competitions, a ranking, the front line, the boards and an alliance fit the phone', cadresPhone],
   ['ledger: 舜源村 sees its year, a bad amount is refused on the page, an expense with its voucher photo goes to the street', ledgerVillage],
   ['ledger at 375 px: 崧厦街道 approves in one tap, rejects with a reason, the approved entry is locked with its history', ledgerStreetPhone],
