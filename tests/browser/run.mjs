@@ -1768,8 +1768,11 @@ async function cadresJudging(ctx) {
     const r = await apiJson('POST', '/competition-criteria', admin, { competition: id, name, weight });
     check(r.status === 201, `criterion ${name}: ${r.status}`);
   }
-  for (const p of ['曹娥江综合整治项目', '高铁新城配套道路']) {
-    const r = await apiJson('POST', '/competition-entries', admin, { competition: id, project_name: p });
+  // a project round's entries are projects of the registry
+  for (const [p, place] of [['曹娥江综合整治项目', '330604002'], ['高铁新城配套道路', '330604001']]) {
+    const pj = await apiJson('POST', '/projects', admin, { name: p, investment: 500000000, place });
+    check(pj.status === 201, `project ${p}: ${pj.status} ${JSON.stringify(pj.body)}`);
+    const r = await apiJson('POST', '/competition-entries', admin, { competition: id, project: pj.body.id });
     check(r.status === 201, `entry ${p}: ${r.status}`);
   }
   const j = await apiJson('POST', '/competition-judges', admin, { competition: id, user: me.body.user.id });
