@@ -865,6 +865,7 @@ int reg_copy_from(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int dst
     return ERR_OK;
 }
 
+/* The referenced registry has an integer key and a field "name" (reg_copy_from reads by id). */
 int reg_ref_by_name(struct db *db, struct reg_ctx *c, const struct registry *r, struct reg_rec *rec,
                     int ref, int name, int required, struct err *e)
 {
