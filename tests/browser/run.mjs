@@ -1435,6 +1435,8 @@ async function enterpriseProjects(ctx) {
   const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
   check(wide <= PHONE.width, `the enterprise page with its projects is ${wide} px wide at 375 px`);
   await shot(phone, '67-ent-projects-375');
+  await phone.close();
+  await page.close();
 }
 
 /* ---- community economy and task boards (web/js/workshop.js) ---- */
@@ -1720,6 +1722,7 @@ async function cadresProjectPicker(ctx) {
   await page.waitForURL(/#\/r\/deployments\/\d+$/);
   await page.waitForSelector('main :text("年产5万吨电子级氟化物项目")');
   check(await page.$(`main a[href="#/r/projects/${id}"]`) !== null, 'the posting does not link its project');
+  await page.close();
 }
 
 async function cadresScreens(ctx) {
