@@ -51,10 +51,18 @@ $(WEB_VENDOR): build/.npm-ci
 build/embed: tools/embed.c | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
-build/gen/schema.c: build/embed $(SCHEMA)
+# The names of the embedded files, each list rewritten only when a file comes or goes: a deleted
+# file is no prerequisite any more and would regenerate nothing by itself, the changed list does.
+build/gen/schema.list: FORCE
+	@mkdir -p $(@D)
+	@l='$(SCHEMA)'; [ "$$(cat $@ 2>/dev/null)" = "$$l" ] || echo "$$l" > $@
+build/gen/assets.list: FORCE
+	@mkdir -p $(@D)
+	@l='$(ASSETS)'; [ "$$(cat $@ 2>/dev/null)" = "$$l" ] || echo "$$l" > $@
+build/gen/schema.c: build/embed $(SCHEMA) build/gen/schema.list
 	@mkdir -p $(@D)
 	build/embed schema_files $@ $(SCHEMA)
-build/gen/assets.c: build/embed $(ASSETS)
+build/gen/assets.c: build/embed $(ASSETS) build/gen/assets.list
 	@mkdir -p $(@D)
 	build/embed asset_files $@ $(ASSETS)
 

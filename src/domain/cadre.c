@@ -204,9 +204,16 @@ static const struct reg_field deployment_fields[] = {
                   .type = FT_PLACE,
                   .flags = F_REQ | F_SCOPE | F_LIST,
                   .levels = PLACE_LEVELS_ANY},
+    [DP_PROJECT] = {.name = "project",
+                    .column = "project_id",
+                    .label = "项目",
+                    .label_en = "Project",
+                    .type = FT_REF,
+                    .flags = F_FILTER,
+                    .ref = "projects"},
     [DP_PROJECT_NAME] = {.name = "project_name",
                          .label = "项目名称",
-                         .label_en = "Project",
+                         .label_en = "Project name",
                          .type = FT_TEXT,
                          .flags = F_LIST | F_SEARCH,
                          .max = 100},
@@ -248,12 +255,18 @@ static int dates_in_order(const char *from, const char *to, const char *field, s
     return ERR_OK;
 }
 
+/* A posting at a project site names a project of the projects registry (a posting written
+ * before it, with the project's name as text only, stays as it is until its kind or project
+ * changes); its name is kept beside it. */
 static int deployment_rules(struct db *db, struct reg_ctx *c, const struct registry *r,
                             struct reg_rec *rec, const struct reg_rec *old, struct err *e)
 {
-    (void)db, (void)c, (void)r, (void)old;
-    if (strcmp(rec->v[DP_KIND], "project_site") == 0 && rec->v[DP_PROJECT_NAME] == NULL)
-        return err_set(e, ERR_INVALID, "project_name", "派驻重大项目工地须写明项目名称");
+    int site = strcmp(rec->v[DP_KIND], "project_site") == 0;
+    int touched =
+        old == NULL || rec->given[DP_KIND] || rec->given[DP_PROJECT] || rec->given[DP_PROJECT_NAME];
+    int rc = reg_ref_by_name(db, c, r, rec, DP_PROJECT, DP_PROJECT_NAME, site && touched, e);
+    if (rc != ERR_OK)
+        return rc;
     return dates_in_order(rec->v[DP_FROM], rec->v[DP_TO], "to", e);
 }
 

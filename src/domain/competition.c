@@ -270,9 +270,16 @@ static const struct reg_field entry_fields[] = {
                         .type = FT_PLACE,
                         .flags = F_LIST,
                         .levels = PLACE_LEVELS_ANY},
+    [CE_PROJECT] = {.name = "project",
+                    .column = "project_id",
+                    .label = "项目",
+                    .label_en = "Project",
+                    .type = FT_REF,
+                    .flags = F_FILTER,
+                    .ref = "projects"},
     [CE_PROJECT_NAME] = {.name = "project_name",
                          .label = "项目名称",
-                         .label_en = "Project",
+                         .label_en = "Project name",
                          .type = FT_TEXT,
                          .max = 100},
     [CE_PLACE] = ROUND_PLACE_FIELD,
@@ -284,7 +291,6 @@ static int entry_rules(struct db *db, struct reg_ctx *c, const struct registry *
                        struct reg_rec *rec, const struct reg_rec *old, struct err *e)
 {
     struct dbrows rows;
-    (void)r, (void)old;
     int rc = part_of_round(db, c, rec, CE_COMPETITION, CE_PLACE, e);
     if (rc != ERR_OK)
         return rc;
@@ -308,9 +314,11 @@ static int entry_rules(struct db *db, struct reg_ctx *c, const struct registry *
                 rec->v[CE_NAME] = dbrows_get(&rows, 0, 0);
         }
     } else {
-        if (rec->v[CE_PROJECT_NAME] == NULL)
-            return err_set(e, ERR_INVALID, "project_name",
-                           "项目参评须填写项目名称（project_name）");
+        /* a project of the registry (an entry written before it, named by text only, stays) */
+        int touched = old == NULL || rec->given[CE_PROJECT] || rec->given[CE_PROJECT_NAME];
+        rc = reg_ref_by_name(db, c, r, rec, CE_PROJECT, CE_PROJECT_NAME, touched, e);
+        if (rc != ERR_OK)
+            return rc;
         if (rec->v[CE_NAME] == NULL)
             rec->v[CE_NAME] = rec->v[CE_PROJECT_NAME];
     }

@@ -26,7 +26,8 @@ static int add(struct db *db, struct reg_ctx *c, const struct registry *r, json_
     return rc;
 }
 
-/* young cadres sent to the front line: name, unit, birth year, kind, place, project */
+/* young cadres sent to the front line: name, unit, birth year, kind, place, project (one of the
+ * projects registry, by name: demo_platform.c registers them first) */
 static const struct {
     const char *name, *unit, *post;
     int born;
@@ -36,11 +37,11 @@ static const struct {
     {"王晓婷", "区住房和城乡建设局", "科员", 1995, "village", "330604200204", NULL},
     {"李嘉豪", "区自然资源和规划局", "科员", 1994, "demolition", "330604002", NULL},
     {"赵一鸣", "区经济和信息化局", "科员", 1997, "project_site", "330604112",
-     "先进高分子材料产业平台重点项目"},
+     "年产5万吨电子级氟化物项目"},
     {"孙雨萱", "区民政局", "科员", 1998, "village", "330604200233", NULL},
     {"周子涵", "区财政局", "科员", 1993, "demolition", "330604002", NULL},
     {"吴浩然", "区交通运输局", "科员", 1992, "project_site", "330604112",
-     "杭州湾上虞经济技术开发区道路工程"},
+     "半导体湿电子化学品产业化项目"},
     {"郑佳怡", "区农业农村局", "科员", 1999, "village", "330604007317", NULL},
 };
 

@@ -865,6 +865,54 @@ int reg_copy_from(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int dst
     return ERR_OK;
 }
 
+/* The referenced registry has an integer key and a field "name" (reg_copy_from reads by id). */
+int reg_ref_by_name(struct db *db, struct reg_ctx *c, const struct registry *r, struct reg_rec *rec,
+                    int ref, int name, int required, struct err *e)
+{
+    const struct reg_field *f = &r->fields[ref];
+    const struct registry *to = registry_find(f->ref);
+    int tn = to != NULL ? registry_field_index(to, "name") : -1;
+    if (tn < 0)
+        return err_set(e, ERR_INTERNAL, f->name, "%s names no record by name", r->name);
+    const char *tcol = col(&to->fields[tn]);
+    if (!rec->given[ref] && rec->given[name] && rec->v[name] != NULL) {
+        /* by name: the live records of that name the caller may read */
+        struct dbrows rows;
+        int rc = db_query(
+            db, c->a, &rows, e,
+            arena_printf(c->a, "SELECT %s FROM %s WHERE %s = ?%s ORDER BY %s LIMIT 20", to->key,
+                         to->table, tcol, (to->opts & RO_ARCHIVE) ? " AND archived_at IS NULL" : "",
+                         to->key),
+            DB_ARGS(DBS(rec->v[name])));
+        if (rc != ERR_OK)
+            return rc;
+        const char *found = NULL;
+        int n = 0;
+        for (int i = 0; i < rows.nrows; i++) {
+            struct reg_rec t;
+            struct err te = {0};
+            if (reg_get(db, c, to, dbrows_get(&rows, i, 0), &t, &te) == ERR_OK) {
+                found = dbrows_get(&rows, i, 0);
+                n++;
+            }
+        }
+        if (n > 1 && required)
+            return err_set(e, ERR_INVALID, f->name,
+                           "%s中有 %d 条名为“%s”的记录，请按编号选择%s（%s）", to->label, n,
+                           rec->v[name], f->label, f->name);
+        rec->v[ref] = n == 1 ? found : NULL;
+    }
+    if (rec->v[ref] == NULL) {
+        if (!required)
+            return ERR_OK;
+        if (rec->v[name] != NULL && !rec->given[ref])
+            return err_set(e, ERR_INVALID, f->name, "%s中没有名为“%s”的记录，请选择%s（%s）",
+                           to->label, rec->v[name], f->label, f->name);
+        return err_set(e, ERR_INVALID, f->name, "请选择%s（%s）", f->label, f->name);
+    }
+    return reg_copy_from(db, c, rec, name, ref, to->table, tcol, 0, e);
+}
+
 int reg_delete(struct db *db, struct reg_ctx *c, const struct registry *r, const char *key,
                struct err *e)
 {

@@ -275,6 +275,14 @@ int reg_access_log(struct db *db, struct arena *a, const char *object, int limit
 int reg_copy_from(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int dst, int ref,
                   const char *table, const char *column, int keep_given, struct err *e);
 
+/* In rules: a record that names a record of another registry (field ref, an FT_REF) keeps its
+ * name as text beside the id (field name), as rows written before the reference hold alone. A
+ * reference given names the record; a name given without one is looked up among the live records
+ * of that name the caller may read and taken when exactly one has it. required: the record must
+ * reference one, else 422 naming ref (no record or several of that name, or neither given). */
+int reg_ref_by_name(struct db *db, struct reg_ctx *c, const struct registry *r, struct reg_rec *rec,
+                    int ref, int name, int required, struct err *e);
+
 /* ---- counters (registry_counters.c) ---- */
 struct counter_facts;
 /* What a record counts for on the dashboards and the index: one record of the registry

@@ -106,12 +106,26 @@ static int reply_rec(struct req *rq, int status, struct reg_ctx *c, const struct
     return reply_jw(rq, status, &w);
 }
 
-/* GET /api/v1/registries: the registries the caller may read, with their fields. */
+int reg_list_h(struct req *rq);
+
+/* GET /api/v1/registries: the registries the caller may read, with their fields; and, counted
+ * on the route table rather than on this list, how many registries are served (total: every
+ * row of registries.def has its list route) and how many of their list routes the dispatcher
+ * lets the caller call (readable), which the list must match. */
 int registries_h(struct req *rq)
 {
     struct jsonw w;
+    int total = 0, readable = 0;
+    for (int i = 0; i < http_routes_count; i++) {
+        if (http_routes[i].handler != reg_list_h)
+            continue;
+        total++;
+        readable += router_permits(rq->user, &http_routes[i]);
+    }
     jw_init(&w, 1 << 20);
     jw_obj(&w);
+    jw_kint(&w, "total", total);
+    jw_kint(&w, "readable", readable);
     jw_key(&w, "items");
     jw_arr(&w);
     for (int i = REG_NONE + 1; i < REG__COUNT; i++) {

@@ -155,6 +155,9 @@ int req_report_place(struct req *rq, const char **place);
 /* The route table (routes.def) and its size, for metrics and tests. */
 extern const struct route http_routes[];
 extern const int http_routes_count;
+/* May user u call route rt at all (the dispatcher's check before any handler: the route's
+ * permission, or a registry's verb; scope is the handler's)? */
+int router_permits(const struct user *u, const struct route *rt);
 /* Match method and path; returns the route index, -1 (404) or -2 (405, *allow set). */
 int router_match(const char *method_str, enum http_method m, const char *path, const char **params,
                  int *nparams, struct arena *a, const char **allow);

@@ -179,6 +179,16 @@ static int authenticate(struct req *rq)
     return ERR_OK;
 }
 
+int router_permits(const struct user *u, const struct route *rt)
+{
+    if (rt->perm == PERM_PUBLIC)
+        return 1;
+    if (u == NULL)
+        return 0;
+    return rt->reg != REG_NONE ? reg_may(u, registry_get(rt->reg), rt->verb)
+                               : authz_has(u, rt->perm);
+}
+
 void http_dispatch(struct req *rq)
 {
     int i = rq->match;
@@ -205,8 +215,7 @@ void http_dispatch(struct req *rq)
             reply_code(rq, ERR_UNAUTHORIZED, NULL, "login required");
             return;
         }
-        if (rt->reg != REG_NONE ? !reg_may(rq->user, registry_get(rt->reg), rt->verb)
-                                : !authz_has(rq->user, rt->perm)) {
+        if (!router_permits(rq->user, rt)) {
             reply_code(rq, ERR_FORBIDDEN, NULL, "your roles do not allow this");
             return;
         }

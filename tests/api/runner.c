@@ -339,14 +339,14 @@ static int subst(const struct vars *vs, const char *in, size_t n, struct buf *ou
 
 /* ---- the parsed file ---------------------------------------------------------------------- */
 
-enum check_kind { CK_HEADER, CK_COUNT, CK_CAPTURE, CK_TEXT, CK_NOTEXT };
+enum check_kind { CK_HEADER, CK_COUNT, CK_CAPTURE, CK_TEXT, CK_NOTEXT, CK_INCLUDES, CK_EXCLUDES };
 
 struct check {
     enum check_kind kind;
     int line;
-    char *name; /* header name, count path, capture variable */
-    char *arg;  /* header value, capture path, body regex */
-    long n;     /* expected count */
+    char *name;      /* header name, count path, capture variable, includes/excludes path */
+    char *arg;       /* header value, capture path, body regex, count (a number or ${NAME}) */
+    struct buf body; /* includes/excludes: the JSON array of elements (template) */
 };
 
 struct step {
@@ -387,6 +387,7 @@ static void script_free(struct script *sc)
         for (j = 0; j < st->nchecks; j++) {
             free(st->checks[j].name);
             free(st->checks[j].arg);
+            buf_free(&st->checks[j].body);
         }
         free(st->checks);
     }
@@ -403,6 +404,7 @@ enum pstate {
     P_REQ_HDR,   /* request headers */
     P_REQ_BODY,  /* request body: every line up to the next --- */
     P_EXPECT,    /* expected JSON body */
+    P_ELEMENTS,  /* the JSON array of --- expect-includes or --- expect-excludes */
     P_DIRECTIVE, /* one-line sections: only blank lines and comments may follow */
 };
 
@@ -544,13 +546,22 @@ static int parse_directive(struct parser *ps, char *line, char *err)
         sep = strrchr(arg, ' ');
         if (sep == NULL)
             sep = strrchr(arg, '\t');
-        if (sep == NULL || parse_num(sep + 1, 0, LONG_MAX, &n) < 0)
+        /* N is a number, or a variable (${NAME}) holding one when the request is made */
+        if (sep == NULL ||
+            (strncmp(sep + 1, "${", 2) != 0 && parse_num(sep + 1, 0, LONG_MAX, &n) < 0))
             return errf(err, "line %d: --- expect-count needs PATH N", ln);
+        ck = add_check(st, CK_COUNT, ln);
+        ck->arg = xstrdup(sep + 1);
         *sep = '\0';
         rtrim(arg);
-        ck = add_check(st, CK_COUNT, ln);
         ck->name = xstrdup(arg);
-        ck->n = n;
+    } else if (strcmp(kw, "expect-includes") == 0 || strcmp(kw, "expect-excludes") == 0) {
+        if (*arg == '\0' || strchr(arg, ' ') != NULL || strchr(arg, '\t') != NULL)
+            return errf(err, "line %d: --- %s needs a PATH, then a JSON array", ln, kw);
+        ck = add_check(st, strcmp(kw, "expect-includes") == 0 ? CK_INCLUDES : CK_EXCLUDES, ln);
+        ck->name = xstrdup(arg);
+        buf_init(&ck->body, REQ_MAX);
+        ps->st = P_ELEMENTS;
     } else if (strcmp(kw, "capture") == 0) {
         sep = strchr(arg, '=');
         if (sep == NULL)
@@ -618,6 +629,13 @@ static int parse_line(struct parser *ps, char *line, size_t len, char *err)
         if (st->expect.len == 0 && skip)
             return 0;
         return body_line(ps, &st->expect, line, len, err);
+    case P_ELEMENTS: {
+        struct buf *b = &st->checks[st->nchecks - 1].body;
+
+        if (b->len == 0 && skip)
+            return 0;
+        return body_line(ps, b, line, len, err);
+    }
     }
     return 0;
 }
@@ -989,9 +1007,15 @@ static int check_text(struct run *r, const struct check *ck)
 
 static int check_count(struct run *r, const struct check *ck)
 {
-    json_t *root = resp_json(r), *v;
+    json_t *root, *v;
     char a[VALUE_MAX + 8];
+    long n;
 
+    if (subst(&r->vars, ck->arg, strlen(ck->arg), &r->tmp, r->err) < 0)
+        return -1;
+    if (parse_num(r->tmp.p, 0, LONG_MAX, &n) < 0)
+        return errf(r->err, "expect-count %s: \"%.40s\" is not a count", ck->name, r->tmp.p);
+    root = resp_json(r);
     if (root == NULL)
         return -1;
     v = json_at(root, ck->name);
@@ -1001,10 +1025,63 @@ static int check_count(struct run *r, const struct check *ck)
         json_show(v, a, sizeof(a));
         return errf(r->err, "expect-count %s: not an array: %s", ck->name, a);
     }
-    if (json_array_size(v) != (size_t)ck->n)
-        return errf(r->err, "expect-count %s: expected %ld elements, got %zu", ck->name, ck->n,
+    if (json_array_size(v) != (size_t)n)
+        return errf(r->err, "expect-count %s: expected %ld elements, got %zu", ck->name, n,
                     json_array_size(v));
     return 0;
+}
+
+/* expect-includes: each expected element matches (as an expected body does) some element of
+ * the array at the path, in any order, the array holding others besides; expect-excludes: no
+ * element of the array matches any of them. */
+static int check_elements(struct run *r, const struct check *ck)
+{
+    const char *kw = ck->kind == CK_INCLUDES ? "expect-includes" : "expect-excludes";
+    json_t *exp = NULL, *root, *arr, *x, *y;
+    json_error_t je;
+    char path[JPATH_LEN], shown[VALUE_MAX + 8];
+    size_t i, j;
+    int rc = -1;
+
+    if (subst(&r->vars, ck->body.p, ck->body.len, &r->tmp, r->err) < 0)
+        return -1;
+    exp = json_loadb(r->tmp.p, r->tmp.len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+    if (!json_is_array(exp)) {
+        errf(r->err, "line %d: %s needs a JSON array after it%s%s", ck->line, kw,
+             exp == NULL ? ": " : "", exp == NULL ? je.text : "");
+        goto out;
+    }
+    if ((root = resp_json(r)) == NULL)
+        goto out;
+    arr = json_at(root, ck->name);
+    if (!json_is_array(arr)) {
+        errf(r->err, "%s %s: no array at this path", kw, ck->name);
+        goto out;
+    }
+    json_array_foreach(exp, i, x)
+    {
+        bool found = false;
+
+        json_array_foreach(arr, j, y)
+        {
+            snprintf(path, sizeof(path), "$");
+            r->err[0] = '\0';
+            if (json_match(x, y, path, r->err) == 0) {
+                found = true;
+                break;
+            }
+        }
+        r->err[0] = '\0';
+        if (found != (ck->kind == CK_INCLUDES)) {
+            json_show(x, shown, sizeof(shown));
+            errf(r->err, "%s %s: %s element matches %s", kw, ck->name, found ? "an" : "no", shown);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    json_decref(exp);
+    return rc;
 }
 
 static int capture(struct run *r, const struct check *ck)
@@ -1211,6 +1288,8 @@ static int run_step(struct run *r, const struct step *st)
             crc = check_count(r, ck);
         else if (ck->kind == CK_TEXT || ck->kind == CK_NOTEXT)
             crc = check_text(r, ck);
+        else if (ck->kind == CK_INCLUDES || ck->kind == CK_EXCLUDES)
+            crc = check_elements(r, ck);
         else
             crc = capture(r, ck);
         if (crc < 0)

@@ -1353,7 +1353,7 @@ async function enterpriseCadrePhone(ctx) {
   check(page.url().endsWith(`#/ent/${id}`), `after the visit the page is ${page.url()}`);
   const cases = await page.$eval('#ent-cases', (el) => el.textContent);
   check(cases.includes('通关时间长达五天（浏览器测试）'), 'the new case is not on the enterprise page');
-  check(await page.$('#ent-projects') !== null, 'the projects slot is missing');
+  check(await page.$('#ent-projects') !== null, 'the projects section is missing');
   const visits = await page.$$eval('#ent-visits tbody tr', (l) => l.length);
   check(visits === 2, `扬帆 shows ${visits} visits, want 2`);
   await fits('the enterprise page');
@@ -1388,6 +1388,55 @@ async function enterpriseOffice(ctx) {
   check(text.includes('通关时间长达五天'), 'the demo\'s customs case is not on 扬帆\'s page');
   check(text.includes('已办结'), 'the demo\'s customs case is not shown closed');
   await shot(page, '65-ent-page');
+}
+
+// an enterprise's page lists the projects it owns: 浙江虞氟新材料's 3.2亿元 project with its
+// 红领 branch and three milestones (the first done), 上虞晶芯's 1.5亿元 one still without a
+// branch, 浙江曹娥精细化工's 4800万元 one under the 1亿元 line; on a phone too
+async function enterpriseProjects(ctx) {
+  const page = await newPage(ctx, 'ent-projects');
+  await login(page, 'admin', ADMIN_PW);
+  const open = async (q) => {
+    await visit(page, `ent?q=${encodeURIComponent(q)}`);
+    await page.waitForFunction(() => document.querySelectorAll('#ent-table tbody tr').length === 1);
+    await page.click('#ent-table tbody tr a');
+    await page.waitForSelector('#ent-projects');
+  };
+  await open('虞氟');
+  const card = page.locator('#ent-project-list > li', { hasText: '年产5万吨电子级氟化物项目' });
+  check(await card.count() === 1, 'the fluoride project is not on its owner\'s page');
+  check(await card.getAttribute('data-branch') === 'yes', 'the 3.2亿元 project does not show its branch');
+  const text = await card.textContent();
+  check(text.includes('3.2 亿元'), `the investment is not shown in 亿元: ${text}`);
+  check(text.includes('红领党支部'), 'the branch is not named');
+  const steps = await card.locator('.milestones li').evaluateAll((l) => l.map((x) => [x.dataset.done, x.textContent]));
+  check(steps.length === 3, `${steps.length} milestones instead of 3`);
+  check(steps[0][0] === 'yes' && steps[0][1].includes('土建完工') && steps[0][1].includes('2026-10-28'), `the first milestone is ${steps[0]}`);
+  check(steps[1][0] === 'no' && steps[1][1].includes('40%'), `the second milestone is ${steps[1]}`);
+  check(await card.locator('h3 a').getAttribute('href') === `#/r/projects/${await card.getAttribute('data-id')}`, 'the project does not link to its record');
+  await shot(page, '66-ent-projects');
+  await open('晶芯');
+  check(await page.$eval('#ent-project-list > li', (li) => li.dataset.branch) === 'missing', 'the 1.5亿元 project is not flagged without a branch');
+  check((await page.textContent('#ent-project-list')).includes('1.5 亿元'), 'the 1.5亿元 project\'s investment');
+  await open('曹娥精细');
+  const small = await page.textContent('#ent-project-list');
+  check(small.includes('4800 万元') && small.includes('不足亿元'), `the project under 1亿元: ${small}`);
+  check(small.includes('尚无节点'), 'a project without milestones says so');
+  // an enterprise without projects says so
+  await open('扬帆');
+  check(await page.$('#ent-project-list') === null && (await page.textContent('#ent-projects')).includes('没有'), 'an enterprise without projects lists some');
+  // at 375 px
+  const phone = await newPage(ctx, 'phone-ent-projects', PHONE);
+  await login(phone, 'admin', ADMIN_PW);
+  await phone.goto(page.url().replace(/#.*/, '') + '#/ent?q=' + encodeURIComponent('虞氟'));
+  await phone.waitForFunction(() => document.querySelectorAll('#ent-table tbody tr').length === 1);
+  await phone.click('#ent-table tbody tr a');
+  await phone.waitForSelector('#ent-project-list');
+  const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= PHONE.width, `the enterprise page with its projects is ${wide} px wide at 375 px`);
+  await shot(phone, '67-ent-projects-375');
+  await phone.close();
+  await page.close();
 }
 
 /* ---- community economy and task boards (web/js/workshop.js) ---- */
@@ -1676,6 +1725,40 @@ async function mapBaseLayer(ctx) {
 
 /* ---- cadres and alliances (干部与联建): web/js/cadres.js ---- */
 
+// 朱银燕 posts 赵一鸣 to a project site: without a project the form marks the field (422), the
+// lookup finds the project by a part of its name and fills its id, the posting shows its project
+async function cadresProjectPicker(ctx) {
+  const page = await newPage(ctx, 'zzb-picker');
+  await login(page, 'zzb', PW);
+  await visit(page, 'r/deployments/new');
+  await page.waitForSelector('#record-form');
+  const pick = async (fieldName, q, text) => {
+    const box = page.locator(`[data-field="${fieldName}"]`);
+    await box.locator('.ref-lookup > button').click();
+    await box.locator('.lookup input[type="search"]').fill(q);
+    await box.locator('.lookup input[type="search"]').press('Enter');
+    await box.locator('.picklist button', { hasText: text }).click();
+  };
+  await pick('cadre', '赵一鸣', '赵一鸣');
+  await page.selectOption('#rf-kind', 'project_site');
+  await page.fill('#rf-place', '330604112');
+  await page.fill('#rf-from', '2025-11-01');
+  const before = consoleErrors.length;
+  await page.click('#record-save');
+  await page.waitForSelector('#record-form .field-error');
+  expectStatus(before, 422);
+  check(await page.$eval('#rf-project', (el) => el.getAttribute('aria-invalid')) === 'true', 'the project field is not marked');
+  await pick('project', '氟化物', '年产5万吨电子级氟化物项目');
+  const id = await page.inputValue('#rf-project');
+  check(/^\d+$/.test(id), `the lookup filled '${id}'`);
+  await shot(page, '96-posting-project-picker');
+  await page.click('#record-save');
+  await page.waitForURL(/#\/r\/deployments\/\d+$/);
+  await page.waitForSelector('main :text("年产5万吨电子级氟化物项目")');
+  check(await page.$(`main a[href="#/r/projects/${id}"]`) !== null, 'the posting does not link its project');
+  await page.close();
+}
+
 async function cadresScreens(ctx) {
   const page = await newPage(ctx, 'cadres-zzb');
   await login(page, 'zzb', PW);
@@ -1722,8 +1805,11 @@ async function cadresJudging(ctx) {
     const r = await apiJson('POST', '/competition-criteria', admin, { competition: id, name, weight });
     check(r.status === 201, `criterion ${name}: ${r.status}`);
   }
-  for (const p of ['曹娥江综合整治项目', '高铁新城配套道路']) {
-    const r = await apiJson('POST', '/competition-entries', admin, { competition: id, project_name: p });
+  // a project round's entries are projects of the registry
+  for (const [p, place] of [['曹娥江综合整治项目', '330604002'], ['高铁新城配套道路', '330604001']]) {
+    const pj = await apiJson('POST', '/projects', admin, { name: p, investment: 500000000, place });
+    check(pj.status === 201, `project ${p}: ${pj.status} ${JSON.stringify(pj.body)}`);
+    const r = await apiJson('POST', '/competition-entries', admin, { competition: id, project: pj.body.id });
     check(r.status === 201, `entry ${p}: ${r.status}`);
   }
   const j = await apiJson('POST', '/competition-judges', admin, { competition: id, user: me.body.user.id });
@@ -2144,6 +2230,7 @@ const scenarios = [
   ['platforms at 375 px: menu, platforms, a platform page with matches and the projects fit the phone', platformPhone],
   ['enterprise service at 375 px: 胡金友\'s 我的企业, a visit to 扬帆新材料 raising the customs problem in one step (a refused problem first), the enterprise page with the new case', enterpriseCadrePhone],
   ['enterprise service: the district office lists enterprises with the figures and opens 扬帆新材料 with its solved case', enterpriseOffice],
+  ['enterprise service: an enterprise\'s page lists its projects with investment in 亿元/万元, party branch and milestones, also at 375 px', enterpriseProjects],
   ['共富工坊: 崧厦街道 opens 舜源村\'s workshop with its enterprises, participants and their tags, income per month and per head; 曹娥街道 does not see it', workshopPage],
   ['task board: 4 areas and 42 tasks with progress bars, the streets adding up to the district, the overdue list; 博文苑\'s committee marked done sets the compound\'s committee; 崧厦街道 sees its own street', taskBoard],
   ['community economy at 375 px: the workshops, a workshop and the task board fit the phone', economyPhone],
@@ -2151,6 +2238,7 @@ const scenarios = [
   ['the map: a located point on the report form is drawn on local tiles; the dashboard draws a boundary over them', mapBaseLayer],
   ['cadres: the party office reads the 领雁争先赛 ranking, the page of a secretary, the front line in July, the mentor and review boards, and 覆卮山先行片 charted', cadresScreens],
   ['cadres: a judge scores on its sheet (101 refused), the organiser publishes with the button', cadresJudging],
+  ['cadres: a posting at a project site needs a project (the field is marked), picked from the projects registry with the form\'s lookup', cadresProjectPicker],
   ['cadres at 375 px: competitions, a ranking, the front line, the boards and an alliance fit the phone', cadresPhone],
   ['ledger: 舜源村 sees its year, a bad amount is refused on the page, an expense with its voucher photo goes to the street', ledgerVillage],
   ['ledger at 375 px: 崧厦街道 approves in one tap, rejects with a reason, the approved entry is locked with its history', ledgerStreetPhone],

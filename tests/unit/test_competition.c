@@ -296,6 +296,12 @@ static int places_fn(struct db *db, void *arg, struct err *e)
                      "created_at, updated_at) VALUES ('330604', NULL, 'district', 'district', "
                      "'上虞区', '330604', 0, 0)",
                      DB_NOARGS);
+    if (rc >= 0) /* where the projects of a project round are */
+        rc = db_exec(db, e,
+                     "INSERT INTO places (code, parent_code, level, kind, name, county, "
+                     "created_at, updated_at) VALUES ('330604001', '330604', 'town', 'street', "
+                     "'百官街道', '330604', 0, 0)",
+                     DB_NOARGS);
     return rc < 0 ? rc : ERR_OK;
 }
 
@@ -416,10 +422,19 @@ static void test_publish_and_chain(void **state)
                       "\"place\":\"330604\"}");
     int64_t c1 = make(f->s, &reg_competition_criteria,
                       "{\"competition\":%lld,\"name\":\"实绩\",\"weight\":100}", (long long)id);
-    int64_t e1 = make(f->s, &reg_competition_entries,
-                      "{\"competition\":%lld,\"project_name\":\"甲\"}", (long long)id);
+    /* entries of a project round are projects of the registry, by id or by their name */
+    int64_t p1 =
+        make(f->s, &reg_projects, "{\"name\":\"甲\",\"investment\":100,\"place\":\"330604001\"}");
+    make(f->s, &reg_projects, "{\"name\":\"乙\",\"investment\":100,\"place\":\"330604001\"}");
+    int64_t e1 = make(f->s, &reg_competition_entries, "{\"competition\":%lld,\"project\":%lld}",
+                      (long long)id, (long long)p1);
     int64_t e2 = make(f->s, &reg_competition_entries,
                       "{\"competition\":%lld,\"project_name\":\"乙\"}", (long long)id);
+    char *named =
+        qtext(f->s, "SELECT name || '/' || project_name FROM competition_entries WHERE id = %lld",
+              (long long)e1);
+    assert_string_equal(named, "甲/甲");
+    free(named);
     for (int u = 1; u <= 3; u++)
         make(f->s, &reg_competition_judges, "{\"competition\":%lld,\"user\":%d}", (long long)id, u);
     char list[256];

@@ -37,6 +37,13 @@ function stat(key, value, label, alert) {
 
 /* ---- the front line ---- */
 
+/** A posting's project: a link to the project's record (the registry), or the text of a
+ * posting written before postings named one. */
+function projectCell(d) {
+  if (d.project) return link(`#/r/projects/${enc(d.project)}`, String(d.project_name || `#${d.project}`));
+  return d.project_name || '';
+}
+
 export async function renderFrontline(ctx) {
   const { root, api, query } = ctx;
   const params = { from: query.get('from') || `${new Date().getFullYear()}-01-01`, to: query.get('to') || `${new Date().getFullYear()}-12-31` };
@@ -61,7 +68,7 @@ export async function renderFrontline(ctx) {
   const kinds = h('div', { class: 'stats', id: 'fl-kinds' }, stat('total', sum.total, L('合计（人次）', 'Postings')),
     (sum.by_kind || []).map((k) => stat(k.kind, k.count, word(KINDS, k.kind))));
   const rows = (sum.items || []).map((d) => [link(`#/r/cadres/${enc(d.cadre)}`, String(d.name || d.cadre)), word(KINDS, d.kind),
-    placeNode(api, String(d.place)), d.project_name || '', `${d.from} ~ ${d.to || L('至今', 'now')}`, d.tasks || '']);
+    placeNode(api, String(d.place)), projectCell(d), `${d.from} ~ ${d.to || L('至今', 'now')}`, d.tasks || '']);
   replace(root, pageTitle(L('一线历练', 'Front line'), h('a', { class: 'btn secondary', href: '#/r/deployments' }, L('派驻台账', 'Postings register'))),
     form, h('section', { class: 'card', id: 'fl-summary' }, h('h2', null, L('按一线类型', 'By kind of posting')), kinds,
       rows.length ? table('fl-list', [L('姓名', 'Name'), L('类型', 'Kind'), L('地点', 'Place'), L('项目', 'Project'), L('期间', 'Period'), L('任务', 'Tasks')], rows)
@@ -121,7 +128,7 @@ export async function renderCadre(ctx) {
   replace(root, pageTitle(String(cadre.name), h('a', { class: 'btn secondary', href: `#/r/cadres/${enc(id)}` }, L('干部档案', 'Record'))),
     h('section', { class: 'card' }, facts, (cadre.tags || []).length ? h('p', { class: 'hint' }, cadre.tags.join('、')) : null),
     section('cadre-posts', L('一线历练', 'Frontline postings'), (posts.items || []).map((d) => [word(KINDS, d.kind), placeNode(api, String(d.place)),
-      d.project_name || '', `${d.from} ~ ${d.to || L('至今', 'now')}`, d.evaluation ? String(d.evaluation) : '']),
+      projectCell(d), `${d.from} ~ ${d.to || L('至今', 'now')}`, d.evaluation ? String(d.evaluation) : '']),
     [L('类型', 'Kind'), L('地点', 'Place'), L('项目', 'Project'), L('期间', 'Period'), L('考评', 'Evaluation')], L('暂无派驻记录。', 'No postings.')),
     section('cadre-trainings', L('教育培训', 'Training'), (trains.items || []).map((x) => [String(x.title), `${x.from}${x.to ? ` ~ ${x.to}` : ''}`,
       x.attendance !== null && x.attendance !== undefined ? `${x.attendance}%` : '', String(x.result || '')]),

@@ -4,7 +4,7 @@
 //   #/ent/mine         a cadre's "我的企业": its enterprises, the problems waiting for its check,
 //                      each enterprise with a button to record a visit
 //   #/ent/:id          an enterprise's page: facts, cadres, visits with their problems, cases,
-//                      and a slot for its projects
+//                      and the projects it owns (investment in 万元/亿元, milestones, party branch)
 //   #/ent/:id/visit    the visit form: date, kind, notes, outcome and the problems it raised, all
 //                      in one step (POST /enterprises/ID/visits); usable on a phone
 // The server decides every request (a cadre sees only its enterprises); these only shape the page.
@@ -12,7 +12,8 @@ import { h, replace, field, select, link } from './dom.js';
 import { t } from './i18n.js';
 import { pageTitle, loading, facts, showError, caseTable, homePlace, clearMessages } from './ui.js';
 import { loadRegistries, can, label } from './registries.js';
-import { optionsOf, markField, clearFieldErrors, placeNode } from './screens/registry.js';
+import { optionsOf, markField, clearFieldErrors, placeNode, hashOf } from './screens/registry.js';
+import { money, progress, branchFlag } from './platform.js';
 
 const enc = encodeURIComponent;
 
@@ -157,11 +158,12 @@ export async function renderOne(ctx) {
   const id = params.id;
   replace(root, pageTitle(t('ent.page')), loading());
   const by = await regsBy(api);
-  const [e, visits, cases, cadres] = await Promise.all([
+  const [e, visits, cases, cadres, projects] = await Promise.all([
     api.get(`/enterprises/${enc(id)}`),
     api.get('/visits', { enterprise: id, limit: 200 }).catch(() => ({ items: [] })),
     api.get('/cases', { enterprise: id, limit: 100 }).catch(() => ({ items: [] })),
     api.get('/cadre-assignments', { enterprise: id, limit: 100 }).catch(() => ({ items: [] })),
+    by.projects ? ownedProjects(api, id, by) : null,
   ]);
   if (!ctx.current()) return;
   const reg = by.enterprises;
@@ -194,9 +196,43 @@ export async function renderOne(ctx) {
     h('section', { class: 'card', 'aria-labelledby': 'ent-cadres-h' }, h('h2', { id: 'ent-cadres-h' }, t('ent.cadres')), cadreList),
     h('section', { class: 'card', 'aria-labelledby': 'ent-visits-h' }, h('h2', { id: 'ent-visits-h' }, t('ent.visits', { n: (visits.items || []).length })), visitList),
     h('section', { class: 'card', 'aria-labelledby': 'ent-cases-h', id: 'ent-cases' }, h('h2', { id: 'ent-cases-h' }, t('ent.cases', { n: (cases.items || []).length })), caseTable(cases.items || [])),
-    // the projects of the enterprise (issue 9, item 4) come here once projects exist
-    h('section', { class: 'card', 'aria-labelledby': 'ent-projects-h', id: 'ent-projects' }, h('h2', { id: 'ent-projects-h' }, t('ent.projects')),
-      h('p', { class: 'empty' }, t('ent.projects.none'))));
+    projects ? projectSection(projects, by) : null);
+}
+
+/* ---- the projects an enterprise owns ---- */
+
+/** The projects whose owner is the enterprise, each with its milestones. */
+async function ownedProjects(api, id, by) {
+  const r = await api.get('/projects', { owner: id, limit: 100 }).catch(() => ({ items: [] }));
+  const items = r.items || [];
+  const steps = by['project-milestones'] ? await Promise.all(items.map((p) =>
+    api.get('/project-milestones', { project: p.id, limit: 100 }).then((m) => m.items || [], () => []))) : items.map(() => []);
+  return items.map((p, i) => ({ ...p, milestones: steps[i] }));
+}
+
+function milestoneList(steps) {
+  if (!steps.length) return h('p', { class: 'hint' }, t('ent.pj.ms.none'));
+  return h('ol', { class: 'milestones' }, steps.map((m) => h('li', { dataset: { done: m.done_on ? 'yes' : 'no' } },
+    h('span', null, String(m.name)), ' ',
+    h('span', { class: 'hint' }, m.done_on ? t('ent.pj.ms.done', { d: m.done_on })
+      : [m.due_on ? t('ent.pj.ms.due', { d: m.due_on }) : '', `${Number(m.progress) || 0}%`].filter(Boolean).join(' · ')))));
+}
+
+function projectSection(items, by) {
+  const reg = by.projects;
+  const cards = items.length ? h('ul', { class: 'ent-cards', id: 'ent-project-list' }, items.map((p) => h('li', { class: 'card', dataset: { id: String(p.id), branch: p.party_org ? 'yes' : p.major ? 'missing' : 'none' } },
+    h('h3', null, link(hashOf(reg, p.id), String(p.name))),
+    facts([
+      [t('pj.investment'), h('span', { class: 'pj-investment' }, money(p.investment))],
+      [t('pf.status'), choice(reg, 'status', p.status)],
+      [t('pj.progress'), progress(p.progress)],
+      [t('pj.branch'), branchFlag(p)],
+      [t('ent.pj.dates'), [p.start_on, p.planned_end].filter(Boolean).join(' ~ ')],
+    ]),
+    h('h4', null, t('pj.milestones')), milestoneList(p.milestones || []))))
+    : h('p', { class: 'empty' }, t('ent.projects.none'));
+  return h('section', { class: 'card', 'aria-labelledby': 'ent-projects-h', id: 'ent-projects' },
+    h('h2', { id: 'ent-projects-h' }, t('ent.projects.n', { n: items.length })), cards);
 }
 
 /* ---- #/ent/:id/visit: a visit and its problems in one step ---- */

@@ -262,14 +262,16 @@ export async function renderProjects(ctx) {
         : h('p', { class: 'empty', id: 'projects-none' }, gaps ? t('pj.gaps.none') : t('pj.none'))));
 }
 
-function progress(v) {
+/** A progress bar with its per cent. */
+export function progress(v) {
   const pct = Math.max(0, Math.min(100, Number(v) || 0));
   const bar = h('span', { class: 'bar', 'aria-hidden': 'true' }, h('span', { class: 'bar-fill' }));
   bar.firstChild.style.width = `${pct}%`;
   return h('span', { class: 'share' }, bar, h('span', null, `${pct}%`));
 }
 
-function branchFlag(p) {
+/** The party-branch flag of a project: its branch, none yet (1亿元 or more), or not needed. */
+export function branchFlag(p) {
   if (p.party_org) return h('span', { class: 'badge has-branch' }, t('pj.branch.yes', { name: String(p.party_org_name || '') }));
   if (p.major) return h('span', { class: 'badge no-branch' }, t('pj.branch.no'));
   return h('span', { class: 'hint' }, t('pj.branch.minor'));
