@@ -165,36 +165,38 @@ static void q_chars(struct sqlq *q, const struct search *s)
 }
 
 /* On SQLite the FTS5 rowid of a case is its place in the list's order, created_at * 2^31 + id
- * (015_search.sqlite.sql): the index hands out matches newest first. A search is planned by
- * cost (measured on 1M cases, docs/performance.md), as SQLite cannot without statistics:
+ * (015_search.sqlite.sql): the index hands out matches newest first. A search is planned here,
+ * as SQLite without statistics cannot weigh the index against the filters (costs measured on
+ * 1M cases, docs/performance.md):
  *  - walk: read the matches in the list's order, each case by id checked against scope and
- *    filters, until the page is full (about 2 us a match);
+ *    filters, until the page is full (a few us a match; a page of a common term reads ~400);
  *  - probe: read the cases in scope and filters by their index and look each up in the
  *    full-text index (about 50 us a case): for a grid's or a compound's few hundred cases;
- *  - set: the same, with every match gathered once into a set (about 0.3 us a match): for a
- *    common term (over SEARCH_SET_MIN matches) under filters the walk found too selective. */
+ *  - set: the same, with every match gathered once into a set (about 0.3 us a match): when the
+ *    first SEARCH_WALK_MAX matches did not fill the page, the filters are selective and an
+ *    index of theirs drives (not for category or channel, which have none: the walk goes on);
+ *  - ids: every match read by id and sorted, for the 'due' order. */
 #define FTS_SHIFT 2147483648LL
 #define FTS_ID "(cases_fts.rowid % 2147483648)"
 /* Matches a walk reads before it asks whether the filters are too selective for it. */
 #define SEARCH_WALK_MAX 4000
-/* From this many matches a set is cheaper than walking them all. */
-#define SEARCH_SET_MIN 50000
 
-enum search_plan { SP_WALK, SP_PROBE, SP_SET };
+enum search_plan { SP_WALK, SP_PROBE, SP_SET, SP_IDS };
 
-/* The match in a query whose rows are cases c, by the case (probe, set on SQLite; the
- * GIN-indexed tsvector on PostgreSQL). */
+/* The match in a query whose rows are cases c (probe, set, ids on SQLite; on PostgreSQL the
+ * stored, GIN-indexed tsvector of 015_search.pg.sql, the planner choosing with statistics). */
 static void q_match(struct sqlq *q, const struct search *s, enum search_plan plan)
 {
     if (q->pg)
-        sqlq_add(q, " AND to_tsvector('simple', c.search_grams) @@ "
-                    "plainto_tsquery('simple', ?)");
+        sqlq_add(q, " AND c.search_tsv @@ plainto_tsquery('simple', ?)");
     else if (plan == SP_PROBE)
         sqlq_add(q, " AND EXISTS (SELECT 1 FROM cases_fts WHERE cases_fts MATCH ? AND "
                     "cases_fts.rowid = c.created_at * 2147483648 + c.id)");
-    else
+    else if (plan == SP_SET)
         sqlq_add(q, " AND c.created_at * 2147483648 + c.id IN (SELECT rowid FROM cases_fts "
                     "WHERE cases_fts MATCH ?)");
+    else
+        sqlq_add(q, " AND c.id IN (SELECT " FTS_ID " FROM cases_fts WHERE cases_fts MATCH ?)");
     sqlq_param(q, DBS(s->match));
 }
 
@@ -233,7 +235,11 @@ static int csv_has(const char *list, const char *word)
 static int q_filters(struct sqlq *q, const struct user *u, const struct case_filter *f, int64_t now,
                      struct err *e)
 {
+    /* a place filter lies within the scope: its index should drive, not the scope's range */
+    int by_time = q->by_time;
+    q->by_time |= f->place != NULL;
     q_scope(q, u, PERM_CASE_READ);
+    q->by_time = by_time;
     if (f->queue) {
         const struct queue *qu = queue_find(f->queue);
         if (qu == NULL)
@@ -320,28 +326,6 @@ static int run(struct db *db, struct arena *a, struct sqlq *q, struct dbrows *r,
     return db_query(db, a, r, e, q->sql.data, q->p, q->np);
 }
 
-/* SQLite: the number of matches past the cursor, counting up to max. */
-static int search_count(struct db *db, struct arena *a, const struct search *s, int desc,
-                        const struct list_cursor *cur, int max, int *n, struct err *e)
-{
-    struct sqlq q;
-    struct dbrows r;
-    sqlq_init(&q, a, db);
-    sqlq_add(&q, "SELECT count(*) FROM (SELECT 1 FROM cases_fts WHERE cases_fts MATCH ?");
-    sqlq_param(&q, DBS(s->match));
-    if (cur->set) {
-        sqlq_add(&q, desc ? " AND rowid < ?" : " AND rowid > ?");
-        sqlq_param(&q, DBI(cur->kv * FTS_SHIFT + cur->id));
-    }
-    sqlq_add(&q, " LIMIT ?) AS m");
-    sqlq_param(&q, DBI(max));
-    int rc = run(db, a, &q, &r, e);
-    buf_free(&q.sql);
-    if (rc == ERR_OK)
-        *n = (int)dbrows_int(&r, 0, 0);
-    return rc;
-}
-
 /* SQLite, the walk: the FTS5 index drives, newest (or oldest) match first, each case checked
  * against scope and filters as it is read, until the page is full - among the first max
  * matches when max > 0 (*capped: there are more). */
@@ -400,14 +384,13 @@ out:
     return rc;
 }
 
-/* SQLite: run the walk when it is the plan (*plan = SP_WALK, *done = 1), or say which plan
- * the caller runs instead. */
+/* SQLite: run the walk when it is the plan (*done = 1), or say which plan the caller runs. */
 static int search_plan(struct db *db, struct arena *a, const struct user *u,
                        const struct case_filter *f, int64_t now, const struct search *s, int desc,
                        const struct list_cursor *cur, int limit, struct dbrows *r,
                        enum search_plan *plan, int *done, struct err *e)
 {
-    int n, capped, rc;
+    int capped, rc;
     *done = 0;
     *plan = SP_PROBE;
     if (search_narrow(u, f))
@@ -417,9 +400,7 @@ static int search_plan(struct db *db, struct arena *a, const struct user *u,
     if (rc != ERR_OK || r->nrows > limit || !capped)
         return *done = 1, rc;
     /* the page is not full after SEARCH_WALK_MAX matches, and there are more */
-    if ((rc = search_count(db, a, s, desc, cur, SEARCH_SET_MIN, &n, e)) != ERR_OK)
-        return rc;
-    if (n < SEARCH_SET_MIN) {
+    if (f->category || f->channel) {
         *done = 1;
         return search_walk(db, a, u, f, now, s, desc, cur, limit, 0, r, &capped, e);
     }
@@ -454,7 +435,7 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
     else if (f->q && (rc = search_parse(a, pg, f->q, &s, e)) != ERR_OK)
         return rc;
 
-    enum search_plan plan = SP_SET;
+    enum search_plan plan = SP_IDS;
     if (s.match && !pg && !by_due) {
         int done;
         rc = search_plan(db, a, u, f, now, &s, desc, &cur, limit, &r, &plan, &done, e);
