@@ -49,19 +49,25 @@ static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
             sqlq_prefix(q, "c.grid_code", g->place);
             sqlq_add(q, ")");
         } else if (p == PERM_CASE_VERIFY) {
-            /* the grid's cases, and those known only by the grid's community */
+            /* the grid's cases, and those known only by the grid's community: found by place
+             * (SQLite: '+', never through the enterprise index, where nearly every case is
+             * NULL; PostgreSQL: in the place index's collation, or the OR uses no index) */
             sqlq_add(q, "(");
             sqlq_prefix(q, "c.grid_code", g->place);
-            sqlq_add(q, " OR (c.grid_code IS NULL AND c.enterprise_id IS NULL AND c.place_code = "
-                        "?))");
+            sqlq_add(q, q->pg ? " OR (c.grid_code IS NULL AND c.enterprise_id IS NULL AND "
+                                "c.place_code COLLATE \"C\" = ?))"
+                              : " OR (c.grid_code IS NULL AND +c.enterprise_id IS NULL AND "
+                                "c.place_code = ?))");
             sqlq_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
         } else if (p == PERM_CASE_READ && authz_grant_has(g, PERM_CASE_VERIFY)) {
             /* grid staff read the cases they verify: also those with no grid at a place above
              * them (case_may_read) */
             sqlq_add(q, "(");
             q_place(q, g->place);
-            sqlq_add(q, " OR (c.grid_code IS NULL AND c.enterprise_id IS NULL AND c.place_code IN "
-                        "(?, ?, ?)))");
+            sqlq_add(q, q->pg ? " OR (c.grid_code IS NULL AND c.enterprise_id IS NULL AND "
+                                "c.place_code COLLATE \"C\" IN (?, ?, ?)))"
+                              : " OR (c.grid_code IS NULL AND +c.enterprise_id IS NULL AND "
+                                "c.place_code IN (?, ?, ?)))");
             sqlq_param(q, DBS(arena_printf(q->a, "%.6s", g->place)));
             sqlq_param(q, DBS(arena_printf(q->a, "%.9s", g->place)));
             sqlq_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
