@@ -917,6 +917,7 @@ int main(int argc, char **argv)
                  "id, search_grams FROM cases WHERE id > %lld",
                  (long long)id_base);
         exec(sql);
+        exec("INSERT INTO cases_fts(cases_fts) VALUES ('optimize')"); /* as 015 leaves it */
     }
     exec("COMMIT");
     exec("PRAGMA locking_mode=NORMAL");

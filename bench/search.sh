@@ -135,7 +135,8 @@ for user in admin "$GRIDWORKER"; do
     read -r cold items code <<<"$(time_once "$token" "/api/v1/cases?limit=20")"
     echo "$user baseline cold $cold $items $code" >>"$TMP/cold"
     for term in $TERMS; do
-        read -r cold items code <<<"$(time_once "$token" "/api/v1/cases?limit=20&q=$(urlenc "$term")")"
+        urlenc "$term" >"$TMP/enc-$term"
+        read -r cold items code <<<"$(time_once "$token" "/api/v1/cases?limit=20&q=$(<"$TMP/enc-$term")")"
         echo "$user $term cold $cold $items $code" >>"$TMP/cold"
         [ "$code" = 200 ] || bad=1
     done
@@ -143,11 +144,12 @@ for user in admin "$GRIDWORKER"; do
         read -r t items code <<<"$(time_once "$token" "/api/v1/cases?limit=20")"
         echo "$t" >>"$TMP/$user-baseline"
         for term in $TERMS; do
-            read -r t items code <<<"$(time_once "$token" "/api/v1/cases?limit=20&q=$(urlenc "$term")")"
-            echo "$t" >>"$TMP/$user-term-$(urlenc "$term")"
+            enc=$(<"$TMP/enc-$term")
+            read -r t items code <<<"$(time_once "$token" "/api/v1/cases?limit=20&q=$enc")"
+            echo "$t" >>"$TMP/$user-term-$enc"
             echo "$t" >>"$TMP/$user-search"
             [ "$code" = 200 ] || bad=1
-            echo "$term $items" >"$TMP/$user-items-$(urlenc "$term")"
+            echo "$term $items" >"$TMP/$user-items-$enc"
         done
     done
     read -r p50 p95 n <<<"$(stats "$TMP/$user-baseline")"
@@ -155,8 +157,9 @@ for user in admin "$GRIDWORKER"; do
         "$(awk -v u="$user" '$1 == u && $2 == "baseline" { printf "%.1f", $4 * 1000 }' "$TMP/cold")" \
         "$p50" "$p95" "$n" >>"$TMP/table"
     for term in $TERMS; do
-        read -r p50 p95 n <<<"$(stats "$TMP/$user-term-$(urlenc "$term")")"
-        read -r _ items <"$TMP/$user-items-$(urlenc "$term")"
+        enc=$(<"$TMP/enc-$term")
+        read -r p50 p95 n <<<"$(stats "$TMP/$user-term-$enc")"
+        read -r _ items <"$TMP/$user-items-$enc"
         printf '%-11s %-22s %6s %9s %9s %9s %5s\n' "$user" "q=$term" "$items" \
             "$(awk -v u="$user" -v t="$term" '$1 == u && $2 == t { printf "%.1f", $4 * 1000 }' "$TMP/cold")" \
             "$p50" "$p95" "$n" >>"$TMP/table"
