@@ -177,7 +177,7 @@ static void q_chars(struct sqlq *q, const struct search *s)
  *  - walk: read the matches in the list's order, each case by id checked against scope and
  *    filters, until the page is full (a few us a match; a page of a common term reads ~400);
  *  - probe: read the cases in scope and filters by their index and look each up in the
- *    full-text index (about 50 us a case): for a grid's or a compound's few hundred cases;
+ *    full-text index (20-30 us a case): for a grid's or a compound's few hundred cases;
  *  - set: the same, with every match gathered once into a set (about 0.3 us a match): when the
  *    first SEARCH_WALK_MAX matches did not fill the page, the filters are selective and an
  *    index of theirs drives (not for category or channel, which have none: the walk goes on);
