@@ -50,19 +50,25 @@ static void q_scope(struct sqlq *q, const struct user *u, enum perm p)
             sqlq_prefix(q, "c.grid_code", g->place);
             sqlq_add(q, ")");
         } else if (p == PERM_CASE_VERIFY) {
-            /* the grid's cases, and those known only by the grid's community */
+            /* the grid's cases, and those known only by the grid's community: found by place
+             * (SQLite: '+', never through the enterprise index, where nearly every case is
+             * NULL; PostgreSQL: in the place index's collation, or the OR uses no index) */
             sqlq_add(q, "(");
             sqlq_prefix(q, "c.grid_code", g->place);
-            sqlq_add(q, " OR (c.grid_code IS NULL AND c.enterprise_id IS NULL AND c.place_code = "
-                        "?))");
+            sqlq_add(q, q->pg ? " OR (c.grid_code IS NULL AND c.enterprise_id IS NULL AND "
+                                "c.place_code COLLATE \"C\" = ?))"
+                              : " OR (c.grid_code IS NULL AND +c.enterprise_id IS NULL AND "
+                                "c.place_code = ?))");
             sqlq_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
         } else if (p == PERM_CASE_READ && authz_grant_has(g, PERM_CASE_VERIFY)) {
             /* grid staff read the cases they verify: also those with no grid at a place above
              * them (case_may_read) */
             sqlq_add(q, "(");
             q_place(q, g->place);
-            sqlq_add(q, " OR (c.grid_code IS NULL AND c.enterprise_id IS NULL AND c.place_code IN "
-                        "(?, ?, ?)))");
+            sqlq_add(q, q->pg ? " OR (c.grid_code IS NULL AND c.enterprise_id IS NULL AND "
+                                "c.place_code COLLATE \"C\" IN (?, ?, ?)))"
+                              : " OR (c.grid_code IS NULL AND +c.enterprise_id IS NULL AND "
+                                "c.place_code IN (?, ?, ?)))");
             sqlq_param(q, DBS(arena_printf(q->a, "%.6s", g->place)));
             sqlq_param(q, DBS(arena_printf(q->a, "%.9s", g->place)));
             sqlq_param(q, DBS(arena_printf(q->a, "%.12s", g->place)));
@@ -149,42 +155,105 @@ static void q_queue(struct sqlq *q, const struct queue *qu, const struct user *u
     q_scope(q, u, qu->perm);
 }
 
-/* Full-text: every bigram of the query must be indexed for the case. */
-/* Full-text: every term of the query must match. Bigrams and words go to the index (FTS5 on
- * SQLite, a tsvector on PostgreSQL); a lone ideograph has no bigram of its own, so it is found
- * in the text itself (LIKE), as the index holds it only inside bigrams. */
-static int q_search(struct sqlq *q, const char *text, struct err *e)
+/* ---- full-text search ----
+ * Every term of the query must match. Bigrams and words go to the index (FTS5 on SQLite, a
+ * tsvector on PostgreSQL); a lone ideograph has no bigram of its own, so it is found in the
+ * text itself (LIKE), as the index holds it only inside bigrams. */
+struct search {
+    const char *match;  /* the index's query: FTS5 '"t1" AND "t2"', tsquery words; NULL if none */
+    const char **chars; /* lone ideographs */
+    int nchars;
+};
+
+static int search_parse(struct arena *a, int pg, const char *text, struct search *s, struct err *e)
 {
-    char *grams = case_grams(q->a, text);
+    char *grams = case_grams(a, text);
     struct buf m;
-    int nidx = 0, rc = ERR_OK;
     char *save = NULL;
 
+    memset(s, 0, sizeof(*s));
     if (grams[0] == '\0')
         return err_set(e, ERR_INVALID, "q", "search for at least one letter or character");
+    s->chars = arena_alloc(a, sizeof(char *) * (strlen(grams) / 2 + 1));
     buf_init(&m, 8192);
     for (char *t = strtok_r(grams, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
         if ((unsigned char)t[0] >= 0x80 && utf8_chars(t) == 1) {
-            sqlq_add(q, " AND c.description LIKE ?");
-            sqlq_param(q, DBS(arena_printf(q->a, "%%%s%%", t)));
+            s->chars[s->nchars++] = arena_printf(a, "%%%s%%", t);
             continue;
         }
         /* FTS5 wants "t1" AND "t2"; plainto_tsquery takes the words as they are (terms hold
          * no quotes or spaces) */
-        if (q->pg)
+        if (pg)
             buf_printf(&m, "%s%s", m.len ? " " : "", t);
         else
             buf_printf(&m, "%s\"%s\"", m.len ? " AND " : "", t);
-        nidx++;
     }
-    if (nidx > 0) {
-        sqlq_add(q, q->pg ? " AND to_tsvector('simple', c.search_grams) @@ "
-                            "plainto_tsquery('simple', ?)"
-                          : " AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)");
-        sqlq_param(q, DBS(arena_strdup(q->a, m.data)));
-    }
+    if (m.len > 0)
+        s->match = arena_strdup(a, m.data);
     buf_free(&m);
-    return rc;
+    return ERR_OK;
+}
+
+static void q_chars(struct sqlq *q, const struct search *s)
+{
+    for (int i = 0; i < s->nchars; i++) {
+        sqlq_add(q, " AND c.description LIKE ?");
+        sqlq_param(q, DBS(s->chars[i]));
+    }
+}
+
+/* On SQLite the FTS5 rowid of a case is its place in the list's order, created_at * 2^31 + id
+ * (015_search.sqlite.sql): the index hands out matches newest first. A search is planned here,
+ * as SQLite without statistics cannot weigh the index against the filters (costs measured on
+ * 1M cases, docs/performance.md):
+ *  - walk: read the matches in the list's order, each case by id checked against scope and
+ *    filters, until the page is full (a few us a match; a page of a common term reads ~400);
+ *  - probe: read the cases in scope and filters by their index and look each up in the
+ *    full-text index (20-30 us a case): for a grid's or a compound's few hundred cases;
+ *  - set: the same, with every match gathered once into a set (about 0.3 us a match): when the
+ *    first SEARCH_WALK_MAX matches did not fill the page, the filters are selective and an
+ *    index of theirs drives (not for category or channel, which have none: the walk goes on);
+ *  - ids: every match read by id and sorted, for the 'due' order. */
+#define FTS_SHIFT 2147483648LL
+#define FTS_ID "(cases_fts.rowid % 2147483648)"
+/* Matches a walk reads before it asks whether the filters are too selective for it. */
+#define SEARCH_WALK_MAX 4000
+
+enum search_plan { SP_WALK, SP_PROBE, SP_SET, SP_IDS };
+
+/* The match in a query whose rows are cases c (probe, set, ids on SQLite; on PostgreSQL the
+ * stored, GIN-indexed tsvector of 015_search.pg.sql, the planner choosing with statistics). */
+static void q_match(struct sqlq *q, const struct search *s, enum search_plan plan)
+{
+    if (q->pg)
+        sqlq_add(q, " AND c.search_tsv @@ plainto_tsquery('simple', ?)");
+    else if (plan == SP_PROBE)
+        sqlq_add(q, " AND EXISTS (SELECT 1 FROM cases_fts WHERE cases_fts MATCH ? AND "
+                    "cases_fts.rowid = c.created_at * 2147483648 + c.id)");
+    else if (plan == SP_SET)
+        sqlq_add(q, " AND c.created_at * 2147483648 + c.id IN (SELECT rowid FROM cases_fts "
+                    "WHERE cases_fts MATCH ?)");
+    else
+        sqlq_add(q, " AND c.id IN (SELECT " FTS_ID " FROM cases_fts WHERE cases_fts MATCH ?)");
+    sqlq_param(q, DBS(s->match));
+}
+
+/* Are the cases in the user's scope, or under the filters, a grid's or fewer? */
+static int search_narrow(const struct user *u, const struct case_filter *f)
+{
+    if ((f->place && strlen(f->place) >= 15) || f->enterprise || f->visit)
+        return 1;
+    int n = 0;
+    for (int i = 0; u && i < u->nroles; i++) {
+        const struct role_grant *g = &u->roles[i];
+        if (!authz_grant_has(g, PERM_CASE_READ))
+            continue;
+        if (!g->compound &&
+            (strlen(g->place) < 15 || authz_by_enterprise(g) || g->role == ROLE_DEPT_HANDLER))
+            return 0;
+        n++;
+    }
+    return n > 0;
 }
 
 static int csv_has(const char *list, const char *word)
@@ -200,128 +269,254 @@ static int csv_has(const char *list, const char *word)
     return 0;
 }
 
+/* The scope and filters of a list: everything but search, cursor and order. */
+static int q_filters(struct sqlq *q, const struct user *u, const struct case_filter *f, int64_t now,
+                     int64_t cutoff, struct err *e)
+{
+    /* a place filter lies within the scope: its index should drive, not the scope's range */
+    int by_time = q->by_time;
+    q->by_time |= f->place != NULL;
+    q_scope(q, u, PERM_CASE_READ);
+    q->by_time = by_time;
+    if (f->queue) {
+        const struct queue *qu = queue_find(f->queue);
+        if (qu == NULL)
+            return err_set(e, ERR_INVALID, "queue", "unknown queue '%.32s'", f->queue);
+        q_queue(q, qu, u, now, cutoff);
+    }
+    if (f->due_within > 0) {
+        sqlq_add(q, " AND " DUE_WITHIN_SQL);
+        sqlq_param(q, DBI(now));
+        sqlq_param(q, DBI(cutoff));
+    }
+    if (f->status) {
+        int n = 0;
+        sqlq_add(q, " AND c.status IN (");
+        for (int s = 0; s < CS__COUNT; s++) {
+            if (csv_has(f->status, case_status_name((enum case_status)s))) {
+                sqlq_add(q, n++ ? ", ?" : "?");
+                sqlq_param(q, DBS(case_status_name((enum case_status)s)));
+            }
+        }
+        if (n == 0)
+            return err_set(e, ERR_INVALID, "status", "unknown status '%.40s'", f->status);
+        sqlq_add(q, ")");
+    }
+    if (f->category) {
+        sqlq_add(q, " AND c.category_code = ?");
+        sqlq_param(q, DBS(f->category));
+    }
+    if (f->place) {
+        sqlq_add(q, " AND ");
+        q_place(q, f->place);
+    }
+    if (f->department) {
+        sqlq_add(q, " AND c.department_code = ?");
+        sqlq_param(q, DBS(f->department));
+    }
+    if (f->channel) {
+        sqlq_add(q, " AND c.channel = ?");
+        sqlq_param(q, DBS(f->channel));
+    }
+    if (f->enterprise) {
+        sqlq_add(q, " AND c.enterprise_id = ?");
+        sqlq_param(q, DBI(f->enterprise));
+    }
+    if (f->visit) {
+        sqlq_add(q, " AND c.visit_id = ?");
+        sqlq_param(q, DBI(f->visit));
+    }
+    if (f->from) {
+        sqlq_add(q, " AND c.created_at >= ?");
+        sqlq_param(q, DBI(f->from));
+    }
+    if (f->to) {
+        sqlq_add(q, " AND c.created_at < ?");
+        sqlq_param(q, DBI(f->to));
+    }
+    if (f->overdue) {
+        sqlq_add(q, " AND " OPEN_SQL " AND c.stage_due_at < ?");
+        sqlq_param(q, DBI(now));
+    }
+    return ERR_OK;
+}
+
+struct list_cursor {
+    int set;
+    long long kv, id;
+};
+
+/* ORDER BY and LIMIT of a list, and its cursor condition. */
+static void q_order(struct sqlq *q, const char *key, int desc, const struct list_cursor *cur,
+                    int limit)
+{
+    if (cur->set) {
+        sqlq_add(q, arena_printf(q->a, " AND (%s %s ? OR (%s = ? AND c.id %s ?))", key,
+                                 desc ? "<" : ">", key, desc ? "<" : ">"));
+        sqlq_param(q, DBI(cur->kv));
+        sqlq_param(q, DBI(cur->kv));
+        sqlq_param(q, DBI(cur->id));
+    }
+    sqlq_add(q, arena_printf(q->a, " ORDER BY %s %s, c.id %s LIMIT ?", key, desc ? "DESC" : "ASC",
+                             desc ? "DESC" : "ASC"));
+    sqlq_param(q, DBI(limit + 1));
+}
+
+static int run(struct db *db, struct arena *a, struct sqlq *q, struct dbrows *r, struct err *e)
+{
+    if (q->overflow)
+        return err_set(e, ERR_INVALID, NULL, "too many filters");
+    return db_query(db, a, r, e, q->sql.data, q->p, q->np);
+}
+
+/* SQLite, the walk: the FTS5 index drives, newest (or oldest) match first, each case checked
+ * against scope and filters as it is read, until the page is full - among the first max
+ * matches when max > 0 (*capped: there are more). */
+static int search_walk(struct db *db, struct arena *a, const struct user *u,
+                       const struct case_filter *f, int64_t now, int64_t cutoff,
+                       const struct search *s, int desc, const struct list_cursor *cur, int limit,
+                       int max, struct dbrows *r, int *capped, struct err *e)
+{
+    struct sqlq q;
+    struct dbrows last = {0};
+    const char *cmp = desc ? "<" : ">", *dir = desc ? "DESC" : "ASC";
+    int rc;
+
+    *capped = 0;
+    if (max > 0) {
+        /* the key of the max-th match, from the index alone: the walk stops there */
+        sqlq_init(&q, a, db);
+        sqlq_add(&q, "SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?");
+        sqlq_param(&q, DBS(s->match));
+        if (cur->set) {
+            sqlq_add(&q, arena_printf(a, " AND rowid %s ?", cmp));
+            sqlq_param(&q, DBI(cur->kv * FTS_SHIFT + cur->id));
+        }
+        sqlq_add(&q, arena_printf(a, " ORDER BY rowid %s LIMIT 1 OFFSET ?", dir));
+        sqlq_param(&q, DBI(max - 1));
+        rc = run(db, a, &q, &last, e);
+        buf_free(&q.sql);
+        if (rc != ERR_OK)
+            return rc;
+        *capped = last.nrows > 0;
+    }
+    sqlq_init(&q, a, db);
+    q.by_time = 1; /* cases are read by id here, never by place */
+    sqlq_add(&q, case_select_sql);
+    sqlq_add(&q, "WHERE c.id IN (SELECT " FTS_ID " FROM cases_fts CROSS JOIN cases c WHERE "
+                 "cases_fts MATCH ?");
+    sqlq_param(&q, DBS(s->match));
+    if (cur->set) {
+        sqlq_add(&q, arena_printf(a, " AND cases_fts.rowid %s ?", cmp));
+        sqlq_param(&q, DBI(cur->kv * FTS_SHIFT + cur->id));
+    }
+    if (*capped) {
+        sqlq_add(&q, arena_printf(a, " AND cases_fts.rowid %s= ?", desc ? ">" : "<"));
+        sqlq_param(&q, DBI(dbrows_int(&last, 0, 0)));
+    }
+    sqlq_add(&q, " AND c.id = " FTS_ID " AND ");
+    if ((rc = q_filters(&q, u, f, now, cutoff, e)) != ERR_OK)
+        goto out;
+    q_chars(&q, s);
+    sqlq_add(&q, arena_printf(a, " ORDER BY cases_fts.rowid %s LIMIT ?)", dir));
+    sqlq_param(&q, DBI(limit + 1));
+    q_order(&q, "c.created_at", desc, &(struct list_cursor){0}, limit);
+    rc = run(db, a, &q, r, e);
+out:
+    buf_free(&q.sql);
+    return rc;
+}
+
+/* SQLite: run the walk when it is the plan (*done = 1), or say which plan the caller runs. */
+static int search_plan(struct db *db, struct arena *a, const struct user *u,
+                       const struct case_filter *f, int64_t now, int64_t cutoff,
+                       const struct search *s, int desc, const struct list_cursor *cur, int limit,
+                       struct dbrows *r, enum search_plan *plan, int *done, struct err *e)
+{
+    int capped, rc;
+    *done = 0;
+    *plan = SP_PROBE;
+    if (search_narrow(u, f))
+        return ERR_OK;
+    *plan = SP_WALK;
+    rc = search_walk(db, a, u, f, now, cutoff, s, desc, cur, limit, SEARCH_WALK_MAX, r, &capped, e);
+    if (rc != ERR_OK || r->nrows > limit || !capped)
+        return *done = 1, rc;
+    /* the page is not full after SEARCH_WALK_MAX matches, and there are more */
+    if (f->category || f->channel) {
+        *done = 1;
+        return search_walk(db, a, u, f, now, cutoff, s, desc, cur, limit, 0, r, &capped, e);
+    }
+    *plan = SP_SET;
+    return ERR_OK;
+}
+
 int case_list(struct db *db, struct arena *a, const struct user *u, const struct case_filter *f,
               int64_t now, json_t **out, struct err *e)
 {
     struct sqlq q;
     struct dbrows r;
+    struct search s = {0};
+    struct list_cursor cur = {0};
     int limit = f->limit > 0 && f->limit <= 200 ? f->limit : 50;
     const char *sort = f->sort ? f->sort : "-created";
-    int rc;
+    int by_due = strcmp(sort, "due") == 0, desc = sort[0] == '-', number = 0, rc;
+    int pg = strcmp(db_backend(db), "postgres") == 0;
 
-    if (strcmp(sort, "-created") && strcmp(sort, "created") && strcmp(sort, "due"))
+    if (strcmp(sort, "-created") && strcmp(sort, "created") && !by_due)
         return err_set(e, ERR_INVALID, "sort", "'sort' is -created, created or due");
-    sqlq_init(&q, a, db);
-    q.by_time = strcmp(sort, "due") != 0 && f->q == NULL;
-    sqlq_add(&q, case_select_sql);
-    sqlq_add(&q, "WHERE ");
-    q_scope(&q, u, PERM_CASE_READ);
+    if (f->cursor) {
+        char tail;
+        /* the server's own cursors: a time (or the 'due' sort's 4000000000) and an id */
+        if (sscanf(f->cursor, "%lld.%lld%c", &cur.kv, &cur.id, &tail) != 2 || cur.kv < 0 ||
+            cur.kv > 4000000000LL || cur.id < 0 || cur.id >= FTS_SHIFT)
+            return err_set(e, ERR_INVALID, "cursor", "use the 'next' value of the previous page");
+        cur.set = 1;
+    }
+    if (f->q && case_no_shaped(f->q))
+        number = 1;
+    else if (f->q && (rc = search_parse(a, pg, f->q, &s, e)) != ERR_OK)
+        return rc;
+
+    /* the end of the due-soon window: ?due_within=N working hours, or the queue's setting */
     int64_t cutoff = 0;
     if (f->due_within > 0 || (f->queue && strcmp(f->queue, "due_soon") == 0)) {
         const struct calendar *cal = calendar_cached(db, e);
-        if (cal == NULL) {
-            rc = e->code;
-            goto out;
-        }
+        if (cal == NULL)
+            return e->code;
         cutoff =
             case_due_cutoff(cal, now, f->due_within > 0 ? f->due_within : case_warn_due_hours());
     }
-    if (f->queue) {
-        const struct queue *qu = queue_find(f->queue);
-        if (qu == NULL) {
-            rc = err_set(e, ERR_INVALID, "queue", "unknown queue '%.32s'", f->queue);
-            goto out;
-        }
-        q_queue(&q, qu, u, now, cutoff);
+    enum search_plan plan = SP_IDS;
+    if (s.match && !pg && !by_due) {
+        int done;
+        rc = search_plan(db, a, u, f, now, cutoff, &s, desc, &cur, limit, &r, &plan, &done, e);
+        if (rc != ERR_OK)
+            return rc;
+        if (done)
+            goto rows;
     }
-    if (f->due_within > 0) {
-        sqlq_add(&q, " AND " DUE_WITHIN_SQL);
-        sqlq_param(&q, DBI(now));
-        sqlq_param(&q, DBI(cutoff));
-    }
-    if (f->status) {
-        int n = 0;
-        sqlq_add(&q, " AND c.status IN (");
-        for (int s = 0; s < CS__COUNT; s++) {
-            if (csv_has(f->status, case_status_name((enum case_status)s))) {
-                sqlq_add(&q, n++ ? ", ?" : "?");
-                sqlq_param(&q, DBS(case_status_name((enum case_status)s)));
-            }
-        }
-        if (n == 0) {
-            rc = err_set(e, ERR_INVALID, "status", "unknown status '%.40s'", f->status);
-            goto out;
-        }
-        sqlq_add(&q, ")");
-    }
-    if (f->category) {
-        sqlq_add(&q, " AND c.category_code = ?");
-        sqlq_param(&q, DBS(f->category));
-    }
-    if (f->place) {
-        sqlq_add(&q, " AND ");
-        q_place(&q, f->place);
-    }
-    if (f->department) {
-        sqlq_add(&q, " AND c.department_code = ?");
-        sqlq_param(&q, DBS(f->department));
-    }
-    if (f->channel) {
-        sqlq_add(&q, " AND c.channel = ?");
-        sqlq_param(&q, DBS(f->channel));
-    }
-    if (f->enterprise) {
-        sqlq_add(&q, " AND c.enterprise_id = ?");
-        sqlq_param(&q, DBI(f->enterprise));
-    }
-    if (f->visit) {
-        sqlq_add(&q, " AND c.visit_id = ?");
-        sqlq_param(&q, DBI(f->visit));
-    }
-    if (f->from) {
-        sqlq_add(&q, " AND c.created_at >= ?");
-        sqlq_param(&q, DBI(f->from));
-    }
-    if (f->to) {
-        sqlq_add(&q, " AND c.created_at < ?");
-        sqlq_param(&q, DBI(f->to));
-    }
-    if (f->overdue) {
-        sqlq_add(&q, " AND " OPEN_SQL " AND c.stage_due_at < ?");
-        sqlq_param(&q, DBI(now));
-    }
-    if (f->q && case_no_shaped(f->q)) {
+    sqlq_init(&q, a, db);
+    q.by_time = !by_due && f->q == NULL;
+    sqlq_add(&q, case_select_sql);
+    sqlq_add(&q, "WHERE ");
+    if ((rc = q_filters(&q, u, f, now, cutoff, e)) != ERR_OK)
+        goto out;
+    if (number) {
         /* a case number finds that case exactly */
         sqlq_add(&q, " AND c.case_no = ?");
         sqlq_param(&q, DBS(f->q));
-    } else if (f->q && (rc = q_search(&q, f->q, e)) != ERR_OK)
-        goto out;
-    const char *key =
-        strcmp(sort, "due") == 0 ? "coalesce(c.stage_due_at, 4000000000)" : "c.created_at";
-    int desc = sort[0] == '-';
-    if (f->cursor) {
-        long long kv, id;
-        char tail;
-        if (sscanf(f->cursor, "%lld.%lld%c", &kv, &id, &tail) != 2) {
-            rc = err_set(e, ERR_INVALID, "cursor", "use the 'next' value of the previous page");
-            goto out;
-        }
-        sqlq_add(&q, arena_printf(a, " AND (%s %s ? OR (%s = ? AND c.id %s ?))", key,
-                                  desc ? "<" : ">", key, desc ? "<" : ">"));
-        sqlq_param(&q, DBI(kv));
-        sqlq_param(&q, DBI(kv));
-        sqlq_param(&q, DBI(id));
     }
-    sqlq_add(&q, arena_printf(a, " ORDER BY %s %s, c.id %s LIMIT ?", key, desc ? "DESC" : "ASC",
-                              desc ? "DESC" : "ASC"));
-    sqlq_param(&q, DBI(limit + 1));
-    if (q.overflow) {
-        rc = err_set(e, ERR_INVALID, NULL, "too many filters");
-        goto out;
-    }
-    rc = db_query(db, a, &r, e, q.sql.data, q.p, q.np);
+    q_chars(&q, &s);
+    if (s.match)
+        q_match(&q, &s, plan);
+    q_order(&q, by_due ? "coalesce(c.stage_due_at, 4000000000)" : "c.created_at", desc, &cur,
+            limit);
+    rc = run(db, a, &q, &r, e);
+    buf_free(&q.sql);
     if (rc != ERR_OK)
-        goto out;
+        return rc;
+rows:;
     json_t *items = json_array();
     struct case_rec cs;
     for (int i = 0; i < r.nrows && i < limit; i++) {
@@ -331,11 +526,11 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
     json_t *next = json_null();
     if (r.nrows > limit) {
         case_from_row(&r, limit - 1, &cs);
-        long long kv = strcmp(sort, "due") == 0 ? (cs.stage_due_at ? cs.stage_due_at : 4000000000LL)
-                                                : cs.created_at;
+        long long kv = by_due ? (cs.stage_due_at ? cs.stage_due_at : 4000000000LL) : cs.created_at;
         next = json_string(arena_printf(a, "%lld.%lld", kv, (long long)cs.id));
     }
     *out = json_pack("{s:o, s:o}", "items", items, "next", next);
+    return ERR_OK;
 out:
     buf_free(&q.sql);
     return rc;
