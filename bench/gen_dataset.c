@@ -657,7 +657,6 @@ int main(int argc, char **argv)
     char case_no[32], day[16] = "", prev_day[16] = "", data[512];
     char hashes[10][65];
     long per_day = 0, nevents = 0;
-    sqlite3_stmt *day_last = prep("SELECT coalesce(max(last), 0) FROM case_numbers WHERE day = ?");
     long counts[9] = {0};
     const long batch = 50000;
     exec("BEGIN");
