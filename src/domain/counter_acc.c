@@ -412,7 +412,8 @@ __attribute__((noinline)) static void acc_finish(struct counter_acc *acc)
     struct ents *res = &acc->res;
     res->n = 0;
     ents_reserve(res, acc->log.n + acc->log.n / 4 + 1);
-    memcpy(res->v, acc->log.v, acc->log.n * sizeof(*res->v));
+    if (acc->log.n > 0) /* nothing logged: no array at all (memcpy from NULL) */
+        memcpy(res->v, acc->log.v, acc->log.n * sizeof(*res->v));
     res->n = acc->log.n;
     /* each leaf sum to every ancestor: the cache makes them a few entries per key */
     acc->sink = res;
