@@ -220,7 +220,8 @@ async function entryForm(ctx, place, done) {
  * load and becomes a link that downloads it). */
 function voucherLink(sha) {
   const url = `/api/v1/photos/${sha}`;
-  const img = h('img', { src: url, alt: t('ledger.voucher.photo'), loading: 'lazy' });
+  // loaded at once (at most 9): a lazy one out of view would never fail and turn into its link
+  const img = h('img', { src: url, alt: t('ledger.voucher.photo') });
   const a = h('a', { href: url, target: '_blank', rel: 'noopener' }, img);
   img.addEventListener('error', () => {
     a.classList.add('doc');
