@@ -159,6 +159,7 @@ const struct registry reg_projects = {
     .fields = fields,
     .nfields = PJ__COUNT,
     .grants = PROJECT_GRANTS,
+    .enterprise_field = "owner", /* a cadre reads the projects of the enterprises it serves */
     .rules = project_rules,
     .params = params,
 };
