@@ -4,6 +4,7 @@
 #include "core/util.h"
 #include "domain/calendar.h"
 #include "domain/govindex.h"
+#include "domain/ledger.h"
 #include "domain/place.h"
 
 #include <getopt.h>
@@ -238,6 +239,8 @@ struct store *cli_store_open(const struct cli *c)
         .sync_full = c->cfg.sync_full,
     };
     struct geo_box area;
+    /* before the store opens: a first open counts the ledger's decisions */
+    ledger_set_decide_days(c->cfg.ledger_decide_days);
     if (strcmp(c->cfg.service_area, "off") == 0 || c->cfg.service_area[0] == '\0') {
         place_set_service_area(NULL);
     } else if (geo_box_parse(c->cfg.service_area, &area) == 0) {

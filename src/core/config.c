@@ -31,6 +31,7 @@ void config_defaults(struct config *c)
     snprintf(c->jurisdiction_id, sizeof(c->jurisdiction_id), "shangyu.gov.cn");
     c->outbox_max_attempts = 12;
     c->warn_due_hours = 8;
+    c->ledger_decide_days = 5;
 }
 
 static int set_int(const char *key, const char *v, long min, long max, long *out, struct err *e)
@@ -137,6 +138,12 @@ int config_set(struct config *c, const char *key, const char *v, struct err *e)
         if (set_int(key, v, 1, 720, &n, e))
             return e->code;
         c->warn_due_hours = (int)n;
+        return ERR_OK;
+    }
+    if (strcmp(key, "ledger_decide_days") == 0) {
+        if (set_int(key, v, 1, 365, &n, e))
+            return e->code;
+        c->ledger_decide_days = (int)n;
         return ERR_OK;
     }
     if (strcmp(key, "webhook_allow_private") == 0) {

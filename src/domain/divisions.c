@@ -1,6 +1,7 @@
 /* divisions.c - NBS division CSV import: parse, filter by prefix, upsert in one transaction. */
 #include "domain/divisions.h"
 #include "domain/place.h"
+#include "domain/grid_counters.h"
 #include "core/embed.h"
 
 #include <stdio.h>
@@ -108,6 +109,8 @@ static int import_fn(struct db *db, void *arg, struct err *e)
                          DB_ARGS(DBS(d->code), DBS(r.nrows ? parent : NULL),
                                  DBS(place_level_name(l)), DBS(place_kind_guess(l, d->name)),
                                  DBS(d->name), DBS(county), DBI(now), DBI(now), DBS(path)));
+            if (rc >= 0)
+                rc = grid_counted_place(db, d->code, place_level_name(l), now, e);
             c->counts->added++;
         }
         if (rc < 0)

@@ -6,6 +6,8 @@
 #include "core/util.h"
 #include "domain/case.h"
 #include "domain/counters.h"
+#include "domain/grid_counters.h"
+#include "domain/ledger.h"
 #include "domain/place.h"
 #include "domain/registry.h"
 
@@ -41,8 +43,16 @@ struct formula {
 
 static const char *const case_metrics[] = {"received", "on_time", "rework", "rated", "rating_sum"};
 
+/* counters kept beside the records' own (grid_counters.c, ledger_counters.c) */
+static const char *const other_metrics[] = {"ledger.decided", "ledger.decided_on_time",
+                                            "place.grids", "place.grids.branch",
+                                            "user.role.grid_worker"};
+
 static int metric_known(const char *m)
 {
+    for (size_t i = 0; i < ARRAY_LEN(other_metrics); i++)
+        if (strcmp(m, other_metrics[i]) == 0)
+            return 1;
     if (strncmp(m, "case.", 5) == 0) {
         const char *k = m + 5;
         for (size_t i = 0; i < sizeof(case_metrics) / sizeof(case_metrics[0]); i++)
@@ -396,13 +406,17 @@ int indicator_versions_json(struct db *db, struct arena *a, const char *code, st
 int govindex_counters_rebuild(struct db *db, struct arena *a, const char *from_month, int check,
                               int64_t *ndiff, struct err *e)
 {
-    static const char *const prefixes[] = {"case.", "reg.", NULL};
+    static const char *const prefixes[] = {"case.", "reg.", "ledger.", "place.", "user.", NULL};
     struct counter_acc *acc = counter_acc_new();
     double t0 = cpu_seconds();
     int rc = case_counters_recount(db, acc, from_month, e);
     double t1 = cpu_seconds();
     if (rc == ERR_OK)
         rc = reg_counters_recount(db, a, acc, from_month, e);
+    if (rc == ERR_OK)
+        rc = grid_counters_recount(db, a, acc, from_month, e);
+    if (rc == ERR_OK)
+        rc = ledger_counters_recount(db, a, acc, from_month, e);
     double t2 = cpu_seconds();
     *ndiff = 0;
     if (rc == ERR_OK)

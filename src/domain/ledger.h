@@ -93,6 +93,31 @@ int ledger_may_delete(struct db *db, struct reg_ctx *c, const struct registry *r
 /* Every entry's chain, and each approved entry's content against the content its approval
  * put in the chain; adds to out. */
 int ledger_audit_verify(struct db *db, struct audit_report *out, struct err *e);
+/* ---- decisions on time (ledger_counters.c) ---- */
+
+/* The street decides (approves or rejects) a submitted entry within this many working days:
+ * the setting ledger_decide_days (1-365), set once at start. */
+#define LEDGER_DECIDE_DAYS 5
+void ledger_set_decide_days(int days);
+int ledger_decide_days(void);
+struct calendar;
+struct counter_facts;
+struct counter_acc;
+/* 1 when a decision at decided answers a submission at submitted within days working days (by
+ * 24:00 of the days-th working day after the day of submission, on cal). */
+int ledger_decided_on_time(const struct calendar *cal, int64_t submitted, int64_t decided,
+                           int days);
+/* What a decision counts for: ledger.decided, and ledger.decided_on_time when on time, at
+ * place in the month of decided. */
+void ledger_decision_facts(const struct calendar *cal, const char *place, int64_t submitted,
+                           int64_t decided, struct counter_facts *f);
+/* In the decision's transaction, after its chain row seq was appended at decided. */
+int ledger_counted_decision(struct db *db, struct arena *a, int64_t entry, int64_t seq,
+                            const char *place, int64_t decided, struct err *e);
+/* Every decision from from_month on (NULL: all), into acc. */
+int ledger_counters_recount(struct db *db, struct arena *a, struct counter_acc *acc,
+                            const char *from_month, struct err *e);
+
 /* The canonical text of an entry's content, hashed into the chain at submit and approve. */
 const char *ledger_content(struct arena *a, const char *place, const char *date, const char *kind,
                            const char *category, int64_t amount, const char *counterparty,

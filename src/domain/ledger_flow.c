@@ -140,7 +140,7 @@ const char *ledger_content(struct arena *a, const char *place, const char *date,
 /* ---- one step ---- */
 
 struct entry_row {
-    int64_t id, seq, amount, reverses, archived;
+    int64_t id, seq, amount, reverses, archived, at; /* at: of the last chain row appended */
     const char *county, *place, *status, *head, *date, *kind, *category, *counterparty, *voucher,
         *attachments, *note;
 };
@@ -212,6 +212,7 @@ static int chain_append(struct db *db, struct arena *a, struct entry_row *en, co
     if (rc < 0)
         return rc;
     en->seq = seq;
+    en->at = at;
     en->head = arena_strdup(a, hash);
     return ERR_OK;
 }
@@ -268,6 +269,9 @@ static int step_fn(struct db *db, void *arg, struct err *e)
     if (rc == 0)
         return err_set(e, ERR_CONFLICT, "status", "分录刚被他人处理过，请刷新后再试");
     if (rc < 0)
+        return rc;
+    if ((j->act == LA_APPROVE || j->act == LA_REJECT) &&
+        (rc = ledger_counted_decision(db, j->a, en.id, en.seq, en.place, en.at, e)) != ERR_OK)
         return rc;
     return reg_counters_changed(db, &sys, &reg_ledger_entries, &before, key, e);
 }

@@ -5,6 +5,7 @@
  * and activities, volunteer service and care visits. The grid's party page and the coverage of
  * grids by organisations are read here too. */
 #include "domain/party.h"
+#include "domain/grid_counters.h"
 #include "core/util.h"
 #include "domain/idnum.h"
 #include "domain/pii_fields.h"
@@ -166,6 +167,7 @@ const struct registry reg_party_orgs = {
     .grants = ORG_GRANTS,
     .conflict_field = "name",
     .rules = org_rules,
+    .counted = grid_counted_branch,
 };
 
 /* ---- members ---- */

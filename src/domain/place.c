@@ -1,5 +1,6 @@
 /* place.c - places and compounds: code rules, reads, validated inserts and updates. */
 #include "domain/place.h"
+#include "domain/grid_counters.h"
 #include "core/json.h"
 #include "core/util.h"
 
@@ -297,7 +298,7 @@ int place_insert(struct db *db, struct place_input *in, char out_code[24], struc
                          DBI(now), DBS(path)));
     if (rc == ERR_CONFLICT)
         err_set(e, ERR_CONFLICT, "code", "a place with code %s already exists", out_code);
-    rc = rc < 0 ? rc : ERR_OK;
+    rc = rc < 0 ? rc : grid_counted_place(db, out_code, in->level, now, e);
 out:
     arena_free(&a);
     return rc;

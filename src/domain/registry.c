@@ -775,7 +775,9 @@ int reg_insert(struct db *db, struct reg_ctx *c, const struct registry *r, struc
         return rc;
     struct counter_facts facts;
     reg_counter_facts(r, rec, &facts);
-    return counters_move(db, NULL, &facts, e);
+    if ((rc = counters_move(db, NULL, &facts, e)) != ERR_OK)
+        return rc;
+    return r->counted ? r->counted(db, c, r, NULL, rec, e) : ERR_OK;
 }
 
 int reg_create_json(struct db *db, struct reg_ctx *c, const struct registry *r, const json_t *obj,
@@ -846,7 +848,9 @@ int reg_update(struct db *db, struct reg_ctx *c, const struct registry *r, const
     rec.created_at = old.created_at;
     reg_counter_facts(r, &old, &before);
     reg_counter_facts(r, &rec, &after);
-    return counters_move(db, &before, &after, e);
+    if ((rc = counters_move(db, &before, &after, e)) != ERR_OK)
+        return rc;
+    return r->counted ? r->counted(db, c, r, &old, &rec, e) : ERR_OK;
 }
 
 int reg_copy_from(struct db *db, struct reg_ctx *c, struct reg_rec *rec, int dst, int ref,
@@ -941,7 +945,9 @@ int reg_delete(struct db *db, struct reg_ctx *c, const struct registry *r, const
         return rc;
     struct counter_facts before;
     reg_counter_facts(r, &old, &before);
-    return counters_move(db, &before, NULL, e);
+    if ((rc = counters_move(db, &before, NULL, e)) != ERR_OK)
+        return rc;
+    return r->counted ? r->counted(db, c, r, &old, NULL, e) : ERR_OK;
 }
 
 /* ---- lists ---- */

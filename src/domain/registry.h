@@ -180,6 +180,12 @@ struct registry {
      * its creation: a month's checklist ticked days after the month ended counts for that
      * month. NULL: the creation. */
     const char *dated_by;
+    /* After the engine moved the record's own counters on a write (create, update, delete or
+     * archive, reg_counters_changed): counters that depend on other records as well (a grid is
+     * covered while any branch stands on it). old NULL on create, now NULL once deleted or
+     * archived. NULL: none. */
+    int (*counted)(struct db *db, struct reg_ctx *c, const struct registry *r,
+                   const struct reg_rec *old, const struct reg_rec *now, struct err *e);
 };
 
 enum reg_id {

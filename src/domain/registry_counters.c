@@ -75,7 +75,9 @@ int reg_counters_changed(struct db *db, struct reg_ctx *c, const struct registry
     if (before != NULL)
         reg_counter_facts(r, before, &fb);
     reg_counter_facts(r, &now, &fa);
-    return counters_move(db, before ? &fb : NULL, &fa, e);
+    if ((rc = counters_move(db, before ? &fb : NULL, &fa, e)) != ERR_OK)
+        return rc;
+    return r->counted ? r->counted(db, c, r, before, now.archived_at ? NULL : &now, e) : ERR_OK;
 }
 
 static const char *column(const struct reg_field *f)

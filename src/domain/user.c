@@ -1,6 +1,7 @@
 /* user.c - accounts, grants, sessions and login throttling. */
 #include "domain/user.h"
 #include "domain/place.h"
+#include "domain/grid_counters.h"
 #include "core/json.h"
 #include "core/util.h"
 
@@ -97,24 +98,45 @@ int grant_resolve(struct db *db, struct arena *a, enum role r, const char *scope
     return ERR_OK;
 }
 
+/* When the role was granted: kept for a grant the account had already (the grid workers of a
+ * grid are counted from their grant), now for a new one. */
+static int64_t granted_at(const struct dbrows *old, const char *role, const char *scope,
+                          int64_t now)
+{
+    for (int i = 0; i < old->nrows; i++)
+        if (strcmp(dbrows_get(old, i, 0), role) == 0 && strcmp(dbrows_get(old, i, 1), scope) == 0)
+            return dbrows_int(old, i, 2);
+    return now;
+}
+
 static int grants_store(struct db *db, int64_t id, const struct user_input *in, struct err *e)
 {
     struct arena a;
-    int rc = db_exec(db, e, "DELETE FROM user_roles WHERE user_id = ?", DB_ARGS(DBI(id)));
-    if (rc < 0)
-        return rc;
+    struct dbrows old;
+    int64_t now = time(NULL);
     arena_init(&a, 0);
+    int rc = db_query(db, &a, &old, e,
+                      "SELECT role, scope, granted_at FROM user_roles WHERE user_id = ?",
+                      DB_ARGS(DBI(id)));
+    if (rc == ERR_OK)
+        rc = db_exec(db, e, "DELETE FROM user_roles WHERE user_id = ?", DB_ARGS(DBI(id)));
+    if (rc < 0) {
+        arena_free(&a);
+        return rc;
+    }
     for (int i = 0; i < in->ngrants; i++) {
         const char *place;
         int64_t compound;
         rc = grant_resolve(db, &a, in->grants[i].role, in->grants[i].scope, &place, &compound, e);
         if (rc != ERR_OK)
             break;
+        const char *role = role_name(in->grants[i].role);
         rc = db_exec(db, e,
-                     "INSERT INTO user_roles (user_id, role, scope, place_code, compound_id) "
-                     "VALUES (?, ?, ?, ?, ?)",
-                     DB_ARGS(DBI(id), DBS(role_name(in->grants[i].role)), DBS(in->grants[i].scope),
-                             DBS(place), compound ? DBI(compound) : DBNULL));
+                     "INSERT INTO user_roles (user_id, role, scope, place_code, compound_id, "
+                     "granted_at) VALUES (?, ?, ?, ?, ?, ?)",
+                     DB_ARGS(DBI(id), DBS(role), DBS(in->grants[i].scope), DBS(place),
+                             compound ? DBI(compound) : DBNULL,
+                             DBI(granted_at(&old, role, in->grants[i].scope, now))));
         if (rc == ERR_CONFLICT)
             rc = err_set(e, ERR_INVALID, "roles", "role %s at %s is given twice",
                          role_name(in->grants[i].role), in->grants[i].scope);
@@ -143,6 +165,8 @@ int user_insert(struct db *db, struct user_input *in, int64_t *id, struct err *e
         *id = dbrows_int(&r, 0, 0);
         rc = grants_store(db, *id, in, e);
     }
+    if (rc == ERR_OK)
+        rc = grid_counted_workers(db, *id, +1, e);
     arena_free(&a);
     return rc;
 }
@@ -165,7 +189,11 @@ int user_set_password(struct db *db, const char *username, const char *pw_hash, 
 
 int user_update(struct db *db, int64_t id, struct user_input *in, struct err *e)
 {
-    int rc = db_exec(db, e,
+    /* the grid-worker roles as counted: taken back here, added again as they end up */
+    int rc = grid_counted_workers(db, id, -1, e);
+    if (rc != ERR_OK)
+        return rc;
+    rc = db_exec(db, e,
                      "UPDATE users SET display_name = coalesce(?, display_name), phone = "
                      "coalesce(?, phone), disabled = CASE WHEN ? < 0 THEN disabled ELSE ? END, "
                      "updated_at = ? WHERE id = ?",
@@ -180,7 +208,9 @@ int user_update(struct db *db, int64_t id, struct user_input *in, struct err *e)
         if (rc < 0)
             return rc;
     }
-    return in->grants ? grants_store(db, id, in, e) : ERR_OK;
+    if (in->grants && (rc = grants_store(db, id, in, e)) != ERR_OK)
+        return rc;
+    return grid_counted_workers(db, id, +1, e);
 }
 
 /* The enterprises u serves when a role of u reaches enterprises, not places (authz.h). */
