@@ -27,7 +27,8 @@ struct config {
     char map_tiles[512];       /* map_tiles = tile URL template with {z} {x} {y}, or "local" */
     char map_tile_dir[512];    /* map_tile_dir = DIR of z/x/y.png served at /tiles/ */
     int warn_due_hours;        /* warn_due_hours = N (queue due_soon: due in N working hours) */
-    int ledger_decide_days; /* ledger_decide_days = N (ledger entries decided on time: N working days) */
+    int ledger_decide_days;    /* ledger_decide_days = N (ledger entries decided on time: N working
+                                  days) */
 };
 
 void config_defaults(struct config *c);

@@ -230,6 +230,8 @@ int demo_populate(struct store *s, const char *admin_pw, const char *users_pw, F
         return rc;
     if ((rc = demo_standards_seed(s, e)) != ERR_OK)
         return rc;
+    if ((rc = demo_patrols_seed(s, e)) != ERR_OK)
+        return rc;
     struct db *db = store_acquire(s);
     struct arena a;
     struct dbrows r;

@@ -39,6 +39,8 @@ int demo_index_seed(struct store *s, struct err *e);
 /* 博文社区's and 舜源村's grids ticked against the ten grid-management standards for the last
  * three months, one grid slipping last month (demo_standards.c). */
 int demo_standards_seed(struct store *s, struct err *e);
+/* demo_patrols.c: a month of patrols of 博文社区's first two grids */
+int demo_patrols_seed(struct store *s, struct err *e);
 /* 1 if the store holds a demo database (or nothing at all), 0 if it holds real data. */
 int demo_replaceable(struct store *s, struct err *e);
 

@@ -25,8 +25,7 @@ int ledger_decide_days(void)
     return atomic_load(&decide_days);
 }
 
-int ledger_decided_on_time(const struct calendar *cal, int64_t submitted, int64_t decided,
-                           int days)
+int ledger_decided_on_time(const struct calendar *cal, int64_t submitted, int64_t decided, int days)
 {
     return decided <= calendar_due(cal, submitted, (struct sla){days, 'd'});
 }
@@ -81,8 +80,8 @@ int ledger_counters_recount(struct db *db, struct arena *a, struct counter_acc *
         DB_ARGS(DBI(from)));
     for (int i = 0; rc == ERR_OK && i < r.nrows; i++) {
         struct counter_facts f;
-        ledger_decision_facts(cal, dbrows_get(&r, i, 0), dbrows_int(&r, i, 2),
-                              dbrows_int(&r, i, 1), &f);
+        ledger_decision_facts(cal, dbrows_get(&r, i, 0), dbrows_int(&r, i, 2), dbrows_int(&r, i, 1),
+                              &f);
         if (counter_acc_add(acc, &f, 1) != 0)
             rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
     }

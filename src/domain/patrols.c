@@ -109,8 +109,8 @@ static int patrol_rules(struct db *db, struct reg_ctx *c, const struct registry 
         return err_set(e, ERR_INVALID, "date", "巡查日期 %s 晚于今天，请在巡查后填写",
                        rec->v[PT_DATE]);
     if (strcmp(rec->v[PT_END], rec->v[PT_START]) <= 0)
-        return err_set(e, ERR_INVALID, "end_time", "结束时间 %s 须晚于开始时间 %s",
-                       rec->v[PT_END], rec->v[PT_START]);
+        return err_set(e, ERR_INVALID, "end_time", "结束时间 %s 须晚于开始时间 %s", rec->v[PT_END],
+                       rec->v[PT_START]);
     json_t *list = json_loads(rec->v[PT_CASES] ? rec->v[PT_CASES] : "[]", 0, NULL);
     size_t k;
     json_t *x;

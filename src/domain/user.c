@@ -194,11 +194,11 @@ int user_update(struct db *db, int64_t id, struct user_input *in, struct err *e)
     if (rc != ERR_OK)
         return rc;
     rc = db_exec(db, e,
-                     "UPDATE users SET display_name = coalesce(?, display_name), phone = "
-                     "coalesce(?, phone), disabled = CASE WHEN ? < 0 THEN disabled ELSE ? END, "
-                     "updated_at = ? WHERE id = ?",
-                     DB_ARGS(DBS(in->display_name), DBS(in->phone), DBI(in->disabled),
-                             DBI(in->disabled), DBI(time(NULL)), DBI(id)));
+                 "UPDATE users SET display_name = coalesce(?, display_name), phone = "
+                 "coalesce(?, phone), disabled = CASE WHEN ? < 0 THEN disabled ELSE ? END, "
+                 "updated_at = ? WHERE id = ?",
+                 DB_ARGS(DBS(in->display_name), DBS(in->phone), DBI(in->disabled),
+                         DBI(in->disabled), DBI(time(NULL)), DBI(id)));
     if (rc == 0)
         return err_set(e, ERR_NOT_FOUND, "id", "no user %lld", (long long)id);
     if (rc < 0)
