@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "domain/calendar.h"
+#include "domain/counters.h"
 #include "domain/ledger.h"
 #include "domain/pii.h"
 #include "domain/secret.h"
@@ -384,11 +386,80 @@ static void test_rollups_equal_their_parts(void **state)
     assert_non_null(strstr(r.first_problem, "no approval"));
 }
 
+/* ---- decisions on time (ledger_counters.c) ---- */
+
+/* local (Asia/Shanghai) time as UTC seconds */
+static int64_t local(int y, unsigned m, unsigned d, int h, int min)
+{
+    return days_from_civil(y, m, d) * 86400 + h * 3600 + min * 60 - 28800;
+}
+
+static void test_decided_on_time(void **state)
+{
+    (void)state;
+    struct calendar plain = {NULL, 0};
+    /* Monday 2 November 2026: the 5th working day after it is Monday 9 November, until 24:00 */
+    int64_t sub = local(2026, 11, 2, 10, 0);
+    assert_true(ledger_decided_on_time(&plain, sub, local(2026, 11, 2, 10, 5), 5));
+    assert_true(ledger_decided_on_time(&plain, sub, local(2026, 11, 9, 23, 59), 5));
+    assert_false(ledger_decided_on_time(&plain, sub, local(2026, 11, 10, 9, 0), 5));
+    /* one working day: by the end of Tuesday */
+    assert_true(ledger_decided_on_time(&plain, sub, local(2026, 11, 3, 23, 0), 1));
+    assert_false(ledger_decided_on_time(&plain, sub, local(2026, 11, 4, 8, 0), 1));
+    /* submitted on a Friday afternoon: the weekend does not count, due Friday 13 November */
+    int64_t fri = local(2026, 11, 6, 16, 0);
+    assert_true(ledger_decided_on_time(&plain, fri, local(2026, 11, 13, 17, 0), 5));
+    assert_false(ledger_decided_on_time(&plain, fri, local(2026, 11, 16, 9, 0), 5));
+    /* the National Day holidays do not count and the make-up Saturday does: submitted on
+     * Wednesday 30 September, the five working days are 8, 9, 10 (Saturday), 12 and 13 October */
+    struct cal_day days[] = {{20261001, 'h'}, {20261002, 'h'}, {20261003, 'h'}, {20261004, 'h'},
+                             {20261005, 'h'}, {20261006, 'h'}, {20261007, 'h'}, {20261010, 'w'}};
+    struct calendar hol = {days, (int)(sizeof(days) / sizeof(days[0]))};
+    int64_t sep = local(2026, 9, 30, 10, 0);
+    assert_true(ledger_decided_on_time(&hol, sep, local(2026, 10, 13, 16, 0), 5));
+    assert_false(ledger_decided_on_time(&hol, sep, local(2026, 10, 14, 9, 0), 5));
+    /* on the weekday rule alone the same decision would have been late */
+    assert_false(ledger_decided_on_time(&plain, sep, local(2026, 10, 13, 16, 0), 5));
+}
+
+static void test_decision_facts(void **state)
+{
+    (void)state;
+    struct calendar plain = {NULL, 0};
+    struct counter_facts f;
+    /* on time: both metrics, at the village, dated by the decision (December, not November) */
+    ledger_decision_facts(&plain, V1, local(2026, 11, 30, 15, 0), local(2026, 12, 1, 0, 30), &f);
+    assert_string_equal(f.place, V1);
+    assert_int_equal(f.at, local(2026, 12, 1, 0, 30));
+    assert_int_equal(f.n, 2);
+    assert_string_equal(f.m[0].metric, "ledger.decided");
+    assert_string_equal(f.m[1].metric, "ledger.decided_on_time");
+    char month[8];
+    counter_month(f.at, month);
+    assert_string_equal(month, "2026-12");
+    /* late: decided only */
+    ledger_decision_facts(&plain, V1, local(2026, 11, 2, 10, 0), local(2026, 11, 20, 10, 0), &f);
+    assert_int_equal(f.n, 1);
+    assert_string_equal(f.m[0].metric, "ledger.decided");
+    /* the setting: 1-365 working days, 5 by default */
+    assert_int_equal(ledger_decide_days(), LEDGER_DECIDE_DAYS);
+    ledger_set_decide_days(20);
+    ledger_decision_facts(&plain, V1, local(2026, 11, 2, 10, 0), local(2026, 11, 20, 10, 0), &f);
+    assert_int_equal(f.n, 2);
+    ledger_set_decide_days(0);
+    assert_int_equal(ledger_decide_days(), 1);
+    ledger_set_decide_days(1000);
+    assert_int_equal(ledger_decide_days(), 365);
+    ledger_set_decide_days(LEDGER_DECIDE_DAYS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flow_who_and_when),
         cmocka_unit_test(test_content_is_canonical),
+        cmocka_unit_test(test_decided_on_time),
+        cmocka_unit_test(test_decision_facts),
         cmocka_unit_test_setup_teardown(test_rollups_equal_their_parts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
