@@ -17,17 +17,20 @@
 static const struct {
     const char *username, *grid, *route, *findings[3];
     int every; /* a patrol every N-th working day */
+    int last;  /* last month: only its last N working days (0: every one) */
 } walkers[] = {
     {"gridworker",
      "330604002007001",
      "江扬路—春江花城 1-8 幢—电动车充电棚—沿街商铺",
      {"", "春江花城 3 幢楼道堆放杂物，已劝离", "充电棚一处插座松动，已报物业"},
-     1},
+     1,
+     0},
     {"gridworker2",
      "330604002007002",
      "春江花城 9-16 幢—地下车库—小区东门",
      {"", "2 幢楼道有电动车充电，已劝导", ""},
-     2},
+     2,
+     6},
 };
 
 static int seed_fn(struct db *db, void *arg, struct err *e)
@@ -61,11 +64,21 @@ static int seed_fn(struct db *db, void *arg, struct err *e)
                           DB_ARGS(DBI(first * 86400 - 28800), DBI(uid)))) < 0 ||
             (rc = grid_counted_workers(db, uid, +1, e)) != ERR_OK)
             break;
-        int nth = 0;
+        /* last month's working days, to start its last N of them */
+        int64_t this_month = days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, 1);
+        int left = 0, nth = 0;
+        for (int64_t d = first; d < this_month; d++)
+            left += calendar_is_workday(cal, calendar_ymd_from_days(d));
         for (int64_t d = first; rc == ERR_OK && d <= last; d++) {
             int ymd = calendar_ymd_from_days(d);
-            if (!calendar_is_workday(cal, ymd) || nth++ % walkers[w].every != 0)
+            if (!calendar_is_workday(cal, ymd))
                 continue;
+            if (d < this_month) {
+                if (walkers[w].last && left-- > walkers[w].last)
+                    continue;
+            } else if (nth++ % walkers[w].every != 0) {
+                continue;
+            }
             char date[11];
             snprintf(date, sizeof(date), "%04u-%02u-%02u", (unsigned)(ymd / 10000) % 10000u,
                      (unsigned)(ymd / 100 % 100), (unsigned)(ymd % 100));
