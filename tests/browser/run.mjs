@@ -2206,6 +2206,51 @@ async function indexPhone(ctx) {
   await shot(page, '94-index-breakdown-375');
   await page.close();
 }
+/* ---- the patrol log (巡查日志, registry patrols on the engine's screens) ---- */
+
+async function patrolsGridWorkerPhone(ctx) {
+  const page = await newPage(ctx, 'phone-patrols', PHONE);
+  await login(page, 'gridworker', PW);
+  const wide = () => page.evaluate(() => document.documentElement.scrollWidth);
+  const fits = async (what) => check(await wide() <= PHONE.width, `${what} is ${await wide()} px wide at 375 px`);
+  await openRegisterFromMenu(page, 'patrols', true);
+  check((await page.textContent('main h1')).includes('巡查日志'), 'the screen is not called 巡查日志');
+  // the demo's month of patrols, of 李明's own grid only
+  const grids = await page.$$eval('#records td[data-field="grid"] [data-code]', (els) => els.map((e) => e.dataset.code));
+  check(grids.length > 0, 'the grid worker sees no patrols');
+  check(grids.every((g) => g === GRID1), `the grid worker sees other grids' patrols: ${[...new Set(grids)]}`);
+  await fits('the patrol list');
+  await shot(page, '95-patrols-375');
+  // a new patrol: the end before the start is refused at the field, then saved
+  await page.click('#reg-new');
+  await page.waitForSelector('#record-form');
+  const cols = await page.$eval('#record-form .grid2', (g) => getComputedStyle(g).gridTemplateColumns.split(' ').length);
+  check(cols === 1, `the patrol form has ${cols} columns at 375 px`);
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  await page.fill('#record-form [name="grid"]', GRID1);
+  await page.fill('#record-form [name="date"]', today);
+  await page.fill('#record-form [name="start_time"]', '14:00');
+  await page.fill('#record-form [name="end_time"]', '13:30');
+  await page.fill('#record-form [name="route"]', '春江花城 1-8 幢—电动车充电棚（浏览器测试）');
+  await page.fill('#record-form [name="points"]', '9');
+  await page.fill('#record-form [name="findings"]', '充电棚灭火器到期，已告知物业');
+  const before = consoleErrors.length;
+  await page.click('#record-save');
+  await page.waitForSelector('#record-form [data-field="end_time"] .field-error');
+  expectStatus(before, 422);
+  check((await page.textContent('#record-form [data-field="end_time"] .field-error')).includes('须晚于开始时间'), 'the end time is not marked');
+  await fits('the form with its error');
+  await shot(page, '96-patrol-422-375');
+  await page.fill('#record-form [name="end_time"]', '15:10');
+  await page.click('#record-save');
+  await page.waitForSelector('#record');
+  check((await page.textContent('#record')).includes('李明(网格员)'), 'the patrol does not name who walked it');
+  check((await page.textContent('#record')).includes('15:10'), 'the patrol does not show its end');
+  await fits('the patrol');
+  await shot(page, '97-patrol-375');
+  await page.close();
+}
+
 async function noConsoleErrors() {
   check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
   check(dialogs.length === 0, `dialogs fired: ${dialogs.join('; ')}`);
@@ -2252,6 +2297,7 @@ const scenarios = [
   ['index: 曹娥街道 ranks only its own grids and itself among the towns, and not 舜源村\'s grid', indexStreet],
   ['index at 375 px: the rankings and a breakdown fit the phone, the map below the table', indexPhone],
   ['early warning at 375 px: 博文社区 sees its grid\'s index warning and the due-soon tile on its queue, opens the grid\'s standards from the warning, ticks an item of this month and saves', warningsStandardsPhone],
+  ['patrols: 李明 at 375 px lists his grid\'s month of patrols in 巡查日志, an end before the start is refused at the field, the patrol is saved with his name', patrolsGridWorkerPhone],
   ['no console errors, failed requests or dialogs on any page', noConsoleErrors],
 ];
 
