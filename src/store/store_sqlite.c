@@ -290,12 +290,18 @@ static int sq_wipe(struct db *db, struct err *e)
     struct dbrows r;
     int rc;
     arena_init(&a, 0);
-    /* drop in reverse order of creation, so children go before the tables they refer to */
-    rc = sq_query(db, &a, &r, e,
-                  "SELECT s.name FROM sqlite_schema s JOIN pragma_table_list t ON t.name = "
-                  "s.name AND t.schema = 'main' WHERE s.type = 'table' AND t.type IN ('table', "
-                  "'virtual') AND s.name NOT LIKE 'sqlite_%' ORDER BY s.rowid DESC",
-                  NULL, 0);
+    /* Drop in reverse order of creation, children first. That order is not enough once a later
+     * migration made an older table refer to a newer one (018: postings name projects), and a
+     * DROP deletes the rows first, which checks the references: defer the checks to the
+     * commit, when no table is left to check (foreign_keys itself cannot change inside the
+     * transaction). */
+    rc = sq_script(db, e, "PRAGMA defer_foreign_keys = ON");
+    if (rc == ERR_OK)
+        rc = sq_query(db, &a, &r, e,
+                      "SELECT s.name FROM sqlite_schema s JOIN pragma_table_list t ON t.name = "
+                      "s.name AND t.schema = 'main' WHERE s.type = 'table' AND t.type IN ('table', "
+                      "'virtual') AND s.name NOT LIKE 'sqlite_%' ORDER BY s.rowid DESC",
+                      NULL, 0);
     for (int i = 0; rc == ERR_OK && i < r.nrows; i++) {
         char *sql = arena_printf(&a, "DROP TABLE \"%s\"", dbrows_get(&r, i, 0));
         rc = sq_script(db, e, sql);

@@ -672,6 +672,44 @@ static void test_concurrent_writes(void **state)
         assert_int_equal(after.batched_jobs - before.batched_jobs, writes);
 }
 
+/* ---- wipe ---- */
+
+/* An older table that a later migration made refer to a newer one (007: enterprises name
+ * platforms) holds a reference: dropping the newer table first must not fail the wipe (the
+ * demo clears a database the API tests used this way). */
+static int referring_rows_fn(struct db *db, void *ctx, struct err *e)
+{
+    (void)ctx;
+    int rc = db_script(db, e,
+                       "INSERT INTO places (code, level, kind, name, county, created_at, "
+                       "updated_at) VALUES ('330604', 'district', 'district', '上虞区', '330604', "
+                       "0, 0);"
+                       "INSERT INTO platforms (id, name, kind, place_code, created_at, "
+                       "updated_at) VALUES (1, '杭州湾上虞经济技术开发区', 'zone', '330604', 0, 0);"
+                       "INSERT INTO enterprises (id, county, credit_code, name, industry, "
+                       "place_code, platform_id, created_at, updated_at) VALUES (1, '330604', "
+                       "'x', '浙江扬帆新材料股份有限公司', 'C', '330604', 1, 0, 0)");
+    return rc;
+}
+
+static void test_wipe_with_references(void **state)
+{
+    struct backend *b = *state;
+    struct err e = {0};
+    struct arena a;
+    struct dbrows r;
+    if (store_write(b->s, referring_rows_fn, NULL, &e) != ERR_OK)
+        fail_msg("referring_rows_fn: %s", e.msg);
+    if (store_wipe(b->s, &e) != ERR_OK)
+        fail_msg("store_wipe: %s", e.msg);
+    arena_init(&a, 0);
+    struct db *db = store_acquire(b->s);
+    int rc = db_query(db, &a, &r, &e, "SELECT count(*) FROM enterprises", NULL, 0);
+    store_release(b->s, db);
+    assert_int_not_equal(rc, ERR_OK); /* the table is gone */
+    arena_free(&a);
+}
+
 /* ---- runner ---- */
 
 /* each test gets a fresh store of backend b */
@@ -679,7 +717,8 @@ static void test_concurrent_writes(void **state)
 #define BACKEND_TESTS(b)                                                                           \
     T(test_open_migrates, b), T(test_exec_query_roundtrip, b), T(test_query_errors, b),            \
         T(test_unique_conflict, b), T(test_fk_and_checks_invalid, b),                              \
-        T(test_write_failure_isolated_in_batch, b), T(test_concurrent_writes, b)
+        T(test_write_failure_isolated_in_batch, b), T(test_concurrent_writes, b),                  \
+        T(test_wipe_with_references, b)
 
 int main(void)
 {
