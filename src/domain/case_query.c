@@ -221,13 +221,11 @@ static void q_chars(struct sqlq *q, const struct search *s)
 
 enum search_plan { SP_WALK, SP_PROBE, SP_SET, SP_IDS };
 
-/* The match in a query whose rows are cases c (probe, set, ids on SQLite; on PostgreSQL the
- * stored, GIN-indexed tsvector of 015_search.pg.sql, the planner choosing with statistics). */
+/* The match in a query whose rows are cases c (SQLite: probe, set, ids; PostgreSQL plans its
+ * own, pg_search). */
 static void q_match(struct sqlq *q, const struct search *s, enum search_plan plan)
 {
-    if (q->pg)
-        sqlq_add(q, " AND c.search_tsv @@ plainto_tsquery('simple', ?)");
-    else if (plan == SP_PROBE)
+    if (plan == SP_PROBE)
         sqlq_add(q, " AND EXISTS (SELECT 1 FROM cases_fts WHERE cases_fts MATCH ? AND "
                     "cases_fts.rowid = c.created_at * 2147483648 + c.id)");
     else if (plan == SP_SET)
@@ -451,6 +449,96 @@ static int search_plan(struct db *db, struct arena *a, const struct user *u,
     return ERR_OK;
 }
 
+/* PostgreSQL plans a search's first page from statistics that take its terms and the scope as
+ * independent: a term that is common overall but never in a department's cases made it walk
+ * every case newest first (2.9 s on 1M cases), and one the scope holds often made it gather all
+ * matches through the GIN index (150,000 for 电动车) to keep a grid's 400. The plan is chosen
+ * here instead, as on SQLite (costs measured on 1M cases, docs/performance.md, 2026-12-02):
+ *  - walk: the scope's cases in the list's order (cases_created, or 023's cases_due), the stored
+ *    tsvector checked on each, until the page is full or PG_WALK_MAX cases are read;
+ *  - gather: when the walk fills no page among PG_WALK_MAX cases in scope, the matches are
+ *    gathered (the GIN index and the scope's index together) and the page sorted from them; the
+ *    order key plus 0 keeps the planner off the walk it just did;
+ *  - probe: a grid's or a compound's few hundred cases (search_narrow) are read by the scope's
+ *    index and each checked (the tsvector wrapped, so that the GIN index cannot drive).
+ * Every plan selects the page's ids first and joins the names to those alone. */
+#define PG_WALK_MAX 1000
+
+/* The page: the cases whose ids are in the query q holds after "c.id IN (", in the list's
+ * order. */
+static int pg_page(struct db *db, struct arena *a, struct sqlq *q, const char *key, int desc,
+                   int limit, struct dbrows *r, struct err *e)
+{
+    sqlq_add(q, ")");
+    q_order(q, key, desc, &(struct list_cursor){0}, limit);
+    return run(db, a, q, r, e);
+}
+
+static int pg_search(struct db *db, struct arena *a, const struct user *u,
+                     const struct case_filter *f, int64_t now, int64_t cutoff,
+                     const struct search *s, const char *key, int desc,
+                     const struct list_cursor *cur, int limit, struct dbrows *r, struct err *e)
+{
+    struct sqlq q;
+    struct dbrows w;
+    int narrow = search_narrow(u, f), rc;
+
+    if (!narrow) {
+        /* the walk: ids of the matches, and the PG_WALK_MAX-th case in scope if it was read */
+        sqlq_init(&q, a, db);
+        sqlq_add(&q, "SELECT w.id, w.hit FROM (SELECT v.id, v.hit, row_number() OVER () AS rn "
+                     "FROM (SELECT c.id, CASE WHEN c.search_tsv @@ plainto_tsquery('simple', ?)");
+        sqlq_param(&q, DBS(s->match));
+        q_chars(&q, s);
+        sqlq_add(&q, " THEN 1 ELSE 0 END AS hit FROM cases c WHERE ");
+        if ((rc = q_filters(&q, u, f, now, cutoff, e)) != ERR_OK)
+            goto out;
+        q_order(&q, key, desc, cur, PG_WALK_MAX - 1);
+        sqlq_add(&q, ") v) w WHERE w.hit = 1 OR w.rn = ? LIMIT ?");
+        sqlq_param(&q, DBI(PG_WALK_MAX));
+        sqlq_param(&q, DBI(limit + 2));
+        rc = run(db, a, &q, &w, e);
+        buf_free(&q.sql);
+        if (rc != ERR_OK)
+            return rc;
+        int hits = 0;
+        for (int i = 0; i < w.nrows; i++)
+            hits += dbrows_int(&w, i, 1) == 1;
+        /* a full page, or every case in scope read: the page is the walk's */
+        if (hits > limit || w.nrows == hits) {
+            sqlq_init(&q, a, db);
+            sqlq_add(&q, case_select_sql);
+            sqlq_add(&q, "WHERE c.id IN (");
+            if (hits == 0)
+                sqlq_add(&q, "NULL");
+            for (int i = 0, n = 0; i < w.nrows; i++) {
+                if (dbrows_int(&w, i, 1) != 1)
+                    continue;
+                sqlq_add(&q, n++ ? ", ?" : "?");
+                sqlq_param(&q, DBI(dbrows_int(&w, i, 0)));
+            }
+            rc = pg_page(db, a, &q, key, desc, limit, r, e);
+            buf_free(&q.sql);
+            return rc;
+        }
+    }
+    /* gather or probe */
+    sqlq_init(&q, a, db);
+    sqlq_add(&q, case_select_sql);
+    sqlq_add(&q, "WHERE c.id IN (SELECT c.id FROM cases c WHERE ");
+    if ((rc = q_filters(&q, u, f, now, cutoff, e)) != ERR_OK)
+        goto out;
+    q_chars(&q, s);
+    sqlq_add(&q, narrow ? " AND coalesce(c.search_tsv, '') @@ plainto_tsquery('simple', ?)"
+                        : " AND c.search_tsv @@ plainto_tsquery('simple', ?)");
+    sqlq_param(&q, DBS(s->match));
+    q_order(&q, narrow ? key : arena_printf(a, "(%s + 0)", key), desc, cur, limit);
+    rc = pg_page(db, a, &q, key, desc, limit, r, e);
+out:
+    buf_free(&q.sql);
+    return rc;
+}
+
 int case_list(struct db *db, struct arena *a, const struct user *u, const struct case_filter *f,
               int64_t now, json_t **out, struct err *e)
 {
@@ -488,6 +576,14 @@ int case_list(struct db *db, struct arena *a, const struct user *u, const struct
             case_due_cutoff(cal, now, f->due_within > 0 ? f->due_within : case_warn_due_hours());
     }
     enum search_plan plan = SP_IDS;
+    if (s.match && pg) {
+        rc = pg_search(db, a, u, f, now, cutoff, &s,
+                       by_due ? "coalesce(c.stage_due_at, 4000000000)" : "c.created_at", desc, &cur,
+                       limit, &r, e);
+        if (rc != ERR_OK)
+            return rc;
+        goto rows;
+    }
     if (s.match && !pg && !by_due) {
         int done;
         rc = search_plan(db, a, u, f, now, cutoff, &s, desc, &cur, limit, &r, &plan, &done, e);
