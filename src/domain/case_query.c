@@ -449,20 +449,68 @@ static int search_plan(struct db *db, struct arena *a, const struct user *u,
     return ERR_OK;
 }
 
-/* PostgreSQL plans a search's first page from statistics that take its terms and the scope as
- * independent: a term that is common overall but never in a department's cases made it walk
- * every case newest first (2.9 s on 1M cases), and one the scope holds often made it gather all
- * matches through the GIN index (150,000 for 电动车) to keep a grid's 400. The plan is chosen
- * here instead, as on SQLite (costs measured on 1M cases, docs/performance.md, 2026-12-02):
- *  - walk: the scope's cases in the list's order (cases_created, or 023's cases_due), the stored
- *    tsvector checked on each, until the page is full or PG_WALK_MAX cases are read;
- *  - gather: when the walk fills no page among PG_WALK_MAX cases in scope, the matches are
- *    gathered (the GIN index and the scope's index together) and the page sorted from them; the
- *    order key plus 0 keeps the planner off the walk it just did;
+/* PostgreSQL plans a search's first page from statistics that take its words and the scope as
+ * independent, and the bigrams of one Chinese word as independent of each other: a term common
+ * overall but never in a department's cases made it walk every case newest first (2.9 s on 1M
+ * cases), one a grid holds often made it gather every match through the GIN index (150,000 for
+ * 电动车) to keep the grid's 400, and 'due' sorted every match (1-3 s). The plan is chosen here
+ * instead, as on SQLite (costs measured on 1M cases, docs/performance.md, 2026-12-02):
  *  - probe: a grid's or a compound's few hundred cases (search_narrow) are read by the scope's
- *    index and each checked (the tsvector wrapped, so that the GIN index cannot drive).
+ *    index and each checked (the tsvector wrapped, so that the GIN index cannot drive);
+ *  - walk: the cases in scope in the list's order (cases_created, or 023's cases_due), the
+ *    stored tsvector checked on each, until the page is full or a bound is read: when the
+ *    page costs fewer cases read than a gather, estimated from the share of cases holding the
+ *    query's rarest word (pg_word_share) and the planner's count of the cases in scope;
+ *  - gather: every match (the GIN index and the scope's index together), the page sorted from
+ *    them; for rarer words, and after a walk that read its bound without filling the page (the
+ *    order key plus 0 keeps the planner off that walk).
  * Every plan selects the page's ids first and joins the names to those alone. */
-#define PG_WALK_MAX 1000
+#define PG_WALK_MIN 1000
+#define PG_WALK_MAX 20000
+
+/* The share of cases holding the query's rarest word and the number of cases, from the
+ * planner's statistics (ANALYZE, autovacuum): 0 for a word not among the commonest, or before
+ * any statistics. */
+static int pg_word_share(struct db *db, struct arena *a, const struct search *s, double *share,
+                         double *cases, struct err *e)
+{
+    struct dbrows r;
+    int rc = db_query(
+        db, a, &r, e,
+        "SELECT coalesce(min(x.f), 0), (SELECT reltuples FROM pg_class WHERE oid = "
+        "'cases'::regclass) FROM (SELECT coalesce((SELECT s.most_common_elem_freqs["
+        "array_position(s.most_common_elems::text::text[], w.word)] FROM pg_stats s WHERE "
+        "s.schemaname = current_schema() AND s.tablename = 'cases' AND s.attname = "
+        "'search_tsv'), 0) AS f FROM unnest(tsvector_to_array(to_tsvector('simple', ?))) AS "
+        "w(word)) x",
+        DB_ARGS(DBS(s->match)));
+    if (rc != ERR_OK)
+        return rc;
+    *share = r.nrows ? strtod(dbrows_get(&r, 0, 0) ? dbrows_get(&r, 0, 0) : "0", NULL) : 0;
+    *cases = r.nrows ? strtod(dbrows_get(&r, 0, 1) ? dbrows_get(&r, 0, 1) : "0", NULL) : 0;
+    return ERR_OK;
+}
+
+/* The planner's estimate of the cases in scope and filters. */
+static int pg_scope_rows(struct db *db, struct arena *a, const struct user *u,
+                         const struct case_filter *f, int64_t now, int64_t cutoff, double *rows,
+                         struct err *e)
+{
+    struct sqlq q;
+    struct dbrows r;
+    sqlq_init(&q, a, db);
+    sqlq_add(&q, "EXPLAIN (FORMAT JSON) SELECT 1 FROM cases c WHERE ");
+    int rc = q_filters(&q, u, f, now, cutoff, e);
+    if (rc == ERR_OK)
+        rc = run(db, a, &q, &r, e);
+    buf_free(&q.sql);
+    if (rc != ERR_OK)
+        return rc;
+    const char *plan = r.nrows ? dbrows_get(&r, 0, 0) : NULL;
+    const char *at = plan ? strstr(plan, "\"Plan Rows\":") : NULL;
+    *rows = at ? strtod(at + strlen("\"Plan Rows\":"), NULL) : 0;
+    return ERR_OK;
+}
 
 /* The page: the cases whose ids are in the query q holds after "c.id IN (", in the list's
  * order. */
@@ -474,67 +522,100 @@ static int pg_page(struct db *db, struct arena *a, struct sqlq *q, const char *k
     return run(db, a, q, r, e);
 }
 
+/* The walk; *done = 0 when it read max cases in scope without filling the page. */
+static int pg_walk(struct db *db, struct arena *a, const struct user *u,
+                   const struct case_filter *f, int64_t now, int64_t cutoff, const struct search *s,
+                   const char *key, int desc, const struct list_cursor *cur, int limit, int max,
+                   struct dbrows *r, int *done, struct err *e)
+{
+    struct sqlq q;
+    struct dbrows w;
+    int rc;
+
+    /* ids of the matches, and the max-th case in scope if it was read */
+    sqlq_init(&q, a, db);
+    sqlq_add(&q, "SELECT w.id, w.hit, w.rn FROM (SELECT v.id, v.hit, row_number() OVER () AS rn "
+                 "FROM (SELECT c.id, CASE WHEN c.search_tsv @@ plainto_tsquery('simple', ?)");
+    sqlq_param(&q, DBS(s->match));
+    q_chars(&q, s);
+    sqlq_add(&q, " THEN 1 ELSE 0 END AS hit FROM cases c WHERE ");
+    if ((rc = q_filters(&q, u, f, now, cutoff, e)) == ERR_OK) {
+        q_order(&q, key, desc, cur, max - 1);
+        sqlq_add(&q, ") v) w WHERE w.hit = 1 OR w.rn = ? LIMIT ?");
+        sqlq_param(&q, DBI(max));
+        sqlq_param(&q, DBI(limit + 2));
+        rc = run(db, a, &q, &w, e);
+    }
+    buf_free(&q.sql);
+    if (rc != ERR_OK)
+        return rc;
+    int hits = 0, bound = 0;
+    for (int i = 0; i < w.nrows; i++) {
+        hits += dbrows_int(&w, i, 1) == 1;
+        bound |= dbrows_int(&w, i, 2) == max;
+    }
+    /* a full page, or every case in scope read: the page is the walk's */
+    *done = hits > limit || !bound;
+    if (!*done)
+        return ERR_OK;
+    sqlq_init(&q, a, db);
+    sqlq_add(&q, case_select_sql);
+    sqlq_add(&q, "WHERE c.id IN (");
+    if (hits == 0)
+        sqlq_add(&q, "NULL");
+    for (int i = 0, n = 0; i < w.nrows; i++) {
+        if (dbrows_int(&w, i, 1) != 1)
+            continue;
+        sqlq_add(&q, n++ ? ", ?" : "?");
+        sqlq_param(&q, DBI(dbrows_int(&w, i, 0)));
+    }
+    rc = pg_page(db, a, &q, key, desc, limit, r, e);
+    buf_free(&q.sql);
+    return rc;
+}
+
 static int pg_search(struct db *db, struct arena *a, const struct user *u,
                      const struct case_filter *f, int64_t now, int64_t cutoff,
                      const struct search *s, const char *key, int desc,
                      const struct list_cursor *cur, int limit, struct dbrows *r, struct err *e)
 {
     struct sqlq q;
-    struct dbrows w;
     int narrow = search_narrow(u, f), rc;
 
     if (!narrow) {
-        /* the walk: ids of the matches, and the PG_WALK_MAX-th case in scope if it was read */
-        sqlq_init(&q, a, db);
-        sqlq_add(&q, "SELECT w.id, w.hit FROM (SELECT v.id, v.hit, row_number() OVER () AS rn "
-                     "FROM (SELECT c.id, CASE WHEN c.search_tsv @@ plainto_tsquery('simple', ?)");
-        sqlq_param(&q, DBS(s->match));
-        q_chars(&q, s);
-        sqlq_add(&q, " THEN 1 ELSE 0 END AS hit FROM cases c WHERE ");
-        if ((rc = q_filters(&q, u, f, now, cutoff, e)) != ERR_OK)
-            goto out;
-        q_order(&q, key, desc, cur, PG_WALK_MAX - 1);
-        sqlq_add(&q, ") v) w WHERE w.hit = 1 OR w.rn = ? LIMIT ?");
-        sqlq_param(&q, DBI(PG_WALK_MAX));
-        sqlq_param(&q, DBI(limit + 2));
-        rc = run(db, a, &q, &w, e);
-        buf_free(&q.sql);
-        if (rc != ERR_OK)
+        double share, cases, scope;
+        if ((rc = pg_word_share(db, a, s, &share, &cases, e)) != ERR_OK ||
+            (rc = pg_scope_rows(db, a, u, f, now, cutoff, &scope, e)) != ERR_OK)
             return rc;
-        int hits = 0;
-        for (int i = 0; i < w.nrows; i++)
-            hits += dbrows_int(&w, i, 1) == 1;
-        /* a full page, or every case in scope read: the page is the walk's */
-        if (hits > limit || w.nrows == hits) {
-            sqlq_init(&q, a, db);
-            sqlq_add(&q, case_select_sql);
-            sqlq_add(&q, "WHERE c.id IN (");
-            if (hits == 0)
-                sqlq_add(&q, "NULL");
-            for (int i = 0, n = 0; i < w.nrows; i++) {
-                if (dbrows_int(&w, i, 1) != 1)
-                    continue;
-                sqlq_add(&q, n++ ? ", ?" : "?");
-                sqlq_param(&q, DBI(dbrows_int(&w, i, 0)));
-            }
-            rc = pg_page(db, a, &q, key, desc, limit, r, e);
-            buf_free(&q.sql);
-            return rc;
+        /* cases read: a walk fills the page after (limit + 1) / (share x scope / cases) cases
+         * in the list's order, or reads the scope once by its index; a gather reads the matches
+         * in scope, after a tenth of a read for each match in the GIN index */
+        double walk = share > 0 && scope > 0 ? (limit + 1) * cases / (share * scope) : 0;
+        if (walk > scope)
+            walk = scope;
+        if (share > 0 && walk < share * scope + share * cases / 10) {
+            double want = 3.0 * (limit + 1) / share;
+            int max = want < PG_WALK_MIN   ? PG_WALK_MIN
+                      : want > PG_WALK_MAX ? PG_WALK_MAX
+                                           : (int)want;
+            int done;
+            rc = pg_walk(db, a, u, f, now, cutoff, s, key, desc, cur, limit, max, r, &done, e);
+            if (rc != ERR_OK || done)
+                return rc;
         }
     }
     /* gather or probe */
     sqlq_init(&q, a, db);
     sqlq_add(&q, case_select_sql);
     sqlq_add(&q, "WHERE c.id IN (SELECT c.id FROM cases c WHERE ");
-    if ((rc = q_filters(&q, u, f, now, cutoff, e)) != ERR_OK)
-        goto out;
-    q_chars(&q, s);
-    sqlq_add(&q, narrow ? " AND coalesce(c.search_tsv, '') @@ plainto_tsquery('simple', ?)"
-                        : " AND c.search_tsv @@ plainto_tsquery('simple', ?)");
-    sqlq_param(&q, DBS(s->match));
-    q_order(&q, narrow ? key : arena_printf(a, "(%s + 0)", key), desc, cur, limit);
-    rc = pg_page(db, a, &q, key, desc, limit, r, e);
-out:
+    if ((rc = q_filters(&q, u, f, now, cutoff, e)) == ERR_OK) {
+        q_chars(&q, s);
+        sqlq_add(&q, narrow ? " AND coalesce(c.search_tsv, '') @@ plainto_tsquery('simple', ?)"
+                            : " AND c.search_tsv @@ plainto_tsquery('simple', ?)");
+        sqlq_param(&q, DBS(s->match));
+        q_order(&q, narrow ? key : arena_printf(a, "(%s + 0)", key), desc, cur, limit);
+        rc = pg_page(db, a, &q, key, desc, limit, r, e);
+    }
     buf_free(&q.sql);
     return rc;
 }
