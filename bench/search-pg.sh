@@ -157,11 +157,12 @@ for user in $USERS; do
             done
             read -r p50 max <<<"$(sort -g "$TMP/times" | awk '{ v[NR] = $1 * 1000 } END {
                 printf "%.0f %.0f\n", v[int((NR + 1) / 2)], v[NR] }')"
-            items=$(grep -o '"case_no":' "$TMP/body" | wc -l)
+            items=$(grep -c '"case_no":' <(grep -o '"case_no":' "$TMP/body") || true)
             printf '%-11s %-8s %-16s %5s %8s %8s %8s\n' "$user" "$sort" "$term" "$items" \
                 "$(ms "$cold")" "$p50" "$max" >>"$TMP/table"
-            echo "$user $sort $term $(grep -o '"id":[0-9]*,"case_no"' "$TMP/body" |
-                grep -o '[0-9]*' | tr '\n' ,) $(grep -o '"next":[^,}]*' "$TMP/body")" >>"$TMP/ids"
+            ids=$(grep -o '"id":[0-9]*,"case_no"' "$TMP/body" | grep -o '[0-9]*' | tr '\n' , ||
+                true)
+            echo "$user $sort $term $ids $(grep -o '"next":[^,}]*' "$TMP/body" || true)" >>"$TMP/ids"
         done
     done
 done
