@@ -589,10 +589,11 @@ static int pg_search(struct db *db, struct arena *a, const struct user *u,
             return rc;
         /* cases read: a walk fills the page after (limit + 1) / (share x scope / cases) cases
          * in the list's order, or reads the scope once by its index; a gather reads the matches
-         * in scope, after a tenth of a read for each match in the GIN index and each case in
-         * the scope's index (when the scope is not most cases) */
+         * in scope, after a tenth of a read for each match in the GIN index and a quarter for
+         * each case in the scope's index (when the scope is not most cases; its entries carry
+         * the counted columns, 019) */
         double walk = share > 0 && scope > 0 ? (limit + 1) * cases / (share * scope) : 0;
-        double gather = share * scope + share * cases / 10 + (scope < cases / 2 ? scope / 10 : 0);
+        double gather = share * scope + share * cases / 10 + (scope < cases / 2 ? scope / 4 : 0);
         if (walk > scope)
             walk = scope;
         if (share > 0 && walk < gather) {
