@@ -257,6 +257,93 @@ static void test_recompute_compare_replace(void **state)
     counter_acc_free(acc3);
 }
 
+/* ---- a place's children, month by month (counters_each_child, stats.c) ---- */
+
+struct child_sums {
+    int64_t a, b, other;
+};
+
+static int child_sum_row(const struct dbrow *row, void *ctx, struct err *e)
+{
+    (void)e;
+    struct child_sums *c = ctx;
+    const char *code = dbrow_text(row, 0, NULL);
+    int64_t v = dbrow_int(row, 2);
+    if (strcmp(code, "330604002007001") == 0)
+        c->a += v;
+    else if (strcmp(code, "330604002007002") == 0)
+        c->b += v;
+    else
+        c->other += v;
+    return ERR_OK;
+}
+
+static struct child_sums children(struct store *s, const char *lo, const char *hi, const char *from,
+                                  const char *to)
+{
+    struct child_sums c = {0};
+    struct err e = {0};
+    struct arena a;
+    arena_init(&a, 0);
+    struct db *db = store_acquire(s);
+    if (counters_each_child(db, &a, "330604002007", lo, hi, from, to, child_sum_row, &c, &e) !=
+        ERR_OK)
+        fail_msg("counters_each_child: %s", e.msg);
+    store_release(s, db);
+    arena_free(&a);
+    return c;
+}
+
+static void test_each_child(void **state)
+{
+    struct fixture *f = *state;
+    char m[8];
+    counter_month_after("2026-12", m);
+    assert_string_equal(m, "2027-01");
+    counter_month_after("2026-01", m);
+    assert_string_equal(m, "2026-02");
+    sql(f->s, "INSERT INTO places (code, parent_code, level, kind, name, county, created_at, "
+              "updated_at) VALUES ('330604', NULL, 'district', 'district', 'd', '330604', 0, 0), "
+              "('330604002', '330604', 'town', 'street', 't', '330604', 0, 0), ('330604002007', "
+              "'330604002', 'community', 'community', 'c', '330604', 0, 0), ('330604002007001', "
+              "'330604002007', 'grid', 'grid', 'g1', '330604', 0, 0), ('330604002007002', "
+              "'330604002007', 'grid', 'grid', 'g2', '330604', 0, 0)");
+    /* grid 1: two cases in November 2026, one in December; grid 2: one in December 2024 */
+    struct counter_facts a, b, c;
+    case_facts(&a, "330604002007001", T_NOV30, "closed");
+    case_facts(&b, "330604002007001", T_DEC1, "submitted");
+    case_facts(&c, "330604002007002", T_DEC1 - 700 * 86400, "submitted");
+    move(f->s, NULL, &a);
+    move(f->s, NULL, &a);
+    move(f->s, NULL, &b);
+    move(f->s, NULL, &c);
+    /* every month (listed from the parent's first to its last), then spans */
+    struct child_sums all = children(f->s, "case.received", "case.receivee", NULL, NULL);
+    assert_int_equal(all.a, 3);
+    assert_int_equal(all.b, 1);
+    assert_int_equal(all.other, 0);
+    struct child_sums st = children(f->s, "case.status.", "case.status/", NULL, NULL);
+    assert_int_equal(st.a, 3);
+    assert_int_equal(st.b, 1);
+    struct child_sums nov = children(f->s, "case.", "case/", "2026-11", "2026-12");
+    assert_int_equal(nov.a, 4); /* received and closed, twice */
+    assert_int_equal(nov.b, 0);
+    struct child_sums y24 = children(f->s, "case.received", "case.receivee", "2024-01", "2025-01");
+    assert_int_equal(y24.a, 0);
+    assert_int_equal(y24.b, 1);
+    /* longer than 240 months: read as a range, same sums */
+    struct child_sums wide = children(f->s, "case.received", "case.receivee", "2000-01", "2099-01");
+    assert_int_equal(wide.a, 3);
+    assert_int_equal(wide.b, 1);
+    /* before and after everything, and an empty span */
+    struct child_sums none = children(f->s, "case.", "case/", "2030-01", "2031-01");
+    assert_int_equal(none.a + none.b + none.other, 0);
+    none = children(f->s, "case.", "case/", "2001-01", "2002-01");
+    assert_int_equal(none.a + none.b + none.other, 0);
+    none = children(f->s, "case.", "case/", "2026-12", "2026-12");
+    assert_int_equal(none.a + none.b + none.other, 0);
+}
+
 /* ---- the accumulator against counters_move on many random records ---- */
 
 static uint64_t rng = 88172645463325252ull;
@@ -381,6 +468,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_change_takes_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_each_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_acc_many_records, setup, teardown),
         cmocka_unit_test(test_acc_out_of_range),
     };
@@ -389,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_change_takes_back, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_each_child, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_acc_many_records, setup_pg, teardown),
     };
     int failed = cmocka_run_group_tests_name("counters/sqlite", sqlite_tests, NULL, NULL);
