@@ -165,6 +165,13 @@ int counters_move(struct db *db, const struct counter_facts *old, const struct c
     int n = 0;
     expand(old, -1, rows, &n);
     expand(now, +1, rows, &n);
+#ifdef GRIDGOV_BENCH_NO_COUNTERS
+    /* build/bench-gridgov-nocounters only, for bench/intake.sh's comparison: the rows are
+     * made but never written, so the index and the dashboards are wrong. Never a production
+     * build. */
+    (void)db, (void)e;
+    return n >= 0 ? ERR_OK : ERR_INTERNAL;
+#endif
     struct arena a;
     arena_init(&a, 0);
     int rc = ERR_OK;
