@@ -650,6 +650,10 @@ static int diff(struct db *db, struct arena *a, struct counter_acc *acc,
                 const char *const *prefixes, const char *from_month, int write, int64_t *ndiff,
                 struct err *e)
 {
+    /* rows of earlier jobs of this group commit, not yet written */
+    int rc = counters_pending_write(db, e);
+    if (rc != ERR_OK)
+        return rc;
     double t0 = cpu_seconds();
     acc_finish(acc);
     double t1 = cpu_seconds();
@@ -658,7 +662,6 @@ static int diff(struct db *db, struct arena *a, struct counter_acc *acc,
         .acc = acc, .a = a, .prefixes = prefixes, .last_prank = -1, .last_per = -1};
     d.kept = huge_alloc((acc->res.n ? acc->res.n : 1) * sizeof(*d.kept));
     memset(d.kept, 0, acc->res.n * sizeof(*d.kept));
-    int rc = ERR_OK;
     for (int t = 0; t < 2 && rc == ERR_OK; t++) {
         d.table = t;
         d.cursor = 0;

@@ -4,6 +4,7 @@
 #include "domain/counters.h"
 #include "domain/counters_int.h"
 #include "core/log.h"
+#include "core/util.h"
 #include "domain/place.h"
 #include "store/sqlq.h"
 
@@ -158,6 +159,149 @@ int counters_upsert(struct db *db, struct arena *a, int table,
     return rc < 0 ? rc : ERR_OK;
 }
 
+/* ---- a group commit's rows, merged (store_batch_hooks) ----
+ * Inside a batch of SQLite's writer, counters_move keeps its rows here instead of writing them:
+ * the batch's cases share the district's and their town's rows (and, under load, their grid's),
+ * so each row is written once per batch, not once per case. A job's rows follow the rows of the
+ * jobs before it; a job rolled back drops its own. Before COMMIT they are sorted, summed per key
+ * and written. A job that reads counters in its transaction (the rebuild's compare) writes the
+ * rows so far first (counters_pending_write). */
+struct pend_row {
+    int table;
+    char place[24];
+    char period[11];
+    char metric[COUNTER_METRIC_MAX];
+    int64_t delta;
+};
+
+#define PEND_JOB_MAX 4096 /* a job with more rows (an import) writes them as it goes */
+
+/* rows [0, job_from) are the earlier jobs', [job_from, npend) the running job's; a job that
+ * wrote some of them (counters_pending_write) keeps them until it ends: the earlier jobs' all
+ * (early_written), its own first job_written */
+static __thread struct pend_row *pend;
+static __thread size_t npend, cappend, job_from, job_written;
+static __thread int early_written;
+
+static int pend_cmp(const void *x, const void *y)
+{
+    const struct pend_row *a = x, *b = y;
+    int c = a->table - b->table;
+    if (c == 0)
+        c = strcmp(a->place, b->place);
+    if (c == 0)
+        c = strcmp(a->period, b->period);
+    return c ? c : strcmp(a->metric, b->metric);
+}
+
+/* Sort rows [from, to), sum equal keys and write them; the rows stay in place (the caller
+ * drops them). */
+static int pend_write(struct db *db, size_t from, size_t to, struct err *e)
+{
+    if (to <= from)
+        return ERR_OK;
+    qsort(pend + from, to - from, sizeof(*pend), pend_cmp);
+    struct arena a;
+    arena_init(&a, 0);
+    struct counter_row rows[16];
+    const struct counter_row *batch[16];
+    int nb = 0, rc = ERR_OK;
+    for (int t = 0; t < 2 && rc == ERR_OK; t++) {
+        for (size_t i = from; i < to && rc == ERR_OK;) {
+            size_t k = i;
+            int64_t delta = 0;
+            for (; k < to && pend_cmp(&pend[i], &pend[k]) == 0; k++)
+                delta += pend[k].delta;
+            const struct pend_row *p = &pend[i];
+            i = k;
+            if (p->table != t || delta == 0)
+                continue;
+            struct counter_row *r = &rows[nb];
+            r->table = t;
+            memcpy(r->place, p->place, sizeof(r->place));
+            memcpy(r->period, p->period, sizeof(r->period));
+            r->metric = p->metric;
+            r->delta = delta;
+            batch[nb] = r;
+            if (++nb == 16) {
+                rc = counters_upsert(db, &a, t, batch, nb, e);
+                nb = 0;
+            }
+        }
+        if (nb && rc == ERR_OK)
+            rc = counters_upsert(db, &a, t, batch, nb, e);
+        nb = 0;
+    }
+    arena_free(&a);
+    return rc;
+}
+
+static void pend_job_end(int ok)
+{
+    if (!ok) {
+        /* rolled back: its rows go; what it wrote of the earlier jobs' is undone, they stay */
+        npend = job_from;
+    } else {
+        size_t keep_from = job_from + job_written, n = npend - keep_from;
+        size_t to = early_written ? 0 : job_from;
+        if (n > 0 && to != keep_from)
+            memmove(pend + to, pend + keep_from, n * sizeof(*pend));
+        npend = to + n;
+    }
+    job_from = npend;
+    job_written = 0;
+    early_written = 0;
+}
+
+static int pend_flush(struct db *db, struct err *e)
+{
+    int rc = pend_write(db, 0, npend, e);
+    npend = job_from = job_written = 0;
+    early_written = 0;
+    return rc;
+}
+
+static const struct store_batch_hooks pend_hooks = {pend_job_end, pend_flush};
+
+void counters_batch_install(void)
+{
+    store_batch_hooks_set(&pend_hooks);
+}
+
+/* The running job's rows not yet written, written now (they are in its savepoint). */
+static int pend_write_job(struct db *db, struct err *e)
+{
+    int rc = pend_write(db, job_from + job_written, npend, e);
+    job_written = npend - job_from;
+    return rc;
+}
+
+int counters_pending_write(struct db *db, struct err *e)
+{
+    if (!store_in_batch())
+        return ERR_OK;
+    int rc = ERR_OK;
+    if (!early_written && job_from > 0) {
+        rc = pend_write(db, 0, job_from, e);
+        early_written = 1;
+    }
+    return rc == ERR_OK ? pend_write_job(db, e) : rc;
+}
+
+static void pend_add(const struct counter_row *r)
+{
+    if (npend == cappend) {
+        cappend = cappend ? cappend * 2 : 256;
+        pend = xrealloc(pend, cappend * sizeof(*pend));
+    }
+    struct pend_row *p = &pend[npend++];
+    p->table = r->table;
+    memcpy(p->place, r->place, sizeof(p->place));
+    memcpy(p->period, r->period, sizeof(p->period));
+    snprintf(p->metric, sizeof(p->metric), "%s", r->metric);
+    p->delta = r->delta;
+}
+
 int counters_move(struct db *db, const struct counter_facts *old, const struct counter_facts *now,
                   struct err *e)
 {
@@ -172,6 +316,13 @@ int counters_move(struct db *db, const struct counter_facts *old, const struct c
     (void)db, (void)e;
     return n >= 0 ? ERR_OK : ERR_INTERNAL;
 #endif
+    if (store_in_batch()) {
+        for (int i = 0; i < n; i++)
+            if (rows[i].delta != 0)
+                pend_add(&rows[i]);
+        /* a long job (an import) writes its own rows as it goes */
+        return npend - job_from - job_written > PEND_JOB_MAX ? pend_write_job(db, e) : ERR_OK;
+    }
     struct arena a;
     arena_init(&a, 0);
     int rc = ERR_OK;

@@ -44,6 +44,11 @@ void counter_fact_add(struct counter_facts *f, int64_t value, int daily, const c
  * present in both at the same place and period cancel and are not written. */
 int counters_move(struct db *db, const struct counter_facts *old, const struct counter_facts *now,
                   struct err *e);
+/* Inside a group commit (store_batch_hooks), counters_move's rows are merged over the batch and
+ * written before COMMIT: install that once, before a store opens (main). A job that reads the
+ * counters in its own transaction calls counters_pending_write first (the earlier jobs' rows). */
+void counters_batch_install(void);
+int counters_pending_write(struct db *db, struct err *e);
 
 /* The month ("2026-11") and day ("2026-11-29") of an instant in Asia/Shanghai. */
 void counter_month(int64_t at, char out[8]);

@@ -2,6 +2,7 @@
  * ancestor place, a change takes back the old facts, moves between places and months, periods
  * in Asia/Shanghai, and the recomputed counters compared with the kept ones. On SQLite, and on
  * PostgreSQL when GRIDGOV_TEST_PG names a database. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -344,6 +345,104 @@ static void test_each_child(void **state)
     assert_int_equal(none.a + none.b + none.other, 0);
 }
 
+/* ---- a group commit's rows merged (counters_batch_install) ---- */
+
+struct job_arg {
+    const struct counter_facts *f;
+    int fail;
+};
+
+static int move_or_fail_fn(struct db *db, void *arg, struct err *e)
+{
+    struct job_arg *j = arg;
+    int rc = counters_move(db, NULL, j->f, e);
+    if (rc == ERR_OK && j->fail)
+        rc = err_set(e, ERR_INVALID, NULL, "t: rolled back");
+    return rc;
+}
+
+struct mover {
+    struct store *s;
+    pthread_barrier_t *go;
+    int id, failed;
+};
+
+static void *mover_main(void *arg)
+{
+    struct mover *m = arg;
+    struct counter_facts f;
+    case_facts(&f, m->id % 2 ? "330604002007001" : "330604007001", T_DEC1, "submitted");
+    pthread_barrier_wait(m->go);
+    for (int i = 0; i < 25; i++) {
+        struct err e = {0};
+        struct job_arg j = {&f, i % 5 == 4};
+        if (store_write(m->s, move_or_fail_fn, &j, &e) != (j.fail ? ERR_INVALID : ERR_OK))
+            m->failed++;
+    }
+    return NULL;
+}
+
+struct move_cmp {
+    const struct counter_facts *f;
+    struct counter_acc *acc;
+    int64_t ndiff;
+};
+
+static int move_cmp_fn(struct db *db, void *arg, struct err *e)
+{
+    struct move_cmp *m = arg;
+    struct arena a;
+    arena_init(&a, 0);
+    static const char *const prefixes[] = {"case.", NULL};
+    int rc = counters_move(db, NULL, m->f, e);
+    if (rc == ERR_OK)
+        rc = counters_compare(db, &a, m->acc, prefixes, NULL, &m->ndiff, e);
+    arena_free(&a);
+    return rc;
+}
+
+/* Jobs of eight threads meet in group commits; every fifth is rolled back after its move: the
+ * kept counters are those of the others, equal to the recomputed ones. A compare in a batch
+ * writes the earlier jobs' rows first. */
+static void test_batch_merged(void **state)
+{
+    struct fixture *f = *state;
+    counters_batch_install();
+    enum { N = 8 };
+    pthread_t t[N];
+    struct mover m[N];
+    pthread_barrier_t go;
+    pthread_barrier_init(&go, NULL, N);
+    for (int i = 0; i < N; i++) {
+        m[i] = (struct mover){f->s, &go, i, 0};
+        pthread_create(&t[i], NULL, mover_main, &m[i]);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(m[i].failed, 0);
+    }
+    pthread_barrier_destroy(&go);
+    assert_int_equal(month_value(f->s, "330604", "2026-12", "case.received"), N * 20);
+    assert_int_equal(month_value(f->s, "330604002007001", "2026-12", "case.status.submitted"),
+                     N / 2 * 20);
+    assert_int_equal(month_value(f->s, "330604007", "2026-12", "case.received"), N / 2 * 20);
+    assert_int_equal(day_value(f->s, "330604", "2026-12-01", "case.received"), N * 20);
+    struct counter_acc *acc = counter_acc_new();
+    struct counter_facts a, b;
+    case_facts(&a, "330604002007001", T_DEC1, "submitted");
+    case_facts(&b, "330604007001", T_DEC1, "submitted");
+    assert_int_equal(counter_acc_add(acc, &a, N / 2 * 20), 0);
+    assert_int_equal(counter_acc_add(acc, &b, N / 2 * 20), 0);
+    assert_int_equal(compare(f->s, acc, NULL, 0), 0);
+    /* a case and a compare in one job: the compare sees the case's 8 month and 4 day rows */
+    struct move_cmp mc = {&a, acc, 0};
+    struct err e = {0};
+    assert_int_equal(store_write(f->s, move_cmp_fn, &mc, &e), ERR_OK);
+    assert_int_equal(mc.ndiff, 12);
+    assert_int_equal(month_value(f->s, "330604", "2026-12", "case.received"), N * 20 + 1);
+    counter_acc_free(acc);
+}
+
 /* ---- the accumulator against counters_move on many random records ---- */
 
 static uint64_t rng = 88172645463325252ull;
@@ -471,6 +570,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_each_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_acc_many_records, setup, teardown),
         cmocka_unit_test(test_acc_out_of_range),
+        /* last: it installs the batch hooks for the rest of the process */
+        cmocka_unit_test_setup_teardown(test_batch_merged, setup, teardown),
     };
     const struct CMUnitTest pg_tests[] = {
         cmocka_unit_test_setup_teardown(test_rollup, setup_pg, teardown),
