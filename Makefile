@@ -100,6 +100,14 @@ build/bench-raw-insert: bench/raw_insert.c bench/rows.h $(OBJ)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) -lm
 build/bench-gen-dataset: bench/gen_dataset.c bench/rows.h $(OBJ)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) -lm
+# bench/intake.sh only: gridgov without counter upkeep, to measure what it costs on the same run
+# (its index is wrong: never a production build)
+build/bench/counters-off.o: src/domain/counters.c $(HDR) | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DGRIDGOV_BENCH_NO_COUNTERS $(PKG_CFLAGS) -c -o $@ $<
+build/bench-gridgov-nocounters: build/obj/src/main.o build/bench/counters-off.o \
+                                $(filter-out build/obj/src/domain/counters.o,$(OBJ))
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 build/bench-bare: bench/bare.c | build/.deps-build
 	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs libmicrohttpd)
 

@@ -532,6 +532,21 @@ static void push_extra(struct diffscan *d, const char *place, const char *period
     x->kept = kept;
 }
 
+/* The next result entry, when it is the row's key: rows come in key order, so most rows are
+ * matched with one memcmp of the metric, without hashing it. */
+static int next_is(const struct diffscan *d, const char *metric, size_t nm)
+{
+    const struct counter_acc *acc = d->acc;
+    if (d->cursor >= acc->res.n)
+        return 0;
+    uint64_t k = acc->res.v[d->cursor].key;
+    if (KEY_TABLE(k) != d->table || (int64_t)KEY_PLACE(k) != d->last_prank ||
+        (int64_t)KEY_PERIOD(k) != d->last_per)
+        return 0;
+    uint32_t id = acc->metric_by_rank[KEY_METRIC(k)];
+    return acc->metrics.len[id] == nm && memcmp(acc->metrics.s[id], metric, nm) == 0;
+}
+
 static int diff_row(const struct dbrow *row, void *ctx, struct err *e)
 {
     struct diffscan *d = ctx;
@@ -544,14 +559,25 @@ static int diff_row(const struct dbrow *row, void *ctx, struct err *e)
     if (place == NULL || period == NULL || metric == NULL || kept == 0 ||
         !has_prefix(metric, nm, d->prefixes))
         return ERR_OK;
-    if (np >= sizeof(d->last_place) || strcmp(place, d->last_place) != 0) {
+    /* the last place and period, kept with their length (a longer one is never cached) */
+    if (np >= sizeof(d->last_place) || d->last_place[np] != '\0' ||
+        memcmp(place, d->last_place, np) != 0) {
         int32_t id = names_id(&acc->places, place, np, 0, 0);
         d->last_prank = id >= 0 ? (int64_t)acc->place_rank[id] : -1;
-        snprintf(d->last_place, sizeof(d->last_place), "%s", np < 32 ? place : "");
+        size_t keep = np < sizeof(d->last_place) ? np : 0;
+        memcpy(d->last_place, place, keep);
+        d->last_place[keep] = '\0';
     }
-    if (nd >= sizeof(d->last_period) || strcmp(period, d->last_period) != 0) {
+    if (nd >= sizeof(d->last_period) || d->last_period[nd] != '\0' ||
+        memcmp(period, d->last_period, nd) != 0) {
         d->last_per = parse_period(period, nd, d->table);
-        snprintf(d->last_period, sizeof(d->last_period), "%s", nd < 11 ? period : "");
+        size_t keep = nd < sizeof(d->last_period) ? nd : 0;
+        memcpy(d->last_period, period, keep);
+        d->last_period[keep] = '\0';
+    }
+    if (d->last_prank >= 0 && d->last_per >= 0 && next_is(d, metric, nm)) {
+        d->kept[d->cursor++] = kept;
+        return ERR_OK;
     }
     int32_t mid = names_id(&acc->metrics, metric, nm, 0, 0);
     if (d->last_prank < 0 || d->last_per < 0 || mid < 0) {
@@ -624,6 +650,10 @@ static int diff(struct db *db, struct arena *a, struct counter_acc *acc,
                 const char *const *prefixes, const char *from_month, int write, int64_t *ndiff,
                 struct err *e)
 {
+    /* rows of earlier jobs of this group commit, not yet written */
+    int rc = counters_pending_write(db, e);
+    if (rc != ERR_OK)
+        return rc;
     double t0 = cpu_seconds();
     acc_finish(acc);
     double t1 = cpu_seconds();
@@ -632,7 +662,6 @@ static int diff(struct db *db, struct arena *a, struct counter_acc *acc,
         .acc = acc, .a = a, .prefixes = prefixes, .last_prank = -1, .last_per = -1};
     d.kept = huge_alloc((acc->res.n ? acc->res.n : 1) * sizeof(*d.kept));
     memset(d.kept, 0, acc->res.n * sizeof(*d.kept));
-    int rc = ERR_OK;
     for (int t = 0; t < 2 && rc == ERR_OK; t++) {
         d.table = t;
         d.cursor = 0;

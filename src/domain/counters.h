@@ -44,10 +44,17 @@ void counter_fact_add(struct counter_facts *f, int64_t value, int daily, const c
  * present in both at the same place and period cancel and are not written. */
 int counters_move(struct db *db, const struct counter_facts *old, const struct counter_facts *now,
                   struct err *e);
+/* Inside a group commit (store_batch_hooks), counters_move's rows are merged over the batch and
+ * written before COMMIT: install that once, before a store opens (main). A job that reads the
+ * counters in its own transaction calls counters_pending_write first (the earlier jobs' rows). */
+void counters_batch_install(void);
+int counters_pending_write(struct db *db, struct err *e);
 
 /* The month ("2026-11") and day ("2026-11-29") of an instant in Asia/Shanghai. */
 void counter_month(int64_t at, char out[8]);
 void counter_day(int64_t at, char out[11]);
+/* The month after m ("2026-12" -> "2027-01"). */
+void counter_month_after(const char *m, char out[8]);
 /* SQL expressions for the same of an integer column of UTC seconds, per backend. */
 const char *counter_month_sql(struct db *db, const char *col);
 const char *counter_day_sql(struct db *db, const char *col);
@@ -58,9 +65,11 @@ const char *counter_day_sql(struct db *db, const char *col);
  * NULL = open), one row per metric: (metric, sum). */
 int counters_sum_months(struct db *db, struct arena *a, const char *place, const char *prefix,
                         const char *from, const char *to, struct dbrows *out, struct err *e);
-/* The same per child place of place: rows (place_code, metric, sum). */
-int counters_sum_children(struct db *db, struct arena *a, const char *place, const char *prefix,
-                          const char *from, const char *to, struct dbrows *out, struct err *e);
+/* The month rows of the children of place, metrics in [lo, hi), months [from, to), streamed
+ * to fn unsummed and in no set order: (place_code, metric, value). */
+int counters_each_child(struct db *db, struct arena *a, const char *place, const char *lo,
+                        const char *hi, const char *from, const char *to, db_row_fn fn, void *ctx,
+                        struct err *e);
 /* The same per month: rows (period, metric, sum). */
 int counters_by_month(struct db *db, struct arena *a, const char *place, const char *prefix,
                       const char *from, const char *to, struct dbrows *out, struct err *e);

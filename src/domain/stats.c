@@ -66,15 +66,61 @@ static json_t *ratios_json(const struct tally *t, const char *key)
     return j;
 }
 
-/* YYYY-MM of the month after m */
-static void month_next(const char *m, char out[8])
+/* The children of a place, a tally each, summed from their month rows as they stream in. */
+struct children {
+    struct place *p; /* in code order */
+    struct tally *t;
+    int n, last;
+};
+
+static int child_find(const struct children *c, const char *code)
 {
-    int y = 0, mo = 0;
-    sscanf(m, "%d-%d", &y, &mo);
-    if (++mo > 12)
-        mo = 1, y++;
-    snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u);
+    int lo = 0, hi = c->n - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2, cmp = strcmp(c->p[mid].code, code);
+        if (cmp == 0)
+            return mid;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
 }
+
+static int child_row(const struct dbrow *row, void *ctx, struct err *e)
+{
+    (void)e;
+    struct children *c = ctx;
+    const char *code = dbrow_text(row, 0, NULL), *metric = dbrow_text(row, 1, NULL);
+    if (code == NULL || metric == NULL)
+        return ERR_OK;
+    /* a child's rows come together */
+    if (c->last < 0 || strcmp(c->p[c->last].code, code) != 0)
+        c->last = child_find(c, code);
+    if (c->last >= 0)
+        tally_add(&c->t[c->last], metric, dbrow_int(row, 2));
+    return ERR_OK;
+}
+
+/* The tallies of place's children over the months [from, to) of the metrics in [lo, hi). */
+static int children_tally(struct db *db, struct arena *a, const char *place, const char *lo,
+                          const char *hi, const char *from, const char *to, struct children *c,
+                          struct err *e)
+{
+    int rc = place_children(db, a, place, &c->p, &c->n, e);
+    if (rc != ERR_OK)
+        return rc;
+    c->t = arena_alloc(a, (size_t)(c->n ? c->n : 1) * sizeof(*c->t));
+    memset(c->t, 0, (size_t)(c->n ? c->n : 1) * sizeof(*c->t));
+    c->last = -1;
+    return counters_each_child(db, a, place, lo, hi, from, to, child_row, c, e);
+}
+
+/* The metrics a child's ratios and open count read (tally_add), from case.on_time to the
+ * statuses in metric order: the category and channel rows, most of a place's, stay unread. */
+#define TALLY_LO "case.on_time"
+#define TALLY_HI "case.status/"
 
 int stats_cases(struct db *db, struct arena *a, const char *place, const char *from, const char *to,
                 int64_t now, json_t **out, struct err *e)
@@ -83,7 +129,7 @@ int stats_cases(struct db *db, struct arena *a, const char *place, const char *f
     char to_excl[8], month_from[8], day_from[11];
     const char *to_x = NULL;
     if (to != NULL) {
-        month_next(to, to_excl);
+        counter_month_after(to, to_excl);
         to_x = to_excl;
     }
     struct tally all = {0};
@@ -106,21 +152,17 @@ int stats_cases(struct db *db, struct arena *a, const char *place, const char *f
             json_object_set_new(by_category, m + 14, json_integer(v));
     }
     /* per child place: ratios, and the open cases for the map and the bar chart */
-    if ((rc = counters_sum_children(db, a, place, "case.", from, to_x, &r, e)) != ERR_OK)
+    struct children ch;
+    if ((rc = children_tally(db, a, place, TALLY_LO, TALLY_HI, from, to_x, &ch, e)) != ERR_OK)
         goto fail;
-    for (int i = 0; i < r.nrows;) {
-        const char *code = dbrows_get(&r, i, 0);
-        struct tally t = {0};
-        for (; i < r.nrows && strcmp(dbrows_get(&r, i, 0), code) == 0; i++)
-            tally_add(&t, dbrows_get(&r, i, 1), dbrows_int(&r, i, 2));
-        if (t.open)
-            json_object_set_new(open_by_place, code, json_integer(t.open));
-        if (t.received - t.rejected - t.merged <= 0)
+    for (int i = 0; i < ch.n; i++) {
+        const struct tally *t = &ch.t[i];
+        if (t->open)
+            json_object_set_new(open_by_place, ch.p[i].code, json_integer(t->open));
+        if (t->received - t->rejected - t->merged <= 0)
             continue;
-        json_t *row = ratios_json(&t, code);
-        struct place p;
-        if (place_get(db, a, code, &p, e) == ERR_OK)
-            json_object_set_new(row, "name", json_string(p.name));
+        json_t *row = ratios_json(t, ch.p[i].code);
+        json_object_set_new(row, "name", json_string(ch.p[i].name));
         json_array_append_new(by_place, row);
     }
     /* per month: the last twelve unless asked */
@@ -186,25 +228,24 @@ fail:
 
 int stats_map(struct db *db, struct arena *a, const char *place, json_t **out, struct err *e)
 {
-    struct dbrows r, c;
+    struct dbrows r;
+    struct children ch;
     int rc = db_query(db, a, &r, e,
                       "SELECT p.code, p.name, b.geometry FROM places p JOIN place_boundaries b ON "
                       "b.place_code = p.code WHERE p.parent_code = ? ORDER BY p.code",
                       DB_ARGS(DBS(place)));
-    if (rc != ERR_OK ||
-        (rc = counters_sum_children(db, a, place, "case.status.", NULL, NULL, &c, e)) != ERR_OK)
+    if (rc != ERR_OK || (rc = children_tally(db, a, place, "case.status.", "case.status/", NULL,
+                                             NULL, &ch, e)) != ERR_OK)
         return rc;
     json_t *features = json_array();
     for (int i = 0; i < r.nrows; i++) {
-        struct tally t = {0};
-        for (int k = 0; k < c.nrows; k++)
-            if (strcmp(dbrows_get(&c, k, 0), dbrows_get(&r, i, 0)) == 0)
-                tally_add(&t, dbrows_get(&c, k, 1), dbrows_int(&c, k, 2));
+        int k = child_find(&ch, dbrows_get(&r, i, 0));
         json_t *g = json_loads(dbrows_get(&r, i, 2), 0, NULL);
-        json_array_append_new(
-            features, json_pack("{s:s, s:o, s:{s:s, s:s, s:I}}", "type", "Feature", "geometry",
-                                g ? g : json_null(), "properties", "code", dbrows_get(&r, i, 0),
-                                "name", dbrows_get(&r, i, 1), "open", (json_int_t)t.open));
+        json_array_append_new(features,
+                              json_pack("{s:s, s:o, s:{s:s, s:s, s:I}}", "type", "Feature",
+                                        "geometry", g ? g : json_null(), "properties", "code",
+                                        dbrows_get(&r, i, 0), "name", dbrows_get(&r, i, 1), "open",
+                                        (json_int_t)(k >= 0 ? ch.t[k].open : 0)));
     }
     *out = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
     return ERR_OK;

@@ -5,6 +5,9 @@
 #include "core/json.h"
 #include "core/util.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +24,49 @@ int password_check(const char *pw, struct err *e)
     return ERR_OK;
 }
 
+/* Argon2id with OWASP's 19 MiB and two passes (libsodium's "interactive" takes 64 MiB, more
+ * than the whole server otherwise holds), and at most PW_SLOTS hashes at once, so a burst of
+ * logins costs PW_SLOTS x 19 MiB at most (docs/decisions.md, "Passwords take 19 MiB"). */
+#define PW_OPSLIMIT 2
+#define PW_MEMLIMIT ((size_t)19 << 20)
+#define PW_SLOTS 2
+
+static sem_t pw_slots;
+static pthread_once_t pw_once = PTHREAD_ONCE_INIT;
+
+static void pw_slots_init(void)
+{
+    sem_init(&pw_slots, 0, PW_SLOTS);
+}
+
+static void pw_enter(void)
+{
+    pthread_once(&pw_once, pw_slots_init);
+    while (sem_wait(&pw_slots) != 0 && errno == EINTR)
+        ;
+}
+
 int password_hash(const char *pw, char out[crypto_pwhash_STRBYTES], struct err *e)
 {
-    if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    pw_enter();
+    int rc = crypto_pwhash_str(out, pw, strlen(pw), PW_OPSLIMIT, PW_MEMLIMIT);
+    sem_post(&pw_slots);
+    if (rc != 0)
         return err_set(e, ERR_INTERNAL, NULL, "password hashing failed (out of memory)");
     return ERR_OK;
 }
 
 int password_verify(const char *hash, const char *pw)
 {
-    return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+    pw_enter();
+    int rc = crypto_pwhash_str_verify(hash, pw, strlen(pw));
+    sem_post(&pw_slots);
+    return rc == 0;
+}
+
+int password_needs_rehash(const char *hash)
+{
+    return crypto_pwhash_str_needs_rehash(hash, PW_OPSLIMIT, PW_MEMLIMIT) != 0;
 }
 
 int username_check(const char *name, struct err *e)
@@ -169,6 +204,14 @@ int user_insert(struct db *db, struct user_input *in, int64_t *id, struct err *e
         rc = grid_counted_workers(db, *id, +1, e);
     arena_free(&a);
     return rc;
+}
+
+int user_rehash_password(struct db *db, int64_t id, const char *old_hash, const char *new_hash,
+                         struct err *e)
+{
+    int rc = db_exec(db, e, "UPDATE users SET pw_hash = ? WHERE id = ? AND pw_hash = ?",
+                     DB_ARGS(DBS(new_hash), DBI(id), DBS(old_hash)));
+    return rc < 0 ? rc : ERR_OK;
 }
 
 int user_set_password(struct db *db, const char *username, const char *pw_hash, struct err *e)

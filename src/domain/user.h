@@ -30,6 +30,8 @@ struct user_input {
 int password_check(const char *pw, struct err *e);
 int password_hash(const char *pw, char out[crypto_pwhash_STRBYTES], struct err *e);
 int password_verify(const char *hash, const char *pw);
+/* Was hash made with other parameters than password_hash's (an older, larger one)? */
+int password_needs_rehash(const char *hash);
 /* Usernames: 3-32 of [a-z0-9_.-], starting with a letter. */
 int username_check(const char *name, struct err *e);
 
@@ -39,6 +41,10 @@ int grant_resolve(struct db *db, struct arena *a, enum role r, const char *scope
 
 int user_insert(struct db *db, struct user_input *in, int64_t *id, struct err *e);
 int user_set_password(struct db *db, const char *username, const char *pw_hash, struct err *e);
+/* The same password hashed again (password_needs_rehash), unless it changed meanwhile: no
+ * session ends, updated_at stays. */
+int user_rehash_password(struct db *db, int64_t id, const char *old_hash, const char *new_hash,
+                         struct err *e);
 /* Replace the grants (when in->grants != NULL) and flags of a user. */
 int user_update(struct db *db, int64_t id, struct user_input *in, struct err *e);
 int user_get(struct db *db, struct arena *a, int64_t id, struct user *out, struct err *e);

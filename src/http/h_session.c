@@ -15,6 +15,7 @@ struct login_ctx {
     int64_t user_id;
     const char *token_hash;
     int64_t expires_at;
+    const char *old_hash, *new_hash; /* a hash made with older parameters, and its successor */
 };
 
 static int login_ok_fn(struct db *db, void *arg, struct err *e)
@@ -23,6 +24,8 @@ static int login_ok_fn(struct db *db, void *arg, struct err *e)
     int rc = session_insert(db, c->user_id, c->token_hash, c->expires_at, e);
     if (rc == ERR_OK)
         rc = login_attempt_succeeded(db, &c->at, e);
+    if (rc == ERR_OK && c->new_hash != NULL)
+        rc = user_rehash_password(db, c->user_id, c->old_hash, c->new_hash, e);
     return rc;
 }
 
@@ -64,7 +67,11 @@ int session_create_h(struct req *rq)
     }
     if (rc == ERR_NOT_FOUND || !password_verify(hash, password))
         return reply_code(rq, ERR_UNAUTHORIZED, NULL, "wrong username or password");
-    char token[48], th[65], exp[32];
+    char token[48], th[65], exp[32], new_hash[crypto_pwhash_STRBYTES];
+    if (password_needs_rehash(hash) && password_hash(password, new_hash, &e) == ERR_OK) {
+        c.old_hash = hash;
+        c.new_hash = new_hash;
+    }
     token_new(token);
     hash_hex(token, th);
     c.token_hash = th;

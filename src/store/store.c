@@ -188,6 +188,19 @@ out:
 
 /* ---- the writer thread ---- */
 
+static const struct store_batch_hooks *batch_hooks;
+static __thread int in_batch;
+
+void store_batch_hooks_set(const struct store_batch_hooks *h)
+{
+    batch_hooks = h;
+}
+
+int store_in_batch(void)
+{
+    return in_batch;
+}
+
 static void run_batch(struct store *s, struct write_job *jobs)
 {
     struct db *db = s->wdb;
@@ -195,6 +208,7 @@ static void run_batch(struct store *s, struct write_job *jobs)
     int n = 0, rc;
     rc = db_script(db, &ce, s->ops->begin_write_sql);
     if (rc == ERR_OK) {
+        in_batch = batch_hooks != NULL;
         for (struct write_job *j = jobs; j; j = j->next, n++) {
             if (db_script(db, j->e, "SAVEPOINT job") != ERR_OK) {
                 j->rc = ERR_STORE;
@@ -203,8 +217,15 @@ static void run_batch(struct store *s, struct write_job *jobs)
             j->rc = j->fn(db, j->ctx, j->e);
             if (j->rc != ERR_OK)
                 db_script(db, NULL, "ROLLBACK TO job");
+            if (in_batch)
+                batch_hooks->job_end(j->rc == ERR_OK);
             db_script(db, NULL, "RELEASE job");
         }
+        if (in_batch && (rc = batch_hooks->flush(db, &ce)) != ERR_OK)
+            db_script(db, NULL, "ROLLBACK");
+        in_batch = 0;
+    }
+    if (rc == ERR_OK) {
         double t1 = time_mono();
         rc = db_script(db, &ce, "COMMIT");
         pthread_mutex_lock(&s->stats_mu);

@@ -107,6 +107,18 @@ typedef int (*store_fn)(struct db *db, void *ctx, struct err *e);
 /* Run fn in a write transaction; return after commit. fn's error rolls back its own work only. */
 int store_write(struct store *s, store_fn fn, void *ctx, struct err *e);
 
+/* Work the jobs of one group-commit batch (SQLite's writer thread) leave to its end, so that
+ * what they share is written once (domain/counters.c): job_end(ok) after each job, before its
+ * savepoint is released (!ok: it was rolled back, forget its share); flush(db) before COMMIT,
+ * its error fails the batch. Set once, before any store is opened. store_in_batch() tells a job
+ * it runs in such a batch: never on PostgreSQL (a transaction per write) or without hooks. */
+struct store_batch_hooks {
+    void (*job_end)(int ok);
+    int (*flush)(struct db *db, struct err *e);
+};
+void store_batch_hooks_set(const struct store_batch_hooks *h);
+int store_in_batch(void);
+
 /* Drop every table (used by `gridgov demo` on a database marked as a demo, and by tests). */
 int store_wipe(struct store *s, struct err *e);
 

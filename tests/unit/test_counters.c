@@ -2,6 +2,7 @@
  * ancestor place, a change takes back the old facts, moves between places and months, periods
  * in Asia/Shanghai, and the recomputed counters compared with the kept ones. On SQLite, and on
  * PostgreSQL when GRIDGOV_TEST_PG names a database. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -257,6 +258,191 @@ static void test_recompute_compare_replace(void **state)
     counter_acc_free(acc3);
 }
 
+/* ---- a place's children, month by month (counters_each_child, stats.c) ---- */
+
+struct child_sums {
+    int64_t a, b, other;
+};
+
+static int child_sum_row(const struct dbrow *row, void *ctx, struct err *e)
+{
+    (void)e;
+    struct child_sums *c = ctx;
+    const char *code = dbrow_text(row, 0, NULL);
+    int64_t v = dbrow_int(row, 2);
+    if (strcmp(code, "330604002007001") == 0)
+        c->a += v;
+    else if (strcmp(code, "330604002007002") == 0)
+        c->b += v;
+    else
+        c->other += v;
+    return ERR_OK;
+}
+
+static struct child_sums children(struct store *s, const char *lo, const char *hi, const char *from,
+                                  const char *to)
+{
+    struct child_sums c = {0};
+    struct err e = {0};
+    struct arena a;
+    arena_init(&a, 0);
+    struct db *db = store_acquire(s);
+    if (counters_each_child(db, &a, "330604002007", lo, hi, from, to, child_sum_row, &c, &e) !=
+        ERR_OK)
+        fail_msg("counters_each_child: %s", e.msg);
+    store_release(s, db);
+    arena_free(&a);
+    return c;
+}
+
+static void test_each_child(void **state)
+{
+    struct fixture *f = *state;
+    char m[8];
+    counter_month_after("2026-12", m);
+    assert_string_equal(m, "2027-01");
+    counter_month_after("2026-01", m);
+    assert_string_equal(m, "2026-02");
+    sql(f->s, "INSERT INTO places (code, parent_code, level, kind, name, county, created_at, "
+              "updated_at) VALUES ('330604', NULL, 'district', 'district', 'd', '330604', 0, 0), "
+              "('330604002', '330604', 'town', 'street', 't', '330604', 0, 0), ('330604002007', "
+              "'330604002', 'community', 'community', 'c', '330604', 0, 0), ('330604002007001', "
+              "'330604002007', 'grid', 'grid', 'g1', '330604', 0, 0), ('330604002007002', "
+              "'330604002007', 'grid', 'grid', 'g2', '330604', 0, 0)");
+    /* grid 1: two cases in November 2026, one in December; grid 2: one in December 2024 */
+    struct counter_facts a, b, c;
+    case_facts(&a, "330604002007001", T_NOV30, "closed");
+    case_facts(&b, "330604002007001", T_DEC1, "submitted");
+    case_facts(&c, "330604002007002", T_DEC1 - 700 * 86400, "submitted");
+    move(f->s, NULL, &a);
+    move(f->s, NULL, &a);
+    move(f->s, NULL, &b);
+    move(f->s, NULL, &c);
+    /* every month (listed from the parent's first to its last), then spans */
+    struct child_sums all = children(f->s, "case.received", "case.receivee", NULL, NULL);
+    assert_int_equal(all.a, 3);
+    assert_int_equal(all.b, 1);
+    assert_int_equal(all.other, 0);
+    struct child_sums st = children(f->s, "case.status.", "case.status/", NULL, NULL);
+    assert_int_equal(st.a, 3);
+    assert_int_equal(st.b, 1);
+    struct child_sums nov = children(f->s, "case.", "case/", "2026-11", "2026-12");
+    assert_int_equal(nov.a, 4); /* received and closed, twice */
+    assert_int_equal(nov.b, 0);
+    struct child_sums y24 = children(f->s, "case.received", "case.receivee", "2024-01", "2025-01");
+    assert_int_equal(y24.a, 0);
+    assert_int_equal(y24.b, 1);
+    /* longer than 240 months: read as a range, same sums */
+    struct child_sums wide = children(f->s, "case.received", "case.receivee", "2000-01", "2099-01");
+    assert_int_equal(wide.a, 3);
+    assert_int_equal(wide.b, 1);
+    /* before and after everything, and an empty span */
+    struct child_sums none = children(f->s, "case.", "case/", "2030-01", "2031-01");
+    assert_int_equal(none.a + none.b + none.other, 0);
+    none = children(f->s, "case.", "case/", "2001-01", "2002-01");
+    assert_int_equal(none.a + none.b + none.other, 0);
+    none = children(f->s, "case.", "case/", "2026-12", "2026-12");
+    assert_int_equal(none.a + none.b + none.other, 0);
+}
+
+/* ---- a group commit's rows merged (counters_batch_install) ---- */
+
+struct job_arg {
+    const struct counter_facts *f;
+    int fail;
+};
+
+static int move_or_fail_fn(struct db *db, void *arg, struct err *e)
+{
+    struct job_arg *j = arg;
+    int rc = counters_move(db, NULL, j->f, e);
+    if (rc == ERR_OK && j->fail)
+        rc = err_set(e, ERR_INVALID, NULL, "t: rolled back");
+    return rc;
+}
+
+struct mover {
+    struct store *s;
+    pthread_barrier_t *go;
+    int id, failed;
+};
+
+static void *mover_main(void *arg)
+{
+    struct mover *m = arg;
+    struct counter_facts f;
+    case_facts(&f, m->id % 2 ? "330604002007001" : "330604007001", T_DEC1, "submitted");
+    pthread_barrier_wait(m->go);
+    for (int i = 0; i < 25; i++) {
+        struct err e = {0};
+        struct job_arg j = {&f, i % 5 == 4};
+        if (store_write(m->s, move_or_fail_fn, &j, &e) != (j.fail ? ERR_INVALID : ERR_OK))
+            m->failed++;
+    }
+    return NULL;
+}
+
+struct move_cmp {
+    const struct counter_facts *f;
+    struct counter_acc *acc;
+    int64_t ndiff;
+};
+
+static int move_cmp_fn(struct db *db, void *arg, struct err *e)
+{
+    struct move_cmp *m = arg;
+    struct arena a;
+    arena_init(&a, 0);
+    static const char *const prefixes[] = {"case.", NULL};
+    int rc = counters_move(db, NULL, m->f, e);
+    if (rc == ERR_OK)
+        rc = counters_compare(db, &a, m->acc, prefixes, NULL, &m->ndiff, e);
+    arena_free(&a);
+    return rc;
+}
+
+/* Jobs of eight threads meet in group commits; every fifth is rolled back after its move: the
+ * kept counters are those of the others, equal to the recomputed ones. A compare in a batch
+ * writes the earlier jobs' rows first. */
+static void test_batch_merged(void **state)
+{
+    struct fixture *f = *state;
+    counters_batch_install();
+    enum { N = 8 };
+    pthread_t t[N];
+    struct mover m[N];
+    pthread_barrier_t go;
+    pthread_barrier_init(&go, NULL, N);
+    for (int i = 0; i < N; i++) {
+        m[i] = (struct mover){f->s, &go, i, 0};
+        pthread_create(&t[i], NULL, mover_main, &m[i]);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(m[i].failed, 0);
+    }
+    pthread_barrier_destroy(&go);
+    assert_int_equal(month_value(f->s, "330604", "2026-12", "case.received"), N * 20);
+    assert_int_equal(month_value(f->s, "330604002007001", "2026-12", "case.status.submitted"),
+                     N / 2 * 20);
+    assert_int_equal(month_value(f->s, "330604007", "2026-12", "case.received"), N / 2 * 20);
+    assert_int_equal(day_value(f->s, "330604", "2026-12-01", "case.received"), N * 20);
+    struct counter_acc *acc = counter_acc_new();
+    struct counter_facts a, b;
+    case_facts(&a, "330604002007001", T_DEC1, "submitted");
+    case_facts(&b, "330604007001", T_DEC1, "submitted");
+    assert_int_equal(counter_acc_add(acc, &a, N / 2 * 20), 0);
+    assert_int_equal(counter_acc_add(acc, &b, N / 2 * 20), 0);
+    assert_int_equal(compare(f->s, acc, NULL, 0), 0);
+    /* a case and a compare in one job: the compare sees the case's 8 month and 4 day rows */
+    struct move_cmp mc = {&a, acc, 0};
+    struct err e = {0};
+    assert_int_equal(store_write(f->s, move_cmp_fn, &mc, &e), ERR_OK);
+    assert_int_equal(mc.ndiff, 12);
+    assert_int_equal(month_value(f->s, "330604", "2026-12", "case.received"), N * 20 + 1);
+    counter_acc_free(acc);
+}
+
 /* ---- the accumulator against counters_move on many random records ---- */
 
 static uint64_t rng = 88172645463325252ull;
@@ -381,14 +567,18 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_change_takes_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_each_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_acc_many_records, setup, teardown),
         cmocka_unit_test(test_acc_out_of_range),
+        /* last: it installs the batch hooks for the rest of the process */
+        cmocka_unit_test_setup_teardown(test_batch_merged, setup, teardown),
     };
     const struct CMUnitTest pg_tests[] = {
         cmocka_unit_test_setup_teardown(test_rollup, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_change_takes_back, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_each_child, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_acc_many_records, setup_pg, teardown),
     };
     int failed = cmocka_run_group_tests_name("counters/sqlite", sqlite_tests, NULL, NULL);

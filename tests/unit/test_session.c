@@ -204,6 +204,54 @@ static void test_login_attempt_success(void **state)
     assert_int_equal(qint(f->s, "SELECT count(*) FROM login_failures"), 0);
 }
 
+/* ---- password parameters ---- */
+
+struct rehash {
+    int64_t id;
+    const char *old_hash, *new_hash;
+};
+
+static int rehash_fn(struct db *db, void *arg, struct err *e)
+{
+    struct rehash *r = arg;
+    return user_rehash_password(db, r->id, r->old_hash, r->new_hash, e);
+}
+
+/* Argon2id at 19 MiB and two passes; a hash made with libsodium's "interactive" 64 MiB still
+ * verifies and asks to be made again, which replaces it only while it is unchanged. */
+static void test_password_rehash(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = {0};
+    char h[crypto_pwhash_STRBYTES], old[crypto_pwhash_STRBYTES];
+    assert_int_equal(password_hash("t-correct-horse", h, &e), ERR_OK);
+    assert_non_null(strstr(h, "$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert_false(password_needs_rehash(h));
+    assert_true(password_verify(h, "t-correct-horse"));
+    assert_false(password_verify(h, "t-wrong-horse"));
+    assert_int_equal(crypto_pwhash_str(old, "t-correct-horse", 15,
+                                       crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                       crypto_pwhash_MEMLIMIT_INTERACTIVE),
+                     0);
+    assert_true(password_needs_rehash(old));
+    assert_true(password_verify(old, "t-correct-horse"));
+    sql(f->s,
+        "INSERT INTO users (id, username, display_name, pw_hash, created_at, updated_at) "
+        "VALUES (90007, 't-rehash', 'r', '%s', 100, 100)",
+        old);
+    struct rehash r = {90007, h, h}; /* not the stored hash: nothing changes */
+    assert_int_equal(store_write(f->s, rehash_fn, &r, &e), ERR_OK);
+    char *now = qtext(f->s, "SELECT pw_hash FROM users WHERE id = 90007");
+    assert_string_equal(now, old);
+    free(now);
+    r = (struct rehash){90007, old, h};
+    assert_int_equal(store_write(f->s, rehash_fn, &r, &e), ERR_OK);
+    now = qtext(f->s, "SELECT pw_hash FROM users WHERE id = 90007");
+    assert_string_equal(now, h);
+    free(now);
+    assert_int_equal(qint(f->s, "SELECT updated_at FROM users WHERE id = 90007"), 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,7 +259,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cache_hit_past_expiry, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_login_attempts_parallel, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_login_attempt_success, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_password_rehash, store_setup, store_teardown),
     };
-    (void)qtext;
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
