@@ -261,7 +261,14 @@ static int pend_flush(struct db *db, struct err *e)
     return rc;
 }
 
-static const struct store_batch_hooks pend_hooks = {pend_job_end, pend_flush};
+static void pend_thread_end(void)
+{
+    free(pend);
+    pend = NULL;
+    npend = cappend = job_from = job_written = 0;
+}
+
+static const struct store_batch_hooks pend_hooks = {pend_job_end, pend_flush, pend_thread_end};
 
 void counters_batch_install(void)
 {

@@ -275,6 +275,8 @@ static void *writer_main(void *arg)
         pthread_mutex_lock(&s->q_mu);
     }
     pthread_mutex_unlock(&s->q_mu);
+    if (batch_hooks != NULL)
+        batch_hooks->thread_end();
     return NULL;
 }
 

@@ -115,6 +115,7 @@ int store_write(struct store *s, store_fn fn, void *ctx, struct err *e);
 struct store_batch_hooks {
     void (*job_end)(int ok);
     int (*flush)(struct db *db, struct err *e);
+    void (*thread_end)(void); /* the writer thread ends: free what it kept for its batches */
 };
 void store_batch_hooks_set(const struct store_batch_hooks *h);
 int store_in_batch(void);
