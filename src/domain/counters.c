@@ -158,16 +158,75 @@ int counters_upsert(struct db *db, struct arena *a, int table,
     return rc < 0 ? rc : ERR_OK;
 }
 
+/* Add delta to up to 16 running totals (counters_total: every month of a metric at a place). */
+static int totals_upsert(struct db *db, struct arena *a, const struct counter_row *const *rows,
+                         int n, struct err *e)
+{
+    struct sqlq q;
+    sqlq_init(&q, a, db);
+    sqlq_add(&q, "INSERT INTO counters_total (metric, depth, place_code, value) VALUES ");
+    for (int i = 0; i < n; i++) {
+        sqlq_add(&q, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+        sqlq_param(&q, DBS(rows[i]->metric));
+        sqlq_param(&q, DBI((int64_t)strlen(rows[i]->place)));
+        sqlq_param(&q, DBS(rows[i]->place));
+        sqlq_param(&q, DBI(rows[i]->delta));
+    }
+    sqlq_add(&q, " ON CONFLICT (metric, depth, place_code) DO UPDATE SET value = "
+                 "counters_total.value + excluded.value");
+    int rc = q.overflow ? err_set(e, ERR_INTERNAL, NULL, "counter statement too long")
+                        : db_exec(db, e, q.sql.data, q.p, q.np);
+    sqlq_free(&q);
+    return rc < 0 ? rc : ERR_OK;
+}
+
+/* The month rows' deltas summed per place and metric (months differ when a record's date
+ * changes), for the running totals: the ones that do not cancel. */
+static int totals_of(const struct counter_row *rows, int n, struct counter_row *out)
+{
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        if (rows[i].table != 0 || rows[i].delta == 0)
+            continue;
+        int k = 0;
+        while (k < m &&
+               (strcmp(out[k].place, rows[i].place) != 0 || strcmp(out[k].metric, rows[i].metric)))
+            k++;
+        if (k == m) {
+            out[m] = rows[i];
+            out[m++].delta = 0;
+        }
+        out[k].delta += rows[i].delta;
+    }
+    return m;
+}
+
 int counters_move(struct db *db, const struct counter_facts *old, const struct counter_facts *now,
                   struct err *e)
 {
-    static __thread struct counter_row rows[MAX_ROWS];
+    static __thread struct counter_row rows[MAX_ROWS], totals[MAX_ROWS];
     int n = 0;
     expand(old, -1, rows, &n);
     expand(now, +1, rows, &n);
+    int nt = totals_of(rows, n, totals);
     struct arena a;
     arena_init(&a, 0);
     int rc = ERR_OK;
+    {
+        const struct counter_row *batch[16];
+        int nb = 0;
+        for (int i = 0; i < nt && rc == ERR_OK; i++) {
+            if (totals[i].delta == 0)
+                continue;
+            batch[nb++] = &totals[i];
+            if (nb == 16) {
+                rc = totals_upsert(db, &a, batch, nb, e);
+                nb = 0;
+            }
+        }
+        if (nb && rc == ERR_OK)
+            rc = totals_upsert(db, &a, batch, nb, e);
+    }
     for (int t = 0; t < 2 && rc == ERR_OK; t++) {
         const struct counter_row *batch[16];
         int nb = 0;
@@ -242,4 +301,112 @@ int counters_by_day(struct db *db, struct arena *a, const char *place, const cha
         "SELECT period, value FROM counters_day WHERE place_code = ? AND metric = ? "
         "AND period >= ? AND period < ? AND value <> 0 ORDER BY period",
         DB_ARGS(DBS(place), DBS(metric), DBS(from ? from : "0000"), DBS(to ? to : "9999")));
+}
+
+/* ---- a level's rows and running totals ---- */
+
+struct level_scan {
+    counter_level_fn fn;
+    void *ctx;
+    int total;
+};
+
+static int level_row(const struct dbrow *row, void *ctx, struct err *e)
+{
+    struct level_scan *ls = ctx;
+    size_t len;
+    const char *place = dbrow_text(row, 0, &len);
+    (void)e;
+    if (place == NULL)
+        return ERR_OK;
+    return ls->fn(place, len, ls->total ? NULL : dbrow_text(row, 2, NULL), dbrow_int(row, 1),
+                  ls->ctx);
+}
+
+int counters_level_each(struct db *db, struct arena *a, const char *metric, size_t depth,
+                        const char *under, int totals, const char *from, const char *to,
+                        counter_level_fn fn, void *ctx, struct err *e)
+{
+    const char *end = arena_printf(a, "%s;", under);
+    struct level_scan ls = {fn, ctx, 1};
+    int rc = ERR_OK;
+    if (totals)
+        rc = db_each(db, e,
+                     "SELECT place_code, value FROM counters_total WHERE metric = ? AND depth = ? "
+                     "AND place_code >= ? AND place_code < ?",
+                     DB_ARGS(DBS(metric), DBI((int64_t)depth), DBS(under), DBS(end)), level_row,
+                     &ls);
+    ls.total = 0;
+    if (rc == ERR_OK && from != NULL)
+        rc = db_each(db, e,
+                     "SELECT place_code, value, period FROM counters_month WHERE metric = ? AND "
+                     "length(place_code) = ? AND period >= ? AND period <= ? AND place_code >= ? "
+                     "AND place_code < ?",
+                     DB_ARGS(DBS(metric), DBI((int64_t)depth), DBS(from), DBS(to ? to : "9999"),
+                             DBS(under), DBS(end)),
+                     level_row, &ls);
+    return rc;
+}
+
+struct stock_sum {
+    const char *month;
+    int64_t v;
+};
+
+static int stock_row(const char *place, size_t len, const char *period, int64_t value, void *ctx)
+{
+    struct stock_sum *s = ctx;
+    (void)place, (void)len;
+    if (period == NULL)
+        s->v += value; /* the running total */
+    else if (strcmp(period, s->month) > 0)
+        s->v -= value; /* a month after: not yet in the stock */
+    return ERR_OK;
+}
+
+int counters_stock(struct db *db, struct arena *a, const char *place, const char *metric,
+                   const char *month, int64_t *out, struct err *e)
+{
+    struct stock_sum s = {month, 0};
+    char after[8];
+    int y = atoi(month), mo = atoi(month + 5) + 1;
+    if (mo > 12)
+        mo = 1, y++;
+    snprintf(after, sizeof(after), "%04u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u);
+    int rc =
+        counters_level_each(db, a, metric, strlen(place), place, 1, after, NULL, stock_row, &s, e);
+    *out = s.v;
+    return rc;
+}
+
+/* The running totals that differ from the sum of the month rows, with the difference. */
+#define TOTALS_DIFF                                                                                \
+    "SELECT metric, length(place_code) AS depth, place_code, sum(v) AS d FROM (SELECT metric, "    \
+    "place_code, value AS v FROM counters_month UNION ALL SELECT metric, place_code, -value FROM " \
+    "counters_total) u WHERE true GROUP BY metric, place_code HAVING sum(v) <> 0"
+
+static int totals_diff_row(const struct dbrow *row, void *ctx, struct err *e)
+{
+    int64_t *n = ctx;
+    (void)e;
+    if ((*n)++ < 10)
+        log_warn("counter counters_total %s %s: kept total differs from its months by %lld",
+                 dbrow_text(row, 2, NULL), dbrow_text(row, 0, NULL), (long long)-dbrow_int(row, 3));
+    return ERR_OK;
+}
+
+int counters_totals_sync(struct db *db, int write, int64_t *ndiff, struct err *e)
+{
+    *ndiff = 0;
+    if (!write)
+        return db_each(db, e, TOTALS_DIFF, DB_NOARGS, totals_diff_row, ndiff);
+    int64_t n = db_exec(db, e,
+                        "INSERT INTO counters_total (metric, depth, place_code, value) " TOTALS_DIFF
+                        " ON CONFLICT (metric, depth, place_code) DO UPDATE SET value = "
+                        "counters_total.value + excluded.value",
+                        DB_NOARGS);
+    if (n < 0)
+        return (int)n;
+    *ndiff = n;
+    return ERR_OK;
 }
