@@ -423,7 +423,7 @@ int govindex_counters_rebuild(struct db *db, struct arena *a, const char *from_m
         rc = check ? counters_compare(db, a, acc, prefixes, from_month, ndiff, e)
                    : counters_replace(db, a, acc, prefixes, from_month, ndiff, e);
     double t3 = cpu_seconds();
-    /* the running totals from the (now equal) month rows, in one statement */
+    /* the running totals against the (now equal) month rows */
     int64_t ntotals = 0;
     if (rc == ERR_OK && (rc = counters_totals_sync(db, !check, &ntotals, e)) == ERR_OK)
         *ndiff += ntotals;
