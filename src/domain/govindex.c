@@ -619,8 +619,8 @@ static int board_row(const char *code, size_t len, const char *period, int64_t v
         /* rows come in code order within a month: most often the next place */
         int at = bs->at + 1;
         if (at >= bs->b->nplaces || strcmp(code, bs->b->code[at]) != 0) {
-            const char **hit = bsearch(code, bs->b->code, (size_t)bs->b->nplaces,
-                                       sizeof(*bs->b->code), code_cmp);
+            const char **hit =
+                bsearch(code, bs->b->code, (size_t)bs->b->nplaces, sizeof(*bs->b->code), code_cmp);
             if (hit == NULL)
                 return ERR_OK;
             at = (int)(hit - bs->b->code);
