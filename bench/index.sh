@@ -102,7 +102,7 @@ timed() {
 }
 
 echo "rebuilding the counters ..." >&2
-sqlite3 "$DB" 'DELETE FROM counters_month; DELETE FROM counters_day'
+sqlite3 "$DB" 'DELETE FROM counters_month; DELETE FROM counters_day; DELETE FROM counters_total'
 # a store opened on empty counters computes them from the records (govindex_counters_seed_fn),
 # so this is the whole rebuild: read, roll up and write every row
 timed "rebuild into empty counters" "$GG" index rebuild --db "sqlite:$DB" --log-level warn

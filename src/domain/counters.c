@@ -159,6 +159,49 @@ int counters_upsert(struct db *db, struct arena *a, int table,
     return rc < 0 ? rc : ERR_OK;
 }
 
+/* Add delta to up to 16 running totals (counters_total: every month of a metric at a place). */
+static int totals_upsert(struct db *db, struct arena *a, const struct counter_row *const *rows,
+                         int n, struct err *e)
+{
+    struct sqlq q;
+    sqlq_init(&q, a, db);
+    sqlq_add(&q, "INSERT INTO counters_total (metric, depth, place_code, value) VALUES ");
+    for (int i = 0; i < n; i++) {
+        sqlq_add(&q, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+        sqlq_param(&q, DBS(rows[i]->metric));
+        sqlq_param(&q, DBI((int64_t)strlen(rows[i]->place)));
+        sqlq_param(&q, DBS(rows[i]->place));
+        sqlq_param(&q, DBI(rows[i]->delta));
+    }
+    sqlq_add(&q, " ON CONFLICT (metric, depth, place_code) DO UPDATE SET value = "
+                 "counters_total.value + excluded.value");
+    int rc = q.overflow ? err_set(e, ERR_INTERNAL, NULL, "counter statement too long")
+                        : db_exec(db, e, q.sql.data, q.p, q.np);
+    sqlq_free(&q);
+    return rc < 0 ? rc : ERR_OK;
+}
+
+/* The month rows' deltas summed per place and metric (months differ when a record's date
+ * changes), for the running totals: the ones that do not cancel. */
+static int totals_of(const struct counter_row *rows, int n, struct counter_row *out)
+{
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        if (rows[i].table != 0 || rows[i].delta == 0)
+            continue;
+        int k = 0;
+        while (k < m &&
+               (strcmp(out[k].place, rows[i].place) != 0 || strcmp(out[k].metric, rows[i].metric)))
+            k++;
+        if (k == m) {
+            out[m] = rows[i];
+            out[m++].delta = 0;
+        }
+        out[k].delta += rows[i].delta;
+    }
+    return m;
+}
+
 /* ---- a group commit's rows, merged (store_batch_hooks) ----
  * Inside a batch of SQLite's writer, counters_move keeps its rows here instead of writing them:
  * the batch's cases share the district's and their town's rows (and, under load, their grid's),
@@ -194,6 +237,16 @@ static int pend_cmp(const void *x, const void *y)
     return c ? c : strcmp(a->metric, b->metric);
 }
 
+/* Write up to 16 summed rows of one table, and a month row's delta to its running total too
+ * (the rows of one call differ in place, period or metric; a place's metric in two months
+ * adds to its total twice, which SQLite's upsert does row by row). */
+static int pend_upsert(struct db *db, struct arena *a, int table,
+                       const struct counter_row *const *rows, int n, struct err *e)
+{
+    int rc = counters_upsert(db, a, table, rows, n, e);
+    return rc == ERR_OK && table == 0 ? totals_upsert(db, a, rows, n, e) : rc;
+}
+
 /* Sort rows [from, to), sum equal keys and write them; the rows stay in place (the caller
  * drops them). */
 static int pend_write(struct db *db, size_t from, size_t to, struct err *e)
@@ -224,12 +277,12 @@ static int pend_write(struct db *db, size_t from, size_t to, struct err *e)
             r->delta = delta;
             batch[nb] = r;
             if (++nb == 16) {
-                rc = counters_upsert(db, &a, t, batch, nb, e);
+                rc = pend_upsert(db, &a, t, batch, nb, e);
                 nb = 0;
             }
         }
         if (nb && rc == ERR_OK)
-            rc = counters_upsert(db, &a, t, batch, nb, e);
+            rc = pend_upsert(db, &a, t, batch, nb, e);
         nb = 0;
     }
     arena_free(&a);
@@ -312,7 +365,7 @@ static void pend_add(const struct counter_row *r)
 int counters_move(struct db *db, const struct counter_facts *old, const struct counter_facts *now,
                   struct err *e)
 {
-    static __thread struct counter_row rows[MAX_ROWS];
+    static __thread struct counter_row rows[MAX_ROWS], totals[MAX_ROWS];
     int n = 0;
     expand(old, -1, rows, &n);
     expand(now, +1, rows, &n);
@@ -330,9 +383,25 @@ int counters_move(struct db *db, const struct counter_facts *old, const struct c
         /* a long job (an import) writes its own rows as it goes */
         return npend - job_from - job_written > PEND_JOB_MAX ? pend_write_job(db, e) : ERR_OK;
     }
+    int nt = totals_of(rows, n, totals);
     struct arena a;
     arena_init(&a, 0);
     int rc = ERR_OK;
+    {
+        const struct counter_row *batch[16];
+        int nb = 0;
+        for (int i = 0; i < nt && rc == ERR_OK; i++) {
+            if (totals[i].delta == 0)
+                continue;
+            batch[nb++] = &totals[i];
+            if (nb == 16) {
+                rc = totals_upsert(db, &a, batch, nb, e);
+                nb = 0;
+            }
+        }
+        if (nb && rc == ERR_OK)
+            rc = totals_upsert(db, &a, batch, nb, e);
+    }
     for (int t = 0; t < 2 && rc == ERR_OK; t++) {
         const struct counter_row *batch[16];
         int nb = 0;
@@ -462,4 +531,208 @@ int counters_by_day(struct db *db, struct arena *a, const char *place, const cha
         "SELECT period, value FROM counters_day WHERE place_code = ? AND metric = ? "
         "AND period >= ? AND period < ? AND value <> 0 ORDER BY period",
         DB_ARGS(DBS(place), DBS(metric), DBS(from ? from : "0000"), DBS(to ? to : "9999")));
+}
+
+/* ---- a level's rows and running totals ---- */
+
+struct level_scan {
+    counter_level_fn fn;
+    void *ctx;
+    int total;
+};
+
+static int level_row(const struct dbrow *row, void *ctx, struct err *e)
+{
+    struct level_scan *ls = ctx;
+    size_t len;
+    const char *place = dbrow_text(row, 0, &len);
+    (void)e;
+    if (place == NULL)
+        return ERR_OK;
+    return ls->fn(place, len, ls->total ? NULL : dbrow_text(row, 2, NULL), dbrow_int(row, 1),
+                  ls->ctx);
+}
+
+int counters_level_each(struct db *db, struct arena *a, const char *metric, size_t depth,
+                        const char *under, int totals, const char *from, const char *to,
+                        counter_level_fn fn, void *ctx, struct err *e)
+{
+    const char *end = arena_printf(a, "%s;", under);
+    struct level_scan ls = {fn, ctx, 1};
+    int rc = ERR_OK;
+    if (totals)
+        rc = db_each(db, e,
+                     "SELECT place_code, value FROM counters_total WHERE metric = ? AND depth = ? "
+                     "AND place_code >= ? AND place_code < ?",
+                     DB_ARGS(DBS(metric), DBI((int64_t)depth), DBS(under), DBS(end)), level_row,
+                     &ls);
+    ls.total = 0;
+    if (rc == ERR_OK && from != NULL)
+        rc = db_each(db, e,
+                     "SELECT place_code, value, period FROM counters_month WHERE metric = ? AND "
+                     "length(place_code) = ? AND period >= ? AND period <= ? AND place_code >= ? "
+                     "AND place_code < ?",
+                     DB_ARGS(DBS(metric), DBI((int64_t)depth), DBS(from), DBS(to ? to : "9999"),
+                             DBS(under), DBS(end)),
+                     level_row, &ls);
+    return rc;
+}
+
+struct stock_sum {
+    const char *month;
+    int64_t v;
+};
+
+static int stock_row(const char *place, size_t len, const char *period, int64_t value, void *ctx)
+{
+    struct stock_sum *s = ctx;
+    (void)place, (void)len;
+    if (period == NULL)
+        s->v += value; /* the running total */
+    else if (strcmp(period, s->month) > 0)
+        s->v -= value; /* a month after: not yet in the stock */
+    return ERR_OK;
+}
+
+int counters_stock(struct db *db, struct arena *a, const char *place, const char *metric,
+                   const char *month, int64_t *out, struct err *e)
+{
+    struct stock_sum s = {month, 0};
+    char after[8];
+    int y = atoi(month), mo = atoi(month + 5) + 1;
+    if (mo > 12)
+        mo = 1, y++;
+    snprintf(after, sizeof(after), "%04u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u);
+    int rc =
+        counters_level_each(db, a, metric, strlen(place), place, 1, after, NULL, stock_row, &s, e);
+    *out = s.v;
+    return rc;
+}
+
+/* The running totals against the month rows: a hash of (place, metric) holding the kept total
+ * and the sum of the months, filled by one pass over each table (no SQL sort: a GROUP BY of the
+ * 2.1M month rows of the 1M-case dataset cost 2.8 s of CPU in SQLite's sorter). */
+struct tot_ent {
+    const char *place, *metric;
+    uint64_t hash;
+    int64_t kept, sum;
+};
+
+struct tot_map {
+    struct tot_ent *v;
+    size_t n, cap; /* cap a power of two */
+    struct arena *a;
+};
+
+static uint64_t tot_hash(const char *p, size_t np, const char *m, size_t nm)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < np; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+    h = (h ^ 0x1f) * 1099511628211ull;
+    for (size_t i = 0; i < nm; i++)
+        h = (h ^ (unsigned char)m[i]) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+static struct tot_ent *tot_get(struct tot_map *t, const char *p, size_t np, const char *m,
+                               size_t nm)
+{
+    if (2 * (t->n + 1) > t->cap) { /* grow at half full */
+        struct tot_ent *old = t->v;
+        size_t ocap = t->cap;
+        t->cap = ocap ? 2 * ocap : 1u << 16;
+        t->v = xcalloc(t->cap, sizeof(*t->v));
+        for (size_t i = 0; i < ocap; i++) {
+            if (old[i].hash == 0)
+                continue;
+            size_t j = old[i].hash & (t->cap - 1);
+            while (t->v[j].hash)
+                j = (j + 1) & (t->cap - 1);
+            t->v[j] = old[i];
+        }
+        free(old);
+    }
+    uint64_t h = tot_hash(p, np, m, nm);
+    size_t j = h & (t->cap - 1);
+    for (; t->v[j].hash; j = (j + 1) & (t->cap - 1)) {
+        struct tot_ent *x = &t->v[j];
+        if (x->hash == h && strncmp(x->place, p, np) == 0 && x->place[np] == '\0' &&
+            strncmp(x->metric, m, nm) == 0 && x->metric[nm] == '\0')
+            return x;
+    }
+    struct tot_ent *x = &t->v[j];
+    char *ps = arena_alloc(t->a, np + nm + 2);
+    memcpy(ps, p, np);
+    ps[np] = '\0';
+    memcpy(ps + np + 1, m, nm);
+    ps[np + 1 + nm] = '\0';
+    x->place = ps;
+    x->metric = ps + np + 1;
+    x->hash = h;
+    t->n++;
+    return x;
+}
+
+struct tot_scan {
+    struct tot_map *t;
+    int kept; /* reading counters_total (else counters_month) */
+};
+
+static int tot_row(const struct dbrow *row, void *ctx, struct err *e)
+{
+    struct tot_scan *ts = ctx;
+    size_t np, nm;
+    const char *p = dbrow_text(row, 0, &np), *m = dbrow_text(row, 1, &nm);
+    (void)e;
+    if (p == NULL || m == NULL)
+        return ERR_OK;
+    struct tot_ent *x = tot_get(ts->t, p, np, m, nm);
+    if (ts->kept)
+        x->kept += dbrow_int(row, 2);
+    else
+        x->sum += dbrow_int(row, 2);
+    return ERR_OK;
+}
+
+int counters_totals_sync(struct db *db, int write, int64_t *ndiff, struct err *e)
+{
+    struct arena a;
+    struct tot_map t = {.a = &a};
+    struct tot_scan kept = {&t, 1}, months = {&t, 0};
+    arena_init(&a, 0);
+    *ndiff = 0;
+    int rc = db_each(db, e, "SELECT place_code, metric, value FROM counters_total WHERE value <> 0",
+                     DB_NOARGS, tot_row, &kept);
+    if (rc == ERR_OK)
+        rc = db_each(db, e, "SELECT place_code, metric, value FROM counters_month WHERE value <> 0",
+                     DB_NOARGS, tot_row, &months);
+    struct counter_row rows[16];
+    const struct counter_row *batch[16];
+    int nb = 0;
+    for (size_t i = 0; i < t.cap && rc == ERR_OK; i++) {
+        const struct tot_ent *x = &t.v[i];
+        if (x->hash == 0 || x->kept == x->sum)
+            continue;
+        if (!write && *ndiff < 10)
+            log_warn("counter counters_total %s %s: kept %lld, months sum to %lld", x->place,
+                     x->metric, (long long)x->kept, (long long)x->sum);
+        (*ndiff)++;
+        if (!write)
+            continue;
+        struct counter_row *r = &rows[nb];
+        snprintf(r->place, sizeof(r->place), "%s", x->place);
+        r->metric = x->metric;
+        r->delta = x->sum - x->kept;
+        batch[nb] = r;
+        if (++nb == 16) {
+            rc = totals_upsert(db, &a, batch, nb, e);
+            nb = 0;
+        }
+    }
+    if (nb && rc == ERR_OK)
+        rc = totals_upsert(db, &a, batch, nb, e);
+    free(t.v);
+    arena_free(&a);
+    return rc;
 }

@@ -13,6 +13,7 @@
 #ifndef GG_COUNTERS_H
 #define GG_COUNTERS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -76,6 +77,25 @@ int counters_by_month(struct db *db, struct arena *a, const char *place, const c
 /* One daily metric per day over [from, to) days: rows (period, value). */
 int counters_by_day(struct db *db, struct arena *a, const char *place, const char *metric,
                     const char *from, const char *to, struct dbrows *out, struct err *e);
+
+/* ---- a level's rows and running totals (counters_total, 020) ---- */
+
+/* counters_total keeps, per metric and place, the sum of all its months (with every write): a
+ * stock at the end of month P is that total less the months after P. */
+typedef int (*counter_level_fn)(const char *place, size_t len, const char *period, int64_t value,
+                                void *ctx);
+/* metric's rows at the places of code length depth under the code prefix under: with totals,
+ * each place's running total (period NULL); with from, its months in [from, to] (to NULL:
+ * open). fn's return other than ERR_OK stops the scan. */
+int counters_level_each(struct db *db, struct arena *a, const char *metric, size_t depth,
+                        const char *under, int totals, const char *from, const char *to,
+                        counter_level_fn fn, void *ctx, struct err *e);
+/* The stock of metric at place at the end of month ("2026-11"): everything up to it. */
+int counters_stock(struct db *db, struct arena *a, const char *place, const char *metric,
+                   const char *month, int64_t *out, struct err *e);
+/* Compare the running totals with the sum of the month rows (*ndiff: how many differ), or with
+ * write make them equal (*ndiff: how many changed). One statement: after the rebuild. */
+int counters_totals_sync(struct db *db, int write, int64_t *ndiff, struct err *e);
 
 /* ---- recomputing ---- */
 

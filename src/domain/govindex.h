@@ -41,8 +41,23 @@ int indicator_save(struct store *s, const char *code, json_t *def, int64_t user_
 int indicator_versions_json(struct db *db, struct arena *a, const char *code, struct jsonw *w,
                             struct err *e);
 
-/* The ranking of the places of level ("grid", "community", "town") under place for the month
- * period ("2026-11"), best first, with last month's score and the change. */
+/* A period of the index: a month "2026-11", a quarter "2026-Q4" or a year "2026". Flow
+ * indicators (basis period) sum its months; stocks are taken at the end of its last month. */
+struct govindex_period {
+    char label[8];          /* "2026-11", "2026-Q4", "2026" */
+    char first[8], last[8]; /* its first and last month */
+    int kind;               /* 'M', 'Q' or 'Y' */
+    int year, index;        /* index: month 1-12, quarter 1-4, 0 for a year */
+};
+/* 0, or -1 when s is none of the three (or before 1970). */
+int govindex_period_parse(const char *s, struct govindex_period *out);
+/* The period step periods after p (before it when negative), of the same kind. */
+void govindex_period_step(const struct govindex_period *p, int step, struct govindex_period *out);
+
+/* The ranking of the places of level ("grid", "community", "town") under place for period (a
+ * month, quarter or year: govindex_period_parse; else ERR_INVALID on field period), best first,
+ * with the period before's score and the change. A place with nothing recorded (every counter
+ * the indicators read is zero) has no score (null), ranked last. */
 int govindex_ranking(struct db *db, struct arena *a, const char *place, const char *level,
                      const char *period, struct jsonw *w, struct err *e);
 /* The same ranking as rows of a sheet (CSV or XLSX) with Chinese headers. */
@@ -50,7 +65,7 @@ int govindex_ranking_sheet(struct db *db, struct arena *a, const char *place, co
                            const char *period, struct sheet *out, struct err *e);
 /* One place's score for period: each indicator's value, numerator, denominator, weight, points
  * and points lost, the records that cost points (drill-down), its rank in its level under
- * rank_root, and the trend of the last six months. */
+ * rank_root, the period before's score, and the trend of the last six periods. */
 int govindex_breakdown(struct db *db, struct arena *a, const char *place, const char *rank_root,
                        const char *period, struct jsonw *w, struct err *e);
 /* Recompute every counter (cases and registries) from the records, from from_month on (NULL:
@@ -61,13 +76,13 @@ int govindex_counters_rebuild(struct db *db, struct arena *a, const char *from_m
  * existed, just migrated), compute them from the records. */
 int govindex_counters_seed_fn(struct db *db, void *unused, struct err *e);
 
-/* Early warning: a score that fell GOVINDEX_WARN_DROP points or more against the month before
+/* Early warning: a score that fell GOVINDEX_WARN_DROP points or more against the period before
  * (the change rounded to one decimal, as the ranking shows it); never without both scores. */
 #define GOVINDEX_WARN_DROP 5.0
 int govindex_fell(double score, double previous);
 
 /* The places of level under root (a code prefix; "" for all) whose score for period fell
- * (govindex_fell) against the month before, in ranking order. */
+ * (govindex_fell) against the period before, in ranking order. */
 struct govindex_fall {
     const char *code, *name;
     double score, previous, change; /* rounded to one decimal */

@@ -8,19 +8,20 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ?period=YYYY-MM, default this month in Asia/Shanghai */
+/* ?period=YYYY-MM, YYYY-Qn or YYYY; default this month in Asia/Shanghai */
 static int period_param(struct req *rq, char out[8])
 {
     const char *p = rq->query(rq, "period");
+    struct govindex_period gp;
     if (p == NULL) {
         month_now(out);
         return ERR_OK;
     }
-    if (!month_valid(p)) {
-        reply_code(rq, ERR_INVALID, "period", "'period' is a month, YYYY-MM (2026-11)");
+    if (govindex_period_parse(p, &gp) != 0) {
+        reply_code(rq, ERR_INVALID, "period", "期间为月（2026-11）、季度（2026-Q4）或年（2026）");
         return -1;
     }
-    snprintf(out, 8, "%s", p);
+    snprintf(out, 8, "%s", gp.label);
     return ERR_OK;
 }
 

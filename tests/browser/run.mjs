@@ -2108,6 +2108,19 @@ async function indexRanking(ctx) {
   await page.waitForURL(/period=2026-01/);
   await page.waitForSelector('#idx-ranking, #idx-count');
   check(page.url().includes('level=town'), `the month picker lost the level: ${page.url()}`);
+  // by quarter and by year (月/季/年): the level kept, the picker showing what was asked
+  await page.selectOption('#idx-kind', 'quarter');
+  await page.waitForSelector('select#idx-period');
+  await page.click('#idx-form button[type="submit"]');
+  await page.waitForURL(/period=\d{4}-Q[1-4]/);
+  await page.waitForSelector('#idx-ranking, #idx-count');
+  check(page.url().includes('level=town'), `the quarter picker lost the level: ${page.url()}`);
+  check(await page.inputValue('#idx-kind') === 'quarter', 'the picker does not show the quarter');
+  await page.selectOption('#idx-kind', 'year');
+  await page.click('#idx-form button[type="submit"]');
+  await page.waitForURL(/period=\d{4}(&|$)/);
+  await page.waitForSelector('#idx-ranking, #idx-count');
+  check(/^\d{4}年$/.test(await page.$eval('#idx-period', (el) => el.selectedOptions[0].textContent)), 'the year is not shown as 年');
   // a grid's breakdown: indicators, the bars, the six months, the cases behind the points lost
   await page.click('#idx-levels a[data-level="grid"]');
   await page.waitForSelector('#idx-levels a[data-level="grid"][aria-current="page"]');

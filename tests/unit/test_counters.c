@@ -188,6 +188,109 @@ static void test_move_between_places_and_months(void **state)
     assert_int_equal(month_value(f->s, "330604", "2026-12", "case.received"), 0);
 }
 
+/* ---- running totals (020) ---- */
+
+struct stock_q {
+    const char *place, *metric, *month;
+    int64_t v;
+};
+
+static int stock_fn(struct db *db, void *arg, struct err *e)
+{
+    struct stock_q *q = arg;
+    struct arena a;
+    arena_init(&a, 0);
+    int rc = counters_stock(db, &a, q->place, q->metric, q->month, &q->v, e);
+    arena_free(&a);
+    return rc;
+}
+
+static int64_t stock(struct store *s, const char *place, const char *metric, const char *month)
+{
+    struct err e = {0};
+    struct stock_q q = {place, metric, month, 0};
+    if (store_write(s, stock_fn, &q, &e) != ERR_OK)
+        fail_msg("counters_stock: %s", e.msg);
+    return q.v;
+}
+
+struct sync_q {
+    int write;
+    int64_t n;
+};
+
+static int sync_fn(struct db *db, void *arg, struct err *e)
+{
+    struct sync_q *q = arg;
+    return counters_totals_sync(db, q->write, &q->n, e);
+}
+
+static int64_t totals_sync(struct store *s, int write)
+{
+    struct err e = {0};
+    struct sync_q q = {write, 0};
+    if (store_write(s, sync_fn, &q, &e) != ERR_OK)
+        fail_msg("counters_totals_sync: %s", e.msg);
+    return q.n;
+}
+
+/* Records in three months: the running total is every month's sum at every level, a stock at
+ * the end of a month is the total less the months after it (not the month rows summed), moves
+ * and take-backs keep it, and the rebuild's one statement finds and mends a wrong total. */
+static void test_running_totals(void **state)
+{
+    struct fixture *f = *state;
+    struct counter_facts a, b, c, c2;
+    case_facts(&a, "330604002007001", T_NOV30 - 31 * 86400, "submitted"); /* 2026-10 */
+    case_facts(&b, "330604002007001", T_NOV30, "submitted");              /* 2026-11 */
+    case_facts(&c, "330604002007002", T_DEC1, "submitted");               /* 2026-12 */
+    move(f->s, NULL, &a);
+    move(f->s, NULL, &b);
+    move(f->s, NULL, &c);
+    assert_int_equal(qint(f->s, "SELECT value FROM counters_total WHERE metric = 'case.received' "
+                                "AND depth = 15 AND place_code = '330604002007001'"),
+                     2);
+    assert_int_equal(qint(f->s, "SELECT value FROM counters_total WHERE metric = 'case.received' "
+                                "AND depth = 6 AND place_code = '330604'"),
+                     3);
+    assert_int_equal(stock(f->s, "330604002007001", "case.received", "2026-09"), 0);
+    assert_int_equal(stock(f->s, "330604002007001", "case.received", "2026-10"), 1);
+    assert_int_equal(stock(f->s, "330604002007001", "case.received", "2026-11"), 2);
+    assert_int_equal(stock(f->s, "330604002007001", "case.received", "2026-12"), 2);
+    assert_int_equal(stock(f->s, "330604002007", "case.received", "2026-11"), 2);
+    assert_int_equal(stock(f->s, "330604002007", "case.received", "2026-12"), 3);
+    assert_int_equal(stock(f->s, "330604", "case.received", "2027-05"), 3);
+    /* a status change: the old status taken back from the total, the new one added */
+    c2 = c;
+    c2.n = 0;
+    counter_fact_add(&c2, 1, 1, "case.received");
+    counter_fact_add(&c2, 1, 0, "case.status.closed");
+    move(f->s, &c, &c2);
+    assert_int_equal(stock(f->s, "330604002007", "case.status.submitted", "2026-12"), 2);
+    assert_int_equal(stock(f->s, "330604002007", "case.status.closed", "2026-12"), 1);
+    assert_int_equal(stock(f->s, "330604002007", "case.status.closed", "2026-11"), 0);
+    /* moved to another grid and month: the totals follow */
+    case_facts(&c, "330604002007001", T_NOV30, "submitted");
+    move(f->s, &c2, &c);
+    assert_int_equal(stock(f->s, "330604002007002", "case.received", "2026-12"), 0);
+    assert_int_equal(stock(f->s, "330604002007001", "case.received", "2026-11"), 3);
+    assert_int_equal(stock(f->s, "330604002007001", "case.received", "2026-10"), 1);
+    assert_int_equal(totals_sync(f->s, 0), 0);
+    /* a wrong total, a missing one and one without months: found, then mended */
+    sql(f->s, "UPDATE counters_total SET value = value + 5 WHERE metric = 'case.received' AND "
+              "place_code = '330604'");
+    sql(f->s, "DELETE FROM counters_total WHERE metric = 'case.status.submitted' AND "
+              "place_code = '330604002007'");
+    sql(f->s, "INSERT INTO counters_total (metric, depth, place_code, value) VALUES "
+              "('case.received', 15, '330604002007009', 4)");
+    assert_int_equal(totals_sync(f->s, 0), 3);
+    assert_int_equal(totals_sync(f->s, 1), 3);
+    assert_int_equal(totals_sync(f->s, 0), 0);
+    assert_int_equal(stock(f->s, "330604", "case.received", "2026-12"), 3);
+    assert_int_equal(stock(f->s, "330604002007", "case.status.submitted", "2026-12"), 3);
+    assert_int_equal(stock(f->s, "330604002007009", "case.received", "2026-12"), 0);
+}
+
 struct cmp {
     struct counter_acc *acc;
     const char *from;
@@ -566,6 +669,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_change_takes_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_running_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_acc_many_records, setup, teardown),
@@ -577,6 +681,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollup, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_change_takes_back, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_running_totals, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_each_child, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_acc_many_records, setup_pg, teardown),

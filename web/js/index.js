@@ -1,13 +1,13 @@
 // index.js - the grid smart-governance index (党建统领网格智治指数, docs/index.md):
-//   #/index?level=grid|community|town&period=YYYY-MM&place=
-//       the ranking of one level (tabs 网格 / 社区(村) / 街道(镇)) for a month: rank, score, the
-//       grade as a letter on its colour (a legend says what each means), the change against last
-//       month with an arrow and the warning mark when the score fell 5 points or more; below it a
+//   #/index?level=grid|community|town&period=YYYY-MM|YYYY-Qn|YYYY&place=
+//       the ranking of one level (tabs 网格 / 社区(村) / 街道(镇)) for a month, quarter or year (月/季/年):
+//       rank, score, the grade as a letter on its colour (a legend says what each means), the change
+//       against the period before with an arrow and the warning mark when the score fell 5 points or more; below it a
 //       map coloured by grade where the places have boundaries (GET /stats/map of their parents)
 //   #/index/CODE?period=
 //       a place's breakdown: each indicator with numerator, denominator, value, target, weight,
 //       the points earned and lost (a bar), the cases behind lost points as links to the case
-//       screen, and the last six months as a chart
+//       screen, and the last six periods as a chart
 // The server computes everything (GET /index, GET /index/{code}); the page only shows it.
 import { h, replace, field, link, pct, fmtTime } from './dom.js';
 import { t, addTexts } from './i18n.js';
@@ -17,19 +17,25 @@ import { mapConfig, mercator, baseLayer } from './map.js';
 
 addTexts({
   'idx.title': ['党建统领网格智治指数', 'Grid smart-governance index'],
-  'idx.intro': ['每月按指标为网格、社区(村)、街道(镇)打分排名；点击地点查看失分明细和对应案件。',
+  'idx.intro': ['按月、季、年以指标为网格、社区(村)、街道(镇)打分排名；点击地点查看失分明细和对应案件。',
     'Every grid, community and town scored and ranked each month; open a place to see where it lost points and the cases behind them.'],
   'idx.level': ['层级', 'Level'],
   'idx.level.grid': ['网格', 'Grids'],
   'idx.level.community': ['社区(村)', 'Communities'],
   'idx.level.town': ['街道(镇)', 'Towns'],
-  'idx.period': ['月份', 'Month'],
+  'idx.period': ['期间', 'Period'],
+  'idx.kind': ['周期', 'By'],
+  'idx.kind.month': ['月', 'month'],
+  'idx.kind.quarter': ['季', 'quarter'],
+  'idx.kind.year': ['年', 'year'],
+  'idx.quarter': ['{y}年第{q}季度', 'Q{q} {y}'],
+  'idx.year': ['{y}年', '{y}'],
   'idx.show': ['查看', 'Show'],
   'idx.col.rank': ['排名', 'Rank'],
   'idx.col.place': ['地点', 'Place'],
   'idx.col.score': ['得分', 'Score'],
   'idx.col.grade': ['等级', 'Grade'],
-  'idx.col.change': ['较上月', 'vs last month'],
+  'idx.col.change': ['较上期', 'vs the period before'],
   'idx.col.warning': ['预警', 'Warning'],
   'idx.none': ['本层级暂无地点。', 'No place at this level.'],
   'idx.nodata': ['无数据', 'no data'],
@@ -37,14 +43,14 @@ addTexts({
   'idx.down': ['下降 {n}', 'down {n}'],
   'idx.same': ['持平', 'unchanged'],
   'idx.warning': ['预警', 'Warning'],
-  'idx.warning.hint': ['得分较上月下降 5 分及以上', 'the score fell 5 points or more since last month'],
+  'idx.warning.hint': ['得分较上期下降 5 分及以上', 'the score fell 5 points or more since the period before'],
   'idx.legend': ['等级', 'Grades'],
   'idx.grade.A': ['A 优秀（≥90）', 'A excellent (≥90)'],
   'idx.grade.B': ['B 良好（75–89.9）', 'B good (75–89.9)'],
   'idx.grade.C': ['C 合格（60–74.9）', 'C fair (60–74.9)'],
   'idx.grade.D': ['D 较差（40–59.9）', 'D poor (40–59.9)'],
   'idx.grade.E': ['E 差（<40）', 'E failing (<40)'],
-  'idx.grade.none': ['无数据：当月没有适用的指标', 'no data: no indicator applied this month'],
+  'idx.grade.none': ['无数据：本期及之前没有记录，或没有适用的指标', 'no data: nothing recorded in or before the period, or no indicator applied'],
   'idx.within': ['范围：{name}', 'Within {name}'],
   'idx.all': ['查看全部', 'Show all'],
   'idx.count': ['共 {n} 个地点', '{n} places'],
@@ -67,13 +73,13 @@ addTexts({
   'idx.ind.points': ['得分', 'Points'],
   'idx.ind.lost': ['失分', 'Points lost'],
   'idx.ind.na': ['不适用', 'n/a'],
-  'idx.ind.na.hint': ['当月没有可计算的记录，不计入得分', 'nothing to count this month: left out of the score'],
+  'idx.ind.na.hint': ['本期没有可计算的记录，不计入得分', 'nothing to count in the period: left out of the score'],
   'idx.ind.lower': ['越低越好', 'lower is better'],
   'idx.ind.source': ['口径：{s}', 'Definition: {s}'],
   'idx.records': ['失分对应的案件', 'Cases behind the points lost'],
   'idx.records.of': ['{name}（失 {lost} 分）', '{name} ({lost} points lost)'],
   'idx.records.none': ['没有失分，或失分不对应具体案件。', 'No points lost, or none tied to cases.'],
-  'idx.trend': ['近六个月得分', 'The last six months'],
+  'idx.trend': ['近六期得分', 'The last six periods'],
   'idx.lower.levels': ['下级排名', 'The places below'],
   'idx.lower.grid': ['查看所辖网格排名', 'Rank its grids'],
   'idx.lower.community': ['查看所辖社区(村)排名', 'Rank its communities'],
@@ -107,6 +113,67 @@ function thisMonth() {
 }
 
 const monthOk = (m) => /^\d{4}-(0[1-9]|1[0-2])$/.test(m || '');
+/** A month (2026-11), a quarter (2026-Q4) or a year (2026): what GET /index takes. */
+const periodOk = (p) => monthOk(p) || /^\d{4}(-Q[1-4])?$/.test(p || '');
+const periodKind = (p) => (/^\d{4}$/.test(p) ? 'year' : /^\d{4}-Q[1-4]$/.test(p) ? 'quarter' : 'month');
+
+/** This month, quarter or year in Asia/Shanghai. */
+function thisPeriod(kind) {
+  const m = thisMonth();
+  if (kind === 'year') return m.slice(0, 4);
+  if (kind === 'quarter') return `${m.slice(0, 4)}-Q${Math.ceil(Number(m.slice(5)) / 3)}`;
+  return m;
+}
+
+/** The last twelve quarters or six years, newest first, and the one shown if older. */
+function periodChoices(kind, value) {
+  const now = thisPeriod(kind);
+  let y = Number(now.slice(0, 4));
+  const out = [];
+  if (kind === 'year') {
+    for (let i = 0; i < 6; i++) out.push(String(y - i));
+  } else {
+    let q = Number(now.slice(-1));
+    for (let i = 0; i < 12; i++) {
+      out.push(`${y}-Q${q}`);
+      q -= 1;
+      if (q === 0) { q = 4; y -= 1; }
+    }
+  }
+  if (periodKind(value) === kind && !out.includes(value)) out.push(value);
+  return out;
+}
+
+function periodLabel(p) {
+  if (periodKind(p) === 'year') return t('idx.year', { y: p });
+  if (periodKind(p) === 'quarter') return t('idx.quarter', { y: p.slice(0, 4), q: p.slice(-1) });
+  return p;
+}
+
+/** 月/季/年 and the period (#idx-kind, #idx-period): go(period) on 查看. */
+function periodForm(period, go) {
+  const kind = h('select', { id: 'idx-kind', name: 'kind' },
+    ['month', 'quarter', 'year'].map((k) => h('option', { value: k, selected: k === periodKind(period) }, t(`idx.kind.${k}`))));
+  const slot = h('div', { class: 'field' }); /* its label and the control of the kind */
+  let input;
+  const draw = (k, value) => {
+    input = k === 'month'
+      ? h('input', { type: 'month', id: 'idx-period', name: 'period', value, max: thisMonth(), required: true })
+      : h('select', { id: 'idx-period', name: 'period' },
+        periodChoices(k, value).map((p) => h('option', { value: p, selected: p === value }, periodLabel(p))));
+    replace(slot, h('label', { for: 'idx-period' }, t('idx.period')), input);
+  };
+  draw(periodKind(period), period);
+  kind.addEventListener('change', () => draw(kind.value, thisPeriod(kind.value)));
+  const form = h('form', { class: 'filters idx-filters', id: 'idx-form' }, field(t('idx.kind'), kind),
+    slot,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, t('idx.show'))));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (periodOk(input.value)) go(input.value);
+  });
+  return form;
+}
 
 /** The grade as text on its colour (the letter is always there: never colour alone). */
 function gradeBadge(grade) {
@@ -154,7 +221,7 @@ function rankingHash(level, period, place) {
 export async function renderRanking(ctx) {
   const { root, api, query, user } = ctx;
   disposeCharts();
-  const period = monthOk(query.get('period')) ? query.get('period') : thisMonth();
+  const period = periodOk(query.get('period')) ? query.get('period') : thisMonth();
   const place = /^\d{6,15}$/.test(query.get('place') || '') ? query.get('place') : '';
   const levels = levelsFor(user, place);
   const level = levels.includes(query.get('level')) ? query.get('level') : levels[0] || 'grid';
@@ -179,13 +246,7 @@ export async function renderRanking(ctx) {
   const tabs = h('nav', { class: 'tabs', id: 'idx-levels', 'aria-label': t('idx.level') },
     h('ul', null, levels.map((l) => h('li', null,
       h('a', { href: `#/${rankingHash(l, period, place)}`, 'aria-current': l === level ? 'page' : null, dataset: { level: l } }, t(`idx.level.${l}`))))));
-  const month = h('input', { type: 'month', id: 'idx-period', name: 'period', value: period, max: thisMonth(), required: true });
-  const form = h('form', { class: 'filters idx-filters', id: 'idx-form' }, field(t('idx.period'), month),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, t('idx.show'))));
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    if (monthOk(month.value)) ctx.navigate(rankingHash(level, month.value, place));
-  });
+  const form = periodForm(period, (p) => ctx.navigate(rankingHash(level, p, place)));
 
   const table = items.length ? rankingTable(items, period) : h('p', { class: 'empty' }, t('idx.none'));
   const mapCard = h('section', { class: 'card chart-card wide', id: 'idx-map-card' }, h('h2', null, t('idx.map')),
@@ -317,7 +378,7 @@ export async function renderPlace(ctx) {
   const { root, api, params, query } = ctx;
   disposeCharts();
   const code = params.code;
-  const period = monthOk(query.get('period')) ? query.get('period') : thisMonth();
+  const period = periodOk(query.get('period')) ? query.get('period') : thisMonth();
   replace(root, pageTitle(t('idx.title')), loading());
   let b;
   let cats = [];
@@ -336,13 +397,7 @@ export async function renderPlace(ctx) {
   const back = link(`#/${rankingHash(level, period)}`, '← ', t('idx.back'));
   back.id = 'idx-back';
 
-  const month = h('input', { type: 'month', id: 'idx-period', name: 'period', value: period, max: thisMonth(), required: true });
-  const form = h('form', { class: 'filters idx-filters', id: 'idx-form' }, field(t('idx.period'), month),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, t('idx.show'))));
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    if (monthOk(month.value)) ctx.navigate(`index/${enc(code)}?period=${month.value}`);
-  });
+  const form = periodForm(period, (p) => ctx.navigate(`index/${enc(code)}?period=${p}`));
 
   const summary = h('div', { class: 'stats', id: 'idx-summary' },
     h('div', { class: 'stat', dataset: { stat: 'score' } }, h('span', { class: 'stat-value' }, fmtScore(b.score)), h('span', { class: 'stat-label' }, t('idx.score'))),
