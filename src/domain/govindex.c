@@ -34,6 +34,7 @@ static double cpu_seconds(void)
 struct term {
     int64_t factor;
     char metric[COUNTER_METRIC_MAX];
+    int slot; /* in a model: the index of (basis, metric) among the values it reads */
 };
 
 struct formula {
@@ -510,12 +511,11 @@ static int model_load(struct db *db, struct arena *a, const char *level, struct 
             formula_parse(all[i].denominator, &m->den[k], why, sizeof(why)) != 0)
             continue; /* checked when saved; a metric whose registry is gone drops out */
         int stock = strcmp(all[i].basis, "stock") == 0;
-        for (int t = 0; t < m->num[k].n; t++)
-            if (metric_slot(m, m->num[k].t[t].metric, stock) < 0)
-                return err_set(e, ERR_INTERNAL, NULL, "too many metrics in the indicators");
-        for (int t = 0; t < m->den[k].n; t++)
-            if (metric_slot(m, m->den[k].t[t].metric, stock) < 0)
-                return err_set(e, ERR_INTERNAL, NULL, "too many metrics in the indicators");
+        struct formula *fs[2] = {&m->num[k], &m->den[k]};
+        for (int f = 0; f < 2; f++)
+            for (int t = 0; t < fs[f]->n; t++)
+                if ((fs[f]->t[t].slot = metric_slot(m, fs[f]->t[t].metric, stock)) < 0)
+                    return err_set(e, ERR_INTERNAL, NULL, "too many metrics in the indicators");
         m->n++;
     }
     return ERR_OK;
@@ -592,8 +592,9 @@ static int period_arg(const char *s, struct govindex_period *p, struct err *e)
 /* Places of one ranking and their metric values for the period (v) and the one before (pv). */
 struct board {
     int nplaces;
+    size_t stride; /* values per place: the model's metrics */
     const char **code, **name;
-    int64_t *v, *pv; /* nplaces x MAX_METRICS each; pv NULL: the period alone */
+    int64_t *v, *pv; /* nplaces x stride each; pv NULL: the period alone */
 };
 
 static int code_cmp(const void *k, const void *el)
@@ -625,7 +626,7 @@ static int board_row(const char *code, size_t len, const char *period, int64_t v
                 return ERR_OK;
             at = (int)(hit - bs->b->code);
         }
-        size_t i = (size_t)at * MAX_METRICS + (size_t)bs->k;
+        size_t i = (size_t)at * bs->b->stride + (size_t)bs->k;
         bs->at = at;
         bs->v = &bs->b->v[i];
         bs->pv = bs->b->pv ? &bs->b->pv[i] : NULL;
@@ -657,7 +658,8 @@ static int board_fill(struct db *db, struct arena *a, const struct model *m, str
                       const char *under, size_t depth, const struct govindex_period *p,
                       int with_prev, struct err *e)
 {
-    size_t nv = (size_t)(b->nplaces ? b->nplaces : 1) * MAX_METRICS;
+    b->stride = (size_t)(m->nmetrics ? m->nmetrics : 1);
+    size_t nv = (size_t)(b->nplaces ? b->nplaces : 1) * b->stride;
     b->v = arena_alloc(a, sizeof(int64_t) * nv);
     memset(b->v, 0, sizeof(int64_t) * nv);
     b->pv = NULL;
@@ -764,16 +766,12 @@ static void series_values(const struct model *m, const struct series *s,
     }
 }
 
-static int64_t eval(const struct model *m, const struct formula *f, int stock, const int64_t *v)
+/* A formula of the model over a place's values (its terms' slots were found by model_load). */
+static int64_t eval(const struct formula *f, const int64_t *v)
 {
     int64_t s = 0;
-    for (int t = 0; t < f->n; t++) {
-        for (int k = 0; k < m->nmetrics; k++)
-            if (m->stock[k] == stock && strcmp(m->metric[k], f->t[t].metric) == 0) {
-                s += f->t[t].factor * v[k];
-                break;
-            }
-    }
+    for (int t = 0; t < f->n; t++)
+        s += f->t[t].factor * v[f->t[t].slot];
     return s;
 }
 
@@ -794,10 +792,10 @@ static double score_of(const struct model *m, const int64_t *v, struct ind_score
     for (int i = 0; i < m->n; i++) {
         const struct indicator *d = &m->ind[i];
         struct ind_score s = {0};
-        int stock = strcmp(d->basis, "stock") == 0, lower = strcmp(d->direction, "lower") == 0;
-        s.num = eval(m, &m->num[i], stock, v);
+        int lower = strcmp(d->direction, "lower") == 0;
+        s.num = eval(&m->num[i], v);
         if (m->den[i].n > 0) {
-            s.den = eval(m, &m->den[i], stock, v);
+            s.den = eval(&m->den[i], v);
             s.applicable = s.den > 0;
             s.value = s.applicable ? (double)s.num / (double)s.den : 0;
         } else { /* a count: it applies wherever its target asks for something */
@@ -877,8 +875,8 @@ static int board_scores(struct db *db, struct arena *a, const struct model *m, c
     for (int i = 0; i < b.nplaces; i++) {
         (*out)[i].code = b.code[i];
         (*out)[i].name = b.name[i];
-        (*out)[i].score = score_of(m, b.v + (size_t)i * MAX_METRICS, NULL);
-        (*out)[i].previous = b.pv ? score_of(m, b.pv + (size_t)i * MAX_METRICS, NULL) : -1;
+        (*out)[i].score = score_of(m, b.v + (size_t)i * b.stride, NULL);
+        (*out)[i].previous = b.pv ? score_of(m, b.pv + (size_t)i * b.stride, NULL) : -1;
     }
     *n = b.nplaces;
     qsort(*out, (size_t)*n, sizeof(**out), rank_cmp);
