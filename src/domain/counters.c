@@ -362,6 +362,26 @@ static void pend_add(const struct counter_row *r)
     p->delta = r->delta;
 }
 
+/* Write the rows of table (-1: the running totals) that move a value, 16 to a statement. */
+static int upsert_each(struct db *db, struct arena *a, int table, const struct counter_row *rows,
+                       int n, struct err *e)
+{
+    const struct counter_row *batch[16];
+    int nb = 0, rc = ERR_OK;
+    for (int i = 0; i <= n && rc == ERR_OK; i++) {
+        if (i < n && (rows[i].delta == 0 || (table >= 0 && rows[i].table != table)))
+            continue;
+        if (i < n)
+            batch[nb++] = &rows[i];
+        if (nb == 16 || (i == n && nb > 0)) {
+            rc = table < 0 ? totals_upsert(db, a, batch, nb, e)
+                           : counters_upsert(db, a, table, batch, nb, e);
+            nb = 0;
+        }
+    }
+    return rc;
+}
+
 int counters_move(struct db *db, const struct counter_facts *old, const struct counter_facts *now,
                   struct err *e)
 {
@@ -386,37 +406,9 @@ int counters_move(struct db *db, const struct counter_facts *old, const struct c
     int nt = totals_of(rows, n, totals);
     struct arena a;
     arena_init(&a, 0);
-    int rc = ERR_OK;
-    {
-        const struct counter_row *batch[16];
-        int nb = 0;
-        for (int i = 0; i < nt && rc == ERR_OK; i++) {
-            if (totals[i].delta == 0)
-                continue;
-            batch[nb++] = &totals[i];
-            if (nb == 16) {
-                rc = totals_upsert(db, &a, batch, nb, e);
-                nb = 0;
-            }
-        }
-        if (nb && rc == ERR_OK)
-            rc = totals_upsert(db, &a, batch, nb, e);
-    }
-    for (int t = 0; t < 2 && rc == ERR_OK; t++) {
-        const struct counter_row *batch[16];
-        int nb = 0;
-        for (int i = 0; i < n && rc == ERR_OK; i++) {
-            if (rows[i].table != t || rows[i].delta == 0)
-                continue;
-            batch[nb++] = &rows[i];
-            if (nb == 16) {
-                rc = counters_upsert(db, &a, t, batch, nb, e);
-                nb = 0;
-            }
-        }
-        if (nb && rc == ERR_OK)
-            rc = counters_upsert(db, &a, t, batch, nb, e);
-    }
+    int rc = upsert_each(db, &a, -1, totals, nt, e);
+    for (int t = 0; t < 2 && rc == ERR_OK; t++)
+        rc = upsert_each(db, &a, t, rows, n, e);
     arena_free(&a);
     return rc;
 }

@@ -6,6 +6,7 @@
  * the patrols were walked. */
 #include "domain/patrols.h"
 #include "core/util.h"
+#include "domain/counters.h"
 #include "domain/place.h"
 
 #include <jansson.h>
@@ -87,16 +88,6 @@ static const struct reg_field patrol_fields[] = {
                    .max = 60},
 };
 
-/* Today's date in Asia/Shanghai, "YYYY-MM-DD". */
-static void today(char out[11])
-{
-    time_t t = time(NULL) + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
-}
-
 /* A patrol already walked (not a future date), ending after it began, naming cases that exist;
  * the worker is who wrote it. */
 static int patrol_rules(struct db *db, struct reg_ctx *c, const struct registry *r,
@@ -104,7 +95,7 @@ static int patrol_rules(struct db *db, struct reg_ctx *c, const struct registry 
 {
     char now[11];
     (void)r;
-    today(now);
+    counter_day(time(NULL), now); /* today in Asia/Shanghai */
     if (strcmp(rec->v[PT_DATE], now) > 0)
         return err_set(e, ERR_INVALID, "date", "巡查日期 %s 晚于今天，请在巡查后填写",
                        rec->v[PT_DATE]);
