@@ -1667,7 +1667,11 @@ async function offlinePatrol(ctx) {
   // the page retries by itself as well: either the button offers the waiting report or the
   // automatic pass has already sent it (then the list is empty and the button disabled)
   await page.waitForSelector('#offline-send:not([disabled]), #offline-badge[hidden]', { state: 'attached' });
-  if (await page.$('#offline-badge:not([hidden])') && await page.$('#offline-send:not([disabled])')) await page.click('#offline-send');
+  // (the automatic pass may take the report between that check and the click, disabling the
+  // button while it sends: then the click gives way, and the badge below says it was sent)
+  if (await page.$('#offline-badge:not([hidden])') && await page.$('#offline-send:not([disabled])')) {
+    await page.click('#offline-send', { timeout: 5000 }).catch(() => {});
+  }
   await page.waitForSelector('#offline-badge[hidden]', { state: 'attached' });
   const again = await casesFound(token, m2);
   check(again.length === 1, `${again.length} cases after the retry, not 1 (duplicate)`);
