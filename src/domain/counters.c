@@ -258,7 +258,7 @@ static int pend_write(struct db *db, size_t from, size_t to, struct err *e)
     arena_init(&a, 0);
     struct counter_row rows[16];
     const struct counter_row *batch[16];
-    int nb = 0, rc = ERR_OK;
+    int nb = 0, rc = ERR_OK, wrote = 0;
     for (int t = 0; t < 2 && rc == ERR_OK; t++) {
         for (size_t i = from; i < to && rc == ERR_OK;) {
             size_t k = i;
@@ -279,14 +279,17 @@ static int pend_write(struct db *db, size_t from, size_t to, struct err *e)
             if (++nb == 16) {
                 rc = pend_upsert(db, &a, t, batch, nb, e);
                 nb = 0;
+                wrote = 1;
             }
         }
         if (nb && rc == ERR_OK)
             rc = pend_upsert(db, &a, t, batch, nb, e);
+        if (nb)
+            wrote = 1;
         nb = 0;
     }
     arena_free(&a);
-    return rc;
+    return rc == ERR_OK && wrote ? index_epoch_bump(db, e) : rc;
 }
 
 static void pend_job_end(int ok)
@@ -403,13 +406,31 @@ int counters_move(struct db *db, const struct counter_facts *old, const struct c
         /* a long job (an import) writes its own rows as it goes */
         return npend - job_from - job_written > PEND_JOB_MAX ? pend_write_job(db, e) : ERR_OK;
     }
-    int nt = totals_of(rows, n, totals);
+    int nt = totals_of(rows, n, totals), moved = 0;
+    for (int i = 0; i < n && !moved; i++)
+        moved = rows[i].delta != 0;
     struct arena a;
     arena_init(&a, 0);
     int rc = upsert_each(db, &a, -1, totals, nt, e);
     for (int t = 0; t < 2 && rc == ERR_OK; t++)
         rc = upsert_each(db, &a, t, rows, n, e);
     arena_free(&a);
+    return rc == ERR_OK && moved ? index_epoch_bump(db, e) : rc;
+}
+
+/* ---- the index's epoch ---- */
+
+int index_epoch_bump(struct db *db, struct err *e)
+{
+    int rc = db_exec(db, e, "UPDATE index_epoch SET n = n + 1", DB_NOARGS);
+    return rc < 0 ? rc : ERR_OK;
+}
+
+int index_epoch_read(struct db *db, struct arena *a, int64_t *out, struct err *e)
+{
+    struct dbrows r;
+    int rc = db_query(db, a, &r, e, "SELECT n FROM index_epoch", DB_NOARGS);
+    *out = rc == ERR_OK && r.nrows ? dbrows_int(&r, 0, 0) : 0;
     return rc;
 }
 

@@ -97,6 +97,14 @@ int counters_stock(struct db *db, struct arena *a, const char *place, const char
  * write make them equal (*ndiff: how many changed). One statement: after the rebuild. */
 int counters_totals_sync(struct db *db, int write, int64_t *ndiff, struct err *e);
 
+/* ---- the index's epoch (index_epoch, 024) ---- */
+
+/* Move the number that versions everything a ranking reads, in the write transaction that
+ * changes counters (places and indicators move it by triggers): once per transaction or batch
+ * of counter rows. A server's kept scores (govindex_cache.c) are served only while it holds. */
+int index_epoch_bump(struct db *db, struct err *e);
+int index_epoch_read(struct db *db, struct arena *a, int64_t *out, struct err *e);
+
 /* ---- recomputing ---- */
 
 /* Counters recomputed in memory (counter_acc.c): add the facts of every record (times weight: a

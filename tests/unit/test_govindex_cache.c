@@ -1,0 +1,296 @@
+/* test_govindex_cache.c - a level's scores kept between requests (domain/govindex_cache.c):
+ * served again while the index's epoch holds, computed again once a write moved it. Counter
+ * changes (one move, a group commit's merged rows, a rebuild), places and indicators move it;
+ * a move that changes nothing and a read do not; a database made again starts elsewhere. On
+ * SQLite, and on PostgreSQL when GRIDGOV_TEST_PG names a database. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "core/jsonw.h"
+#include "domain/counters.h"
+#include "domain/govindex.h"
+#include "store/store.h"
+#include "testdb.h"
+
+static const char *pg_dsn;
+
+struct fixture {
+    char dir[64];
+    struct store *s;
+};
+
+static struct store *open_store(const char *dir, const char *pg, int wipe)
+{
+    struct err e = {0};
+    char dsn[512];
+    snprintf(dsn, sizeof(dsn), "sqlite:%s/t.db", dir);
+    struct store_config cfg = {.dsn = pg ? pg : dsn, .readers = 2};
+    if (pg != NULL && wipe) {
+        struct store *old = store_open(&cfg, &e);
+        if (old == NULL || store_wipe(old, &e) != ERR_OK) {
+            print_error("%s: %s\n", pg, e.msg);
+            return NULL;
+        }
+        store_close(old);
+    }
+    return store_open(&cfg, &e);
+}
+
+static void place(struct store *s, const char *code, const char *parent, const char *level,
+                  const char *name)
+{
+    sql(s,
+        "INSERT INTO places (code, parent_code, level, kind, name, county, created_at, "
+        "updated_at) VALUES ('%s', %s%s%s, '%s', '%s', '%s', '330604', 0, 0)",
+        code, parent ? "'" : "", parent ? parent : "NULL", parent ? "'" : "", level, level, name);
+}
+
+static int setup_on(void **state, const char *pg)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    snprintf(f->dir, sizeof(f->dir), "/tmp/gridgov-test-icache.XXXXXX");
+    if (mkdtemp(f->dir) == NULL || (f->s = open_store(f->dir, pg, 1)) == NULL)
+        return -1;
+    place(f->s, "330604", NULL, "district", "上虞区");
+    place(f->s, "330604002", "330604", "town", "曹娥街道");
+    place(f->s, "330604002007", "330604002", "community", "江扬社区");
+    place(f->s, "330604002007001", "330604002007", "grid", "第一网格");
+    place(f->s, "330604002007002", "330604002007", "grid", "第二网格");
+    *state = f;
+    return 0;
+}
+
+static int setup(void **state)
+{
+    return setup_on(state, NULL);
+}
+
+static int setup_pg(void **state)
+{
+    return setup_on(state, pg_dsn);
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[128];
+    store_close(f->s);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+/* 2026-11-15 12:00 in Shanghai */
+#define T_NOV15 1794715200
+
+static int move_fn(struct db *db, void *arg, struct err *e)
+{
+    const struct counter_facts *const *m = arg;
+    return counters_move(db, m[0], m[1], e);
+}
+
+static void move(struct store *s, const struct counter_facts *old, const struct counter_facts *now)
+{
+    struct err e = {0};
+    const struct counter_facts *m[2] = {old, now};
+    if (store_write(s, move_fn, m, &e) != ERR_OK)
+        fail_msg("counters_move: %s", e.msg);
+}
+
+/* n cases received in November at grid, closed of them */
+static void cases(struct store *s, const char *grid, int n, int closed)
+{
+    struct counter_facts f;
+    counter_facts_init(&f, grid, T_NOV15);
+    counter_fact_add(&f, n, 1, "case.received");
+    counter_fact_add(&f, closed, 0, "case.status.closed");
+    counter_fact_add(&f, n - closed, 0, "case.status.in_progress");
+    move(s, NULL, &f);
+}
+
+static int64_t epoch(struct store *s)
+{
+    return qint(s, "SELECT n FROM index_epoch");
+}
+
+/* The grid ranking for 2026-11 as "code:name:score,..." in rank order. */
+static char *ranking(struct store *s, const char *root)
+{
+    static char out[512];
+    struct err e = {0};
+    struct arena a;
+    struct jsonw w;
+    arena_init(&a, 0);
+    jw_init(&w, 1u << 20);
+    struct db *db = store_acquire(s);
+    int rc = govindex_ranking(db, &a, root, "grid", "2026-11", &w, &e);
+    store_release(s, db);
+    if (rc != ERR_OK)
+        fail_msg("ranking: %s", e.msg);
+    json_t *j = json_loadb(w.b.data, w.b.len, 0, NULL), *it;
+    size_t i;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(j, "items"), i, it)
+    {
+        size_t n = strlen(out);
+        json_t *score = json_object_get(it, "score");
+        n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s:%s:", i ? "," : "",
+                              json_string_value(json_object_get(it, "code")) + 12,
+                              json_string_value(json_object_get(it, "name")));
+        if (json_is_number(score))
+            snprintf(out + n, sizeof(out) - n, "%.1f", json_number_value(score));
+        else
+            snprintf(out + n, sizeof(out) - n, "-");
+    }
+    json_decref(j);
+    buf_free(&w.b);
+    arena_free(&a);
+    return out;
+}
+
+static void test_kept_until_the_epoch_moves(void **state)
+{
+    struct fixture *f = *state;
+    cases(f->s, "330604002007001", 4, 4);
+    cases(f->s, "330604002007002", 4, 1);
+    char first[512];
+    snprintf(first, sizeof(first), "%s", ranking(f->s, ""));
+    assert_string_equal(first, "001:第一网格:50.0,002:第二网格:31.6");
+    /* a change behind the epoch's back (no write of gridgov's makes one) is not seen: the
+     * scores were kept */
+    int64_t e0 = epoch(f->s);
+    sql(f->s, "UPDATE counters_month SET value = 4 WHERE place_code = '330604002007002' AND "
+              "metric = 'case.status.closed'");
+    sql(f->s, "UPDATE counters_month SET value = 0 WHERE place_code = '330604002007001' AND "
+              "metric = 'case.status.closed'");
+    assert_int_equal(epoch(f->s), e0);
+    assert_string_equal(ranking(f->s, ""), first);
+    /* scoped to the community: the same order, from the same kept scores */
+    assert_string_equal(ranking(f->s, "330604002007"), first);
+    assert_string_equal(ranking(f->s, "330604002007002"), "002:第二网格:31.6");
+    /* a move that changes nothing leaves it */
+    struct counter_facts same;
+    counter_facts_init(&same, "330604002007001", T_NOV15);
+    counter_fact_add(&same, 1, 0, "case.received");
+    move(f->s, &same, &same);
+    assert_int_equal(epoch(f->s), e0);
+    /* a counter written: computed again, now with both changes */
+    cases(f->s, "330604002007002", 0, 0);
+    assert_int_equal(epoch(f->s), e0);
+    cases(f->s, "330604002007002", 1, 1);
+    assert_true(epoch(f->s) > e0);
+    assert_string_equal(ranking(f->s, ""), "002:第二网格:50.0,001:第一网格:25.0");
+}
+
+static void test_places_and_indicators_move_it(void **state)
+{
+    struct fixture *f = *state;
+    cases(f->s, "330604002007001", 2, 2);
+    assert_string_equal(ranking(f->s, ""), "001:第一网格:50.0,002:第二网格:-");
+    int64_t e0 = epoch(f->s);
+    sql(f->s, "UPDATE places SET name = '江扬一网格' WHERE code = '330604002007001'");
+    assert_true(epoch(f->s) > e0);
+    assert_string_equal(ranking(f->s, ""), "001:江扬一网格:50.0,002:第二网格:-");
+    place(f->s, "330604002007003", "330604002007", "grid", "第三网格");
+    assert_string_equal(ranking(f->s, ""), "001:江扬一网格:50.0,002:第二网格:-,003:第三网格:-");
+    int64_t e1 = epoch(f->s);
+    sql(f->s, "UPDATE indicators SET weight = 0 WHERE code <> 'rework_rate'");
+    assert_true(epoch(f->s) > e1);
+    /* rework alone: lower is better and there was none */
+    assert_string_equal(ranking(f->s, ""), "001:江扬一网格:100.0,002:第二网格:-,003:第三网格:-");
+}
+
+/* A rebuild that changed rows moves it; one that found nothing to change does not. */
+static int rebuild_fn(struct db *db, void *arg, struct err *e)
+{
+    struct arena a;
+    int64_t *ndiff = arg;
+    arena_init(&a, 0);
+    int rc = govindex_counters_rebuild(db, &a, NULL, 0, ndiff, e);
+    arena_free(&a);
+    return rc;
+}
+
+static void test_rebuild_moves_it(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = {0};
+    int64_t ndiff = 0;
+    cases(f->s, "330604002007001", 2, 2);
+    int64_t e0 = epoch(f->s);
+    /* the counters were made without records: the rebuild takes them away */
+    if (store_write(f->s, rebuild_fn, &ndiff, &e) != ERR_OK)
+        fail_msg("rebuild: %s", e.msg);
+    assert_true(ndiff > 0);
+    int64_t e1 = epoch(f->s);
+    assert_true(e1 > e0);
+    if (store_write(f->s, rebuild_fn, &ndiff, &e) != ERR_OK)
+        fail_msg("rebuild: %s", e.msg);
+    assert_int_equal(ndiff, 0);
+    assert_int_equal(epoch(f->s), e1);
+}
+
+/* A database made again does not start where the last one was. */
+static void test_new_database_starts_elsewhere(void **state)
+{
+    struct fixture *f = *state;
+    char dir[64];
+    snprintf(dir, sizeof(dir), "/tmp/gridgov-test-icache.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    struct store *other = open_store(dir, NULL, 0);
+    assert_non_null(other);
+    char *a = qtext(other, "SELECT n FROM index_epoch"),
+         *b = qtext(f->s, "SELECT n FROM index_epoch");
+    assert_string_not_equal(a, b);
+    free(a);
+    free(b);
+    store_close(other);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Inside a group commit the merged rows move it once. */
+static void test_batch_moves_it(void **state)
+{
+    struct fixture *f = *state;
+    counters_batch_install();
+    int64_t e0 = epoch(f->s);
+    cases(f->s, "330604002007001", 3, 3);
+    assert_true(epoch(f->s) > e0);
+    assert_string_equal(ranking(f->s, ""), "001:第一网格:50.0,002:第二网格:-");
+}
+
+int main(void)
+{
+    const struct CMUnitTest sqlite_tests[] = {
+        cmocka_unit_test_setup_teardown(test_kept_until_the_epoch_moves, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_places_and_indicators_move_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild_moves_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_database_starts_elsewhere, setup, teardown),
+        /* last: it installs the batch hooks for the rest of the process */
+        cmocka_unit_test_setup_teardown(test_batch_moves_it, setup, teardown),
+    };
+    const struct CMUnitTest pg_tests[] = {
+        cmocka_unit_test_setup_teardown(test_kept_until_the_epoch_moves, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_places_and_indicators_move_it, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild_moves_it, setup_pg, teardown),
+    };
+    int failed = cmocka_run_group_tests_name("govindex_cache/sqlite", sqlite_tests, NULL, NULL);
+    pg_dsn = getenv("GRIDGOV_TEST_PG");
+    if (pg_dsn == NULL) {
+        print_message(
+            "govindex_cache/postgres: skipped (set GRIDGOV_TEST_PG to a PostgreSQL DSN)\n");
+        return failed;
+    }
+    return failed + cmocka_run_group_tests_name("govindex_cache/postgres", pg_tests, NULL, NULL);
+}
