@@ -25,10 +25,14 @@ void jw_bool(struct jsonw *w, int v);
 void jw_null(struct jsonw *w);
 void jw_raw(struct jsonw *w, const char *json); /* already-valid JSON text */
 void jw_real(struct jsonw *w, double v);        /* %.10g; null if not finite */
+/* v rounded to one decimal (half away from zero): "71.9", "100", "-5.3", never "-0"; null if
+ * not finite. */
+void jw_dec1(struct jsonw *w, double v);
 /* Member shorthands. */
 void jw_kstr(struct jsonw *w, const char *key, const char *s);
 void jw_kint(struct jsonw *w, const char *key, int64_t v);
 void jw_kreal(struct jsonw *w, const char *key, double v);
+void jw_kdec1(struct jsonw *w, const char *key, double v);
 void jw_kbool(struct jsonw *w, const char *key, int v);
 void jw_knull(struct jsonw *w, const char *key);
 

@@ -901,7 +901,7 @@ static void write_score(struct jsonw *w, const char *key, double score)
     if (score < 0)
         jw_knull(w, key);
     else
-        jw_kreal(w, key, round(score * 10) / 10);
+        jw_kdec1(w, key, score);
 }
 
 int govindex_ranking(struct db *db, struct arena *a, const char *place, const char *level,
@@ -935,8 +935,7 @@ int govindex_ranking(struct db *db, struct arena *a, const char *place, const ch
             jw_kstr(w, "grade", govindex_grade(items[i].score));
         write_score(w, "previous", items[i].previous);
         if (items[i].score >= 0 && items[i].previous >= 0) {
-            double change = round((items[i].score - items[i].previous) * 10) / 10;
-            jw_kreal(w, "change", change);
+            jw_kdec1(w, "change", items[i].score - items[i].previous);
             jw_kbool(w, "warning", govindex_fell(items[i].score, items[i].previous));
         } else {
             jw_knull(w, "change");
@@ -1129,7 +1128,7 @@ int govindex_breakdown(struct db *db, struct arena *a, const char *place, const 
     jw_kstr(w, "previous_period", prev.label);
     write_score(w, "previous", previous);
     if (score >= 0 && previous >= 0)
-        jw_kreal(w, "change", round((score - previous) * 10) / 10);
+        jw_kdec1(w, "change", score - previous);
     else
         jw_knull(w, "change");
     jw_kint(w, "rank", rank);
@@ -1156,9 +1155,8 @@ int govindex_breakdown(struct db *db, struct arena *a, const char *place, const 
         jw_kreal(w, "target", d->target);
         jw_kstr(w, "direction", d->direction);
         jw_kint(w, "weight", d->weight);
-        jw_kreal(w, "points", s[i].applicable ? round(share * s[i].achievement * 10) / 10 : 0);
-        jw_kreal(w, "points_lost",
-                 s[i].applicable ? round(share * (1 - s[i].achievement) * 10) / 10 : 0);
+        jw_kdec1(w, "points", s[i].applicable ? share * s[i].achievement : 0);
+        jw_kdec1(w, "points_lost", s[i].applicable ? share * (1 - s[i].achievement) : 0);
         jw_kstr(w, "source", d->source);
         if (s[i].applicable && s[i].achievement < 1 && *d->drill &&
             (rc = drill_cases(db, a, d->drill, place, &p, w, e)) != ERR_OK)

@@ -1,17 +1,20 @@
 /* test_json.c - request JSON (src/core/json.c): only well-formed objects without duplicate keys
  * are accepted, unknown keys are named, and typed field access checks presence, type, range and
- * length in characters (not bytes). utf8_chars must reject every invalid UTF-8 sequence. */
+ * length in characters (not bytes). utf8_chars must reject every invalid UTF-8 sequence. The
+ * writer's numbers (src/core/jsonw.c) are written by hand: checked against printf. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/json.h"
+#include "core/jsonw.h"
 
 /* A rule src/ once broke: kept as a regression test. */
 static void regression(int ok, const char *what)
@@ -468,6 +471,42 @@ static void test_utf8_invalid_overlong_surrogate(void **state)
     regression(what[0] == '\0', what);
 }
 
+/* jw_int as %lld; jw_dec1 as %.10g of round(v * 10) / 10, but never "-0" */
+static void test_writer_numbers(void **state)
+{
+    (void)state;
+    static const int64_t ints[] = {0, 7, -7, 10, 100, -100, 1234567890123LL, INT64_MAX, INT64_MIN};
+    static const double decs[] = {0,    0.04,  0.05,      71.94,     71.95,     100,       99.96,
+                                  -5.3, -5.25, 33.333333, 66.666667, 1e6 + 0.1, 12345678.9};
+    for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+        struct jsonw w;
+        char want[32];
+        jw_init(&w, 64);
+        jw_int(&w, ints[i]);
+        snprintf(want, sizeof(want), "%lld", (long long)ints[i]);
+        assert_string_equal(w.b.data, want);
+        buf_free(&w.b);
+    }
+    for (size_t i = 0; i < sizeof(decs) / sizeof(decs[0]); i++) {
+        struct jsonw w;
+        char want[32];
+        jw_init(&w, 64);
+        jw_dec1(&w, decs[i]);
+        snprintf(want, sizeof(want), "%.10g", round(decs[i] * 10) / 10);
+        assert_string_equal(w.b.data, want);
+        buf_free(&w.b);
+    }
+    struct jsonw w;
+    jw_init(&w, 64);
+    jw_arr(&w);
+    jw_dec1(&w, -0.04); /* rounds to zero: no sign */
+    jw_dec1(&w, 1.0 / 0.0);
+    jw_dec1(&w, 0.0 / 0.0);
+    jw_end_arr(&w);
+    assert_string_equal(w.b.data, "[0,null,null]");
+    buf_free(&w.b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -487,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_utf8_invalid),
         cmocka_unit_test(test_utf8_invalid_overlong_surrogate),
+        cmocka_unit_test(test_writer_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
