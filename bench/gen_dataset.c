@@ -328,11 +328,15 @@ static void usage(void)
 
 /* What the index counts besides cases (docs/index.md): per grid, residents (a third of them new
  * residents, most of those registered), a compound (some without property management, most with
- * an owners' committee); per community, a party branch with about two activities a month. About
- * one resident per eight cases: 125,000 for a million. Sealed personal fields stay empty (they
- * are optional and count for nothing). Dated over the same days as the cases. */
+ * an owners' committee), a grid worker (a user who cannot log in: no password hash) and their
+ * patrols, as many as the grid's residents; per community, a party branch with about two
+ * activities a month. About one resident per eight cases: 125,000 for a million. Sealed
+ * personal fields stay empty (they are optional and count for nothing). Dated over the same days
+ * as the cases. */
+enum { N_RESIDENTS, N_REGISTRATIONS, N_COMPOUNDS, N_BRANCHES, N_ACTIVITIES, N_WORKERS, N_PATROLS };
+
 static void gen_registries(const struct grid *grids, int ng, long ncases, int64_t start,
-                           int64_t now, long out[5])
+                           int64_t now, long out[7])
 {
     sqlite3_stmt *res = prep("INSERT INTO residents (county, name, place_code, kind, tags, "
                              "archived_at, created_at, updated_at) VALUES ('330604', ?1, ?2, ?3, "
@@ -348,13 +352,22 @@ static void gen_registries(const struct grid *grids, int ng, long ncases, int64_
     sqlite3_stmt *act = prep("INSERT INTO party_activities (county, title, kind, held_on, org_id, "
                              "place_code, attendees, created_at, updated_at) VALUES ('330604', ?1, "
                              "?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+    sqlite3_stmt *usr = prep("INSERT INTO users (username, display_name, pw_hash, created_at, "
+                             "updated_at) VALUES (?1, ?2, '!', ?3, ?3)");
+    sqlite3_stmt *role = prep("INSERT INTO user_roles (user_id, role, scope, place_code, "
+                              "granted_at) VALUES (?1, 'grid_worker', ?2, ?2, ?3)");
+    sqlite3_stmt *pat = prep("INSERT INTO patrols (county, grid_code, date, start_time, end_time, "
+                             "route, points, findings, worker, created_at, updated_at) VALUES "
+                             "('330604', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)");
     static const char *const kinds[] = {"theme_day", "feature_class"};
+    static const char *const findings[] = {"",        "", "", "楼道堆放杂物", "电动车违规充电",
+                                           "路灯不亮"};
     static const char *const origins[] = {"安徽省阜阳市", "贵州省毕节市", "河南省信阳市",
                                           "江西省上饶市", "四川省达州市"};
     long per_grid = ncases / ng / 8 > 0 ? ncases / ng / 8 : 1;
     char name[64], day[16], last_comm[16] = "";
     int64_t org_id = 0;
-    memset(out, 0, 5 * sizeof(*out));
+    memset(out, 0, 7 * sizeof(*out));
     exec("BEGIN");
     for (int g = 0; g < ng; g++) {
         const char *grid = grids[g].code;
@@ -363,7 +376,7 @@ static void gen_registries(const struct grid *grids, int ng, long ncases, int64_
         for (long k = 0; k < per_grid; k++) {
             int64_t at = start + (int64_t)(urand() * (double)(now - start));
             int fresh = urand() < 0.33;
-            snprintf(name, sizeof(name), "居民%ld", out[0] + 1);
+            snprintf(name, sizeof(name), "居民%ld", out[N_RESIDENTS] + 1);
             sqlite3_bind_text(res, 1, name, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(res, 2, grid, -1, SQLITE_STATIC);
             sqlite3_bind_text(res, 3, fresh ? "new" : "local", -1, SQLITE_STATIC);
@@ -374,7 +387,7 @@ static void gen_registries(const struct grid *grids, int ng, long ncases, int64_
                 sqlite3_bind_null(res, 5);
             sqlite3_bind_int64(res, 6, at);
             step_done(res, "INSERT INTO residents");
-            out[0]++;
+            out[N_RESIDENTS]++;
             if (fresh && urand() < 0.9) {
                 time_t t = (time_t)(at + 28800);
                 struct tm tm;
@@ -386,8 +399,43 @@ static void gen_registries(const struct grid *grids, int ng, long ncases, int64_
                 sqlite3_bind_text(reg, 4, PICK(origins), -1, SQLITE_STATIC);
                 sqlite3_bind_int64(reg, 5, at + 3600);
                 step_done(reg, "INSERT INTO registrations");
-                out[1]++;
+                out[N_REGISTRATIONS]++;
             }
+        }
+        /* the grid's worker, on the job from the start, and their patrols */
+        char worker[64], username[32];
+        snprintf(username, sizeof(username), "gw%s", grid);
+        snprintf(worker, sizeof(worker), "网格员%s", grid + 9);
+        sqlite3_bind_text(usr, 1, username, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(usr, 2, worker, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(usr, 3, start);
+        step_done(usr, "INSERT INTO users");
+        sqlite3_bind_int64(role, 1, sqlite3_last_insert_rowid(db));
+        sqlite3_bind_text(role, 2, grid, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(role, 3, start);
+        step_done(role, "INSERT INTO user_roles");
+        out[N_WORKERS]++;
+        for (long k = 0; k < per_grid; k++) {
+            int64_t at = start + (int64_t)(urand() * (double)(now - start));
+            time_t t = (time_t)(at + 28800);
+            struct tm tm;
+            char from[8], to[8];
+            gmtime_r(&t, &tm);
+            strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+            int h = irand(8, 16), m = irand(0, 59), len = irand(30, 120);
+            snprintf(from, sizeof(from), "%02d:%02d", h, m);
+            snprintf(to, sizeof(to), "%02d:%02d", h + (m + len) / 60, (m + len) % 60);
+            sqlite3_bind_text(pat, 1, grid, -1, SQLITE_STATIC);
+            sqlite3_bind_text(pat, 2, day, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(pat, 3, from, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(pat, 4, to, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(pat, 5, "小区主干道—沿街商铺—背街小巷", -1, SQLITE_STATIC);
+            sqlite3_bind_int(pat, 6, irand(3, 12));
+            sqlite3_bind_text(pat, 7, PICK(findings), -1, SQLITE_STATIC);
+            sqlite3_bind_text(pat, 8, worker, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(pat, 9, at + 3 * 3600);
+            step_done(pat, "INSERT INTO patrols");
+            out[N_PATROLS]++;
         }
         snprintf(name, sizeof(name), "%s号小区", grid + 12);
         sqlite3_bind_text(cmp, 1, comm, -1, SQLITE_TRANSIENT);
@@ -397,7 +445,7 @@ static void gen_registries(const struct grid *grids, int ng, long ncases, int64_
         sqlite3_bind_int(cmp, 5, urand() < 0.6);
         sqlite3_bind_int64(cmp, 6, start + (int64_t)(urand() * (double)(now - start)));
         step_done(cmp, "INSERT INTO compounds");
-        out[2] += sqlite3_changes(db);
+        out[N_COMPOUNDS] += sqlite3_changes(db);
         if (strcmp(comm, last_comm) != 0) { /* a branch for the community, and its activities */
             snprintf(last_comm, sizeof(last_comm), "%s", comm);
             snprintf(name, sizeof(name), "%s党支部", comm);
@@ -406,7 +454,7 @@ static void gen_registries(const struct grid *grids, int ng, long ncases, int64_
             sqlite3_bind_int64(org, 3, start);
             step_done(org, "INSERT INTO party_orgs");
             org_id = sqlite3_changes(db) ? sqlite3_last_insert_rowid(db) : org_id;
-            out[3]++;
+            out[N_BRANCHES]++;
             for (int64_t at = start + irand(0, 15) * 86400; at < now; at += irand(10, 20) * 86400) {
                 time_t t = (time_t)(at + 28800);
                 struct tm tm;
@@ -420,7 +468,7 @@ static void gen_registries(const struct grid *grids, int ng, long ncases, int64_
                 sqlite3_bind_int(act, 6, irand(8, 40));
                 sqlite3_bind_int64(act, 7, at);
                 step_done(act, "INSERT INTO party_activities");
-                out[4]++;
+                out[N_ACTIVITIES]++;
             }
         }
     }
@@ -430,6 +478,9 @@ static void gen_registries(const struct grid *grids, int ng, long ncases, int64_
     sqlite3_finalize(cmp);
     sqlite3_finalize(org);
     sqlite3_finalize(act);
+    sqlite3_finalize(usr);
+    sqlite3_finalize(role);
+    sqlite3_finalize(pat);
 }
 
 int main(int argc, char **argv)
@@ -1005,7 +1056,7 @@ int main(int argc, char **argv)
     sqlite3_finalize(ins_no);
     sqlite3_finalize(day_last);
     free(created);
-    long nreg[5];
+    long nreg[7];
     gen_registries(grids, ng, ncases, start, now, nreg);
     free(grids);
     fprintf(stderr, "rows in (%.0f s); building indexes and the full-text index\n",
@@ -1033,8 +1084,9 @@ int main(int argc, char **argv)
     printf("generated: %d grids, %ld cases, %ld timeline rows in %.0f s\n", ng, ncases, nevents,
            now_s() - t_start);
     printf("registries: %ld residents, %ld registrations, %ld compounds, %ld party branches, %ld "
-           "party activities\n",
-           nreg[0], nreg[1], nreg[2], nreg[3], nreg[4]);
+           "party activities, %ld grid workers, %ld patrols\n",
+           nreg[N_RESIDENTS], nreg[N_REGISTRATIONS], nreg[N_COMPOUNDS], nreg[N_BRANCHES],
+           nreg[N_ACTIVITIES], nreg[N_WORKERS], nreg[N_PATROLS]);
     printf("statuses:");
     for (int s = 0; s < 9; s++)
         printf(" %s=%ld", st_name[s], counts[s]);
