@@ -52,20 +52,26 @@ int cmd_scheduler(struct cli *c)
     struct photo_gc_report pr;
     struct err pe = {0};
     int prc = photo_collect(s, c->cfg.data_dir, time(NULL), PHOTO_GC_GRACE, &pr, &pe);
-    /* the index's early warnings of the last completed month (raised once: a rerun sends none) */
-    struct index_warn_report wr;
-    struct err we = {0};
-    char month[8];
-    index_warn_last_month(time(NULL), month);
-    int wrc = index_warn_run(s, month, time(NULL), "scheduler", 0, &wr, &we);
+    /* the index's early warnings of the last completed month, quarter and year (raised once: a
+     * rerun sends none) */
+    struct index_warn_report wr[3];
+    struct err we[3] = {{0}};
+    char periods[3][8];
+    int wrc[3];
+    index_warn_last_periods(time(NULL), periods);
+    for (int i = 0; i < 3; i++)
+        wrc[i] = index_warn_run(s, periods[i], time(NULL), "scheduler", 0, &wr[i], &we[i]);
     store_close(s);
     printf("scheduler: %d escalated, %d closed, %d skipped, %d failed\n", r.escalated, r.closed,
            r.skipped, r.failed);
-    if (wrc != ERR_OK)
-        fprintf(stderr, "gridgov scheduler run: index warnings: %s\n", we.msg);
-    else
-        printf("index warnings: %d raised for %s (%d places scored)\n", wr.raised, month,
-               wr.checked);
+    for (int i = 0; i < 3; i++) {
+        if (wrc[i] != ERR_OK)
+            fprintf(stderr, "gridgov scheduler run: index warnings for %s: %s\n", periods[i],
+                    we[i].msg);
+        else
+            printf("index warnings: %d raised for %s (%d places scored)\n", wr[i].raised,
+                   periods[i], wr[i].checked);
+    }
     if (prc != ERR_OK)
         fprintf(stderr, "gridgov scheduler run: photos: %s\n", pe.msg);
     else
@@ -75,7 +81,9 @@ int cmd_scheduler(struct cli *c)
         fprintf(stderr, "gridgov scheduler run: the pass stopped early (see the log)\n");
         return EXIT_FAIL;
     }
-    return r.failed || prc != ERR_OK || wrc != ERR_OK ? EXIT_FAIL : EXIT_OK;
+    return r.failed || prc != ERR_OK || wrc[0] != ERR_OK || wrc[1] != ERR_OK || wrc[2] != ERR_OK
+               ? EXIT_FAIL
+               : EXIT_OK;
 }
 
 /* COMMAND: audit verify - recompute every timeline's hash chain with the server's audit key;

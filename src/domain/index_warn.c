@@ -24,6 +24,7 @@ struct fall {
 
 struct raise_ctx {
     const char *period, *by;
+    const char *before; /* 上月, 上季度 or 上年 */
     int64_t now;
     struct fall *falls;
     int nfalls;
@@ -53,9 +54,8 @@ static int raise_fn(struct db *db, void *arg, struct err *e)
         if (rc == 0)
             continue; /* raised before: sent then */
         char text[200];
-        snprintf(text, sizeof(text),
-                 "党建统领网格智治指数 %.1f 分（%s），较上月 %.1f 分下降 %.1f 分", f->f.score,
-                 govindex_grade(f->f.score), f->f.previous, -f->f.change);
+        snprintf(text, sizeof(text), "党建统领网格智治指数 %.1f 分（%s），较%s %.1f 分下降 %.1f 分",
+                 f->f.score, govindex_grade(f->f.score), c->before, f->f.previous, -f->f.change);
         if ((rc = notify_index_warning(db, f->f.code, f->f.name, c->period, text, c->now, e)) !=
             ERR_OK)
             return rc;
@@ -91,9 +91,11 @@ int index_warn_run(struct store *s, const char *period, int64_t now, const char 
     struct arena a;
     struct fall *falls = NULL;
     int nfalls = 0, cap = 0, rc = ERR_OK;
+    struct govindex_period p;
     memset(out, 0, sizeof(*out));
-    if (!month_valid(period))
-        return err_set(e, ERR_INVALID, "period", "'period' is a month, YYYY-MM (2026-11)");
+    if (govindex_period_parse(period, &p) != 0)
+        return err_set(e, ERR_INVALID, "period",
+                       "期间为月（2026-11）、季度（2026-Q4）或年（2026）");
     arena_init(&a, 0);
     struct db *db = store_acquire(s);
     for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]) && rc == ERR_OK; l++) {
@@ -123,6 +125,9 @@ int index_warn_run(struct store *s, const char *period, int64_t now, const char 
     if (rc == ERR_OK) {
         struct raise_ctx c = {.period = period,
                               .by = by,
+                              .before = p.kind == 'M'   ? "上月"
+                                        : p.kind == 'Q' ? "上季度"
+                                                        : "上年",
                               .now = now,
                               .falls = falls,
                               .nfalls = nfalls,
@@ -152,6 +157,22 @@ void index_warn_last_month(int64_t now, char out[8])
     snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u);
 }
 
+void index_warn_last_periods(int64_t now, char out[3][8])
+{
+    struct govindex_period m, q;
+    index_warn_last_month(now, out[0]);
+    govindex_period_parse(out[0], &m);
+    /* the quarter that ends with the month, else the one before it */
+    char qs[8];
+    snprintf(qs, sizeof(qs), "%04u-Q%u", (unsigned)m.year % 10000u,
+             (unsigned)(m.index + 2) / 3 % 10u);
+    govindex_period_parse(qs, &q);
+    if (m.index % 3 != 0)
+        govindex_period_step(&q, -1, &q);
+    snprintf(out[1], 8, "%s", q.label);
+    snprintf(out[2], 8, "%04u", (unsigned)(m.index == 12 ? m.year : m.year - 1) % 10000u);
+}
+
 static _Atomic int64_t last_tick;
 
 int index_warn_tick(struct store *s, int64_t now)
@@ -160,14 +181,20 @@ int index_warn_tick(struct store *s, int64_t now)
     if (last != 0 && now - last < INDEX_WARN_EVERY)
         return 0;
     atomic_store(&last_tick, now);
-    char period[8];
-    struct index_warn_report r;
-    struct err e = {0};
-    index_warn_last_month(now, period);
-    int rc = index_warn_run(s, period, now, "scheduler", 0, &r, &e);
-    if (rc != ERR_OK)
-        log_warn("index warnings: cannot run for %s: %s", period, e.msg);
-    return rc;
+    char periods[3][8];
+    int first_rc = ERR_OK;
+    index_warn_last_periods(now, periods);
+    for (int i = 0; i < 3; i++) {
+        struct index_warn_report r;
+        struct err e = {0};
+        int rc = index_warn_run(s, periods[i], now, "scheduler", 0, &r, &e);
+        if (rc != ERR_OK) {
+            log_warn("index warnings: cannot run for %s: %s", periods[i], e.msg);
+            if (first_rc == ERR_OK)
+                first_rc = rc;
+        }
+    }
+    return first_rc;
 }
 
 int index_warn_list(struct db *db, struct arena *a, const char *const *places, int nplaces,

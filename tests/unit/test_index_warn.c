@@ -61,6 +61,28 @@ static void test_last_month(void **state)
     assert_string_equal(m, "2026-11");
 }
 
+static void test_last_periods(void **state)
+{
+    char p[3][8];
+    (void)state;
+    index_warn_last_periods(cst(2026, 12, 2, 11, 0), p);
+    assert_string_equal(p[0], "2026-11");
+    assert_string_equal(p[1], "2026-Q3");
+    assert_string_equal(p[2], "2025");
+    index_warn_last_periods(cst(2027, 1, 1, 0, 30), p); /* December just completed */
+    assert_string_equal(p[0], "2026-12");
+    assert_string_equal(p[1], "2026-Q4");
+    assert_string_equal(p[2], "2026");
+    index_warn_last_periods(cst(2026, 4, 1, 9, 0), p); /* March closes the first quarter */
+    assert_string_equal(p[0], "2026-03");
+    assert_string_equal(p[1], "2026-Q1");
+    assert_string_equal(p[2], "2025");
+    index_warn_last_periods(cst(2026, 2, 15, 9, 0), p); /* January: the quarter before */
+    assert_string_equal(p[0], "2026-01");
+    assert_string_equal(p[1], "2025-Q4");
+    assert_string_equal(p[2], "2025");
+}
+
 static void test_due_cutoff(void **state)
 {
     (void)state;
@@ -220,6 +242,8 @@ static void test_raised_once(void **state)
     assert_int_equal(index_warn_run(store, "2020-01", time(NULL), "test", 0, &r, &e), ERR_OK);
     assert_int_equal(r.raised, 0);
     assert_int_equal(index_warn_run(store, "2020-13", time(NULL), "test", 0, &r, &e), ERR_INVALID);
+    assert_int_equal(index_warn_run(store, "2020-Q5", time(NULL), "test", 0, &r, &e), ERR_INVALID);
+    assert_int_equal(index_warn_run(store, "2020", time(NULL), "test", 0, &r, &e), ERR_OK);
 }
 
 static void test_standards_counted_by_month(void **state)
@@ -277,13 +301,10 @@ int main(void)
     secret_init_fixed(key);
     pii_init_fixed(key);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fell),
-        cmocka_unit_test(test_last_month),
-        cmocka_unit_test(test_due_cutoff),
-        cmocka_unit_test(test_config_hours),
-        cmocka_unit_test(test_month_open),
-        cmocka_unit_test(test_raised_once),
-        cmocka_unit_test(test_standards_counted_by_month),
+        cmocka_unit_test(test_fell),         cmocka_unit_test(test_last_month),
+        cmocka_unit_test(test_last_periods), cmocka_unit_test(test_due_cutoff),
+        cmocka_unit_test(test_config_hours), cmocka_unit_test(test_month_open),
+        cmocka_unit_test(test_raised_once),  cmocka_unit_test(test_standards_counted_by_month),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
