@@ -905,7 +905,8 @@ static void write_score(struct jsonw *w, const char *key, double score)
 }
 
 int govindex_ranking(struct db *db, struct arena *a, const char *place, const char *level,
-                     const char *period, struct jsonw *w, struct err *e)
+                     const char *period, int64_t offset, int64_t limit, struct jsonw *w,
+                     struct err *e)
 {
     struct model *m = arena_alloc(a, sizeof(*m));
     struct govindex_period p, prev;
@@ -921,9 +922,11 @@ int govindex_ranking(struct db *db, struct arena *a, const char *place, const ch
     jw_kstr(w, "level", level);
     jw_kstr(w, "period", p.label);
     jw_kstr(w, "previous_period", prev.label);
+    jw_kint(w, "total", n);
     jw_key(w, "items");
     jw_arr(w);
-    for (int i = 0; i < n; i++) {
+    int64_t end = limit > 0 && limit < (int64_t)n - offset ? offset + limit : n;
+    for (int i = (int)(offset < n ? offset : n); i < end; i++) {
         jw_obj(w);
         jw_kint(w, "rank", i + 1);
         jw_kstr(w, "code", items[i].code);

@@ -56,10 +56,12 @@ void govindex_period_step(const struct govindex_period *p, int step, struct govi
 
 /* The ranking of the places of level ("grid", "community", "town") under place for period (a
  * month, quarter or year: govindex_period_parse; else ERR_INVALID on field period), best first,
- * with the period before's score and the change. A place with nothing recorded (every counter
- * the indicators read is zero) has no score (null), ranked last. */
+ * with the period before's score and the change; total is how many places are ranked, items
+ * those from offset on, at most limit of them (limit 0: all). A place with nothing recorded
+ * (every counter the indicators read is zero) has no score (null), ranked last. */
 int govindex_ranking(struct db *db, struct arena *a, const char *place, const char *level,
-                     const char *period, struct jsonw *w, struct err *e);
+                     const char *period, int64_t offset, int64_t limit, struct jsonw *w,
+                     struct err *e);
 /* The same ranking as rows of a sheet (CSV or XLSX) with Chinese headers. */
 int govindex_ranking_sheet(struct db *db, struct arena *a, const char *place, const char *level,
                            const char *period, struct sheet *out, struct err *e);

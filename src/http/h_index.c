@@ -50,7 +50,8 @@ static int index_ranking_export(struct req *rq, const char *place, const char *l
         arena_printf(&rq->arena, "index-%s-%s-%s.%s", level, place, period, sheet_ext(fmt)));
 }
 
-/* GET /api/v1/index?level=grid|community|town&period=&place=&format=json|csv|xlsx */
+/* GET /api/v1/index?level=grid|community|town&period=&place=&offset=&limit=&format=json|csv|xlsx
+ * (offset and limit page the JSON; an export has every place) */
 int index_ranking_h(struct req *rq)
 {
     struct err e = {0};
@@ -61,13 +62,17 @@ int index_ranking_h(struct req *rq)
         level = "grid";
     if (strcmp(level, "grid") != 0 && strcmp(level, "community") != 0 && strcmp(level, "town") != 0)
         return reply_code(rq, ERR_INVALID, "level", "'level' is grid, community or town");
-    if (req_report_place(rq, &place) != ERR_OK || period_param(rq, period) != ERR_OK)
+    int64_t offset = 0, limit = 0;
+    if (req_report_place(rq, &place) != ERR_OK || period_param(rq, period) != ERR_OK ||
+        req_query_int(rq, "offset", 0, 10000000, &offset) != 0 ||
+        req_query_int(rq, "limit", 1, 10000000, &limit) != 0)
         return -1;
     const char *format = rq->query(rq, "format");
     if (format != NULL && strcmp(format, "json") != 0)
         return index_ranking_export(rq, place, level, period);
     jw_init(&w, 16u << 20);
-    if (govindex_ranking(req_db(rq), &rq->arena, place, level, period, &w, &e) != ERR_OK) {
+    if (govindex_ranking(req_db(rq), &rq->arena, place, level, period, offset, limit, &w, &e) !=
+        ERR_OK) {
         buf_free(&w.b);
         return reply_err(rq, &e);
     }

@@ -132,7 +132,7 @@ static char *ranking(struct store *s, const char *root)
     arena_init(&a, 0);
     jw_init(&w, 1u << 20);
     struct db *db = store_acquire(s);
-    int rc = govindex_ranking(db, &a, root, "grid", "2026-11", &w, &e);
+    int rc = govindex_ranking(db, &a, root, "grid", "2026-11", 0, 0, &w, &e);
     store_release(s, db);
     if (rc != ERR_OK)
         fail_msg("ranking: %s", e.msg);
