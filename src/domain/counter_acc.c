@@ -207,6 +207,16 @@ struct counter_acc {
     struct ents res;
     uint32_t *place_rank, *metric_rank;       /* id -> rank */
     uint32_t *place_by_rank, *metric_by_rank; /* rank -> id */
+    /* the last compare or replace over every month (counters_totals_after): the kept value of
+     * each result entry, the kept rows with none, which metrics (by rank) it covered */
+    struct {
+        int valid, write;
+        const char *const *prefixes;
+        int64_t *kept;
+        char *in_prefix;
+        struct extra *extra;
+        size_t nextra;
+    } last;
 };
 
 struct counter_acc *counter_acc_new_sized(int hot_bits)
@@ -227,10 +237,19 @@ struct counter_acc *counter_acc_new(void)
     return counter_acc_new_sized(HOT_BITS);
 }
 
+static void last_diff_free(struct counter_acc *acc)
+{
+    free(acc->last.kept);
+    free(acc->last.in_prefix);
+    free(acc->last.extra);
+    memset(&acc->last, 0, sizeof(acc->last));
+}
+
 void counter_acc_free(struct counter_acc *acc)
 {
     if (acc == NULL)
         return;
+    last_diff_free(acc);
     names_free(&acc->places);
     names_free(&acc->metrics);
     free(acc->parent);
@@ -723,9 +742,78 @@ static int diff(struct db *db, struct arena *a, struct counter_acc *acc,
     log_debug("counters (CPU): roll-up and sort %.3f s, kept rows read %.3f s, differences %.3f s",
               t1 - t0, t2 - t1, cpu_seconds() - t2);
     arena_free(&w.a);
-    free(in_prefix);
-    free(d.kept);
-    free(d.extra);
+    /* what counters_totals_after needs; the extras' strings are the caller's arena's */
+    last_diff_free(acc);
+    if (rc == ERR_OK && from_month == NULL) {
+        acc->last.valid = 1;
+        acc->last.write = write;
+        acc->last.prefixes = prefixes;
+        acc->last.kept = d.kept;
+        acc->last.in_prefix = in_prefix;
+        acc->last.extra = d.extra;
+        acc->last.nextra = d.nextra;
+    } else {
+        free(in_prefix);
+        free(d.kept);
+        free(d.extra);
+    }
+    return rc;
+}
+
+/* The month rows as the last diff left them (its kept values, or with write the recomputed
+ * ones where it wrote them) summed per place and metric, and the running totals settled
+ * against those sums: one pass over the result, no second read of counters_month. */
+int counters_totals_after(struct db *db, struct counter_acc *acc, int write, int64_t *ndiff,
+                          struct err *e)
+{
+    if (!acc->last.valid || acc->last.write != write)
+        return counters_totals_sync(db, write, ndiff, e);
+    double t0 = cpu_seconds();
+    struct counter_totals *t = counter_totals_new();
+    size_t nm = acc->metrics.n ? acc->metrics.n : 1;
+    int64_t *sum = xcalloc(nm, sizeof(*sum));
+    uint32_t *touched = xmalloc(nm * sizeof(*touched));
+    size_t ntouched = 0;
+    uint32_t place = UINT32_MAX;
+    for (size_t i = 0; i <= acc->res.n; i++) {
+        uint64_t k = i < acc->res.n ? acc->res.v[i].key : KEY_EMPTY;
+        int end = i == acc->res.n || KEY_TABLE(k) != 0;
+        if (end || KEY_PLACE(k) != place) {
+            /* a place's months are one run of the result (the key's order): its sums out */
+            if (place != UINT32_MAX) {
+                const char *p = acc->places.s[acc->place_by_rank[place]];
+                size_t np = strlen(p);
+                for (size_t j = 0; j < ntouched; j++) {
+                    uint32_t m = touched[j], id = acc->metric_by_rank[m];
+                    counter_totals_add_month(t, p, np, acc->metrics.s[id], acc->metrics.len[id],
+                                             sum[m]);
+                    sum[m] = 0;
+                }
+            }
+            ntouched = 0;
+            if (end)
+                break;
+            place = KEY_PLACE(k);
+        }
+        uint32_t m = KEY_METRIC(k);
+        int64_t v = write && acc->last.in_prefix[m] ? acc->res.v[i].value : acc->last.kept[i];
+        if (v != 0 && sum[m] == 0)
+            touched[ntouched++] = m; /* a sum back at zero is listed twice: it adds 0 */
+        sum[m] += v;
+    }
+    for (size_t i = 0; i < acc->last.nextra; i++) {
+        const struct extra *x = &acc->last.extra[i];
+        if (x->table == 0 && !write)
+            counter_totals_add_month(t, x->place, strlen(x->place), x->metric, strlen(x->metric),
+                                     x->kept);
+    }
+    double t1 = cpu_seconds();
+    int rc = counter_totals_settle(db, t, acc->last.prefixes, write, ndiff, e);
+    log_debug("counters totals (CPU): months summed %.3f s, settled %.3f s", t1 - t0,
+              cpu_seconds() - t1);
+    counter_totals_free(t);
+    free(sum);
+    free(touched);
     return rc;
 }
 

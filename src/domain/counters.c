@@ -623,18 +623,19 @@ int counters_stock(struct db *db, struct arena *a, const char *place, const char
 }
 
 /* The running totals against the month rows: a hash of (place, metric) holding the kept total
- * and the sum of the months, filled by one pass over each table (no SQL sort: a GROUP BY of the
- * 2.1M month rows of the 1M-case dataset cost 2.8 s of CPU in SQLite's sorter). */
+ * and the sum of the months (no SQL sort: a GROUP BY of the 2.1M month rows of the 1M-case
+ * dataset cost 2.8 s of CPU in SQLite's sorter). The sums come from one pass over the month rows
+ * (counters_totals_sync) or from the rebuild's recomputed rows (counter_acc.c). */
 struct tot_ent {
     const char *place, *metric;
     uint64_t hash;
     int64_t kept, sum;
 };
 
-struct tot_map {
+struct counter_totals {
     struct tot_ent *v;
     size_t n, cap; /* cap a power of two */
-    struct arena *a;
+    struct arena a;
 };
 
 static uint64_t tot_hash(const char *p, size_t np, const char *m, size_t nm)
@@ -648,7 +649,7 @@ static uint64_t tot_hash(const char *p, size_t np, const char *m, size_t nm)
     return h ? h : 1;
 }
 
-static struct tot_ent *tot_get(struct tot_map *t, const char *p, size_t np, const char *m,
+static struct tot_ent *tot_get(struct counter_totals *t, const char *p, size_t np, const char *m,
                                size_t nm)
 {
     if (2 * (t->n + 1) > t->cap) { /* grow at half full */
@@ -675,7 +676,7 @@ static struct tot_ent *tot_get(struct tot_map *t, const char *p, size_t np, cons
             return x;
     }
     struct tot_ent *x = &t->v[j];
-    char *ps = arena_alloc(t->a, np + nm + 2);
+    char *ps = arena_alloc(&t->a, np + nm + 2);
     memcpy(ps, p, np);
     ps[np] = '\0';
     memcpy(ps + np + 1, m, nm);
@@ -687,44 +688,72 @@ static struct tot_ent *tot_get(struct tot_map *t, const char *p, size_t np, cons
     return x;
 }
 
-struct tot_scan {
-    struct tot_map *t;
-    int kept; /* reading counters_total (else counters_month) */
+struct counter_totals *counter_totals_new(void)
+{
+    struct counter_totals *t = xcalloc(1, sizeof(*t));
+    arena_init(&t->a, 0);
+    return t;
+}
+
+void counter_totals_free(struct counter_totals *t)
+{
+    if (t == NULL)
+        return;
+    free(t->v);
+    arena_free(&t->a);
+    free(t);
+}
+
+void counter_totals_add_month(struct counter_totals *t, const char *place, size_t np,
+                              const char *metric, size_t nm, int64_t value)
+{
+    if (value != 0)
+        tot_get(t, place, np, metric, nm)->sum += value;
+}
+
+struct tot_kept {
+    struct counter_totals *t;
+    const char *const *prefixes;
 };
 
-static int tot_row(const struct dbrow *row, void *ctx, struct err *e)
+static int tot_kept_row(const struct dbrow *row, void *ctx, struct err *e)
 {
-    struct tot_scan *ts = ctx;
+    struct tot_kept *k = ctx;
     size_t np, nm;
     const char *p = dbrow_text(row, 0, &np), *m = dbrow_text(row, 1, &nm);
     (void)e;
     if (p == NULL || m == NULL)
         return ERR_OK;
-    struct tot_ent *x = tot_get(ts->t, p, np, m, nm);
-    if (ts->kept)
-        x->kept += dbrow_int(row, 2);
-    else
-        x->sum += dbrow_int(row, 2);
+    int in = k->prefixes == NULL;
+    for (const char *const *x = k->prefixes; x && *x && !in; x++)
+        in = strncmp(m, *x, strlen(*x)) == 0;
+    if (in)
+        tot_get(k->t, p, np, m, nm)->kept += dbrow_int(row, 2);
     return ERR_OK;
 }
 
-int counters_totals_sync(struct db *db, int write, int64_t *ndiff, struct err *e)
+static int tot_month_row(const struct dbrow *row, void *ctx, struct err *e)
 {
-    struct arena a;
-    struct tot_map t = {.a = &a};
-    struct tot_scan kept = {&t, 1}, months = {&t, 0};
-    arena_init(&a, 0);
+    size_t np, nm;
+    const char *p = dbrow_text(row, 0, &np), *m = dbrow_text(row, 1, &nm);
+    (void)e;
+    if (p != NULL && m != NULL)
+        counter_totals_add_month(ctx, p, np, m, nm, dbrow_int(row, 2));
+    return ERR_OK;
+}
+
+int counter_totals_settle(struct db *db, struct counter_totals *t, const char *const *prefixes,
+                          int write, int64_t *ndiff, struct err *e)
+{
+    struct tot_kept k = {t, prefixes};
     *ndiff = 0;
     int rc = db_each(db, e, "SELECT place_code, metric, value FROM counters_total WHERE value <> 0",
-                     DB_NOARGS, tot_row, &kept);
-    if (rc == ERR_OK)
-        rc = db_each(db, e, "SELECT place_code, metric, value FROM counters_month WHERE value <> 0",
-                     DB_NOARGS, tot_row, &months);
+                     DB_NOARGS, tot_kept_row, &k);
     struct counter_row rows[16];
     const struct counter_row *batch[16];
     int nb = 0;
-    for (size_t i = 0; i < t.cap && rc == ERR_OK; i++) {
-        const struct tot_ent *x = &t.v[i];
+    for (size_t i = 0; i < t->cap && rc == ERR_OK; i++) {
+        const struct tot_ent *x = &t->v[i];
         if (x->hash == 0 || x->kept == x->sum)
             continue;
         if (!write && *ndiff < 10)
@@ -739,13 +768,22 @@ int counters_totals_sync(struct db *db, int write, int64_t *ndiff, struct err *e
         r->delta = x->sum - x->kept;
         batch[nb] = r;
         if (++nb == 16) {
-            rc = totals_upsert(db, &a, batch, nb, e);
+            rc = totals_upsert(db, &t->a, batch, nb, e);
             nb = 0;
         }
     }
     if (nb && rc == ERR_OK)
-        rc = totals_upsert(db, &a, batch, nb, e);
-    free(t.v);
-    arena_free(&a);
+        rc = totals_upsert(db, &t->a, batch, nb, e);
+    return rc;
+}
+
+int counters_totals_sync(struct db *db, int write, int64_t *ndiff, struct err *e)
+{
+    struct counter_totals *t = counter_totals_new();
+    int rc = db_each(db, e, "SELECT place_code, metric, value FROM counters_month WHERE value <> 0",
+                     DB_NOARGS, tot_month_row, t);
+    if (rc == ERR_OK)
+        rc = counter_totals_settle(db, t, NULL, write, ndiff, e);
+    counter_totals_free(t);
     return rc;
 }

@@ -144,5 +144,11 @@ int counters_replace(struct db *db, struct arena *a, struct counter_acc *acc,
 int counters_compare(struct db *db, struct arena *a, struct counter_acc *acc,
                      const char *const *prefixes, const char *from_month, int64_t *ndiff,
                      struct err *e);
+/* After a compare (write 0) or a replace (write 1) of every month (from_month NULL), in the
+ * same transaction and while a's strings live: the running totals of those metrics against the
+ * month rows as it left them, from its own sums instead of reading the month rows again (else
+ * counters_totals_sync). *ndiff: the totals that differ (or were mended). */
+int counters_totals_after(struct db *db, struct counter_acc *acc, int write, int64_t *ndiff,
+                          struct err *e);
 
 #endif

@@ -426,7 +426,7 @@ int govindex_counters_rebuild(struct db *db, struct arena *a, const char *from_m
     double t3 = cpu_seconds();
     /* the running totals against the (now equal) month rows */
     int64_t ntotals = 0;
-    if (rc == ERR_OK && (rc = counters_totals_sync(db, !check, &ntotals, e)) == ERR_OK)
+    if (rc == ERR_OK && (rc = counters_totals_after(db, acc, !check, &ntotals, e)) == ERR_OK)
         *ndiff += ntotals;
     if (rc == ERR_OK && !check && *ndiff > 0)
         rc = index_epoch_bump(db, e);

@@ -361,6 +361,74 @@ static void test_recompute_compare_replace(void **state)
     counter_acc_free(acc3);
 }
 
+/* The totals against the month rows as a compare or replace left them, from the recomputed
+ * sums (counters_totals_after), in one transaction: the same counts as reading the months. */
+struct after_q {
+    struct counter_acc *acc;
+    int replace;
+    int64_t nmonths, ntotals;
+};
+
+static int after_fn(struct db *db, void *arg, struct err *e)
+{
+    struct after_q *q = arg;
+    struct arena a;
+    arena_init(&a, 0);
+    static const char *const prefixes[] = {"case.", NULL};
+    int rc = q->replace ? counters_replace(db, &a, q->acc, prefixes, NULL, &q->nmonths, e)
+                        : counters_compare(db, &a, q->acc, prefixes, NULL, &q->nmonths, e);
+    if (rc == ERR_OK)
+        rc = counters_totals_after(db, q->acc, q->replace, &q->ntotals, e);
+    arena_free(&a);
+    return rc;
+}
+
+static void test_totals_after(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = {0};
+    struct counter_facts a, b;
+    case_facts(&a, "330604002007001", T_NOV30, "closed");
+    case_facts(&b, "330604002007002", T_DEC1, "submitted");
+    move(f->s, NULL, &a);
+    move(f->s, NULL, &b);
+    struct counter_acc *acc = counter_acc_new();
+    assert_int_equal(counter_acc_add(acc, &a, 1), 0);
+    assert_int_equal(counter_acc_add(acc, &b, 1), 0);
+    struct after_q q = {acc, 0, -1, -1};
+    assert_int_equal(store_write(f->s, after_fn, &q, &e), ERR_OK);
+    assert_int_equal(q.nmonths, 0);
+    assert_int_equal(q.ntotals, 0);
+    /* a wrong total, a missing one, one of no month, a month row no record makes (its total
+     * agrees with the kept months until the replace takes the month away), and a total of a
+     * metric outside the prefixes (left alone) */
+    sql(f->s, "UPDATE counters_total SET value = value + 5 WHERE metric = 'case.received' AND "
+              "place_code = '330604'");
+    sql(f->s, "DELETE FROM counters_total WHERE metric = 'case.status.closed' AND place_code = "
+              "'330604002007'");
+    sql(f->s, "INSERT INTO counters_total (metric, depth, place_code, value) VALUES "
+              "('case.received', 15, '330604002007009', 4), ('reg.other', 6, '330604', 9)");
+    sql(f->s, "INSERT INTO counters_month (place_code, period, metric, value) VALUES "
+              "('330604002007008', '2026-11', 'case.received', 2)");
+    sql(f->s, "INSERT INTO counters_total (metric, depth, place_code, value) VALUES "
+              "('case.received', 15, '330604002007008', 2)");
+    assert_int_equal(store_write(f->s, after_fn, &q, &e), ERR_OK);
+    assert_int_equal(q.nmonths, 1);
+    assert_int_equal(q.ntotals, 3);
+    assert_int_equal(totals_sync(f->s, 0), 4); /* reading the months: reg.other's too */
+    q.replace = 1;
+    assert_int_equal(store_write(f->s, after_fn, &q, &e), ERR_OK);
+    assert_int_equal(q.nmonths, 1);
+    assert_int_equal(q.ntotals, 4); /* and 330604002007008's, its month gone */
+    assert_int_equal(totals_sync(f->s, 0), 1);
+    assert_int_equal(qint(f->s, "SELECT value FROM counters_total WHERE metric = 'reg.other'"), 9);
+    q.replace = 0;
+    assert_int_equal(store_write(f->s, after_fn, &q, &e), ERR_OK);
+    assert_int_equal(q.nmonths, 0);
+    assert_int_equal(q.ntotals, 0);
+    counter_acc_free(acc);
+}
+
 /* ---- a place's children, month by month (counters_each_child, stats.c) ---- */
 
 struct child_sums {
@@ -671,6 +739,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup, teardown),
         cmocka_unit_test_setup_teardown(test_running_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_totals_after, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_acc_many_records, setup, teardown),
         cmocka_unit_test(test_acc_out_of_range),
@@ -683,6 +752,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_move_between_places_and_months, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_running_totals, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_totals_after, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_each_child, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_acc_many_records, setup_pg, teardown),
     };
