@@ -882,11 +882,11 @@ static int level_ranking(struct db *db, struct arena *a, const struct model *m, 
     int rc = index_epoch_read(db, a, &epoch, e); /* before the scores: see govindex_cache.h */
     if (rc != ERR_OK)
         return rc;
-    if (!govindex_cache_get(epoch, level, p->label, a, out, n)) {
-        if ((rc = board_scores(db, a, m, level, p, out, n, e)) != ERR_OK)
-            return rc;
-        govindex_cache_put(epoch, level, p->label, *out, *n);
-    }
+    if (govindex_cache_get(epoch, level, p->label, root, a, out, n))
+        return ERR_OK;
+    if ((rc = board_scores(db, a, m, level, p, out, n, e)) != ERR_OK)
+        return rc;
+    govindex_cache_put(epoch, level, p->label, *out, *n);
     size_t len = strlen(root);
     int k = 0;
     for (int i = 0; i < *n; i++)

@@ -55,10 +55,11 @@ static size_t block_copy(char *dst, const struct place_score *items, int n)
     return off;
 }
 
-int govindex_cache_get(int64_t epoch, const char *level, const char *period, struct arena *a,
-                       struct place_score **out, int *n)
+int govindex_cache_get(int64_t epoch, const char *level, const char *period, const char *root,
+                       struct arena *a, struct place_score **out, int *n)
 {
     int hit = 0;
+    size_t rootlen = strlen(root);
     pthread_mutex_lock(&mu);
     for (int i = 0; i < CACHE_ENTRIES && !hit; i++) {
         struct entry *en = &entries[i];
@@ -66,19 +67,39 @@ int govindex_cache_get(int64_t epoch, const char *level, const char *period, str
             strcmp(en->period, period) != 0)
             continue;
         en->used = ++clock_tick;
-        /* the block moves whole; its strings are found at the same offsets in the copy */
+        /* the whole level moves as one block, its strings at the same offsets in the copy; a
+         * scope's places one by one */
         const char *base = (const char *)en->items;
-        char *copy = arena_alloc(a, en->size ? en->size : 1);
-        if (copy == NULL)
-            break; /* past the request's limit: computed again, it fails there */
-        memcpy(copy, base, en->size);
-        struct place_score *it = (struct place_score *)copy;
-        for (int k = 0; k < en->n; k++) {
-            it[k].code = copy + (en->items[k].code - base);
-            it[k].name = copy + (en->items[k].name - base);
+        if (rootlen == 0) {
+            char *copy = arena_alloc(a, en->size ? en->size : 1);
+            if (copy == NULL)
+                break; /* past the request's limit: computed again, it fails there */
+            memcpy(copy, base, en->size);
+            struct place_score *it = (struct place_score *)copy;
+            for (int k = 0; k < en->n; k++) {
+                it[k].code = copy + (en->items[k].code - base);
+                it[k].name = copy + (en->items[k].name - base);
+            }
+            *out = it;
+            *n = en->n;
+        } else {
+            int m = 0;
+            for (int k = 0; k < en->n; k++)
+                m += strncmp(en->items[k].code, root, rootlen) == 0;
+            struct place_score *it = arena_alloc(a, sizeof(*it) * (size_t)(m ? m : 1));
+            if (it == NULL)
+                break;
+            m = 0;
+            for (int k = 0; k < en->n; k++) {
+                if (strncmp(en->items[k].code, root, rootlen) != 0)
+                    continue;
+                it[m] = en->items[k];
+                it[m].code = arena_strdup(a, en->items[k].code);
+                it[m++].name = arena_strdup(a, en->items[k].name);
+            }
+            *out = it;
+            *n = m;
         }
-        *out = it;
-        *n = en->n;
         hit = 1;
     }
     pthread_mutex_unlock(&mu);

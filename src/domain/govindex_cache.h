@@ -16,10 +16,10 @@ struct place_score {
     double score, previous;
 };
 
-/* 1 with the level's scores for period (ranked, copied into a) when they were kept at epoch;
- * else 0. */
-int govindex_cache_get(int64_t epoch, const char *level, const char *period, struct arena *a,
-                       struct place_score **out, int *n);
+/* 1 with the scores of the level's places under root (a code prefix, "" for all) for period,
+ * ranked and copied into a, when they were kept at epoch; else 0. */
+int govindex_cache_get(int64_t epoch, const char *level, const char *period, const char *root,
+                       struct arena *a, struct place_score **out, int *n);
 /* Keep the level's scores for period computed at epoch (entries of other epochs are dropped:
  * they can no longer be served). */
 void govindex_cache_put(int64_t epoch, const char *level, const char *period,
