@@ -1,7 +1,8 @@
 /* govindex_cache.c - a level's scores kept between requests (govindex_cache.h). A ranking of
  * 3,000 grids reads about 30 metrics' rows for every grid and scores each (33-55 ms on the 1M
- * dataset); served again from here it is a copy. Up to CACHE_ENTRIES levels and periods, the
- * least recently used dropped first, each one block: the scores then the codes and names. */
+ * dataset); served again from here it is a copy. Up to CACHE_ENTRIES levels and periods and
+ * CACHE_BYTES in all (the scheduler's hourly warnings alone score nine), the least recently used
+ * dropped first, each one block: the scores then the codes and names. */
 #include "domain/govindex_cache.h"
 #include "core/arena.h"
 
@@ -10,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_ENTRIES 8
+#define CACHE_ENTRIES 16
+#define CACHE_BYTES ((size_t)32 << 20) /* 3,000 grids take 0.2 MB, 50,000 take 3.4 MB */
 
 struct entry {
     int64_t epoch;
@@ -109,20 +111,34 @@ int govindex_cache_get(int64_t epoch, const char *level, const char *period, con
 void govindex_cache_put(int64_t epoch, const char *level, const char *period,
                         const struct place_score *items, int n)
 {
-    size_t size = block_copy(NULL, items, n);
+    size_t size = block_copy(NULL, items, n), total = 0;
     char *block = xmalloc(size ? size : 1);
     block_copy(block, items, n);
     pthread_mutex_lock(&mu);
-    struct entry *slot = NULL;
     for (int i = 0; i < CACHE_ENTRIES; i++) {
         struct entry *en = &entries[i];
         if (en->used != 0 && (en->epoch != epoch ||
                               (strcmp(en->level, level) == 0 && strcmp(en->period, period) == 0)))
             entry_clear(en); /* stale, or the same scores computed again */
-        if (slot == NULL || en->used < slot->used)
-            slot = en; /* an empty entry, else the least recently used */
+        total += en->size;
     }
-    entry_clear(slot);
+    /* an empty entry, and room within CACHE_BYTES: the least recently used go first */
+    struct entry *slot;
+    for (;;) {
+        struct entry *lru = NULL;
+        slot = NULL;
+        for (int i = 0; i < CACHE_ENTRIES; i++) {
+            struct entry *en = &entries[i];
+            if (en->used == 0)
+                slot = en;
+            else if (lru == NULL || en->used < lru->used)
+                lru = en;
+        }
+        if (lru == NULL || (slot != NULL && total + size <= CACHE_BYTES))
+            break;
+        total -= lru->size;
+        entry_clear(lru);
+    }
     slot->epoch = epoch;
     snprintf(slot->level, sizeof(slot->level), "%s", level);
     snprintf(slot->period, sizeof(slot->period), "%s", period);
@@ -130,13 +146,5 @@ void govindex_cache_put(int64_t epoch, const char *level, const char *period,
     slot->n = n;
     slot->size = size;
     slot->items = (struct place_score *)block;
-    pthread_mutex_unlock(&mu);
-}
-
-void govindex_cache_clear(void)
-{
-    pthread_mutex_lock(&mu);
-    for (int i = 0; i < CACHE_ENTRIES; i++)
-        entry_clear(&entries[i]);
     pthread_mutex_unlock(&mu);
 }

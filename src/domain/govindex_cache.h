@@ -24,7 +24,5 @@ int govindex_cache_get(int64_t epoch, const char *level, const char *period, con
  * they can no longer be served). */
 void govindex_cache_put(int64_t epoch, const char *level, const char *period,
                         const struct place_score *items, int n);
-/* Forget everything (tests; a store closed). */
-void govindex_cache_clear(void);
 
 #endif

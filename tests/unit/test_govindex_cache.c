@@ -16,6 +16,7 @@
 #include "core/jsonw.h"
 #include "domain/counters.h"
 #include "domain/govindex.h"
+#include "domain/govindex_cache.h"
 #include "store/store.h"
 #include "testdb.h"
 
@@ -270,9 +271,58 @@ static void test_batch_moves_it(void **state)
     assert_string_equal(ranking(f->s, ""), "001:第一网格:50.0,002:第二网格:-");
 }
 
+/* The cache alone: up to 16 levels and periods, the least recently used dropped first; an
+ * epoch's entries go when another epoch's are kept; a scope is a filter. */
+static int kept(int64_t epoch, const char *period, const char *root)
+{
+    struct arena a;
+    struct place_score *out;
+    int n = -1;
+    arena_init(&a, 0);
+    if (!govindex_cache_get(epoch, "grid", period, root, &a, &out, &n))
+        n = -1;
+    arena_free(&a);
+    return n;
+}
+
+static void test_cache_alone(void **state)
+{
+    (void)state;
+    const struct place_score two[] = {{"330604002007002", "第二网格", 80, 70},
+                                      {"330604002008001", "第一网格", 60, -1}};
+    char period[16];
+    for (int i = 0; i < 16; i++) {
+        snprintf(period, sizeof(period), "%d-%02d", 2024 + i / 12, i % 12 + 1);
+        govindex_cache_put(7, "grid", period, two, 2);
+    }
+    assert_int_equal(kept(7, "2024-01", ""), 2);
+    assert_int_equal(kept(7, "2024-01", "330604002007"), 1);
+    assert_int_equal(kept(7, "2024-01", "330604009"), 0);
+    assert_int_equal(kept(8, "2024-01", ""), -1); /* another epoch */
+    /* a seventeenth: the least recently used (2024-02, as 2024-01 was just read) goes */
+    govindex_cache_put(7, "grid", "2026-01", two, 2);
+    assert_int_equal(kept(7, "2024-02", ""), -1);
+    assert_int_equal(kept(7, "2024-01", ""), 2);
+    assert_int_equal(kept(7, "2026-01", ""), 2);
+    /* a new epoch's scores: the old ones can no longer be served and go */
+    govindex_cache_put(9, "grid", "2026-01", two, 1);
+    assert_int_equal(kept(9, "2026-01", ""), 1);
+    assert_int_equal(kept(7, "2024-01", ""), -1);
+    /* nothing ranked is kept too */
+    govindex_cache_put(9, "town", "2026-01", NULL, 0);
+    struct arena a;
+    struct place_score *out;
+    int n = -1;
+    arena_init(&a, 0);
+    assert_true(govindex_cache_get(9, "town", "2026-01", "", &a, &out, &n));
+    assert_int_equal(n, 0);
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest sqlite_tests[] = {
+        cmocka_unit_test(test_cache_alone),
         cmocka_unit_test_setup_teardown(test_kept_until_the_epoch_moves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_places_and_indicators_move_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild_moves_it, setup, teardown),
