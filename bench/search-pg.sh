@@ -83,8 +83,9 @@ if [ ! -f "$PGDIR.loaded" ]; then
         die "gridgov demo failed: $(tail -3 "$TMP/demo.txt")"
     t0=$EPOCHREALTIME
     S=(sqlite3 -readonly -csv -cmd ".nullvalue @@NULL@@" "$DIR/dataset.db")
-    pcols=$("${S[@]}" "SELECT group_concat(name, ',') FROM pragma_table_info('places')")
-    ccols=$("${S[@]}" "SELECT group_concat(name, ',') FROM pragma_table_info('cases')")
+    # the column lists in list mode: CSV would quote them, commas and all
+    pcols=$(sqlite3 -readonly "$DIR/dataset.db" "SELECT group_concat(name, ',') FROM pragma_table_info('places')")
+    ccols=$(sqlite3 -readonly "$DIR/dataset.db" "SELECT group_concat(name, ',') FROM pragma_table_info('cases')")
     have=$("${PSQL[@]}" -Atc "SELECT string_agg(quote_literal(code), ',') FROM places")
     "${S[@]}" "SELECT $pcols FROM places WHERE code NOT IN ($have)" |
         "${PSQL[@]}" -c "\\copy places($pcols) FROM stdin WITH (format csv, null '@@NULL@@')"

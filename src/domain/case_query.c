@@ -463,8 +463,13 @@ static int search_plan(struct db *db, struct arena *a, const struct user *u,
  *    query's rarest word (pg_word_share) and the planner's count of the cases in scope;
  *  - gather: every match (the GIN index and the scope's index together), the page sorted from
  *    them; for rarer words, and after a walk that read its bound without filling the page (the
- *    order key plus 0 keeps the planner off that walk).
+ *    order key plus 0 keeps the planner off that walk);
+ *  - after such a walk, when the scope has under an eighth as many cases as the GIN index has
+ *    matches (an enterprise cadre searching a word common elsewhere), the probe over the
+ *    scope's cases instead: the walk showed the word rare in them, so a gather would read every
+ *    match to keep almost none.
  * Every plan selects the page's ids first and joins the names to those alone. */
+#define PG_PROBE_COST 8 /* a case probed against a match gathered */
 #define PG_WALK_MIN 1000
 #define PG_WALK_MAX 20000
 
@@ -582,6 +587,7 @@ static int pg_search(struct db *db, struct arena *a, const struct user *u,
     struct sqlq q;
     int narrow = search_narrow(u, f), rc;
 
+    int probe = narrow;
     if (!narrow) {
         double share, cases, scope;
         if ((rc = pg_word_share(db, a, s, &share, &cases, e)) != ERR_OK ||
@@ -605,6 +611,11 @@ static int pg_search(struct db *db, struct arena *a, const struct user *u,
             rc = pg_walk(db, a, u, f, now, cutoff, s, key, desc, cur, limit, max, r, &done, e);
             if (rc != ERR_OK || done)
                 return rc;
+            /* the walk found the word rarer in scope than overall (an enterprise cadre's
+             * cases never hold it): reading the scope's cases one by one from the table (about
+             * 3.4 us each on 1M, measured) costs less than taking every match from the GIN
+             * index's bitmap (about 0.5 us each) when the scope is an eighth of those */
+            probe = scope * PG_PROBE_COST < share * cases;
         }
     }
     /* gather or probe */
@@ -613,8 +624,8 @@ static int pg_search(struct db *db, struct arena *a, const struct user *u,
     sqlq_add(&q, "WHERE c.id IN (SELECT c.id FROM cases c WHERE ");
     if ((rc = q_filters(&q, u, f, now, cutoff, e)) == ERR_OK) {
         q_chars(&q, s);
-        sqlq_add(&q, narrow ? " AND coalesce(c.search_tsv, '') @@ plainto_tsquery('simple', ?)"
-                            : " AND c.search_tsv @@ plainto_tsquery('simple', ?)");
+        sqlq_add(&q, probe ? " AND coalesce(c.search_tsv, '') @@ plainto_tsquery('simple', ?)"
+                           : " AND c.search_tsv @@ plainto_tsquery('simple', ?)");
         sqlq_param(&q, DBS(s->match));
         q_order(&q, narrow ? key : arena_printf(a, "(%s + 0)", key), desc, cur, limit);
         rc = pg_page(db, a, &q, key, desc, limit, r, e);
