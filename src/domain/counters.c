@@ -489,12 +489,27 @@ int counters_each_child(struct db *db, struct arena *a, const char *place, const
                         const char *hi, const char *from, const char *to, db_row_fn fn, void *ctx,
                         struct err *e)
 {
-    /* The children through places_parent, then each child's rows by its primary key (place,
-     * period, metric), one seek per month to the metrics asked: the months are listed, so the
-     * rows of other metrics (a place's categories, channels, registries: most of them) are
-     * never stepped over. No GROUP BY (its sort was most of /api/v1/stats): the caller sums
-     * the months. A child's months are among its parent's (rolled up). */
+    /* Over some months: the children through places_parent, then each child's rows by its
+     * primary key (place, period, metric), one seek per month to the metrics asked: the months
+     * are listed, so the rows of other metrics (a place's categories, channels, registries:
+     * most of them) are never stepped over. No GROUP BY (its sort was most of /api/v1/stats):
+     * the caller sums the months. A child's months are among its parent's (rolled up). */
     struct dbrows r;
+    enum place_level lv = place_level_of(place);
+    if (from == NULL && to == NULL && lv != PL_NONE && lv < PL_MICROGRID) {
+        /* every month: the children's running totals instead, one seek per metric the place
+         * holds (its own months list them), a row per child and metric (/api/v1/stats's
+         * default: 7 ms of month rows on 1M cases, 0.4 ms of totals) */
+        return db_each(db, e,
+                       "SELECT place_code, metric, value FROM counters_total WHERE metric IN "
+                       "(SELECT DISTINCT metric FROM counters_month WHERE place_code = ? AND "
+                       "metric >= ? AND metric < ?) AND depth = ? AND place_code >= ? AND "
+                       "place_code < ?",
+                       DB_ARGS(DBS(place), DBS(lo), DBS(hi),
+                               DBI((int64_t)place_code_len((enum place_level)(lv + 1))), DBS(place),
+                               DBS(arena_printf(a, "%s;", place))),
+                       fn, ctx);
+    }
     int rc = db_query(db, a, &r, e,
                       "SELECT min(period), max(period) FROM counters_month WHERE place_code = ?",
                       DB_ARGS(DBS(place)));

@@ -67,7 +67,8 @@ const char *counter_day_sql(struct db *db, const char *col);
 int counters_sum_months(struct db *db, struct arena *a, const char *place, const char *prefix,
                         const char *from, const char *to, struct dbrows *out, struct err *e);
 /* The month rows of the children of place, metrics in [lo, hi), months [from, to), streamed
- * to fn unsummed and in no set order: (place_code, metric, value). */
+ * to fn unsummed and in no set order: (place_code, metric, value). With neither from nor to,
+ * each child's running total instead (one row per child and metric: every month summed). */
 int counters_each_child(struct db *db, struct arena *a, const char *place, const char *lo,
                         const char *hi, const char *from, const char *to, db_row_fn fn, void *ctx,
                         struct err *e);
