@@ -3,11 +3,15 @@
 # counters, and the server's memory, on a generated dataset (bench/gen_dataset.c: cases over
 # --grids grids with registries in proportion).
 # Usage: bench/index.sh [--cases N] [--grids N] [--runs N] [--dir DIR] [--period YYYY-MM]
+#                       [--reads-only]
 # --dir keeps the dataset in DIR and reuses it (dataset.sh's format: the two scripts share one).
 # Prints, each with the load average when it was taken: the rebuild into empty counters, the
-# rebuild with nothing to change, --check (wall and CPU seconds, peak RSS); GET /api/v1/stats,
-# the ranking of each level and the breakdown of a grid, a community and a town (first request,
-# then p50/p95 of --runs); and the server's peak RSS (VmHWM) after all of them.
+# rebuild with nothing to change, --check (wall and CPU seconds, peak RSS; not with
+# --reads-only, on a kept dataset); GET /api/v1/stats, the ranking of each level, a page of it
+# and the breakdown of a grid, a community and a town (first request, then p50/p95 of --runs;
+# a server keeps a level's scores until a write, so the grid ranking and a grid's breakdown are
+# also timed each after a new case: 2 x --runs cases added to a kept dataset); and the server's
+# peak RSS (VmHWM) after all of them.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,6 +22,7 @@ GRIDS=3000
 RUNS=20
 DIR=
 PERIOD=
+READS_ONLY=0
 GRIDGOV_BIN=${GRIDGOV_BIN:-build/gridgov}
 GEN_BIN=build/bench-gen-dataset
 ADMIN_PASS=bench-pass-1
@@ -34,6 +39,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=${2:?} && shift 2 ;;
     --dir) DIR=${2:?} && shift 2 ;;
     --period) PERIOD=${2:?} && shift 2 ;;
+    --reads-only) READS_ONLY=1 && shift ;;
     *) usage ;;
     esac
 done
@@ -101,13 +107,15 @@ timed() {
         "$(tail -1 "$TMP/cmd.out")" | tee -a "$TMP/results" >&2
 }
 
-echo "rebuilding the counters ..." >&2
-sqlite3 "$DB" 'DELETE FROM counters_month; DELETE FROM counters_day; DELETE FROM counters_total'
-# a store opened on empty counters computes them from the records (govindex_counters_seed_fn),
-# so this is the whole rebuild: read, roll up and write every row
-timed "rebuild into empty counters" "$GG" index rebuild --db "sqlite:$DB" --log-level warn
-timed "rebuild, nothing to change" "$GG" index rebuild --db "sqlite:$DB" --log-level warn
-timed "rebuild --check" "$GG" index rebuild --check --db "sqlite:$DB" --log-level warn
+if [ "$READS_ONLY" -eq 0 ]; then
+    echo "rebuilding the counters ..." >&2
+    sqlite3 "$DB" 'DELETE FROM counters_month; DELETE FROM counters_day; DELETE FROM counters_total'
+    # a store opened on empty counters computes them from the records (govindex_counters_seed_fn),
+    # so this is the whole rebuild: read, roll up and write every row
+    timed "rebuild into empty counters" "$GG" index rebuild --db "sqlite:$DB" --log-level warn
+    timed "rebuild, nothing to change" "$GG" index rebuild --db "sqlite:$DB" --log-level warn
+    timed "rebuild --check" "$GG" index rebuild --check --db "sqlite:$DB" --log-level warn
+fi
 read -r NCASES NMONTH NDAY NGRIDS NRES <<<"$(sqlite3 -separator ' ' "$DB" "SELECT (SELECT count(*) \
     FROM cases), (SELECT count(*) FROM counters_month), (SELECT count(*) FROM counters_day), \
     (SELECT count(*) FROM places WHERE level = 'grid'), (SELECT count(*) FROM residents)")"
@@ -179,6 +187,29 @@ measure() {
     [ "$code" = 200 ] || die "$path answered $code: $(head -c 300 "$TMP/body")"
 }
 
+# measure_after_write NAME PATH: RUNS requests, each after a new case in GRID (untimed): the
+# first read after a write, which computes what the server kept before it
+measure_after_write() {
+    local name=$1 path=$2 times=() t l i
+    l=$(load)
+    for i in $(seq 1 "$RUNS"); do
+        curl -fsS -o /dev/null --max-time 30 -H "Authorization: Bearer $TOKEN" \
+            -H 'Content-Type: application/json' -d "{\"category\":\"noise\",\"description\":\"bench index $i\",\"place\":\"$GRID\",\"attributes\":{\"source\":\"business\",\"period\":\"night\"}}" \
+            "$URL/api/v1/cases" || die "a new case was refused"
+        t=$(curl -sS -o /dev/null -w '%{time_total}' --max-time 120 \
+            -H "Authorization: Bearer $TOKEN" "$URL$path") || t=120
+        times+=("$t")
+    done
+    printf '%s\n' "${times[@]}" | sort -g | awk -v name="$name" -v l="$l" '
+        { v[NR] = $1 * 1000 }
+        END {
+            p50 = v[int((NR + 1) * 0.50)]; if (p50 == "") p50 = v[1]
+            i95 = int(NR * 0.95 + 0.999); if (i95 < 1) i95 = 1
+            printf "%-34s                  p50 %7.1f ms  p95 %7.1f ms  %3d runs  after a write  load %s\n",
+                name, p50, v[i95], NR, l
+        }' | tee -a "$TMP/results" >&2
+}
+
 echo "measuring ($RUNS runs each, period $PERIOD) ..." >&2
 measure "GET /api/v1/stats" "/api/v1/stats"
 measure "GET /api/v1/stats?place=town" "/api/v1/stats?place=$TOWN"
@@ -186,9 +217,12 @@ measure "ranking level=town" "/api/v1/index?level=town&period=$PERIOD"
 measure "ranking level=community" "/api/v1/index?level=community&period=$PERIOD"
 measure "ranking level=grid" "/api/v1/index?level=grid&period=$PERIOD"
 measure "ranking level=grid in a town" "/api/v1/index?level=grid&period=$PERIOD&place=$TOWN"
+measure "ranking level=grid, first 50" "/api/v1/index?level=grid&period=$PERIOD&limit=50"
 measure "breakdown of a grid" "/api/v1/index/$GRID?period=$PERIOD"
 measure "breakdown of a community" "/api/v1/index/$COMM?period=$PERIOD"
 measure "breakdown of a town" "/api/v1/index/$TOWN?period=$PERIOD"
+measure_after_write "ranking level=grid" "/api/v1/index?level=grid&period=$PERIOD"
+measure_after_write "breakdown of a grid" "/api/v1/index/$GRID?period=$PERIOD"
 HWM=$(awk '/^VmHWM/ { print int($2 / 1024) }' "/proc/$SERVER/status")
 RSS=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$SERVER/status")
 echo "server memory: peak RSS (VmHWM) $HWM MB, RSS $RSS MB now, $RSS_START MB after start-up and login  load $(load)" | tee -a "$TMP/results" >&2
