@@ -414,6 +414,7 @@ int govindex_counters_rebuild(struct db *db, struct arena *a, const char *from_m
     double t1 = cpu_seconds();
     if (rc == ERR_OK)
         rc = reg_counters_recount(db, a, acc, from_month, e);
+    double t1r = cpu_seconds();
     if (rc == ERR_OK)
         rc = grid_counters_recount(db, a, acc, from_month, e);
     if (rc == ERR_OK)
@@ -430,9 +431,9 @@ int govindex_counters_rebuild(struct db *db, struct arena *a, const char *from_m
         *ndiff += ntotals;
     if (rc == ERR_OK && !check && *ndiff > 0)
         rc = index_epoch_bump(db, e);
-    log_debug("counters rebuild (CPU): cases %.3f s, registries %.3f s, compare%s %.3f s, "
-              "totals %.3f s (%lld differ)",
-              t1 - t0, t2 - t1, check ? "" : " and write", t3 - t2, cpu_seconds() - t3,
+    log_debug("counters rebuild (CPU): cases %.3f s, registries %.3f s, grids and ledgers %.3f "
+              "s, compare%s %.3f s, totals %.3f s (%lld differ)",
+              t1 - t0, t1r - t1, t2 - t1r, check ? "" : " and write", t3 - t2, cpu_seconds() - t3,
               (long long)ntotals);
     counter_acc_free(acc);
     return rc;

@@ -85,47 +85,158 @@ static const char *column(const struct reg_field *f)
     return f->column ? f->column : f->name;
 }
 
-/* One registry: its records grouped by place, month of creation and counted values. */
+/* The facts of one set of counted values, made once (the values' text is the key). */
+struct memo_ent {
+    char *key;
+    struct counter_tmpl t;
+};
+
+struct recount {
+    const struct registry *r;
+    struct counter_acc *acc;
+    struct reg_rec rec;
+    int pf, df, idx[32], n; /* the place field, the dating field, the counted fields */
+    char last_place[32];
+    int32_t last_pid;
+    struct memo_ent *memo; /* open addressing, cap a power of two */
+    size_t nmemo, cap;
+};
+
+static uint64_t memo_hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static void memo_grow(struct recount *c)
+{
+    size_t cap = c->cap ? c->cap * 2 : 64;
+    struct memo_ent *m = xcalloc(cap, sizeof(*m));
+    for (size_t i = 0; i < c->cap; i++) {
+        if (c->memo[i].key == NULL)
+            continue;
+        size_t j = memo_hash(c->memo[i].key, strlen(c->memo[i].key)) & (cap - 1);
+        while (m[j].key != NULL)
+            j = (j + 1) & (cap - 1);
+        m[j] = c->memo[i];
+    }
+    free(c->memo);
+    c->memo = m;
+    c->cap = cap;
+}
+
+/* One record: its place's id (records come roughly in place order), the template of its counted
+ * values (made through reg_counter_facts the first time they are seen), added at its date. */
+static int recount_rec(const struct dbrow *row, void *ctx, struct err *e)
+{
+    struct recount *c = ctx;
+    size_t plen;
+    const char *place = dbrow_text(row, 0, &plen);
+    if (place == NULL)
+        return ERR_OK;
+    int32_t pid = c->last_pid;
+    if (plen >= sizeof(c->last_place) || memcmp(place, c->last_place, plen + 1) != 0) {
+        pid = counter_acc_place(c->acc, place, plen);
+        if (plen < sizeof(c->last_place)) {
+            memcpy(c->last_place, place, plen + 1);
+            c->last_pid = pid;
+        }
+    }
+    if (pid < 0)
+        return ERR_OK; /* not a place code: counted nowhere, as counters_move does */
+    /* the key: each counted value as it counts (a text only as set or empty), NULL apart from
+     * ""; the dating field is not part of it */
+    char key[1024];
+    size_t klen = 0;
+    for (int k = 0; k < c->n; k++) {
+        const struct reg_field *fl = &c->r->fields[c->idx[k]];
+        size_t vl;
+        const char *v = dbrow_text(row, 1 + k, &vl);
+        if (!(fl->flags & F_COUNT))
+            continue;
+        if (fl->type == FT_TEXT)
+            v = v && *v ? "s" : "", vl = strlen(v);
+        if (klen + vl + 2 >= sizeof(key))
+            return err_set(e, ERR_INTERNAL, NULL, "counted values too long in %s", c->r->table);
+        key[klen++] = v ? '\x1f' : '\x1e';
+        if (v) {
+            memcpy(key + klen, v, vl);
+            klen += vl;
+        }
+    }
+    key[klen] = '\0';
+    if (2 * (c->nmemo + 1) > c->cap)
+        memo_grow(c);
+    size_t j = memo_hash(key, klen) & (c->cap - 1);
+    while (c->memo[j].key != NULL && strcmp(c->memo[j].key, key) != 0)
+        j = (j + 1) & (c->cap - 1);
+    struct memo_ent *m = &c->memo[j];
+    c->rec.created_at = dbrow_int(row, 1 + c->n);
+    if (m->key == NULL) {
+        struct counter_facts f;
+        c->rec.v[c->pf] = place;
+        for (int k = 0; k < c->n; k++)
+            c->rec.v[c->idx[k]] = dbrow_text(row, 1 + k, NULL);
+        reg_counter_facts(c->r, &c->rec, &f);
+        if (counter_acc_tmpl(c->acc, &f, &m->t) != 0)
+            return err_set(e, ERR_INTERNAL, NULL, "too many counter metrics");
+        m->key = xstrdup(key);
+        c->nmemo++;
+    }
+    /* the date that counts: the dating field's month, else the creation */
+    int64_t at = c->rec.created_at;
+    if (c->df >= 0) {
+        int k = 0;
+        while (k < c->n && c->idx[k] != c->df)
+            k++;
+        at = month_start(dbrow_text(row, 1 + k, NULL), at);
+    }
+    if (counter_acc_add_tmpl(c->acc, &m->t, pid, at, 1) != 0)
+        return err_set(e, ERR_INTERNAL, NULL, "%s record dated out of range", c->r->name);
+    return ERR_OK;
+}
+
+/* One registry: every record not archived, streamed in table order (no GROUP BY: sorting 1.25M
+ * patrols by grid and day took 4 s at 10M cases), from the month of from on (by the dating
+ * field's index; for all of them no condition, or SQLite walks that index and fetches every
+ * row through it: 5 s for those patrols against 0.5 s in table order). */
 static int recount_one(struct db *db, struct arena *a, const struct registry *r, int64_t from,
                        struct counter_acc *acc, struct err *e)
 {
-    int pf = place_field(r);
-    if (pf < 0)
+    struct recount c = {.r = r, .acc = acc, .pf = place_field(r), .last_pid = -1};
+    if (c.pf < 0)
         return ERR_OK;
-    int idx[32], n = 0, df = r->dated_by ? registry_field_index(r, r->dated_by) : -1;
-    char *cols = arena_printf(a, "%s", column(&r->fields[pf]));
-    for (int i = 0; i < r->nfields && n < 32; i++) {
-        if (((r->fields[i].flags & F_COUNT) || i == df) && r->fields[i].expr == NULL) {
-            idx[n++] = i;
+    c.df = r->dated_by ? registry_field_index(r, r->dated_by) : -1;
+    char *cols = arena_printf(a, "%s", column(&r->fields[c.pf]));
+    for (int i = 0; i < r->nfields && c.n < 32; i++) {
+        if (((r->fields[i].flags & F_COUNT) || i == c.df) && r->fields[i].expr == NULL) {
+            c.idx[c.n++] = i;
             cols = arena_printf(a, "%s, %s", cols, column(&r->fields[i]));
         }
     }
     /* dated by a field: its month, from the month of from on ("2026-11" <= "2026-11-05") */
     char from_month[8];
     counter_month(from, from_month);
-    char *sql = arena_printf(
-        a, "SELECT %s, min(created_at), count(*) FROM %s WHERE %s >= ?%s GROUP BY %s%s%s", cols,
-        r->table, df >= 0 ? column(&r->fields[df]) : "created_at",
-        (r->opts & RO_ARCHIVE) ? " AND archived_at IS NULL" : "", cols, df >= 0 ? "" : ", ",
-        df >= 0 ? "" : counter_month_sql(db, "created_at"));
-    struct dbrows rows;
-    int rc = df >= 0 ? db_query(db, a, &rows, e, sql, DB_ARGS(DBS(from ? from_month : "")))
-                     : db_query(db, a, &rows, e, sql, DB_ARGS(DBI(from)));
-    if (rc != ERR_OK)
-        return rc;
-    struct reg_rec rec;
-    reg_rec_init(r, a, &rec);
-    for (int i = 0; i < rows.nrows; i++) {
-        rec.v[pf] = dbrows_get(&rows, i, 0);
-        for (int k = 0; k < n; k++)
-            rec.v[idx[k]] = dbrows_get(&rows, i, 1 + k);
-        rec.created_at = dbrows_int(&rows, i, 1 + n);
-        struct counter_facts f;
-        reg_counter_facts(r, &rec, &f);
-        if (counter_acc_add(acc, &f, dbrows_int(&rows, i, 2 + n)) != 0)
-            return err_set(e, ERR_INTERNAL, NULL, "out of memory");
-    }
-    return ERR_OK;
+    char *sql = arena_printf(a, "SELECT %s, created_at FROM %s WHERE %s >= ?%s", cols, r->table,
+                             c.df >= 0 ? column(&r->fields[c.df]) : "created_at",
+                             (r->opts & RO_ARCHIVE) ? " AND archived_at IS NULL" : "");
+    reg_rec_init(r, a, &c.rec);
+    int rc;
+    if (from == 0)
+        rc = db_each(db, e,
+                     arena_printf(a, "SELECT %s, created_at FROM %s%s", cols, r->table,
+                                  (r->opts & RO_ARCHIVE) ? " WHERE archived_at IS NULL" : ""),
+                     DB_NOARGS, recount_rec, &c);
+    else if (c.df >= 0)
+        rc = db_each(db, e, sql, DB_ARGS(DBS(from_month)), recount_rec, &c);
+    else
+        rc = db_each(db, e, sql, DB_ARGS(DBI(from)), recount_rec, &c);
+    for (size_t i = 0; i < c.cap; i++)
+        free(c.memo[i].key);
+    free(c.memo);
+    return rc;
 }
 
 int reg_counters_recount(struct db *db, struct arena *a, struct counter_acc *acc,
