@@ -2016,7 +2016,8 @@ async function figuresBoard(ctx) {
   const month = await page.$eval('#fig-to', (el) => el.value);
   await page.fill('#fig-from', `${month.slice(0, 4)}-01`);
   await page.click('#fig-filters button[type="submit"]');
-  await page.waitForFunction(() => document.querySelector('main h1').textContent.includes('崧厦'));
+  // the board is rendered again: its heading is gone for a moment while it loads
+  await page.waitForFunction(() => (document.querySelector('main h1')?.textContent || '').includes('崧厦'));
   await page.waitForSelector('[data-figure="problems_solved"]');
   check((await page.textContent('[data-figure="problems_solved"] .stat-value')).trim().startsWith('1'),
     `崧厦街道's problems solved: ${await page.textContent('[data-figure="problems_solved"] .stat-value')}`);
