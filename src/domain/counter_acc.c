@@ -16,6 +16,7 @@
 #include "domain/counters.h"
 #include "domain/counters_int.h"
 #include "domain/place.h"
+#include "store/sqlq.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -524,6 +525,7 @@ struct diffscan {
     int64_t *kept; /* per result entry: the kept value */
     struct extra *extra;
     size_t nextra, capextra;
+    size_t nread[2]; /* kept rows read per table */
 };
 
 static int has_prefix(const char *s, size_t len, const char *const *prefixes)
@@ -575,6 +577,7 @@ static int diff_row(const struct dbrow *row, void *ctx, struct err *e)
                *metric = dbrow_text(row, 2, &nm);
     int64_t kept = dbrow_int(row, 3);
     (void)e;
+    d->nread[d->table]++;
     if (place == NULL || period == NULL || metric == NULL || kept == 0 ||
         !has_prefix(metric, nm, d->prefixes))
         return ERR_OK;
@@ -628,17 +631,18 @@ static int diff_row(const struct dbrow *row, void *ctx, struct err *e)
 
 static const char *const table_name[2] = {"counters_month", "counters_day"};
 
-/* Batches of sixteen rows to counters_upsert. */
+/* Batches of rows to counters_upsert: four parameters each, sqlq's most (SQLQ_MAXP) */
+#define WRITER_ROWS (SQLQ_MAXP / 4)
 struct writer {
     struct db *db;
     struct arena a;
     int table, n;
-    struct counter_row rows[16];
+    struct counter_row rows[WRITER_ROWS];
 };
 
 static int writer_flush(struct writer *w, struct err *e)
 {
-    const struct counter_row *p[16];
+    const struct counter_row *p[WRITER_ROWS];
     for (int i = 0; i < w->n; i++)
         p[i] = &w->rows[i];
     int rc = w->n ? counters_upsert(w->db, &w->a, w->table, p, w->n, e) : ERR_OK;
@@ -651,7 +655,7 @@ static int writer_add(struct writer *w, int table, const char *place, const char
                       const char *metric, int64_t delta, struct err *e)
 {
     int rc = ERR_OK;
-    if (w->n == 16 || (w->n > 0 && w->table != table))
+    if (w->n == WRITER_ROWS || (w->n > 0 && w->table != table))
         rc = writer_flush(w, e);
     struct counter_row *r = &w->rows[w->n++];
     w->table = table;
@@ -665,6 +669,24 @@ static int writer_add(struct writer *w, int table, const char *place, const char
 
 /* Compare acc with the kept counters (metrics with one of prefixes, months >= from_month); with
  * db_write, make the kept ones equal. *ndiff gets the number of rows that differ. */
+/* Drop counters_month's secondary indexes; idx gets the statements that make them again. */
+static int month_indexes_drop(struct db *db, struct arena *a, struct dbrows *idx, struct err *e)
+{
+    int pg = strcmp(db_backend(db), "postgres") == 0;
+    int rc = db_query(
+        db, a, idx, e,
+        pg ? "SELECT i.indexdef, i.indexname FROM pg_indexes i WHERE i.schemaname = "
+             "current_schema() AND i.tablename = 'counters_month' AND NOT EXISTS (SELECT 1 FROM "
+             "pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || "
+             "quote_ident(i.indexname))::regclass)"
+           : "SELECT sql, name FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+             "'counters_month' AND sql IS NOT NULL",
+        DB_NOARGS);
+    for (int i = 0; i < idx->nrows && rc == ERR_OK; i++)
+        rc = db_script(db, e, arena_printf(a, "DROP INDEX \"%s\"", dbrows_get(idx, i, 1)));
+    return rc;
+}
+
 static int diff(struct db *db, struct arena *a, struct counter_acc *acc,
                 const char *const *prefixes, const char *from_month, int write, int64_t *ndiff,
                 struct err *e)
@@ -709,6 +731,13 @@ static int diff(struct db *db, struct arena *a, struct counter_acc *acc,
                                         strlen(acc->metrics.s[acc->metric_by_rank[m]]), prefixes);
     struct writer w = {.db = db};
     arena_init(&w.a, 0);
+    /* every month row written into an empty table (a new or migrated database, after a wipe):
+     * its secondary indexes are dropped and made again after, one sort each instead of an
+     * insert in random order per row (2.1M month rows on 1M cases: 21 s against 7 s) */
+    struct dbrows idx = {0};
+    int reindex = write && from_month == NULL && d.nread[0] == 0 && acc->res.n > 0;
+    if (reindex && (rc = month_indexes_drop(db, a, &idx, e)) != ERR_OK)
+        reindex = 0;
     /* recomputed rows that differ from the kept ones (in key order), then kept rows with no
      * recomputed one */
     for (size_t i = 0; i < acc->res.n && rc == ERR_OK; i++) {
@@ -739,8 +768,11 @@ static int diff(struct db *db, struct arena *a, struct counter_acc *acc,
     }
     if (rc == ERR_OK)
         rc = writer_flush(&w, e);
-    log_debug("counters (CPU): roll-up and sort %.3f s, kept rows read %.3f s, differences %.3f s",
-              t1 - t0, t2 - t1, cpu_seconds() - t2);
+    for (int i = 0; reindex && i < idx.nrows && rc == ERR_OK; i++)
+        rc = db_script(db, e, dbrows_get(&idx, i, 0));
+    log_debug("counters (CPU): roll-up and sort %.3f s, kept rows read %.3f s, differences%s "
+              "%.3f s",
+              t1 - t0, t2 - t1, reindex ? " (indexes made again)" : "", cpu_seconds() - t2);
     arena_free(&w.a);
     /* what counters_totals_after needs; the extras' strings are the caller's arena's */
     last_diff_free(acc);

@@ -429,6 +429,35 @@ static void test_totals_after(void **state)
     counter_acc_free(acc);
 }
 
+/* Every month row written into empty tables: the secondary index is dropped and made again,
+ * and the rows are the same as written one by one. */
+static void test_replace_into_empty(void **state)
+{
+    struct fixture *f = *state;
+    struct counter_facts a, b;
+    case_facts(&a, "330604002007001", T_NOV30, "closed");
+    case_facts(&b, "330604002007002", T_DEC1, "submitted");
+    move(f->s, NULL, &a);
+    move(f->s, NULL, &b);
+    struct counter_acc *acc = counter_acc_new();
+    assert_int_equal(counter_acc_add(acc, &a, 1), 0);
+    assert_int_equal(counter_acc_add(acc, &b, 1), 0);
+    int64_t months = qint(f->s, "SELECT count(*) FROM counters_month");
+    sql(f->s, "DELETE FROM counters_month");
+    sql(f->s, "DELETE FROM counters_day");
+    assert_int_equal(compare(f->s, acc, NULL, 1), months + 8); /* and 4 levels x 2 days */
+    assert_int_equal(compare(f->s, acc, NULL, 0), 0);
+    assert_int_equal(qint(f->s, "SELECT count(*) FROM counters_month"), months);
+    const char *idx = strcmp(store_backend(f->s), "postgres") == 0
+                          ? "SELECT count(*) FROM pg_indexes WHERE indexname = "
+                            "'counters_month_metric'"
+                          : "SELECT count(*) FROM sqlite_master WHERE name = "
+                            "'counters_month_metric'";
+    assert_int_equal(qint(f->s, "%s", idx), 1);
+    assert_int_equal(month_value(f->s, "330604", "2026-12", "case.received"), 1);
+    counter_acc_free(acc);
+}
+
 /* ---- a place's children, month by month (counters_each_child, stats.c) ---- */
 
 struct child_sums {
@@ -740,6 +769,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_running_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totals_after, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replace_into_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_acc_many_records, setup, teardown),
         cmocka_unit_test(test_acc_out_of_range),
@@ -753,6 +783,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_running_totals, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_recompute_compare_replace, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_totals_after, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_replace_into_empty, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_each_child, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_acc_many_records, setup_pg, teardown),
     };
