@@ -150,7 +150,8 @@ static int recount_rec(const struct dbrow *row, void *ctx, struct err *e)
      * ""; the dating field is not part of it */
     char key[1024];
     size_t klen = 0;
-    for (int k = 0; k < c->n; k++) {
+    int memo = 1; /* values too long for the key: their facts are made for this record alone */
+    for (int k = 0; k < c->n && memo; k++) {
         const struct reg_field *fl = &c->r->fields[c->idx[k]];
         size_t vl;
         const char *v = dbrow_text(row, 1 + k, &vl);
@@ -158,8 +159,10 @@ static int recount_rec(const struct dbrow *row, void *ctx, struct err *e)
             continue;
         if (fl->type == FT_TEXT)
             v = v && *v ? "s" : "", vl = strlen(v);
-        if (klen + vl + 2 >= sizeof(key))
-            return err_set(e, ERR_INTERNAL, NULL, "counted values too long in %s", c->r->table);
+        if (klen + vl + 2 >= sizeof(key)) {
+            memo = 0;
+            break;
+        }
         key[klen++] = v ? '\x1f' : '\x1e';
         if (v) {
             memcpy(key + klen, v, vl);
@@ -167,12 +170,15 @@ static int recount_rec(const struct dbrow *row, void *ctx, struct err *e)
         }
     }
     key[klen] = '\0';
-    if (2 * (c->nmemo + 1) > c->cap)
-        memo_grow(c);
-    size_t j = memo_hash(key, klen) & (c->cap - 1);
-    while (c->memo[j].key != NULL && strcmp(c->memo[j].key, key) != 0)
-        j = (j + 1) & (c->cap - 1);
-    struct memo_ent *m = &c->memo[j];
+    struct memo_ent one = {0}, *m = &one;
+    if (memo) {
+        if (2 * (c->nmemo + 1) > c->cap)
+            memo_grow(c);
+        size_t j = memo_hash(key, klen) & (c->cap - 1);
+        while (c->memo[j].key != NULL && strcmp(c->memo[j].key, key) != 0)
+            j = (j + 1) & (c->cap - 1);
+        m = &c->memo[j];
+    }
     c->rec.created_at = dbrow_int(row, 1 + c->n);
     if (m->key == NULL) {
         struct counter_facts f;
@@ -182,8 +188,10 @@ static int recount_rec(const struct dbrow *row, void *ctx, struct err *e)
         reg_counter_facts(c->r, &c->rec, &f);
         if (counter_acc_tmpl(c->acc, &f, &m->t) != 0)
             return err_set(e, ERR_INTERNAL, NULL, "too many counter metrics");
-        m->key = xstrdup(key);
-        c->nmemo++;
+        if (memo) {
+            m->key = xstrdup(key);
+            c->nmemo++;
+        }
     }
     /* the date that counts: the dating field's month, else the creation */
     int64_t at = c->rec.created_at;
