@@ -333,6 +333,15 @@ static void usage(void)
  * activities a month. About one resident per eight cases: 125,000 for a million. Sealed
  * personal fields stay empty (they are optional and count for nothing). Dated over the same days
  * as the cases. */
+/* The Asia/Shanghai day of an instant, YYYY-MM-DD. */
+static void day_of(int64_t at, char out[16])
+{
+    time_t t = (time_t)(at + 28800);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
 enum { N_RESIDENTS, N_REGISTRATIONS, N_COMPOUNDS, N_BRANCHES, N_ACTIVITIES, N_WORKERS, N_PATROLS };
 
 static void gen_registries(const struct grid *grids, int ng, long ncases, int64_t start,
@@ -389,10 +398,7 @@ static void gen_registries(const struct grid *grids, int ng, long ncases, int64_
             step_done(res, "INSERT INTO residents");
             out[N_RESIDENTS]++;
             if (fresh && urand() < 0.9) {
-                time_t t = (time_t)(at + 28800);
-                struct tm tm;
-                gmtime_r(&t, &tm);
-                strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+                day_of(at, day);
                 sqlite3_bind_int64(reg, 1, sqlite3_last_insert_rowid(db));
                 sqlite3_bind_text(reg, 2, grid, -1, SQLITE_STATIC);
                 sqlite3_bind_text(reg, 3, day, -1, SQLITE_TRANSIENT);
@@ -417,11 +423,8 @@ static void gen_registries(const struct grid *grids, int ng, long ncases, int64_
         out[N_WORKERS]++;
         for (long k = 0; k < per_grid; k++) {
             int64_t at = start + (int64_t)(urand() * (double)(now - start));
-            time_t t = (time_t)(at + 28800);
-            struct tm tm;
             char from[8], to[8];
-            gmtime_r(&t, &tm);
-            strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+            day_of(at, day);
             int h = irand(8, 16), m = irand(0, 59), len = irand(30, 120);
             snprintf(from, sizeof(from), "%02d:%02d", h, m);
             snprintf(to, sizeof(to), "%02d:%02d", h + (m + len) / 60, (m + len) % 60);
@@ -456,10 +459,7 @@ static void gen_registries(const struct grid *grids, int ng, long ncases, int64_
             org_id = sqlite3_changes(db) ? sqlite3_last_insert_rowid(db) : org_id;
             out[N_BRANCHES]++;
             for (int64_t at = start + irand(0, 15) * 86400; at < now; at += irand(10, 20) * 86400) {
-                time_t t = (time_t)(at + 28800);
-                struct tm tm;
-                gmtime_r(&t, &tm);
-                strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+                day_of(at, day);
                 sqlite3_bind_text(act, 1, "主题党日活动", -1, SQLITE_STATIC);
                 sqlite3_bind_text(act, 2, PICK(kinds), -1, SQLITE_STATIC);
                 sqlite3_bind_text(act, 3, day, -1, SQLITE_TRANSIENT);

@@ -57,10 +57,12 @@ int cmd_scheduler(struct cli *c)
     struct index_warn_report wr[3];
     struct err we[3] = {{0}};
     char periods[3][8];
-    int wrc[3];
+    int wrc[3], wfailed = 0;
     index_warn_last_periods(time(NULL), periods);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         wrc[i] = index_warn_run(s, periods[i], time(NULL), "scheduler", 0, &wr[i], &we[i]);
+        wfailed |= wrc[i] != ERR_OK;
+    }
     store_close(s);
     printf("scheduler: %d escalated, %d closed, %d skipped, %d failed\n", r.escalated, r.closed,
            r.skipped, r.failed);
@@ -81,9 +83,7 @@ int cmd_scheduler(struct cli *c)
         fprintf(stderr, "gridgov scheduler run: the pass stopped early (see the log)\n");
         return EXIT_FAIL;
     }
-    return r.failed || prc != ERR_OK || wrc[0] != ERR_OK || wrc[1] != ERR_OK || wrc[2] != ERR_OK
-               ? EXIT_FAIL
-               : EXIT_OK;
+    return r.failed || prc != ERR_OK || wfailed ? EXIT_FAIL : EXIT_OK;
 }
 
 /* COMMAND: audit verify - recompute every timeline's hash chain with the server's audit key;

@@ -46,9 +46,7 @@ struct recount {
     int ncat;
     char *chan[MEMO_CHANNELS]; /* channels seen, by id */
     int nchan;
-    int32_t *memo;       /* per memo key: template index + 1, or 0 */
-    char last_place[32]; /* the last case's place and its id: cases come in place order */
-    int32_t last_pid;
+    int32_t *memo; /* per memo key: template index + 1, or 0 */
     struct counter_tmpl *tmpl;
     size_t ntmpl, captmpl;
 };
@@ -82,14 +80,7 @@ static int recount_row(const struct dbrow *row, void *ctx, struct err *e)
         return ERR_OK;
     if (status == NULL || case_status_from_name(status, &cs.status) != 0)
         return err_set(e, ERR_INTERNAL, NULL, "unknown case status %s", status ? status : "NULL");
-    int32_t pid = r->last_pid;
-    if (plen >= sizeof(r->last_place) || memcmp(place, r->last_place, plen + 1) != 0) {
-        pid = counter_acc_place(r->acc, place, plen);
-        if (plen < sizeof(r->last_place)) {
-            memcpy(r->last_place, place, plen + 1);
-            r->last_pid = pid;
-        }
-    }
+    int32_t pid = counter_acc_place(r->acc, place, plen);
     if (pid < 0)
         return ERR_OK; /* not a place code: counted nowhere, as counters_move does */
     int c = intern(r->cat, &r->ncat, MEMO_CATS, cs.category);
@@ -133,7 +124,7 @@ int case_counters_recount(struct db *db, struct counter_acc *acc, const char *fr
         int y = atoi(from_month), m = atoi(from_month + 5);
         from = days_from_civil(y, (unsigned)m, 1) * 86400 - 28800;
     }
-    struct recount r = {.acc = acc, .last_pid = -1};
+    struct recount r = {.acc = acc};
     r.memo = xcalloc((size_t)MEMO_CATS * MEMO_CHANNELS * CS__COUNT * 3 * 2 * MEMO_RATINGS,
                      sizeof(*r.memo));
     /* every case in table order (no index, no sort); from a month on, the created_at index */

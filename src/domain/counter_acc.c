@@ -203,6 +203,8 @@ struct counter_acc {
     struct ents log;   /* leaf sums evicted from hot (ids) */
     struct ents *sink; /* where evictions go: the log, or the roll-up's output */
     int64_t last_day, last_month;
+    char last_place[32]; /* counter_acc_place's last code and its id: records come in runs */
+    int32_t last_pid;
     /* the result: sorted, summed, keyed by ranks; valid while !dirty */
     int dirty;
     struct ents res;
@@ -297,7 +299,7 @@ __attribute__((noinline)) static void hot_flush(struct counter_acc *acc)
     }
 }
 
-int32_t counter_acc_place(struct counter_acc *acc, const char *code, size_t len)
+static int32_t place_id(struct counter_acc *acc, const char *code, size_t len)
 {
     int32_t id = names_id(&acc->places, code, len, 0, 0);
     if (id >= 0)
@@ -312,7 +314,7 @@ int32_t counter_acc_place(struct counter_acc *acc, const char *code, size_t len)
         return -1;
     int32_t parent = -1;
     if (lv != PL_DISTRICT &&
-        (parent = counter_acc_place(acc, buf, place_code_len((enum place_level)(lv - 1)))) < 0)
+        (parent = place_id(acc, buf, place_code_len((enum place_level)(lv - 1)))) < 0)
         return -1;
     id = names_id(&acc->places, buf, len, 1, (1u << PLACE_BITS) - 1);
     if (id < 0)
@@ -322,6 +324,20 @@ int32_t counter_acc_place(struct counter_acc *acc, const char *code, size_t len)
         acc->parent = xrealloc(acc->parent, acc->nparent * sizeof(*acc->parent));
     }
     acc->parent[id] = parent;
+    return id;
+}
+
+int32_t counter_acc_place(struct counter_acc *acc, const char *code, size_t len)
+{
+    if (len < sizeof(acc->last_place) && acc->last_place[len] == '\0' &&
+        memcmp(code, acc->last_place, len) == 0 && acc->last_place[0] != '\0')
+        return acc->last_pid;
+    int32_t id = place_id(acc, code, len);
+    if (len < sizeof(acc->last_place)) {
+        memcpy(acc->last_place, code, len);
+        acc->last_place[len] = '\0';
+        acc->last_pid = id;
+    }
     return id;
 }
 
@@ -667,8 +683,6 @@ static int writer_add(struct writer *w, int table, const char *place, const char
     return rc;
 }
 
-/* Compare acc with the kept counters (metrics with one of prefixes, months >= from_month); with
- * db_write, make the kept ones equal. *ndiff gets the number of rows that differ. */
 #define REINDEX_MAX_ROWS 8000000 /* between 2.1M (3 times faster) and 25M (1.5 times slower) */
 
 /* Drop counters_month's secondary indexes; idx gets the statements that make them again. */
@@ -689,6 +703,8 @@ static int month_indexes_drop(struct db *db, struct arena *a, struct dbrows *idx
     return rc;
 }
 
+/* Compare acc with the kept counters (metrics with one of prefixes, months >= from_month); with
+ * db_write, make the kept ones equal. *ndiff gets the number of rows that differ. */
 static int diff(struct db *db, struct arena *a, struct counter_acc *acc,
                 const char *const *prefixes, const char *from_month, int write, int64_t *ndiff,
                 struct err *e)

@@ -585,8 +585,7 @@ static void month_after(const char *month, char out[8])
 static int period_arg(const char *s, struct govindex_period *p, struct err *e)
 {
     if (govindex_period_parse(s, p) != 0)
-        return err_set(e, ERR_INVALID, "period",
-                       "期间为月（2026-11）、季度（2026-Q4）或年（2026）");
+        return err_set(e, ERR_INVALID, "period", GOVINDEX_PERIOD_WHY);
     return ERR_OK;
 }
 
@@ -1104,7 +1103,7 @@ int govindex_breakdown(struct db *db, struct arena *a, const char *place, const 
     series_values(m, sr, &prev, pv);
     struct ind_score s[GOVINDEX_MAX_INDICATORS];
     double score = score_of(m, v, s), previous = score_of(m, pv, NULL);
-    /* its rank among its level under rank_root: this period's scores only */
+    /* its rank among its level under rank_root (the level's kept scores) */
     struct place_score *items;
     int n, rank = 0;
     double t1 = cpu_seconds();

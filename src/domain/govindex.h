@@ -49,6 +49,8 @@ struct govindex_period {
     int kind;               /* 'M', 'Q' or 'Y' */
     int year, index;        /* index: month 1-12, quarter 1-4, 0 for a year */
 };
+/* What a bad period is told (422, field period). */
+#define GOVINDEX_PERIOD_WHY "期间为月（2026-11）、季度（2026-Q4）或年（2026）"
 /* 0, or -1 when s is none of the three (or before 1970). */
 int govindex_period_parse(const char *s, struct govindex_period *out);
 /* The period step periods after p (before it when negative), of the same kind. */

@@ -94,8 +94,7 @@ int index_warn_run(struct store *s, const char *period, int64_t now, const char 
     struct govindex_period p;
     memset(out, 0, sizeof(*out));
     if (govindex_period_parse(period, &p) != 0)
-        return err_set(e, ERR_INVALID, "period",
-                       "期间为月（2026-11）、季度（2026-Q4）或年（2026）");
+        return err_set(e, ERR_INVALID, "period", GOVINDEX_PERIOD_WHY);
     arena_init(&a, 0);
     struct db *db = store_acquire(s);
     for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]) && rc == ERR_OK; l++) {
@@ -159,18 +158,12 @@ void index_warn_last_month(int64_t now, char out[8])
 
 void index_warn_last_periods(int64_t now, char out[3][8])
 {
-    struct govindex_period m, q;
     index_warn_last_month(now, out[0]);
-    govindex_period_parse(out[0], &m);
-    /* the quarter that ends with the month, else the one before it */
-    char qs[8];
-    snprintf(qs, sizeof(qs), "%04u-Q%u", (unsigned)m.year % 10000u,
-             (unsigned)(m.index + 2) / 3 % 10u);
-    govindex_period_parse(qs, &q);
-    if (m.index % 3 != 0)
-        govindex_period_step(&q, -1, &q);
-    snprintf(out[1], 8, "%s", q.label);
-    snprintf(out[2], 8, "%04u", (unsigned)(m.index == 12 ? m.year : m.year - 1) % 10000u);
+    int y = atoi(out[0]), mo = atoi(out[0] + 5);
+    /* the quarters and the year that ended by that month's end */
+    int q = mo / 3, qy = q ? y : y - 1;
+    snprintf(out[1], 8, "%04u-Q%u", (unsigned)qy % 10000u, (unsigned)(q ? q : 4) % 10u);
+    snprintf(out[2], 8, "%04u", (unsigned)(mo == 12 ? y : y - 1) % 10000u);
 }
 
 static _Atomic int64_t last_tick;

@@ -95,10 +95,9 @@ struct recount {
     const struct registry *r;
     struct counter_acc *acc;
     struct reg_rec rec;
-    int pf, df, idx[32], n; /* the place field, the dating field, the counted fields */
-    char last_place[32];
-    int32_t last_pid;
-    struct memo_ent *memo; /* open addressing, cap a power of two */
+    int pf, df, idx[32], n; /* the place field, the dating field, the fields read */
+    int dcol;               /* the dating field's column in a row, -1 none */
+    struct memo_ent *memo;  /* open addressing, cap a power of two */
     size_t nmemo, cap;
 };
 
@@ -136,14 +135,7 @@ static int recount_rec(const struct dbrow *row, void *ctx, struct err *e)
     const char *place = dbrow_text(row, 0, &plen);
     if (place == NULL)
         return ERR_OK;
-    int32_t pid = c->last_pid;
-    if (plen >= sizeof(c->last_place) || memcmp(place, c->last_place, plen + 1) != 0) {
-        pid = counter_acc_place(c->acc, place, plen);
-        if (plen < sizeof(c->last_place)) {
-            memcpy(c->last_place, place, plen + 1);
-            c->last_pid = pid;
-        }
-    }
+    int32_t pid = counter_acc_place(c->acc, place, plen);
     if (pid < 0)
         return ERR_OK; /* not a place code: counted nowhere, as counters_move does */
     /* the key: each counted value as it counts (a text only as set or empty), NULL apart from
@@ -195,12 +187,8 @@ static int recount_rec(const struct dbrow *row, void *ctx, struct err *e)
     }
     /* the date that counts: the dating field's month, else the creation */
     int64_t at = c->rec.created_at;
-    if (c->df >= 0) {
-        int k = 0;
-        while (k < c->n && c->idx[k] != c->df)
-            k++;
-        at = month_start(dbrow_text(row, 1 + k, NULL), at);
-    }
+    if (c->dcol >= 0)
+        at = month_start(dbrow_text(row, c->dcol, NULL), at);
     if (counter_acc_add_tmpl(c->acc, &m->t, pid, at, 1) != 0)
         return err_set(e, ERR_INTERNAL, NULL, "%s record dated out of range", c->r->name);
     return ERR_OK;
@@ -213,13 +201,15 @@ static int recount_rec(const struct dbrow *row, void *ctx, struct err *e)
 static int recount_one(struct db *db, struct arena *a, const struct registry *r, int64_t from,
                        struct counter_acc *acc, struct err *e)
 {
-    struct recount c = {.r = r, .acc = acc, .pf = place_field(r), .last_pid = -1};
+    struct recount c = {.r = r, .acc = acc, .pf = place_field(r), .dcol = -1};
     if (c.pf < 0)
         return ERR_OK;
     c.df = r->dated_by ? registry_field_index(r, r->dated_by) : -1;
     char *cols = arena_printf(a, "%s", column(&r->fields[c.pf]));
     for (int i = 0; i < r->nfields && c.n < 32; i++) {
         if (((r->fields[i].flags & F_COUNT) || i == c.df) && r->fields[i].expr == NULL) {
+            if (i == c.df)
+                c.dcol = 1 + c.n;
             c.idx[c.n++] = i;
             cols = arena_printf(a, "%s, %s", cols, column(&r->fields[i]));
         }

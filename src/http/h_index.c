@@ -18,7 +18,7 @@ static int period_param(struct req *rq, char out[8])
         return ERR_OK;
     }
     if (govindex_period_parse(p, &gp) != 0) {
-        reply_code(rq, ERR_INVALID, "period", "期间为月（2026-11）、季度（2026-Q4）或年（2026）");
+        reply_code(rq, ERR_INVALID, "period", GOVINDEX_PERIOD_WHY);
         return -1;
     }
     snprintf(out, 8, "%s", gp.label);

@@ -9,8 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#define PERIOD_WHY "期间为月（2026-11）、季度（2026-Q4）或年（2026）"
-
 /* GET /api/v1/index-warnings?place=&period= */
 int index_warn_list_h(struct req *rq)
 {
@@ -22,7 +20,7 @@ int index_warn_list_h(struct req *rq)
         return -1;
     struct govindex_period p;
     if (period && govindex_period_parse(period, &p) != 0)
-        return reply_code(rq, ERR_INVALID, "period", PERIOD_WHY);
+        return reply_code(rq, ERR_INVALID, "period", GOVINDEX_PERIOD_WHY);
     if (index_warn_list(req_db(rq), &rq->arena, &place, 1, period, (int)limit, &items, &e) !=
         ERR_OK)
         return reply_err(rq, &e);
@@ -48,7 +46,7 @@ int index_warn_run_h(struct req *rq)
     if (jp == NULL) {
         index_warn_last_month(time(NULL), period);
     } else if (!json_is_string(jp) || govindex_period_parse(json_string_value(jp), &p) != 0) {
-        return reply_code(rq, ERR_INVALID, "period", PERIOD_WHY);
+        return reply_code(rq, ERR_INVALID, "period", GOVINDEX_PERIOD_WHY);
     } else {
         char now_month[8];
         month_now(now_month);
