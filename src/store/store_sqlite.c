@@ -269,8 +269,7 @@ static struct db *sq_connect(const struct store_config *cfg, enum db_role role, 
     sqlite3_busy_timeout(d->h, 10000);
     char pragmas[256];
     snprintf(pragmas, sizeof(pragmas),
-             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=%s; "
-             "PRAGMA temp_store=MEMORY;%s",
+             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=%s;%s",
              cfg->sync_full ? "FULL" : "NORMAL",
              /* readers are many (one per busy thread) and share the OS page cache: a small
               * cache each; the writer keeps a large one and leaves checkpoints (and their
