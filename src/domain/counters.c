@@ -202,6 +202,21 @@ static int totals_of(const struct counter_row *rows, int n, struct counter_row *
     return m;
 }
 
+/* Places for the index's change log (index_epoch_bump). */
+struct place_set {
+    const char **v;
+    int n, cap;
+};
+
+static void place_set_add(struct place_set *ps, const char *place)
+{
+    if (ps->n == ps->cap) {
+        ps->cap = ps->cap ? 2 * ps->cap : 16;
+        ps->v = xrealloc(ps->v, sizeof(*ps->v) * (size_t)ps->cap);
+    }
+    ps->v[ps->n++] = place;
+}
+
 /* ---- a group commit's rows, merged (store_batch_hooks) ----
  * Inside a batch of SQLite's writer, counters_move keeps its rows here instead of writing them:
  * the batch's cases share the district's and their town's rows (and, under load, their grid's),
@@ -289,7 +304,17 @@ static int pend_write(struct db *db, size_t from, size_t to, struct err *e)
         nb = 0;
     }
     arena_free(&a);
-    return rc == ERR_OK && wrote ? index_epoch_bump(db, e) : rc;
+    if (rc != ERR_OK || !wrote)
+        return rc;
+    /* the places whose rows moved, for the epoch's log (sorted: rows are in place order per
+     * table) */
+    struct place_set ps = {0};
+    for (size_t i = from; i < to; i++)
+        if (ps.n == 0 || strcmp(ps.v[ps.n - 1], pend[i].place) != 0)
+            place_set_add(&ps, pend[i].place);
+    rc = index_epoch_bump(db, (const char *const *)ps.v, ps.n, e);
+    free(ps.v);
+    return rc;
 }
 
 static void pend_job_end(int ok)
@@ -415,23 +440,113 @@ int counters_move(struct db *db, const struct counter_facts *old, const struct c
     for (int t = 0; t < 2 && rc == ERR_OK; t++)
         rc = upsert_each(db, &a, t, rows, n, e);
     arena_free(&a);
-    return rc == ERR_OK && moved ? index_epoch_bump(db, e) : rc;
+    if (rc != ERR_OK || !moved)
+        return rc;
+    const char *places[2];
+    int np = 0;
+    if (old != NULL && old->place != NULL)
+        places[np++] = old->place;
+    if (now != NULL && now->place != NULL)
+        places[np++] = now->place;
+    return index_epoch_bump(db, places, np, e);
 }
 
 /* ---- the index's epoch ---- */
 
-int index_epoch_bump(struct db *db, struct err *e)
+static int str_cmp(const void *x, const void *y)
 {
-    int rc = db_exec(db, e, "UPDATE index_epoch SET n = n + 1", DB_NOARGS);
-    return rc < 0 ? rc : ERR_OK;
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-int index_epoch_read(struct db *db, struct arena *a, int64_t *out, struct err *e)
+/* Sort places and keep the deepest: a place whose descendant is also there goes (its
+ * descendants sort right after it), and so do duplicates. Returns how many are left. */
+static int deepest_places(const char **v, int n)
+{
+    qsort(v, (size_t)n, sizeof(*v), str_cmp);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(v[i]);
+        if (i + 1 < n && strncmp(v[i], v[i + 1], len) == 0)
+            continue;
+        v[k++] = v[i];
+    }
+    return k;
+}
+
+int index_epoch_bump(struct db *db, const char *const *places, int n, struct err *e)
+{
+    const char **v = NULL;
+    if (places != NULL && n > 0) {
+        v = xmalloc(sizeof(*v) * (size_t)n);
+        memcpy(v, places, sizeof(*v) * (size_t)n);
+        n = deepest_places(v, n);
+    }
+    if (places == NULL || n > INDEX_CHANGES_MAX) {
+        free(v);
+        int rc = db_exec(db, e, "UPDATE index_epoch SET n = n + 1, all_at = n + 1", DB_NOARGS);
+        return rc < 0 ? rc : ERR_OK;
+    }
+    struct arena a;
+    arena_init(&a, 0);
+    struct dbrows r;
+    int rc = db_query(db, &a, &r, e, "UPDATE index_epoch SET n = n + 1 RETURNING n", DB_NOARGS);
+    int64_t epoch = rc == ERR_OK && r.nrows ? dbrows_int(&r, 0, 0) : 0;
+    for (int i = 0; i < n && rc == ERR_OK; i += 16) {
+        struct sqlq q;
+        sqlq_init(&q, &a, db);
+        sqlq_add(&q, "INSERT INTO index_changes (epoch, place_code) VALUES ");
+        for (int k = i; k < n && k < i + 16; k++) {
+            sqlq_add(&q, k > i ? ", (?, ?)" : "(?, ?)");
+            sqlq_param(&q, DBI(epoch));
+            sqlq_param(&q, DBS(v[k]));
+        }
+        rc = q.overflow ? err_set(e, ERR_INTERNAL, NULL, "change statement too long")
+                        : db_exec(db, e, q.sql.data, q.p, q.np);
+        rc = rc < 0 ? rc : ERR_OK;
+        sqlq_free(&q);
+    }
+    arena_free(&a);
+    free(v);
+    return rc;
+}
+
+int index_epoch_read(struct db *db, struct arena *a, struct index_epoch *out, struct err *e)
 {
     struct dbrows r;
-    int rc = db_query(db, a, &r, e, "SELECT n FROM index_epoch", DB_NOARGS);
-    *out = rc == ERR_OK && r.nrows ? dbrows_int(&r, 0, 0) : 0;
+    int rc = db_query(db, a, &r, e, "SELECT n, all_at, logged_after FROM index_epoch", DB_NOARGS);
+    memset(out, 0, sizeof(*out));
+    if (rc == ERR_OK && r.nrows) {
+        out->n = dbrows_int(&r, 0, 0);
+        out->all_at = dbrows_int(&r, 0, 1);
+        out->logged_after = dbrows_int(&r, 0, 2);
+    }
     return rc;
+}
+
+int index_changes_since(struct db *db, struct arena *a, int64_t epoch, size_t len, int max,
+                        struct dbrows *out, struct err *e)
+{
+    return db_query(
+        db, a, out, e,
+        "SELECT DISTINCT substr(place_code, 1, ?) FROM index_changes WHERE epoch > ? "
+        "AND length(place_code) >= ? ORDER BY 1 LIMIT ?",
+        DB_ARGS(DBI((int64_t)len), DBI(epoch), DBI((int64_t)len), DBI((int64_t)max + 1)));
+}
+
+int index_changes_prune(struct db *db, int64_t keep, int64_t *deleted, struct err *e)
+{
+    int rc =
+        db_exec(db, e, "UPDATE index_epoch SET logged_after = n - ? WHERE logged_after < n - ?",
+                DB_ARGS(DBI(keep), DBI(keep)));
+    if (rc < 0)
+        return rc;
+    rc = db_exec(db, e,
+                 "DELETE FROM index_changes WHERE epoch <= (SELECT logged_after FROM index_epoch)",
+                 DB_NOARGS);
+    if (rc < 0)
+        return rc;
+    *deleted = rc;
+    return ERR_OK;
 }
 
 /* ---- reading ---- */

@@ -98,13 +98,30 @@ int counters_stock(struct db *db, struct arena *a, const char *place, const char
  * write make them equal (*ndiff: how many changed). One statement: after the rebuild. */
 int counters_totals_sync(struct db *db, int write, int64_t *ndiff, struct err *e);
 
-/* ---- the index's epoch (index_epoch, 024) ---- */
+/* ---- the index's epoch (index_epoch, 024) and its change log (index_changes, 025) ---- */
 
-/* Move the number that versions everything a ranking reads, in the write transaction that
- * changes counters (places and indicators move it by triggers): once per transaction or batch
- * of counter rows. A server's kept scores (govindex_cache.c) are served only while it holds. */
-int index_epoch_bump(struct db *db, struct err *e);
-int index_epoch_read(struct db *db, struct arena *a, int64_t *out, struct err *e);
+/* The number that versions everything a ranking reads: every write transaction that changes
+ * counters moves it once per transaction or batch of counter rows, and logs under it the places
+ * of the records it changed; places, indicators (by triggers) and a rebuild move every score
+ * (all_at). A server's kept scores (govindex_cache.c) are served while n holds, and brought up
+ * to date from the log when only a few places changed. */
+struct index_epoch {
+    int64_t n;
+    int64_t all_at;       /* the last epoch that moved every score */
+    int64_t logged_after; /* index_changes holds every change after this epoch (pruned before) */
+};
+#define INDEX_CHANGES_MAX 64 /* a transaction that changes more places moves every score */
+/* Move the epoch and log places (n of them, only the deepest of each line kept); places NULL
+ * or more than INDEX_CHANGES_MAX: every score moves. */
+int index_epoch_bump(struct db *db, const char *const *places, int n, struct err *e);
+int index_epoch_read(struct db *db, struct arena *a, struct index_epoch *out, struct err *e);
+/* The places of code length len under the changes after epoch (each change's code cut to
+ * len; changes at shorter codes leave out), sorted: at most max + 1 (more than max, the caller
+ * computes the scores again whole). */
+int index_changes_since(struct db *db, struct arena *a, int64_t epoch, size_t len, int max,
+                        struct dbrows *out, struct err *e);
+/* Keep the log of the last keep epochs (*deleted: the rows that went). */
+int index_changes_prune(struct db *db, int64_t keep, int64_t *deleted, struct err *e);
 
 /* ---- recomputing ---- */
 

@@ -430,7 +430,7 @@ int govindex_counters_rebuild(struct db *db, struct arena *a, const char *from_m
     if (rc == ERR_OK && (rc = counters_totals_after(db, acc, !check, &ntotals, e)) == ERR_OK)
         *ndiff += ntotals;
     if (rc == ERR_OK && !check && *ndiff > 0)
-        rc = index_epoch_bump(db, e);
+        rc = index_epoch_bump(db, NULL, 0, e); /* every score */
     log_debug("counters rebuild (CPU): cases %.3f s, registries %.3f s, grids and ledgers %.3f "
               "s, compare%s %.3f s, totals %.3f s (%lld differ)",
               t1 - t0, t1r - t1, t2 - t1r, check ? "" : " and write", t3 - t2, cpu_seconds() - t3,
@@ -871,22 +871,100 @@ static int board_scores(struct db *db, struct arena *a, const struct model *m, c
     return ERR_OK;
 }
 
+/* Bring a level's scores kept at an earlier epoch up to date: the places under the changes
+ * logged since (index_changes) scored again from their own counters, the others kept, the
+ * ranking merged again. *done 0 when more places changed than computing the level again would
+ * cost, items untouched then: scoring one place reads its series, 45 us for a grid on the 1M
+ * dataset against 7 us for its share of the level's board (3,000 grids: 1 place 0.3 ms, 150
+ * places 7 ms, the whole level 17-21 ms). */
+#define PATCH_SHARE 10
+#define PATCH_MIN 4
+
+static int place_code_cmp(const void *k, const void *el)
+{
+    return strcmp(*(const char *const *)k, *(const char *const *)el);
+}
+
+static int board_patch(struct db *db, struct arena *a, const struct model *m, const char *level,
+                       const struct govindex_period *p, int64_t since, struct place_score *items,
+                       int n, int *done, struct err *e)
+{
+    double t0 = cpu_seconds();
+    size_t len = len_of_level(level);
+    int max = n / PATCH_SHARE > PATCH_MIN ? n / PATCH_SHARE : PATCH_MIN;
+    struct dbrows ch;
+    *done = 0;
+    int rc = index_changes_since(db, a, since, len, max, &ch, e);
+    if (rc != ERR_OK || ch.nrows > max)
+        return rc;
+    const char **want = arena_alloc(a, sizeof(*want) * (size_t)(ch.nrows ? ch.nrows : 1));
+    int nwant = ch.nrows;
+    for (int i = 0; i < nwant; i++)
+        want[i] = dbrows_get(&ch, i, 0);
+    qsort(want, (size_t)nwant, sizeof(*want), place_code_cmp); /* in C's order, not a collation's */
+    struct govindex_period prev;
+    govindex_period_step(p, -1, &prev);
+    int64_t *v = arena_alloc(a, sizeof(int64_t) * (size_t)(m->nmetrics ? m->nmetrics : 1));
+    /* rescored places to the end, the others keep their order */
+    struct place_score *moved = arena_alloc(a, sizeof(*moved) * (size_t)(nwant ? nwant : 1));
+    int nmoved = 0, k = 0;
+    for (int i = 0; i < n && rc == ERR_OK; i++) {
+        if (nwant == 0 ||
+            bsearch(&items[i].code, want, (size_t)nwant, sizeof(*want), place_code_cmp) == NULL) {
+            items[k++] = items[i];
+            continue;
+        }
+        struct series sr;
+        if ((rc = series_load(db, a, m, items[i].code, prev.first, &sr, e)) != ERR_OK)
+            break;
+        struct place_score ps = items[i];
+        series_values(m, &sr, p, v);
+        ps.score = score_of(m, v, NULL);
+        series_values(m, &sr, &prev, v);
+        ps.previous = score_of(m, v, NULL);
+        moved[nmoved++] = ps;
+    }
+    if (rc != ERR_OK)
+        return rc;
+    /* merge the kept (still in rank order) with the rescored, sorted */
+    qsort(moved, (size_t)nmoved, sizeof(*moved), rank_cmp);
+    struct place_score *kept = arena_alloc(a, sizeof(*kept) * (size_t)(k ? k : 1));
+    memcpy(kept, items, sizeof(*kept) * (size_t)k);
+    for (int i = 0, j = 0, o = 0; o < n; o++)
+        items[o] =
+            j >= nmoved || (i < k && rank_cmp(&kept[i], &moved[j]) < 0) ? kept[i++] : moved[j++];
+    *done = 1;
+    log_debug("index board %s %s: %d of %d places scored again, %.2f ms CPU", level, p->label,
+              nmoved, n, (cpu_seconds() - t0) * 1000);
+    return ERR_OK;
+}
+
 /* The places of level under root ranked by their scores for period and the period before:
- * the whole level's, kept between requests while the index's epoch holds (govindex_cache.h),
- * then those under root (a total order: their ranks among themselves are the same). */
+ * the whole level's, kept between requests while the index's epoch holds (govindex_cache.h)
+ * and brought up to date from the epoch's change log when a few places changed, then those
+ * under root (a total order: their ranks among themselves are the same). */
 static int level_ranking(struct db *db, struct arena *a, const struct model *m, const char *root,
                          const char *level, const struct govindex_period *p,
                          struct place_score **out, int *n, struct err *e)
 {
-    int64_t epoch;
-    int rc = index_epoch_read(db, a, &epoch, e); /* before the scores: see govindex_cache.h */
+    struct index_epoch ep;
+    int rc = index_epoch_read(db, a, &ep, e); /* before the scores: see govindex_cache.h */
     if (rc != ERR_OK)
         return rc;
-    if (govindex_cache_get(epoch, level, p->label, root, a, out, n))
+    if (govindex_cache_get(ep.n, level, p->label, root, a, out, n)) {
+        govindex_cache_count(GI_KEPT);
         return ERR_OK;
-    if ((rc = board_scores(db, a, m, level, p, out, n, e)) != ERR_OK)
+    }
+    int64_t kept_at;
+    int done = 0;
+    if (govindex_cache_latest(level, p->label, a, &kept_at, out, n) && kept_at < ep.n &&
+        kept_at >= ep.all_at && kept_at >= ep.logged_after &&
+        (rc = board_patch(db, a, m, level, p, kept_at, *out, *n, &done, e)) != ERR_OK)
         return rc;
-    govindex_cache_put(epoch, level, p->label, *out, *n);
+    if (!done && (rc = board_scores(db, a, m, level, p, out, n, e)) != ERR_OK)
+        return rc;
+    govindex_cache_count(done ? GI_UPDATED : GI_COMPUTED);
+    govindex_cache_put(ep.n, level, p->label, *out, *n);
     size_t len = strlen(root);
     int k = 0;
     for (int i = 0; i < *n; i++)

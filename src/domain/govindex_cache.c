@@ -1,12 +1,15 @@
 /* govindex_cache.c - a level's scores kept between requests (govindex_cache.h). A ranking of
  * 3,000 grids reads about 30 metrics' rows for every grid and scores each (33-55 ms on the 1M
- * dataset); served again from here it is a copy. Up to CACHE_ENTRIES levels and periods and
+ * dataset); served again from here it is a copy, and after a write it is brought up to date
+ * from there (govindex.c). An entry is kept at one epoch and replaced by the same level and
+ * period at a later one. Up to CACHE_ENTRIES levels and periods and
  * CACHE_BYTES in all (the scheduler's hourly warnings alone score nine), the least recently used
  * dropped first, each one block: the scores then the codes and names. */
 #include "domain/govindex_cache.h"
 #include "core/arena.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,7 @@ struct entry {
 };
 
 static struct entry entries[CACHE_ENTRIES];
+static atomic_uint_fast64_t counted[GI_HOW_N];
 static uint64_t clock_tick;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -57,53 +61,79 @@ static size_t block_copy(char *dst, const struct place_score *items, int n)
     return off;
 }
 
+/* The entry of level and period kept at epoch (any epoch: -1), or NULL; with mu held. */
+static struct entry *entry_find(int64_t epoch, const char *level, const char *period)
+{
+    for (int i = 0; i < CACHE_ENTRIES; i++) {
+        struct entry *en = &entries[i];
+        if (en->used != 0 && (epoch < 0 || en->epoch == epoch) && strcmp(en->level, level) == 0 &&
+            strcmp(en->period, period) == 0)
+            return en;
+    }
+    return NULL;
+}
+
+/* The entry's places under root copied into a: 0 past a's limit. */
+static int entry_copy(const struct entry *en, const char *root, struct arena *a,
+                      struct place_score **out, int *n)
+{
+    size_t rootlen = strlen(root);
+    /* the whole level moves as one block, its strings at the same offsets in the copy; a
+     * scope's places one by one */
+    const char *base = (const char *)en->items;
+    if (rootlen == 0) {
+        char *copy = arena_alloc(a, en->size ? en->size : 1);
+        if (copy == NULL)
+            return 0; /* past the request's limit: computed again, it fails there */
+        memcpy(copy, base, en->size);
+        struct place_score *it = (struct place_score *)copy;
+        for (int k = 0; k < en->n; k++) {
+            it[k].code = copy + (en->items[k].code - base);
+            it[k].name = copy + (en->items[k].name - base);
+        }
+        *out = it;
+        *n = en->n;
+        return 1;
+    }
+    int m = 0;
+    for (int k = 0; k < en->n; k++)
+        m += strncmp(en->items[k].code, root, rootlen) == 0;
+    struct place_score *it = arena_alloc(a, sizeof(*it) * (size_t)(m ? m : 1));
+    if (it == NULL)
+        return 0;
+    m = 0;
+    for (int k = 0; k < en->n; k++) {
+        if (strncmp(en->items[k].code, root, rootlen) != 0)
+            continue;
+        it[m] = en->items[k];
+        it[m].code = arena_strdup(a, en->items[k].code);
+        it[m++].name = arena_strdup(a, en->items[k].name);
+    }
+    *out = it;
+    *n = m;
+    return 1;
+}
+
 int govindex_cache_get(int64_t epoch, const char *level, const char *period, const char *root,
                        struct arena *a, struct place_score **out, int *n)
 {
-    int hit = 0;
-    size_t rootlen = strlen(root);
     pthread_mutex_lock(&mu);
-    for (int i = 0; i < CACHE_ENTRIES && !hit; i++) {
-        struct entry *en = &entries[i];
-        if (en->used == 0 || en->epoch != epoch || strcmp(en->level, level) != 0 ||
-            strcmp(en->period, period) != 0)
-            continue;
+    struct entry *en = entry_find(epoch, level, period);
+    int hit = en != NULL && entry_copy(en, root, a, out, n);
+    if (hit)
         en->used = ++clock_tick;
-        /* the whole level moves as one block, its strings at the same offsets in the copy; a
-         * scope's places one by one */
-        const char *base = (const char *)en->items;
-        if (rootlen == 0) {
-            char *copy = arena_alloc(a, en->size ? en->size : 1);
-            if (copy == NULL)
-                break; /* past the request's limit: computed again, it fails there */
-            memcpy(copy, base, en->size);
-            struct place_score *it = (struct place_score *)copy;
-            for (int k = 0; k < en->n; k++) {
-                it[k].code = copy + (en->items[k].code - base);
-                it[k].name = copy + (en->items[k].name - base);
-            }
-            *out = it;
-            *n = en->n;
-        } else {
-            int m = 0;
-            for (int k = 0; k < en->n; k++)
-                m += strncmp(en->items[k].code, root, rootlen) == 0;
-            struct place_score *it = arena_alloc(a, sizeof(*it) * (size_t)(m ? m : 1));
-            if (it == NULL)
-                break;
-            m = 0;
-            for (int k = 0; k < en->n; k++) {
-                if (strncmp(en->items[k].code, root, rootlen) != 0)
-                    continue;
-                it[m] = en->items[k];
-                it[m].code = arena_strdup(a, en->items[k].code);
-                it[m++].name = arena_strdup(a, en->items[k].name);
-            }
-            *out = it;
-            *n = m;
-        }
-        hit = 1;
-    }
+    pthread_mutex_unlock(&mu);
+    return hit;
+}
+
+int govindex_cache_latest(const char *level, const char *period, struct arena *a, int64_t *epoch,
+                          struct place_score **out, int *n)
+{
+    pthread_mutex_lock(&mu);
+    struct entry *en = entry_find(-1, level, period);
+    int hit = en != NULL && entry_copy(en, "", a, out, n);
+    if (hit)
+        *epoch = en->epoch;
     pthread_mutex_unlock(&mu);
     return hit;
 }
@@ -117,9 +147,8 @@ void govindex_cache_put(int64_t epoch, const char *level, const char *period,
     pthread_mutex_lock(&mu);
     for (int i = 0; i < CACHE_ENTRIES; i++) {
         struct entry *en = &entries[i];
-        if (en->used != 0 && (en->epoch != epoch ||
-                              (strcmp(en->level, level) == 0 && strcmp(en->period, period) == 0)))
-            entry_clear(en); /* stale, or the same scores computed again */
+        if (en->used != 0 && strcmp(en->level, level) == 0 && strcmp(en->period, period) == 0)
+            entry_clear(en); /* the same scores at an earlier epoch (or again) */
         total += en->size;
     }
     /* an empty entry, and room within CACHE_BYTES: the least recently used go first */
@@ -147,4 +176,14 @@ void govindex_cache_put(int64_t epoch, const char *level, const char *period,
     slot->size = size;
     slot->items = (struct place_score *)block;
     pthread_mutex_unlock(&mu);
+}
+
+void govindex_cache_count(enum govindex_how how)
+{
+    atomic_fetch_add(&counted[how], 1);
+}
+
+uint64_t govindex_cache_counted(enum govindex_how how)
+{
+    return atomic_load(&counted[how]);
 }

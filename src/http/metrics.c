@@ -3,6 +3,7 @@
 #include "http/metrics.h"
 #include "http/http.h"
 #include "core/arena.h"
+#include "domain/govindex_cache.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -126,5 +127,12 @@ int metrics_render(struct buf *out, struct store *s, double uptime)
                      (unsigned long long)st.reads, (unsigned long long)st.writes,
                      (unsigned long long)st.commits, (unsigned long long)st.batched_jobs,
                      st.write_wait_seconds, st.commit_seconds, uptime);
+    static const char *const how[GI_HOW_N] = {"kept", "updated", "computed"};
+    rc |= buf_puts(out, "# HELP gridgov_index_scores_total A level's scores for a ranking: "
+                        "served as kept, brought up to date from the change log, computed "
+                        "whole.\n# TYPE gridgov_index_scores_total counter\n");
+    for (int i = 0; i < GI_HOW_N; i++)
+        rc |= buf_printf(out, "gridgov_index_scores_total{how=\"%s\"} %llu\n", how[i],
+                         (unsigned long long)govindex_cache_counted((enum govindex_how)i));
     return rc ? -1 : 0;
 }

@@ -184,12 +184,19 @@ static void test_kept_until_the_epoch_moves(void **state)
     counter_fact_add(&same, 1, 0, "case.received");
     move(f->s, &same, &same);
     assert_int_equal(epoch(f->s), e0);
-    /* a counter written: computed again, now with both changes */
+    /* a counter written at 002: 002 scored again (with the change behind its back), 001 kept */
     cases(f->s, "330604002007002", 0, 0);
     assert_int_equal(epoch(f->s), e0);
     cases(f->s, "330604002007002", 1, 1);
     assert_true(epoch(f->s) > e0);
-    assert_string_equal(ranking(f->s, ""), "002:第二网格:50.0,001:第一网格:25.0");
+    assert_string_equal(ranking(f->s, ""), "001:第一网格:50.0,002:第二网格:50.0");
+    /* one at 001 too: now both changes are in, as a whole computation has them */
+    cases(f->s, "330604002007001", 1, 1);
+    char patched[512];
+    snprintf(patched, sizeof(patched), "%s", ranking(f->s, ""));
+    assert_string_equal(patched, "002:第二网格:50.0,001:第一网格:30.3");
+    sql(f->s, "UPDATE index_epoch SET n = n + 1, all_at = n + 1");
+    assert_string_equal(ranking(f->s, ""), patched);
 }
 
 static void test_places_and_indicators_move_it(void **state)
@@ -208,6 +215,156 @@ static void test_places_and_indicators_move_it(void **state)
     assert_true(epoch(f->s) > e1);
     /* rework alone: lower is better and there was none */
     assert_string_equal(ranking(f->s, ""), "001:江扬一网格:100.0,002:第二网格:-,003:第三网格:-");
+}
+
+/* A level's ranking of 2026-11 as "code:score,..." (the code's last 3 digits). */
+static char *level_ranking(struct store *s, const char *level)
+{
+    static char out[1024];
+    struct err e = {0};
+    struct arena a;
+    struct jsonw w;
+    arena_init(&a, 0);
+    jw_init(&w, 1u << 20);
+    struct db *db = store_acquire(s);
+    int rc = govindex_ranking(db, &a, "", level, "2026-11", 0, 0, &w, &e);
+    store_release(s, db);
+    if (rc != ERR_OK)
+        fail_msg("ranking: %s", e.msg);
+    json_t *j = json_loadb(w.b.data, w.b.len, 0, NULL), *it;
+    size_t i;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(j, "items"), i, it)
+    {
+        const char *code = json_string_value(json_object_get(it, "code"));
+        json_t *score = json_object_get(it, "score"), *prev = json_object_get(it, "previous");
+        size_t n = strlen(out);
+        snprintf(out + n, sizeof(out) - n, "%s%s:%.1f/%.1f", i ? "," : "", code + strlen(code) - 3,
+                 json_is_number(score) ? json_number_value(score) : -1,
+                 json_is_number(prev) ? json_number_value(prev) : -1);
+    }
+    json_decref(j);
+    buf_free(&w.b);
+    arena_free(&a);
+    return out;
+}
+
+/* Each level's ranking as kept or brought up to date must equal the same computed whole
+ * (every score moved); how[level] says which way the kept one must have come. */
+static const char *const levels[3] = {"grid", "community", "town"};
+
+static void same_as_whole(struct store *s, enum govindex_how grid, enum govindex_how others)
+{
+    char kept[3][1024];
+    for (int l = 0; l < 3; l++) {
+        enum govindex_how how = l ? others : grid;
+        uint64_t before = govindex_cache_counted(how);
+        snprintf(kept[l], sizeof(kept[l]), "%s", level_ranking(s, levels[l]));
+        if (govindex_cache_counted(how) != before + 1)
+            fail_msg("%s: not %s", levels[l],
+                     how == GI_UPDATED ? "brought up to date" : "computed");
+    }
+    sql(s, "UPDATE index_epoch SET n = n + 1, all_at = n + 1");
+    for (int l = 0; l < 3; l++) {
+        uint64_t computed = govindex_cache_counted(GI_COMPUTED);
+        assert_string_equal(level_ranking(s, levels[l]), kept[l]);
+        assert_int_equal(govindex_cache_counted(GI_COMPUTED), computed + 1);
+    }
+}
+
+/* n cases received at place and instant at, closed of them */
+static void cases_at(struct store *s, const char *place, int64_t at, int n, int closed)
+{
+    struct counter_facts f;
+    counter_facts_init(&f, place, at);
+    counter_fact_add(&f, n, 1, "case.received");
+    counter_fact_add(&f, closed, 0, "case.status.closed");
+    counter_fact_add(&f, n - closed, 0, "case.status.in_progress");
+    move(s, NULL, &f);
+}
+
+#define T_OCT15 (T_NOV15 - 31 * 86400)
+
+static void test_brought_up_to_date(void **state)
+{
+    struct fixture *f = *state;
+    place(f->s, "330604002008", "330604002", "community", "华维社区");
+    place(f->s, "330604002008001", "330604002008", "grid", "华维一网格");
+    place(f->s, "330604002008002", "330604002008", "grid", "华维二网格");
+    place(f->s, "330604003", "330604", "town", "百官街道");
+    place(f->s, "330604003001", "330604003", "community", "龙山社区");
+    place(f->s, "330604003001001", "330604003001", "grid", "龙山一网格");
+    const char *grids[] = {"330604002007001", "330604002007002", "330604002008001",
+                           "330604002008002", "330604003001001"};
+    for (int i = 0; i < 5; i++) {
+        cases_at(f->s, grids[i], T_NOV15, 4 + i, i + 1);
+        cases_at(f->s, grids[i], T_OCT15, 3, 3 - i % 3);
+    }
+    same_as_whole(f->s, GI_COMPUTED, GI_COMPUTED);
+    /* a case at a grid logs the grid alone, not its ancestors */
+    int64_t e0 = epoch(f->s);
+    cases_at(f->s, "330604002008002", T_NOV15, 5, 5);
+    assert_int_equal(
+        qint(f->s, "SELECT count(*) FROM index_changes WHERE epoch > %lld", (long long)e0), 1);
+    char *logged =
+        qtext(f->s, "SELECT place_code FROM index_changes WHERE epoch > %lld", (long long)e0);
+    assert_string_equal(logged, "330604002008002");
+    free(logged);
+    same_as_whole(f->s, GI_UPDATED, GI_UPDATED);
+    /* October's cases move November's "previous" */
+    cases_at(f->s, "330604003001001", T_OCT15, 6, 0);
+    same_as_whole(f->s, GI_UPDATED, GI_UPDATED);
+    /* a record that moves from one grid to another: both scored again */
+    struct counter_facts from, to;
+    counter_facts_init(&from, "330604002007001", T_NOV15);
+    counter_fact_add(&from, 1, 1, "case.received");
+    counter_fact_add(&from, 1, 0, "case.status.closed");
+    to = from;
+    to.place = "330604003001001";
+    move(f->s, &from, &to);
+    same_as_whole(f->s, GI_UPDATED, GI_UPDATED);
+    /* a record at a community: the grids' scores are kept as they were, the community's and
+     * its town's scored again */
+    cases_at(f->s, "330604002008", T_NOV15, 3, 0);
+    same_as_whole(f->s, GI_UPDATED, GI_UPDATED);
+    /* the log pruned past the kept scores: computed whole */
+    cases_at(f->s, "330604002007002", T_NOV15, 2, 2);
+    sql(f->s, "UPDATE index_epoch SET logged_after = n");
+    sql(f->s, "DELETE FROM index_changes");
+    same_as_whole(f->s, GI_COMPUTED, GI_COMPUTED);
+    /* more places than PATCH_MIN (4) at the grid level in one go: computed whole; the three
+     * communities and two towns under them brought up to date */
+    for (int i = 0; i < 5; i++)
+        cases_at(f->s, grids[i], T_NOV15, 1, 1);
+    same_as_whole(f->s, GI_COMPUTED, GI_UPDATED);
+}
+
+static int prune_fn(struct db *db, void *arg, struct err *e)
+{
+    return index_changes_prune(db, 2, arg, e);
+}
+
+/* The log keeps the last epochs asked for; logged_after says from where it is whole. */
+static void test_prune(void **state)
+{
+    struct fixture *f = *state;
+    for (int i = 0; i < 5; i++)
+        cases(f->s, i % 2 ? "330604002007001" : "330604002007002", 1, 1);
+    int64_t n = epoch(f->s);
+    assert_int_equal(qint(f->s, "SELECT count(*) FROM index_changes"), 5);
+    struct err e = {0};
+    int64_t deleted = 0;
+    if (store_write(f->s, prune_fn, &deleted, &e) != ERR_OK)
+        fail_msg("prune: %s", e.msg);
+    assert_int_equal(deleted, 3);
+    assert_int_equal(qint(f->s, "SELECT logged_after FROM index_epoch"), n - 2);
+    assert_int_equal(qint(f->s, "SELECT min(epoch) FROM index_changes"), n - 1);
+    if (store_write(f->s, prune_fn, &deleted, &e) != ERR_OK)
+        fail_msg("prune: %s", e.msg);
+    assert_int_equal(deleted, 0);
+    /* a place's or an indicator's change moves every score: all_at */
+    sql(f->s, "UPDATE places SET name = '江扬一网格' WHERE code = '330604002007001'");
+    assert_int_equal(qint(f->s, "SELECT all_at FROM index_epoch"), epoch(f->s));
 }
 
 /* A rebuild that changed rows moves it; one that found nothing to change does not. */
@@ -304,10 +461,24 @@ static void test_cache_alone(void **state)
     assert_int_equal(kept(7, "2024-02", ""), -1);
     assert_int_equal(kept(7, "2024-01", ""), 2);
     assert_int_equal(kept(7, "2026-01", ""), 2);
-    /* a new epoch's scores: the old ones can no longer be served and go */
+    /* a later epoch's scores of a level and period replace the earlier ones; the others stay,
+     * served at their own epoch only, and are the base to bring up to date */
     govindex_cache_put(9, "grid", "2026-01", two, 1);
     assert_int_equal(kept(9, "2026-01", ""), 1);
-    assert_int_equal(kept(7, "2024-01", ""), -1);
+    assert_int_equal(kept(7, "2026-01", ""), -1);
+    assert_int_equal(kept(7, "2024-01", ""), 2);
+    assert_int_equal(kept(9, "2024-01", ""), -1);
+    struct arena b;
+    struct place_score *base;
+    int64_t at = 0;
+    int nb = 0;
+    arena_init(&b, 0);
+    assert_true(govindex_cache_latest("grid", "2024-01", &b, &at, &base, &nb));
+    assert_int_equal(at, 7);
+    assert_int_equal(nb, 2);
+    assert_string_equal(base[1].name, "第一网格");
+    assert_false(govindex_cache_latest("community", "2024-01", &b, &at, &base, &nb));
+    arena_free(&b);
     /* nothing ranked is kept too */
     govindex_cache_put(9, "town", "2026-01", NULL, 0);
     struct arena a;
@@ -326,6 +497,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kept_until_the_epoch_moves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_places_and_indicators_move_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild_moves_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_brought_up_to_date, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_database_starts_elsewhere, setup, teardown),
         /* last: it installs the batch hooks for the rest of the process */
         cmocka_unit_test_setup_teardown(test_batch_moves_it, setup, teardown),
@@ -334,6 +507,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kept_until_the_epoch_moves, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_places_and_indicators_move_it, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild_moves_it, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_brought_up_to_date, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(test_prune, setup_pg, teardown),
     };
     int failed = cmocka_run_group_tests_name("govindex_cache/sqlite", sqlite_tests, NULL, NULL);
     pg_dsn = getenv("GRIDGOV_TEST_PG");
