@@ -3,8 +3,11 @@
 # counters, and the server's memory, on a generated dataset (bench/gen_dataset.c: cases over
 # --grids grids with registries in proportion).
 # Usage: bench/index.sh [--cases N] [--grids N] [--runs N] [--dir DIR] [--period YYYY-MM]
-#                       [--reads-only]
+#                       [--reads-only] [--pg PGDIR [--pg-port PORT]]
 # --dir keeps the dataset in DIR and reuses it (dataset.sh's format: the two scripts share one).
+# --pg measures PostgreSQL instead: the dataset copied once into a cluster in PGDIR
+# (bench/pg-load.sh, database gridgov_bench on PORT, default 25433), rebuilt and served there
+# (the rebuild's CPU is then gridgov's alone, not the database server's).
 # Prints, each with the load average when it was taken: the rebuild into empty counters, the
 # rebuild with nothing to change, --check (wall and CPU seconds, peak RSS; not with
 # --reads-only, on a kept dataset); GET /api/v1/stats, the ranking of each level, a page of it
@@ -23,6 +26,8 @@ RUNS=20
 DIR=
 PERIOD=
 READS_ONLY=0
+PGDIR=
+PGPORT=25433
 GRIDGOV_BIN=${GRIDGOV_BIN:-build/gridgov}
 GEN_BIN=build/bench-gen-dataset
 ADMIN_PASS=bench-pass-1
@@ -40,10 +45,12 @@ while [ $# -gt 0 ]; do
     --dir) DIR=${2:?} && shift 2 ;;
     --period) PERIOD=${2:?} && shift 2 ;;
     --reads-only) READS_ONLY=1 && shift ;;
+    --pg) PGDIR=${2:?} && shift 2 ;;
+    --pg-port) PGPORT=${2:?} && shift 2 ;;
     *) usage ;;
     esac
 done
-case "$CASES$GRIDS$RUNS" in *[!0-9]*) usage ;; esac
+case "$CASES$GRIDS$RUNS$PGPORT" in *[!0-9]*) usage ;; esac
 [ -z "$PERIOD" ] || [[ $PERIOD =~ ^[0-9]{4}-[0-9]{2}$ ]] || usage
 for tool in curl sqlite3 cc; do
     command -v "$tool" >/dev/null || {
@@ -92,6 +99,23 @@ if [ "$(cat "$DIR/dataset.params" 2>/dev/null)" != "$PARAMS" ]; then
     echo "$PARAMS" >"$DIR/dataset.params"
 fi
 
+# the database measured: the SQLite dataset itself, or its copy in PostgreSQL
+DBURL="sqlite:$DB"
+q() { sqlite3 -separator ' ' "$DB" "$1"; }
+if [ -n "$PGDIR" ]; then
+    PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+    DBURL="postgres://postgres@127.0.0.1:$PGPORT/gridgov_bench"
+    q() { "$PGBIN/psql" -X -q -At -F ' ' -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres \
+        gridgov_bench -c "$1"; }
+    if [ "$(cat "$PGDIR.params" 2>/dev/null)" != "$PARAMS" ] || ! q 'SELECT 1' >/dev/null 2>&1; then
+        echo "copying the dataset into PostgreSQL ..." >&2
+        rm -f "$PGDIR.params"
+        GRIDGOV_BIN="$GG" bash bench/pg-load.sh --dir "$DIR" --pg-dir "$PGDIR" --port "$PGPORT" \
+            --db gridgov_bench >/dev/null
+        echo "$PARAMS" >"$PGDIR.params"
+    fi
+fi
+
 # timed NAME CMD...: wall and CPU seconds and peak RSS of one command, with the load before it
 timed() {
     local name=$1 l
@@ -109,17 +133,17 @@ timed() {
 
 if [ "$READS_ONLY" -eq 0 ]; then
     echo "rebuilding the counters ..." >&2
-    sqlite3 "$DB" 'DELETE FROM counters_month; DELETE FROM counters_day; DELETE FROM counters_total'
+    q 'DELETE FROM counters_month; DELETE FROM counters_day; DELETE FROM counters_total' >/dev/null
     # a store opened on empty counters computes them from the records (govindex_counters_seed_fn),
     # so this is the whole rebuild: read, roll up and write every row
-    timed "rebuild into empty counters" "$GG" index rebuild --db "sqlite:$DB" --log-level warn
-    timed "rebuild, nothing to change" "$GG" index rebuild --db "sqlite:$DB" --log-level warn
-    timed "rebuild --check" "$GG" index rebuild --check --db "sqlite:$DB" --log-level warn
+    timed "rebuild into empty counters" "$GG" index rebuild --db "$DBURL" --log-level warn
+    timed "rebuild, nothing to change" "$GG" index rebuild --db "$DBURL" --log-level warn
+    timed "rebuild --check" "$GG" index rebuild --check --db "$DBURL" --log-level warn
 fi
-read -r NCASES NMONTH NDAY NGRIDS NRES <<<"$(sqlite3 -separator ' ' "$DB" "SELECT (SELECT count(*) \
-    FROM cases), (SELECT count(*) FROM counters_month), (SELECT count(*) FROM counters_day), \
-    (SELECT count(*) FROM places WHERE level = 'grid'), (SELECT count(*) FROM residents)")"
-sqlite3 "$DB" 'DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4'
+read -r NCASES NMONTH NDAY NGRIDS NRES <<<"$(q "SELECT (SELECT count(*) FROM cases), (SELECT \
+    count(*) FROM counters_month), (SELECT count(*) FROM counters_day), (SELECT count(*) FROM \
+    places WHERE level = 'grid'), (SELECT count(*) FROM residents)")"
+[ -n "$PGDIR" ] || sqlite3 "$DB" 'DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4'
 
 free_port() {
     local p i
@@ -135,7 +159,7 @@ free_port() {
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 printf 'workers = off\n' >"$TMP/gridgov.conf" # no scheduler pass over the generated cases
-"$GG" serve --db "sqlite:$DB" --data-dir "$DIR" --listen "127.0.0.1:$PORT" --log-level warn \
+"$GG" serve --db "$DBURL" --data-dir "$DIR" --listen "127.0.0.1:$PORT" --log-level warn \
     --config "$TMP/gridgov.conf" >"$TMP/gridgov.log" 2>&1 &
 SERVER=$!
 for i in $(seq 1 600); do
@@ -155,7 +179,7 @@ RSS_START=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$SERVER/status")
 
 # last month by default: a whole month of cases
 [ -n "$PERIOD" ] || PERIOD=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-15) -1 month" +%Y-%m)
-GRID=$(sqlite3 "$DB" "SELECT place_code FROM counters_month WHERE period = '$PERIOD' AND metric = \
+GRID=$(q "SELECT place_code FROM counters_month WHERE period = '$PERIOD' AND metric = \
     'case.received' AND length(place_code) = 15 ORDER BY value DESC, place_code LIMIT 1")
 COMM=${GRID:0:12}
 TOWN=${GRID:0:9}
@@ -230,7 +254,7 @@ echo "server memory: peak RSS (VmHWM) $HWM MB, RSS $RSS MB now, $RSS_START MB af
 {
     rev=$(git rev-parse --short HEAD 2>/dev/null || echo none)
     git diff --quiet HEAD 2>/dev/null || rev="$rev (dirty)"
-    echo "Index benchmark $STAMP: $NCASES cases, $NGRIDS grids, $NRES residents; $NMONTH month and $NDAY day counter rows"
+    echo "Index benchmark $STAMP (${DBURL%%:*}): $NCASES cases, $NGRIDS grids, $NRES residents; $NMONTH month and $NDAY day counter rows"
     echo "machine: nproc=$(nproc) kernel=$(uname -r) load at start \"$LOAD\"  date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  git: $rev"
     [ ! -s "$OUT-gen.txt" ] || sed 's/^/  /' "$OUT-gen.txt"
     echo "places: grid $GRID, community $COMM, town $TOWN; period $PERIOD; as the district admin, curl over loopback"

@@ -1123,13 +1123,16 @@ static int drill_cases(struct db *db, struct arena *a, const char *drill, const 
     int64_t from = days_from_civil(atoi(p->first), (unsigned)atoi(p->first + 5), 1) * 86400 - 28800;
     int64_t to = days_from_civil(atoi(next), (unsigned)atoi(next + 5), 1) * 86400 - 28800;
     struct dbrows r;
+    /* PostgreSQL's cases_place is in the "C" collation (002): the join must compare in it to
+     * use that index, else it walks the month's cases by date (64 -> 0.6 ms for a grid) */
+    const char *c = strcmp(db_backend(db), "postgres") == 0 ? " COLLATE \"C\"" : "";
     char *sql = arena_printf(
         a,
         "SELECT id, case_no, status, category_code, created_at, place_code FROM cases WHERE id "
-        "IN (SELECT id FROM cases WHERE %s AND place_code IN (SELECT code FROM places WHERE code "
-        ">= ? AND code < ?) AND created_at >= ? AND created_at < ? ORDER BY created_at, id LIMIT "
-        "20) ORDER BY created_at, id",
-        cond);
+        "IN (SELECT id FROM cases WHERE %s AND place_code%s IN (SELECT code%s FROM places WHERE "
+        "code >= ? AND code < ?) AND created_at >= ? AND created_at < ? ORDER BY created_at, id "
+        "LIMIT 20) ORDER BY created_at, id",
+        cond, c, c);
     int rc = db_query(db, a, &r, e, sql,
                       DB_ARGS(DBS(place), DBS(arena_printf(a, "%s;", place)), DBI(from), DBI(to)));
     if (rc != ERR_OK)
