@@ -218,6 +218,25 @@ static int sched_step_fn(struct db *db, void *arg, struct err *e)
     return case_apply(db, c->a, c->id, &st, &who, c->cal, &cs, e);
 }
 
+/* The index's change log (index_changes) holds the last INDEX_CHANGES_KEEP epochs: a server
+ * whose kept scores are older computes them again whole. */
+#define INDEX_CHANGES_KEEP 10000
+
+static int prune_fn(struct db *db, void *arg, struct err *e)
+{
+    return index_changes_prune(db, INDEX_CHANGES_KEEP, arg, e);
+}
+
+static void changes_prune(struct store *s)
+{
+    struct err e = {0};
+    int64_t deleted = 0;
+    if (store_write(s, prune_fn, &deleted, &e) != ERR_OK)
+        log_warn("scheduler: cannot prune the index's change log: %s", e.msg);
+    else if (deleted > 0)
+        log_debug("scheduler: %lld index changes pruned", (long long)deleted);
+}
+
 static int scheduler_pass(struct store *s, int64_t now, struct backoffice *bo,
                           struct scheduler_report *out)
 {
@@ -284,6 +303,7 @@ static int scheduler_pass(struct store *s, int64_t now, struct backoffice *bo,
         log_info("scheduler: escalated %d overdue cases, closed %d unconfirmed cases (%d "
                  "skipped, %d failed)",
                  out->escalated, out->closed, out->skipped, out->failed);
+    changes_prune(s);
     return rc;
 }
 
@@ -292,32 +312,11 @@ int scheduler_run_once(struct store *s, int64_t now, struct scheduler_report *ou
     return scheduler_pass(s, now, NULL, out);
 }
 
-/* The index's change log (index_changes) holds the last INDEX_CHANGES_KEEP epochs: a server
- * whose kept scores are older computes them again whole. */
-#define INDEX_CHANGES_KEEP 10000
-
-static int prune_fn(struct db *db, void *arg, struct err *e)
-{
-    return index_changes_prune(db, INDEX_CHANGES_KEEP, arg, e);
-}
-
-static void changes_prune(struct store *s)
-{
-    struct err e = {0};
-    int64_t deleted = 0;
-    if (store_write(s, prune_fn, &deleted, &e) != ERR_OK)
-        log_warn("scheduler: cannot prune the index's change log: %s", e.msg);
-    else if (deleted > 0)
-        log_debug("scheduler: %lld index changes pruned", (long long)deleted);
-}
-
 static void scheduler_job(struct store *s, struct backoffice *bo, void *ctx)
 {
     struct scheduler_report r;
     (void)ctx;
     scheduler_pass(s, time(NULL), bo, &r);
-    if (!backoffice_stopping(bo))
-        changes_prune(s);
     if (!backoffice_stopping(bo))
         index_warn_tick(s, time(NULL)); /* the index's early warning, hourly */
 }

@@ -56,8 +56,9 @@ struct scheduler_report {
 
 /* One pass at time now: every open case (submitted .. resolved) with stage_due_at < now gets
  * an `escalate` step, every verified case with stage_due_at < now a `close` step, each by the
- * scheduler in its own write transaction. Returns ERR_OK, or the error that stopped the pass
- * (logged); per-case errors only count in failed. */
+ * scheduler in its own write transaction; then the index's change log is pruned to its last
+ * 10,000 epochs (counters.h). Returns ERR_OK, or the error that stopped the pass (logged);
+ * per-case errors only count in failed. */
 int scheduler_run_once(struct store *s, int64_t now, struct scheduler_report *out);
 
 /* The scheduler thread of `gridgov serve` (lease 'scheduler', every 30 s); each hour it also
