@@ -110,7 +110,7 @@ struct index_epoch {
     int64_t all_at;       /* the last epoch that moved every score */
     int64_t logged_after; /* index_changes holds every change after this epoch (pruned before) */
 };
-#define INDEX_CHANGES_MAX 64 /* a transaction that changes more places moves every score */
+#define INDEX_CHANGES_MAX 256 /* a transaction that changes more places moves every score */
 /* Move the epoch and log places (n of them, only the deepest of each line kept); places NULL
  * or more than INDEX_CHANGES_MAX: every score moves. */
 int index_epoch_bump(struct db *db, const char *const *places, int n, struct err *e);

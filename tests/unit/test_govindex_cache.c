@@ -417,15 +417,46 @@ static void test_new_database_starts_elsewhere(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
-/* Inside a group commit the merged rows move it once. */
+/* One job that moves the counters of n grids (330604002007001 ...). */
+static int grids_fn(struct db *db, void *arg, struct err *e)
+{
+    int n = *(const int *)arg, rc = ERR_OK;
+    for (int i = 1; i <= n && rc == ERR_OK; i++) {
+        char code[24];
+        struct counter_facts f;
+        snprintf(code, sizeof(code), "330604002007%03d", i % 1000);
+        counter_facts_init(&f, code, T_NOV15);
+        counter_fact_add(&f, 1, 1, "case.received");
+        rc = counters_move(db, NULL, &f, e);
+    }
+    return rc;
+}
+
+/* Inside a group commit the merged rows move it once, and log the batch's places: up to
+ * INDEX_CHANGES_MAX of them, beyond that every score moves. */
 static void test_batch_moves_it(void **state)
 {
     struct fixture *f = *state;
+    struct err e = {0};
     counters_batch_install();
     int64_t e0 = epoch(f->s);
     cases(f->s, "330604002007001", 3, 3);
     assert_true(epoch(f->s) > e0);
     assert_string_equal(ranking(f->s, ""), "001:第一网格:50.0,002:第二网格:-");
+    int n = INDEX_CHANGES_MAX;
+    if (store_write(f->s, grids_fn, &n, &e) != ERR_OK)
+        fail_msg("moves: %s", e.msg);
+    int64_t e1 = epoch(f->s), all = qint(f->s, "SELECT all_at FROM index_epoch");
+    assert_true(all < e1);
+    assert_int_equal(
+        qint(f->s, "SELECT count(*) FROM index_changes WHERE epoch = %lld", (long long)e1),
+        INDEX_CHANGES_MAX);
+    n = INDEX_CHANGES_MAX + 1;
+    if (store_write(f->s, grids_fn, &n, &e) != ERR_OK)
+        fail_msg("moves: %s", e.msg);
+    assert_int_equal(qint(f->s, "SELECT all_at FROM index_epoch"), epoch(f->s));
+    assert_int_equal(
+        qint(f->s, "SELECT count(*) FROM index_changes WHERE epoch > %lld", (long long)e1), 0);
 }
 
 /* The cache alone: up to 16 levels and periods, the least recently used dropped first; an
