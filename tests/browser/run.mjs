@@ -2,7 +2,10 @@
 // playwright-core against a demo server that run.sh started (BASE_URL). Each scenario is one
 // test; the last line printed is "N passed, N failed". Screenshots go to $SCREENS.
 // DEBUG=1 prints every request that changes something, and its answer; ONLY=regex runs only the
-// scenarios whose names match.
+// scenarios whose names match. Scenarios run in order, and the workflow's, the registers', the
+// ledger's and a few phone scenarios continue the story of those before them (the case a
+// resident reported, the residents the admin made, the entry a village sent): run alone, they
+// fail saying what they missed. The others, the map's included, set up what they need.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
