@@ -529,7 +529,7 @@ int index_changes_since(struct db *db, struct arena *a, int64_t epoch, size_t le
     return db_query(
         db, a, out, e,
         "SELECT DISTINCT substr(place_code, 1, ?) FROM index_changes WHERE epoch > ? "
-        "AND length(place_code) >= ? ORDER BY 1 LIMIT ?",
+        "AND length(place_code) >= ? LIMIT ?",
         DB_ARGS(DBI((int64_t)len), DBI(epoch), DBI((int64_t)len), DBI((int64_t)max + 1)));
 }
 

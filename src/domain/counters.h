@@ -116,8 +116,8 @@ struct index_epoch {
 int index_epoch_bump(struct db *db, const char *const *places, int n, struct err *e);
 int index_epoch_read(struct db *db, struct arena *a, struct index_epoch *out, struct err *e);
 /* The places of code length len under the changes after epoch (each change's code cut to
- * len; changes at shorter codes leave out), sorted: at most max + 1 (more than max, the caller
- * computes the scores again whole). */
+ * len; changes at shorter codes leave out), in no set order: at most max + 1 (more than max,
+ * the caller computes the scores again whole). */
 int index_changes_since(struct db *db, struct arena *a, int64_t epoch, size_t len, int max,
                         struct dbrows *out, struct err *e);
 /* Keep the log of the last keep epochs (*deleted: the rows that went). */

@@ -901,7 +901,7 @@ static int board_patch(struct db *db, struct arena *a, const struct model *m, co
     int nwant = ch.nrows;
     for (int i = 0; i < nwant; i++)
         want[i] = dbrows_get(&ch, i, 0);
-    qsort(want, (size_t)nwant, sizeof(*want), place_code_cmp); /* in C's order, not a collation's */
+    qsort(want, (size_t)nwant, sizeof(*want), place_code_cmp);
     struct govindex_period prev;
     govindex_period_step(p, -1, &prev);
     int64_t *v = arena_alloc(a, sizeof(int64_t) * (size_t)(m->nmetrics ? m->nmetrics : 1));
@@ -955,10 +955,10 @@ static int level_ranking(struct db *db, struct arena *a, const struct model *m, 
         govindex_cache_count(GI_KEPT);
         return ERR_OK;
     }
-    int64_t kept_at;
+    /* kept before this epoch, since the last change to every score and within the log */
+    int64_t kept_at, from = ep.all_at > ep.logged_after ? ep.all_at : ep.logged_after;
     int done = 0;
-    if (govindex_cache_latest(level, p->label, a, &kept_at, out, n) && kept_at < ep.n &&
-        kept_at >= ep.all_at && kept_at >= ep.logged_after &&
+    if (govindex_cache_latest(level, p->label, from, ep.n, a, &kept_at, out, n) &&
         (rc = board_patch(db, a, m, level, p, kept_at, *out, *n, &done, e)) != ERR_OK)
         return rc;
     if (!done && (rc = board_scores(db, a, m, level, p, out, n, e)) != ERR_OK)

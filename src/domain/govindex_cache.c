@@ -126,12 +126,13 @@ int govindex_cache_get(int64_t epoch, const char *level, const char *period, con
     return hit;
 }
 
-int govindex_cache_latest(const char *level, const char *period, struct arena *a, int64_t *epoch,
-                          struct place_score **out, int *n)
+int govindex_cache_latest(const char *level, const char *period, int64_t from, int64_t before,
+                          struct arena *a, int64_t *epoch, struct place_score **out, int *n)
 {
     pthread_mutex_lock(&mu);
     struct entry *en = entry_find(-1, level, period);
-    int hit = en != NULL && entry_copy(en, "", a, out, n);
+    int hit =
+        en != NULL && en->epoch >= from && en->epoch < before && entry_copy(en, "", a, out, n);
     if (hit)
         *epoch = en->epoch;
     pthread_mutex_unlock(&mu);

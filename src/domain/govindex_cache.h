@@ -21,10 +21,11 @@ struct place_score {
  * ranked and copied into a, when they were kept at epoch; else 0. */
 int govindex_cache_get(int64_t epoch, const char *level, const char *period, const char *root,
                        struct arena *a, struct place_score **out, int *n);
-/* 1 with the whole level's scores for period as last kept, and the epoch they were kept at
- * (to be brought up to date from the epoch's change log); else 0. */
-int govindex_cache_latest(const char *level, const char *period, struct arena *a, int64_t *epoch,
-                          struct place_score **out, int *n);
+/* 1 with the whole level's scores for period as last kept, when kept at an epoch in [from,
+ * before), and that epoch (to be brought up to date from the epoch's change log); else 0,
+ * nothing copied. */
+int govindex_cache_latest(const char *level, const char *period, int64_t from, int64_t before,
+                          struct arena *a, int64_t *epoch, struct place_score **out, int *n);
 /* Keep the level's scores for period computed at epoch, in place of the same level and period
  * kept at another epoch. */
 void govindex_cache_put(int64_t epoch, const char *level, const char *period,

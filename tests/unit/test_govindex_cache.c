@@ -504,11 +504,12 @@ static void test_cache_alone(void **state)
     int64_t at = 0;
     int nb = 0;
     arena_init(&b, 0);
-    assert_true(govindex_cache_latest("grid", "2024-01", &b, &at, &base, &nb));
+    assert_true(govindex_cache_latest("grid", "2024-01", 0, 8, &b, &at, &base, &nb));
     assert_int_equal(at, 7);
     assert_int_equal(nb, 2);
     assert_string_equal(base[1].name, "第一网格");
-    assert_false(govindex_cache_latest("community", "2024-01", &b, &at, &base, &nb));
+    assert_false(govindex_cache_latest("community", "2024-01", 0, 8, &b, &at, &base, &nb));
+    assert_false(govindex_cache_latest("grid", "2024-01", 8, 9, &b, &at, &base, &nb)); /* older */
     arena_free(&b);
     /* nothing ranked is kept too */
     govindex_cache_put(9, "town", "2026-01", NULL, 0);
